@@ -1,0 +1,1 @@
+"""Channel-neutral conversations: neutral events in, neutral messages out, ports for the rest."""

@@ -1,0 +1,106 @@
+"""The ports the dialogs need; `storage/` implements them, tests fake them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from dialogs.records import Organisation, OrgSettings, Participation, Scan
+from engine.sheet import AnswerSheet
+
+
+class StorageError(RuntimeError):
+    """The store failed; the message is safe to show and names no secret."""
+
+
+class ConcurrentUpdate(StorageError):
+    """Someone else saved this conversation since it was loaded."""
+
+
+class ScanClosed(StorageError):
+    """The scan is closed: it takes no more answers."""
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class OrganisationDirectory(Protocol):
+    async def ensure(self, key: str, name: str) -> Organisation:
+        """The organisation with this key, created with default settings if it is new."""
+        ...
+
+    async def get(self, org_id: int) -> Organisation | None: ...
+
+    async def find(self, key: str) -> Organisation | None: ...
+
+    async def update_settings(self, org_id: int, settings: OrgSettings) -> Organisation: ...
+
+
+class ScanRepository(Protocol):
+    """Scans and answers, always scoped by organisation.
+
+    Answers are keyed by (scan, respondent, question): recording the same question again keeps
+    the last answer. `sheets` hands out answers without identities, for scoring only.
+    """
+
+    async def current(self, org_id: int) -> Scan | None:
+        """The open scan, if there is one."""
+        ...
+
+    async def open(self, org_id: int, *, bank_version: int, now: datetime) -> Scan:
+        """Open the next scan; raises `StorageError` if one is open already."""
+        ...
+
+    async def close(self, org_id: int, scan_id: int, *, now: datetime) -> Scan: ...
+
+    async def history(self, org_id: int) -> list[Scan]:
+        """All scans of the organisation, oldest first."""
+        ...
+
+    async def record_answer(
+        self,
+        org_id: int,
+        scan_id: int,
+        respondent: str,
+        question_id: str,
+        option_ids: tuple[str, ...],
+        *,
+        now: datetime,
+    ) -> None:
+        """Store one answer, replacing an earlier one; raises `ScanClosed` on a closed scan."""
+        ...
+
+    async def complete(self, org_id: int, scan_id: int, respondent: str, *, now: datetime) -> None:
+        """Mark the respondent's sheet complete (idempotent)."""
+        ...
+
+    async def sheet(self, org_id: int, scan_id: int, respondent: str) -> AnswerSheet:
+        """One respondent's own answers (empty if they have none)."""
+        ...
+
+    async def sheets(self, org_id: int, scan_id: int, *, completed_only: bool = True) -> list[AnswerSheet]:
+        """Every respondent's answers, without identities, in no meaningful order."""
+        ...
+
+    async def participation(self, org_id: int, scan_id: int) -> list[Participation]: ...
+
+
+class ConversationStore(Protocol):
+    """Dialog state as JSON with a version, so two workers cannot both advance one conversation."""
+
+    async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
+        """The saved state and its version, or None for a new conversation."""
+        ...
+
+    async def save(
+        self, org_id: int, key: str, state: Mapping[str, Any], *, version: int | None
+    ) -> int:
+        """Save over `version` (None: a new conversation); raises `ConcurrentUpdate` if it moved on.
+
+        Returns the new version.
+        """
+        ...

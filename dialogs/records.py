@@ -1,0 +1,62 @@
+"""The application's records: organisations and scans, as the ports hand them out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from engine.vocabulary import Language
+
+DEFAULT_THRESHOLD = 5
+MINIMUM_THRESHOLD = 3
+"""No group smaller than this is ever shown, whatever an organisation configures."""
+
+
+@dataclass(frozen=True)
+class OrgSettings:
+    anonymity_threshold: int = DEFAULT_THRESHOLD
+    tolerance: int = 1
+    """How many dimensions may sit one phase below the overall phase."""
+    language: Language = Language.NL
+
+    def __post_init__(self) -> None:
+        if self.anonymity_threshold < MINIMUM_THRESHOLD:
+            raise ValueError(f"the anonymity threshold is at least {MINIMUM_THRESHOLD}")
+        if not 0 <= self.tolerance <= 2:
+            raise ValueError("the tolerance is 0, 1 or 2 dimensions")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: int
+    key: str
+    """A stable external key, e.g. ``console:acme`` or ``slack:T0123``."""
+    name: str
+    settings: OrgSettings
+
+
+@dataclass(frozen=True)
+class Scan:
+    id: int
+    org_id: int
+    number: int
+    """1 for the baseline (nulmeting), then 2, 3, ... per organisation."""
+    bank_version: int
+    opened_at: datetime
+    closed_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.number == 1
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Whether a respondent finished; never what they answered."""
+
+    respondent: str
+    completed_at: datetime | None

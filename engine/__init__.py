@@ -1,0 +1,1 @@
+"""The SSRM domain: question bank, scoring, plan and advice. Pure and synchronous."""
