@@ -1,0 +1,1 @@
+"""The terminal chat: numbered choices on standard input and output."""

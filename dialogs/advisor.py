@@ -1,0 +1,262 @@
+"""The turn runner: lock the conversation, load its state, advance, apply effects, save, reply."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from dataclasses import dataclass, replace
+
+from dialogs import commands, phrases, scan_flow, views
+from dialogs.events import (
+    ChoiceSelected,
+    Command,
+    CommandInvoked,
+    ConversationKey,
+    ConversationStarted,
+    Event,
+    TextReceived,
+)
+from dialogs.messages import Paragraph, Reply
+from dialogs.ports import (
+    Clock,
+    ConcurrentUpdate,
+    ConversationStore,
+    OrganisationDirectory,
+    ScanClosed,
+    ScanRepository,
+)
+from dialogs.records import Organisation, Scan
+from dialogs.state import CompleteSheet, DialogState, Effect, RecordAnswer, Step, Transition
+from engine.advice import advise
+from engine.advice import answer as answer_question
+from engine.advice_base import AdviceBase
+from engine.bank import QuestionBank
+from engine.matching import TopicIndex
+from engine.plan import make_plan
+from engine.plan_catalogue import PlanCatalogue
+from engine.scoring import OrgResult, Withheld, profile, score
+from engine.text import Text
+from engine.vocabulary import Language
+
+TURN_ATTEMPTS = 3
+"""A turn that lost an optimistic race is replayed on fresh state; effects are idempotent."""
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The engine's data, loaded once at start-up."""
+
+    bank: QuestionBank
+    catalogue: PlanCatalogue
+    advice: AdviceBase
+    index: TopicIndex
+
+
+@dataclass(frozen=True)
+class Published:
+    """The scan a result belongs to and the result, withheld or not."""
+
+    scan: Scan | None
+    result: OrgResult | Withheld | None
+
+
+class Advisor:
+    """Handles one person's turns, whatever the channel."""
+
+    def __init__(
+        self,
+        *,
+        organisations: OrganisationDirectory,
+        scans: ScanRepository,
+        conversations: ConversationStore,
+        clock: Clock,
+        knowledge: Knowledge,
+    ) -> None:
+        self._organisations = organisations
+        self._scans = scans
+        self._conversations = conversations
+        self._clock = clock
+        self._knowledge = knowledge
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def handle(
+        self, key: ConversationKey, event: Event, *, language: Language | None = None
+    ) -> Reply:
+        """Run one turn. `language` is the channel's hint for a conversation's first turn."""
+        lock = self._locks.setdefault(f"{key.org_id}:{key.storage_key}", asyncio.Lock())
+        async with lock:
+            for attempt in range(TURN_ATTEMPTS):
+                try:
+                    return await self._turn(key, event, language)
+                except ConcurrentUpdate:
+                    if attempt == TURN_ATTEMPTS - 1:
+                        raise
+        raise AssertionError("unreachable")
+
+    async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
+        org = await self._organisation(key.org_id)
+        loaded = await self._conversations.load(key.org_id, key.storage_key)
+        if loaded is None:
+            state, version = DialogState(language=language or org.settings.language), None
+        else:
+            state, version = DialogState.from_json(loaded[0]), loaded[1]
+        transition = await self._advance(org, key, state, event)
+        try:
+            await self._apply(org, key, transition.effects)
+        except ScanClosed:
+            closed = replace(transition.state, step=Step.IDLE, scan_id=None)
+            transition = Transition(closed, (Paragraph(phrases.SCAN_CLOSED(state.language)),))
+        if transition.state != state or version is None:
+            await self._conversations.save(
+                key.org_id, key.storage_key, transition.state.to_json(), version=version
+            )
+        return transition.replies
+
+    async def _advance(
+        self, org: Organisation, key: ConversationKey, state: DialogState, event: Event
+    ) -> Transition:
+        bank = self._knowledge.bank
+        match event:
+            case ConversationStarted():
+                return await self._start_scan(org, key, state)
+            case ChoiceSelected() if state.step is Step.SCANNING:
+                return scan_flow.choose(state, event, bank)
+            case ChoiceSelected():
+                return _say(state, phrases.SCAN_NOT_RUNNING)
+            case CommandInvoked():
+                return await self._command(org, key, state, event)
+            case TextReceived(text=line):
+                if not line.strip():
+                    return _say(state, phrases.EMPTY_INPUT)
+                command = commands.parse(line)
+                if command is not None:
+                    return await self._command(org, key, state, command)
+                return self._question(state, line)
+
+    async def _command(
+        self, org: Organisation, key: ConversationKey, state: DialogState, event: CommandInvoked
+    ) -> Transition:
+        bank = self._knowledge.bank
+        language = state.language
+        match event.command:
+            case Command.SCAN:
+                return await self._start_scan(org, key, state)
+            case Command.BACK if state.scan_id is not None and state.position > 0:
+                return scan_flow.back(state, bank)
+            case Command.BACK:
+                return _say(state, phrases.SCAN_NOT_RUNNING)
+            case Command.STOP if state.step is Step.SCANNING:
+                return scan_flow.pause(state)
+            case Command.STOP:
+                return _say(state, phrases.SCAN_NOT_RUNNING)
+            case Command.HELP:
+                return Transition(state, views.help_text(language))
+            case Command.LANGUAGE:
+                return _switch_language(state, event.argument)
+            case Command.RESULTS:
+                return Transition(state, await self._results(org, key, state))
+            case Command.ADVICE if event.argument:
+                return self._question(state, event.argument)
+            case Command.PLAN | Command.ADVICE:
+                return Transition(state, await self._plan_or_advice(org, state, event.command))
+
+    async def _start_scan(
+        self, org: Organisation, key: ConversationKey, state: DialogState
+    ) -> Transition:
+        scan = await self._scans.current(org.id)
+        if scan is None:
+            scan = await self._scans.open(
+                org.id, bank_version=self._knowledge.bank.version, now=self._clock.now()
+            )
+        sheet = await self._scans.sheet(org.id, scan.id, key.respondent)
+        return scan_flow.begin(state, scan, sheet, self._knowledge.bank)
+
+    def _question(self, state: DialogState, line: str) -> Transition:
+        knowledge = self._knowledge
+        found = answer_question(knowledge.index, knowledge.advice, line, state.language)
+        replies = views.answer(found, state.language)
+        if state.step is Step.SCANNING:
+            replies += views.question(knowledge.bank, state.position, state.sheet, state.language)
+        return Transition(state, replies)
+
+    async def _results(self, org: Organisation, key: ConversationKey, state: DialogState) -> Reply:
+        published = await self.published(org)
+        mine: Reply = ()
+        if published.scan is not None:
+            sheet = await self._scans.sheet(org.id, published.scan.id, key.respondent)
+            if sheet.answers:
+                mine = views.own_profile(
+                    profile(self._knowledge.bank, sheet, tolerance=org.settings.tolerance),
+                    state.language,
+                )
+        return (*mine, *views.org_result(published.scan, published.result, state.language))
+
+    async def _plan_or_advice(
+        self, org: Organisation, state: DialogState, command: Command
+    ) -> Reply:
+        published = await self.published(org)
+        if not isinstance(published.result, OrgResult):
+            return (Paragraph(phrases.NEEDS_RESULT(state.language)),)
+        knowledge = self._knowledge
+        the_plan = make_plan(published.result, knowledge.catalogue)
+        if command is Command.PLAN:
+            return views.plan(the_plan, state.language)
+        return views.advice(
+            advise(published.result, the_plan, knowledge.catalogue, knowledge.advice, state.language),
+            state.language,
+        )
+
+    async def published(self, org: Organisation) -> Published:
+        """The result of the open scan, or else of the latest one, compared with the one before."""
+        history = await self._scans.history(org.id)
+        if not history:
+            return Published(None, None)
+        previous: OrgResult | None = None
+        if len(history) > 1:
+            earlier = await self._score(org, history[-2], None)
+            previous = earlier if isinstance(earlier, OrgResult) else None
+        return Published(history[-1], await self._score(org, history[-1], previous))
+
+    async def _score(
+        self, org: Organisation, scan: Scan, previous: OrgResult | None
+    ) -> OrgResult | Withheld:
+        sheets = await self._scans.sheets(org.id, scan.id)
+        return score(
+            self._knowledge.bank,
+            sheets,
+            threshold=org.settings.anonymity_threshold,
+            tolerance=org.settings.tolerance,
+            previous=previous,
+        )
+
+    async def _apply(
+        self, org: Organisation, key: ConversationKey, effects: tuple[Effect, ...]
+    ) -> None:
+        now = self._clock.now()
+        for effect in effects:
+            match effect:
+                case RecordAnswer(scan_id=scan_id, question_id=question_id, option_ids=option_ids):
+                    await self._scans.record_answer(
+                        org.id, scan_id, key.respondent, question_id, option_ids, now=now
+                    )
+                case CompleteSheet(scan_id=scan_id):
+                    await self._scans.complete(org.id, scan_id, key.respondent, now=now)
+
+    async def _organisation(self, org_id: int) -> Organisation:
+        org = await self._organisations.get(org_id)
+        if org is None:
+            raise LookupError(f"no organisation with id {org_id}")
+        return org
+
+
+def _say(state: DialogState, phrase: Text) -> Transition:
+    return Transition(state, (Paragraph(phrase(state.language)),))
+
+
+def _switch_language(state: DialogState, argument: str) -> Transition:
+    try:
+        language = Language(argument.strip().lower())
+    except ValueError:
+        return _say(state, phrases.LANGUAGE_UNKNOWN)
+    switched = replace(state, language=language)
+    return Transition(switched, (Paragraph(phrases.LANGUAGE_SET(language)),))

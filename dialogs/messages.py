@@ -1,0 +1,73 @@
+"""The neutral reply tree that every channel renders in its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label and value pairs."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Progress:
+    current: int
+    total: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ChoicePrompt:
+    """A question with options; `selected` marks an earlier answer when someone goes back."""
+
+    prompt_id: str
+    text: str
+    choices: tuple[Choice, ...]
+    multiple: bool = False
+    selected: tuple[str, ...] = ()
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart on the phase scale (1 to 5): a channel draws it or prints it as text."""
+
+    title: str
+    bars: tuple[Bar, ...]
+    maximum: float = 5.0
+
+
+Block = Heading | Paragraph | Bullets | Facts | Progress | ChoicePrompt | Chart
+Reply = tuple[Block, ...]

@@ -1,0 +1,148 @@
+"""Everything the dialogs say, in Dutch and English."""
+
+from __future__ import annotations
+
+from engine.text import text
+
+DONT_KNOW = text("Weet ik niet", "I don't know")
+PROGRESS = text("Vraag {current} van {total}", "Question {current} of {total}")
+PICK_ONE = text("Kies het antwoord dat het best past.", "Pick the answer that fits best.")
+PICK_SEVERAL = text(
+    "Kies er één of meer (bijvoorbeeld 1,3).", "Pick one or more (for example 1,3)."
+)
+
+WELCOME = text(
+    "Hallo! Ik ben de social strategy advisor. Met een korte scan (16 vragen, minder dan vijf "
+    "minuten) bepalen we samen in welke fase van het Social Strategy Readiness Model jullie "
+    "organisatie zit, en wat de volgende stap is.",
+    "Hi! I'm the social strategy advisor. A short scan (16 questions, under five minutes) shows "
+    "which phase of the Social Strategy Readiness Model your organisation is in, and what to do "
+    "next.",
+)
+HELP_TITLE = text("Wat je kunt doen", "What you can do")
+HELP_ITEMS = (
+    text("scan: de scan starten of verdergaan waar je was", "scan: start the scan or resume it"),
+    text("resultaat: jouw profiel en dat van de organisatie", "results: your profile and the organisation's"),
+    text("plan: de stappen naar de volgende fase en de vaste taken", "plan: the steps to the next phase and the always-on tasks"),
+    text("advies: wat nu te doen en waarom", "advice: what to do next and why"),
+    text("een vraag in gewone woorden, bijvoorbeeld: hoe meten we ROI?", "a question in plain words, e.g.: how do we get employees to share?"),
+    text("taal en / taal nl: de taal wisselen", "language en / language nl: switch language"),
+    text("terug: de vorige vraag (tijdens de scan); stop: pauzeren", "back: the previous question (during the scan); stop: pause"),
+)
+
+SCAN_RESUMED = text(
+    "Welkom terug: we gaan verder bij vraag {current}.", "Welcome back: we continue at question {current}."
+)
+SCAN_STARTED_BASELINE = text(
+    "Dit is de nulmeting: de eerste scan van jullie organisatie. Latere scans laten de groei zien.",
+    "This is the baseline: your organisation's first scan. Later scans show the progress.",
+)
+SCAN_ALREADY_DONE = text(
+    "Je hebt deze scan al ingevuld. Je kunt je antwoorden nog aanpassen met 'terug'.",
+    "You have completed this scan. You can still change an answer with 'back'.",
+)
+SCAN_PAUSED = text(
+    "Gepauzeerd. Je antwoorden zijn bewaard; typ 'scan' om verder te gaan.",
+    "Paused. Your answers are saved; type 'scan' to continue.",
+)
+SCAN_NOT_RUNNING = text(
+    "Je bent niet met de scan bezig. Typ 'scan' om te beginnen.",
+    "You are not taking the scan. Type 'scan' to start.",
+)
+SCAN_CLOSED = text(
+    "Deze scan is gesloten en neemt geen antwoorden meer aan. Je antwoord is niet opgeslagen.",
+    "This scan is closed and takes no more answers. Your answer was not saved.",
+)
+AT_FIRST = text("Dit is de eerste vraag.", "This is the first question.")
+UNKNOWN_CHOICE = text(
+    "Dat is geen van de antwoorden. Kies een nummer uit de lijst.",
+    "That is not one of the options. Pick a number from the list.",
+)
+STALE_PROMPT = text(
+    "Die vraag hoort niet bij je huidige scan; er is niets opgeslagen.",
+    "That question does not belong to your current scan; nothing was saved.",
+)
+EMPTY_INPUT = text(
+    "Ik heb niets ontvangen. Typ een nummer, een opdracht of een vraag ('help' voor de lijst).",
+    "I received nothing. Type a number, a command or a question ('help' lists them).",
+)
+SAVED = text("Bewaard.", "Saved.")
+
+DONE_TITLE = text("Klaar, dank je wel!", "Done, thank you!")
+YOUR_PROFILE = text("Jouw beeld van de organisatie", "How you see the organisation")
+YOUR_PHASE = text("Volgens jou zit de organisatie in {phase}.", "In your view the organisation is in {phase}.")
+YOUR_PHASE_UNKNOWN = text(
+    "Je wist bij alles het antwoord niet, dus we kunnen geen fase bepalen.",
+    "You answered 'I don't know' throughout, so there is no phase to show.",
+)
+UNKNOWN = text("onbekend", "unknown")
+YOUR_ANSWERS_PRIVATE = text(
+    "Alleen jij ziet je eigen antwoorden. Anderen zien alleen het totaal van de groep.",
+    "Only you see your own answers. Others see only the group's totals.",
+)
+
+ORG_TITLE = text("De organisatie", "The organisation")
+ORG_NO_SCAN = text(
+    "Er is nog geen scan in jullie organisatie. Typ 'scan' om de eerste te starten.",
+    "Your organisation has no scan yet. Type 'scan' to start the first one.",
+)
+ORG_WITHHELD = text(
+    "Het resultaat van de organisatie verschijnt zodra {threshold} mensen de scan hebben "
+    "ingevuld; er zijn er nog {missing} nodig. Zo blijft niemand herleidbaar.",
+    "The organisation's result appears once {threshold} people have completed the scan; "
+    "{missing} more are needed. That way no one can be singled out.",
+)
+ORG_PHASE = text("Fase van de organisatie", "Organisation's phase")
+ORG_PROGRESS = text("Op weg naar de volgende fase", "Towards the next phase")
+ORG_RESPONDENTS = text("Ingevuld door", "Completed by")
+ORG_LIMITING = text("Zwakste schakel", "Weakest link")
+ORG_SCAN = text("Scan", "Scan")
+ORG_SCAN_BASELINE = text("{number} (nulmeting)", "{number} (baseline)")
+PROFILE_CHART = text("Profiel per dimensie (mediaan, 1 tot 5)", "Profile per dimension (median, 1 to 5)")
+DIMENSION_NOTE = text(
+    "n={n}, eensgezindheid {agreement}%, weet niet {dont_know}%",
+    "n={n}, agreement {agreement}%, don't know {dont_know}%",
+)
+UNRATED = text(
+    "Te weinig antwoorden om te tonen: {areas}.", "Too few answers to show: {areas}."
+)
+SEGMENTS_TITLE = text("Per rol", "By role")
+SEGMENT_ROW = text("{phase} (n={n})", "{phase} (n={n})")
+SEGMENTS_HIDDEN = text(
+    "Rollen met minder dan {threshold} mensen worden niet apart getoond.",
+    "Roles with fewer than {threshold} people are not shown separately.",
+)
+ROLE_GAP_TITLE = text("Management en medewerkers zien het anders", "Management and employees see it differently")
+ROLE_GAP_ROW = text("management {management}, medewerkers {employees}", "management {management}, employees {employees}")
+OVERALL = text("Totaal", "Overall")
+CHANGES_TITLE = text("Verandering sinds de vorige scan", "Change since the previous scan")
+CONTEXT_TITLE = text("Wat mensen noemen", "What people mention")
+OBSTACLES = text("Obstakels", "Obstacles")
+OBJECTIVES = text("Doelstellingen", "Objectives")
+GOALS = text("Doelen", "Goals")
+
+PLAN_TITLE = text("Plan: van {phase} naar {target}", "Plan: from {phase} to {target}")
+PLAN_TITLE_TOP = text("Plan: {phase} vasthouden", "Plan: staying in {phase}")
+PLAN_STEPS = text("Eenmalige stappen", "One-off steps")
+PLAN_NO_STEPS = text("Geen eenmalige stappen nodig.", "No one-off steps needed.")
+PLAN_TASKS = text("Always-on: vaste taken", "Always-on tasks")
+PLAN_TASK = text("{title} ({cadence}, {owner})", "{title} ({cadence}, {owner})")
+PLAN_STEP = text("{title} ({dimension}, {owner})", "{title} ({dimension}, {owner})")
+NEEDS_RESULT = text(
+    "Een plan en advies volgen uit het resultaat van de organisatie, en dat is er nog niet.",
+    "A plan and advice follow from the organisation's result, which is not available yet.",
+)
+
+ADVICE_TITLE = text("Advies: de volgende stap", "Advice: the next step")
+ADVICE_WHY = text("Waarom", "Why")
+ADVICE_DO = text("Wat te doen", "What to do")
+NO_MATCH = text(
+    "Daar heb ik geen goed antwoord op, en ik ga niet gokken. Hierover weet ik wel iets:",
+    "I have no good answer to that, and I will not guess. These are the topics I know:",
+)
+ALSO_RELEVANT = text("Misschien ook: {title}", "Perhaps also: {title}")
+
+LANGUAGE_SET = text("Ik spreek vanaf nu Nederlands.", "I'll speak English from now on.")
+LANGUAGE_UNKNOWN = text(
+    "Kies 'taal nl' of 'taal en'.", "Choose 'language nl' or 'language en'."
+)

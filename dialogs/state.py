@@ -1,0 +1,75 @@
+"""A conversation's saved state, and the intents a turn asks the runner to carry out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from dialogs.messages import Reply
+from engine.sheet import AnswerSheet
+from engine.vocabulary import Language
+
+STATE_VERSION = 1
+
+
+class Step(StrEnum):
+    IDLE = "idle"
+    SCANNING = "scanning"
+
+
+@dataclass(frozen=True)
+class DialogState:
+    """Where one person is. `sheet` mirrors their own stored answers while they scan."""
+
+    language: Language
+    step: Step = Step.IDLE
+    scan_id: int | None = None
+    position: int = 0
+    sheet: AnswerSheet = field(default_factory=AnswerSheet)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": STATE_VERSION,
+            "language": self.language.value,
+            "step": self.step.value,
+            "scan_id": self.scan_id,
+            "position": self.position,
+            "sheet": {q: list(ids) for q, ids in self.sheet.answers.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DialogState:
+        return cls(
+            language=Language(data["language"]),
+            step=Step(data["step"]),
+            scan_id=data.get("scan_id"),
+            position=int(data.get("position", 0)),
+            sheet=AnswerSheet({q: tuple(ids) for q, ids in data.get("sheet", {}).items()}),
+        )
+
+    def idle(self) -> DialogState:
+        return replace(self, step=Step.IDLE)
+
+
+@dataclass(frozen=True)
+class RecordAnswer:
+    scan_id: int
+    question_id: str
+    option_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompleteSheet:
+    scan_id: int
+
+
+Effect = RecordAnswer | CompleteSheet
+
+
+@dataclass(frozen=True)
+class Transition:
+    state: DialogState
+    replies: Reply
+    effects: tuple[Effect, ...] = ()

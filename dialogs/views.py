@@ -1,0 +1,276 @@
+"""Pure views: domain values in, neutral replies out."""
+
+from __future__ import annotations
+
+from dialogs import phrases
+from dialogs.messages import (
+    Bar,
+    Bullets,
+    Chart,
+    Choice,
+    ChoicePrompt,
+    Facts,
+    Heading,
+    Paragraph,
+    Progress,
+    Reply,
+)
+from dialogs.records import Scan
+from engine.advice import Advice, Answer
+from engine.bank import DONT_KNOW, QuestionBank
+from engine.labels import label, phase_name
+from engine.plan import Plan
+from engine.scoring import OrgResult, Profile, Withheld, profile
+from engine.sheet import AnswerSheet
+from engine.vocabulary import Dimension, Language
+
+
+def question(bank: QuestionBank, position: int, sheet: AnswerSheet, language: Language) -> Reply:
+    if position >= len(bank):
+        return (Paragraph(phrases.SCAN_ALREADY_DONE(language)),)
+    item = bank.questions[position]
+    choices = tuple(
+        Choice(id=option.id, label=option.label(language), detail=option.text(language))
+        for option in item.options
+    ) + (Choice(id=DONT_KNOW, label=phrases.DONT_KNOW(language)),)
+    hint = phrases.PICK_SEVERAL if item.kind.multiple else phrases.PICK_ONE
+    return (
+        Progress(
+            current=position + 1,
+            total=len(bank),
+            label=phrases.PROGRESS(language).format(current=position + 1, total=len(bank)),
+        ),
+        ChoicePrompt(
+            prompt_id=item.id,
+            text=item.prompt(language),
+            choices=choices,
+            multiple=item.kind.multiple,
+            selected=sheet.get(item.id) or (),
+            hint=hint(language),
+        ),
+    )
+
+
+def finished(bank: QuestionBank, sheet: AnswerSheet, language: Language) -> Reply:
+    return (Heading(phrases.DONE_TITLE(language)), *own_profile(profile(bank, sheet), language))
+
+
+def own_profile(mine: Profile, language: Language) -> Reply:
+    """A respondent's own phase and profile: theirs to see, no one else's."""
+    unknown = phrases.UNKNOWN(language)
+    summary = (
+        phrases.YOUR_PHASE(language).format(phase=phase_name(mine.overall, language))
+        if mine.overall is not None
+        else phrases.YOUR_PHASE_UNKNOWN(language)
+    )
+    rows = tuple(
+        (label(d, language), str(int(p)) if p is not None else unknown)
+        for d, p in mine.dimensions.items()
+    )
+    return (
+        Heading(phrases.YOUR_PROFILE(language)),
+        Paragraph(summary),
+        Facts(rows),
+        Paragraph(phrases.YOUR_ANSWERS_PRIVATE(language)),
+    )
+
+
+def org_result(
+    scan: Scan | None, result: OrgResult | Withheld | None, language: Language
+) -> Reply:
+    """The organisation's result; nothing of a group below the anonymity threshold."""
+    if scan is None or result is None:
+        return (Paragraph(phrases.ORG_NO_SCAN(language)),)
+    if isinstance(result, Withheld):
+        return (
+            Heading(phrases.ORG_TITLE(language)),
+            Paragraph(
+                phrases.ORG_WITHHELD(language).format(
+                    threshold=result.threshold, missing=result.missing
+                )
+            ),
+        )
+    return (
+        Heading(phrases.ORG_TITLE(language)),
+        _headline_facts(scan, result, language),
+        _profile_chart(result, language),
+        *_unrated(result, language),
+        *_segments(result, language),
+        *_role_gaps(result, language),
+        *_changes(result, language),
+        *_context(result, language),
+    )
+
+
+def _headline_facts(scan: Scan, result: OrgResult, language: Language) -> Facts:
+    number = (
+        phrases.ORG_SCAN_BASELINE(language).format(number=scan.number)
+        if scan.is_baseline
+        else str(scan.number)
+    )
+    rows = [
+        (phrases.ORG_SCAN(language), number),
+        (phrases.ORG_RESPONDENTS(language), str(result.respondents)),
+        (phrases.ORG_PHASE(language), phase_name(result.overall, language)),
+    ]
+    if result.overall.next() is not None:
+        rows.append((phrases.ORG_PROGRESS(language), f"{round(result.progress * 100)}%"))
+    if result.limiting:
+        rows.append((phrases.ORG_LIMITING(language), _names(result.limiting, language)))
+    return Facts(tuple(rows))
+
+
+def _profile_chart(result: OrgResult, language: Language) -> Chart:
+    bars = tuple(
+        Bar(
+            label=label(d, language),
+            value=score.median,
+            note=phrases.DIMENSION_NOTE(language).format(
+                n=score.n,
+                agreement=round(score.agreement * 100),
+                dont_know=round(score.dont_know * 100),
+            ),
+        )
+        for d, score in result.dimensions.items()
+    )
+    return Chart(title=phrases.PROFILE_CHART(language), bars=bars)
+
+
+def _unrated(result: OrgResult, language: Language) -> Reply:
+    if not result.unrated:
+        return ()
+    return (Paragraph(phrases.UNRATED(language).format(areas=_names(result.unrated, language))),)
+
+
+def _segments(result: OrgResult, language: Language) -> Reply:
+    rows = tuple(
+        (
+            label(segment.role, language).capitalize(),
+            phrases.SEGMENT_ROW(language).format(
+                phase=int(segment.overall) if segment.overall else "-", n=segment.n
+            ),
+        )
+        for segment in result.segments
+    )
+    hidden = Paragraph(phrases.SEGMENTS_HIDDEN(language).format(threshold=result.threshold))
+    if not rows:
+        return (hidden,)
+    return (Heading(phrases.SEGMENTS_TITLE(language)), Facts(rows), hidden)
+
+
+def _role_gaps(result: OrgResult, language: Language) -> Reply:
+    if not result.role_gaps:
+        return ()
+    rows = tuple(
+        (
+            label(gap.dimension, language) if gap.dimension else phrases.OVERALL(language),
+            phrases.ROLE_GAP_ROW(language).format(
+                management=_number(gap.management), employees=_number(gap.employees)
+            ),
+        )
+        for gap in result.role_gaps
+    )
+    return (Heading(phrases.ROLE_GAP_TITLE(language)), Facts(rows))
+
+
+def _changes(result: OrgResult, language: Language) -> Reply:
+    if not result.changes:
+        return ()
+    rows = tuple(
+        (
+            label(change.dimension, language),
+            f"{_number(change.before)} → {_number(change.after)} ({change.delta:+.1f})",
+        )
+        for change in result.changes
+    )
+    return (Heading(phrases.CHANGES_TITLE(language)), Facts(rows))
+
+
+def _context(result: OrgResult, language: Language) -> Reply:
+    rows = [
+        (title(language), ", ".join(f"{label(term, language)} ({n})" for term, n in counts.items()))
+        for title, counts in (
+            (phrases.OBSTACLES, result.obstacles),
+            (phrases.OBJECTIVES, result.objectives),
+            (phrases.GOALS, result.goals),
+        )
+        if counts
+    ]
+    return (Heading(phrases.CONTEXT_TITLE(language)), Facts(tuple(rows))) if rows else ()
+
+
+def plan(the_plan: Plan, language: Language) -> Reply:
+    here = phase_name(the_plan.phase, language)
+    title = (
+        phrases.PLAN_TITLE(language).format(
+            phase=here, target=phase_name(the_plan.target, language)
+        )
+        if the_plan.target is not None
+        else phrases.PLAN_TITLE_TOP(language).format(phase=here)
+    )
+    steps = tuple(
+        phrases.PLAN_STEP(language).format(
+            title=step.title(language),
+            dimension=label(step.dimension, language),
+            owner=label(step.owner, language),
+        )
+        for step in the_plan.steps
+    )
+    tasks = tuple(
+        phrases.PLAN_TASK(language).format(
+            title=task.template.title(language),
+            cadence=task.cadence.label(language),
+            owner=label(task.owner, language),
+        )
+        for task in the_plan.tasks
+    )
+    return (
+        Heading(title),
+        Heading(phrases.PLAN_STEPS(language)),
+        Bullets(steps) if steps else Paragraph(phrases.PLAN_NO_STEPS(language)),
+        Heading(phrases.PLAN_TASKS(language)),
+        Bullets(tasks),
+    )
+
+
+def advice(the_advice: Advice, language: Language) -> Reply:
+    blocks: list[Heading | Paragraph | Bullets] = [
+        Heading(phrases.ADVICE_TITLE(language)),
+        Paragraph(the_advice.headline),
+    ]
+    if the_advice.reasons:
+        blocks += [Heading(phrases.ADVICE_WHY(language)), Bullets(the_advice.reasons)]
+    if the_advice.actions:
+        blocks += [Heading(phrases.ADVICE_DO(language)), Bullets(the_advice.actions)]
+    return tuple(blocks)
+
+
+def answer(the_answer: Answer, language: Language) -> Reply:
+    if not the_answer.matched:
+        return (
+            Paragraph(phrases.NO_MATCH(language)),
+            Bullets(tuple(topic.title(language) for topic in the_answer.known)),
+        )
+    best, *others = the_answer.topics
+    return (
+        Heading(best.title(language)),
+        Paragraph(best.answer(language)),
+        *(Paragraph(phrases.ALSO_RELEVANT(language).format(title=t.title(language))) for t in others),
+    )
+
+
+def help_text(language: Language) -> Reply:
+    return (
+        Heading(phrases.HELP_TITLE(language)),
+        Bullets(tuple(item(language) for item in phrases.HELP_ITEMS)),
+    )
+
+
+def _names(dimensions: tuple[Dimension, ...], language: Language) -> str:
+    return ", ".join(label(d, language) for d in dimensions)
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+

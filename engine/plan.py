@@ -1,0 +1,67 @@
+"""The plan: one-off steps towards the next phase and the always-on tasks that fit the phase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.plan_catalogue import Cadence, PlanCatalogue, StepTemplate, TaskTemplate
+from engine.scoring import OrgResult
+from engine.vocabulary import Dimension, Phase, Role
+
+MAX_STEPS = 6
+"""A plan people act on stays short; the rest follows from the next scan."""
+
+
+@dataclass(frozen=True)
+class PlannedTask:
+    template: TaskTemplate
+    cadence: Cadence
+
+    @property
+    def owner(self) -> Role:
+        return self.template.owner
+
+
+@dataclass(frozen=True)
+class Plan:
+    phase: Phase
+    target: Phase | None
+    """The next phase; None once an organisation is performance-driven."""
+    focus: tuple[Dimension, ...]
+    steps: tuple[StepTemplate, ...]
+    tasks: tuple[PlannedTask, ...]
+
+
+def make_plan(result: OrgResult, catalogue: PlanCatalogue) -> Plan:
+    """Steps lift the limiting dimensions first, then every other dimension below the target.
+
+    A dimension below the target gets the step towards its own next phase, so a dimension two
+    phases behind is lifted one phase at a time. Management support goes first among equals,
+    being the precondition for everything else.
+    """
+    target = result.overall.next()
+    phases = {d: s.phase for d, s in result.dimensions.items()}
+    behind = (
+        sorted(
+            (d for d, p in phases.items() if p < target),
+            key=lambda d: (d not in result.limiting, phases[d], d is not Dimension.SUPPORT,
+                           list(Dimension).index(d)),
+        )
+        if target is not None
+        else []
+    )
+    steps: list[StepTemplate] = []
+    for dimension in behind:
+        steps.extend(catalogue.steps_towards(dimension, Phase(phases[dimension] + 1)))
+    tasks = tuple(
+        PlannedTask(template=task, cadence=task.cadence_for(result.overall))
+        for task in catalogue.tasks
+        if task.from_phase <= result.overall
+    )
+    return Plan(
+        phase=result.overall,
+        target=target,
+        focus=result.limiting,
+        steps=tuple(steps[:MAX_STEPS]),
+        tasks=tasks,
+    )
