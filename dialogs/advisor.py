@@ -76,7 +76,7 @@ class Advisor:
         self._scans = scans
         self._conversations = conversations
         self._clock = clock
-        self._knowledge = knowledge
+        self.knowledge = knowledge
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def handle(
@@ -115,7 +115,7 @@ class Advisor:
     async def _advance(
         self, org: Organisation, key: ConversationKey, state: DialogState, event: Event
     ) -> Transition:
-        bank = self._knowledge.bank
+        bank = self.knowledge.bank
         match event:
             case ConversationStarted():
                 return await self._start_scan(org, key, state)
@@ -128,6 +128,8 @@ class Advisor:
             case TextReceived(text=line):
                 if not line.strip():
                     return _say(state, phrases.EMPTY_INPUT)
+                if line.strip().isdigit():
+                    return _say(state, phrases.SCAN_NOT_RUNNING)
                 command = commands.parse(line)
                 if command is not None:
                     return await self._command(org, key, state, command)
@@ -136,7 +138,7 @@ class Advisor:
     async def _command(
         self, org: Organisation, key: ConversationKey, state: DialogState, event: CommandInvoked
     ) -> Transition:
-        bank = self._knowledge.bank
+        bank = self.knowledge.bank
         language = state.language
         match event.command:
             case Command.SCAN:
@@ -166,13 +168,13 @@ class Advisor:
         scan = await self._scans.current(org.id)
         if scan is None:
             scan = await self._scans.open(
-                org.id, bank_version=self._knowledge.bank.version, now=self._clock.now()
+                org.id, bank_version=self.knowledge.bank.version, now=self._clock.now()
             )
         sheet = await self._scans.sheet(org.id, scan.id, key.respondent)
-        return scan_flow.begin(state, scan, sheet, self._knowledge.bank)
+        return scan_flow.begin(state, scan, sheet, self.knowledge.bank)
 
     def _question(self, state: DialogState, line: str) -> Transition:
-        knowledge = self._knowledge
+        knowledge = self.knowledge
         found = answer_question(knowledge.index, knowledge.advice, line, state.language)
         replies = views.answer(found, state.language)
         if state.step is Step.SCANNING:
@@ -186,7 +188,7 @@ class Advisor:
             sheet = await self._scans.sheet(org.id, published.scan.id, key.respondent)
             if sheet.answers:
                 mine = views.own_profile(
-                    profile(self._knowledge.bank, sheet, tolerance=org.settings.tolerance),
+                    profile(self.knowledge.bank, sheet, tolerance=org.settings.tolerance),
                     state.language,
                 )
         return (*mine, *views.org_result(published.scan, published.result, state.language))
@@ -197,7 +199,7 @@ class Advisor:
         published = await self.published(org)
         if not isinstance(published.result, OrgResult):
             return (Paragraph(phrases.NEEDS_RESULT(state.language)),)
-        knowledge = self._knowledge
+        knowledge = self.knowledge
         the_plan = make_plan(published.result, knowledge.catalogue)
         if command is Command.PLAN:
             return views.plan(the_plan, state.language)
@@ -222,7 +224,7 @@ class Advisor:
     ) -> OrgResult | Withheld:
         sheets = await self._scans.sheets(org.id, scan.id)
         return score(
-            self._knowledge.bank,
+            self.knowledge.bank,
             sheets,
             threshold=org.settings.anonymity_threshold,
             tolerance=org.settings.tolerance,

@@ -18,6 +18,7 @@ T = TypeVar("T")
 
 LOW_AGREEMENT = 0.5
 MANY_DONT_KNOW = 0.3
+MAX_OBSTACLES = 2
 NAMED_BY = 1 / 3
 """An obstacle, objective or goal counts as the group's when a third of respondents name it."""
 
@@ -47,11 +48,11 @@ def advise(
         reasons.append(profile.why_next(language))
     if plan.steps:
         first = plan.steps[0]
-        actions.append(f"{first.title(language)} {first.why(language)}")
+        actions.append(f"{first.title(language).rstrip('.')}: {first.why(language)}")
     support = result.dimensions.get(Dimension.SUPPORT)
     if plan.target is not None and support is not None and support.phase < plan.target:
         reasons.append(_SUPPORT_FIRST(language))
-    for obstacle in _named(result.obstacles, result.respondents):
+    for obstacle in _named(result.obstacles, result.respondents)[:MAX_OBSTACLES]:
         actions.append(base.obstacles[obstacle](language))
     for objective in _named(result.objectives, result.respondents)[:1]:
         actions.append(base.objectives[objective](language))

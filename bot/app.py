@@ -1,0 +1,82 @@
+"""The composition root: one place that builds the advisor from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.settings import Settings
+from dialogs.advisor import Advisor, Knowledge
+from dialogs.ports import Clock
+from engine.advice_base import default_advice_base
+from engine.bank import default_bank
+from engine.matching import TopicIndex
+from engine.plan_catalogue import default_plan_catalogue
+from storage.db import Database
+from storage.migrate import prepare
+from storage.repositories import (
+    SqlaConversationStore,
+    SqlaOrganisationDirectory,
+    SqlaScanRepository,
+)
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    database: Database
+    organisations: SqlaOrganisationDirectory
+    scans: SqlaScanRepository
+    advisor: Advisor
+    clock: Clock
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+def load_knowledge() -> Knowledge:
+    """The bank, plan catalogue and advice base; a broken file raises `CatalogueError`."""
+    advice = default_advice_base()
+    return Knowledge(
+        bank=default_bank(),
+        catalogue=default_plan_catalogue(),
+        advice=advice,
+        index=TopicIndex(advice),
+    )
+
+
+async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    """Build everything and bring the schema up to date (or refuse, per the settings)."""
+    knowledge = load_knowledge()
+    ensure_sqlite_folder(settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        await prepare(database, auto_upgrade=settings.auto_migrate)
+    except BaseException:
+        await database.dispose()
+        raise
+    clock = clock or SystemClock()
+    organisations = SqlaOrganisationDirectory(database)
+    scans = SqlaScanRepository(database)
+    advisor = Advisor(
+        organisations=organisations,
+        scans=scans,
+        conversations=SqlaConversationStore(database),
+        clock=clock,
+        knowledge=knowledge,
+    )
+    return App(settings, database, organisations, scans, advisor, clock)
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

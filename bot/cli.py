@@ -1,0 +1,176 @@
+"""The `advisor` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.app import App, build_app, ensure_sqlite_folder
+from bot.console.chat import chat
+from bot.demo import run_demo
+from bot.settings import ConfigError, Settings, load_settings
+from dialogs.ports import StorageError
+from dialogs.records import OrgSettings
+from engine.catalogue import CatalogueError
+from engine.vocabulary import Language
+from storage.db import Database
+from storage.migrate import schema_status, upgrade
+
+EXIT_CONFIG = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return asyncio.run(args.run(args, settings))
+    except (ConfigError, CatalogueError, StorageError) as error:
+        print(f"advisor: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="advisor",
+        description="The social strategy readiness advisor. Without a command: the terminal chat.",
+    )
+    parser.set_defaults(run=_start)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    start = commands.add_parser("start", help="start the advisor (the terminal chat)")
+    start.set_defaults(run=_start)
+
+    talk = commands.add_parser("chat", help="the scan, results, plan and advice in the terminal")
+    talk.add_argument("--org", required=True, help="the organisation's name")
+    talk.add_argument("--user", required=True, help="your name or id within the organisation")
+    talk.add_argument("--lang", type=Language, choices=list(Language), help="nl or en")
+    talk.set_defaults(run=_chat)
+
+    demo = commands.add_parser("demo", help="a simulated organisation's result, plan and advice")
+    demo.add_argument("--lang", type=Language, choices=list(Language), default=Language.NL)
+    demo.add_argument(
+        "--keep", action="store_true", help="keep the demo in the configured database"
+    )
+    demo.set_defaults(run=_demo)
+
+    org = commands.add_parser("org", help="show or change an organisation's settings")
+    org.add_argument("--org", required=True)
+    org.add_argument("--threshold", type=int, help="anonymity threshold (at least 3)")
+    org.add_argument("--tolerance", type=int, help="dimensions that may trail by a phase")
+    org.add_argument("--lang", type=Language, choices=list(Language))
+    org.set_defaults(run=_org)
+
+    scan = commands.add_parser("scan", help="close the running scan or start a re-scan")
+    scan.add_argument("action", choices=["new", "close", "list"])
+    scan.add_argument("--org", required=True)
+    scan.set_defaults(run=_scan)
+
+    db = commands.add_parser("db", help="the database schema")
+    db.add_argument("action", choices=["upgrade", "status"])
+    db.set_defaults(run=_db)
+    return parser
+
+
+def org_key(name: str) -> str:
+    return f"org:{name.strip().casefold()}"
+
+
+async def _with_app(settings: Settings, work: Callable[[App], Awaitable[int]]) -> int:
+    app = await build_app(settings)
+    try:
+        return await work(app)
+    finally:
+        await app.close()
+
+
+async def _start(args: argparse.Namespace, settings: Settings) -> int:
+    args.org, args.user, args.lang = settings.org, getpass.getuser(), None
+    return await _chat(args, settings)
+
+
+async def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
+        await chat(
+            app.advisor, org.id, args.user, language=args.lang, read_line=sys.stdin.readline,
+            out=sys.stdout,
+        )
+        return 0
+
+    return await _with_app(settings, work)
+
+
+async def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        await run_demo(app, args.lang, sys.stdout)
+        return 0
+
+    if args.keep:
+        return await _with_app(settings, work)
+    with tempfile.TemporaryDirectory(prefix="advisor-demo-") as folder:
+        url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
+        return await _with_app(settings.model_copy(update={"database_url": url}), work)
+
+
+async def _org(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
+        current = org.settings
+        changed = OrgSettings(
+            anonymity_threshold=args.threshold or current.anonymity_threshold,
+            tolerance=current.tolerance if args.tolerance is None else args.tolerance,
+            language=args.lang or current.language,
+        )
+        if changed != current:
+            org = await app.organisations.update_settings(org.id, changed)
+        s = org.settings
+        print(f"{org.name}: threshold {s.anonymity_threshold}, tolerance {s.tolerance}, "
+              f"language {s.language}")
+        return 0
+
+    try:
+        return await _with_app(settings, work)
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+
+
+async def _scan(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
+        now = app.clock.now()
+        current = await app.scans.current(org.id)
+        if args.action in ("new", "close") and current is not None:
+            await app.scans.close(org.id, current.id, now=now)
+            print(f"scan {current.number} closed")
+        if args.action == "new":
+            opened = await app.scans.open(
+                org.id, bank_version=app.advisor.knowledge.bank.version, now=now
+            )
+            print(f"scan {opened.number} opened")
+        for scan in await app.scans.history(org.id):
+            done = sum(p.completed_at is not None for p in await app.scans.participation(org.id, scan.id))
+            state = "open" if scan.is_open else "closed"
+            print(f"scan {scan.number}: {state}, opened {scan.opened_at:%Y-%m-%d}, {done} completed")
+        return 0
+
+    return await _with_app(settings, work)
+
+
+async def _db(args: argparse.Namespace, settings: Settings) -> int:
+    ensure_sqlite_folder(settings.database_url)
+    database = Database(settings.database_url)
+    try:
+        if args.action == "upgrade":
+            await upgrade(database)
+        current, head = await schema_status(database)
+        print(f"schema: {current or 'empty'} (this advisor needs {head})")
+        return 0
+    finally:
+        await database.dispose()

@@ -1,0 +1,86 @@
+"""An advisor over in-memory stores, with the shipped bank, catalogue and advice base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pytest
+
+from dialogs.advisor import Advisor, Knowledge
+from dialogs.events import ChoiceSelected, ConversationKey, ConversationStarted
+from dialogs.messages import ChoicePrompt, Reply
+from engine.advice_base import default_advice_base
+from engine.bank import default_bank
+from engine.matching import TopicIndex
+from engine.plan_catalogue import default_plan_catalogue
+from engine.vocabulary import Language
+from tests.fakes.clock import FixedClock
+from tests.fakes.memory import (
+    InMemoryConversationStore,
+    InMemoryOrganisationDirectory,
+    InMemoryScanRepository,
+)
+
+
+@cache
+def shipped_knowledge() -> Knowledge:
+    advice = default_advice_base()
+    return Knowledge(default_bank(), default_plan_catalogue(), advice, TopicIndex(advice))
+
+
+@dataclass
+class World:
+    organisations: InMemoryOrganisationDirectory
+    scans: InMemoryScanRepository
+    conversations: InMemoryConversationStore
+    clock: FixedClock
+    org_id: int
+
+    def advisor(self) -> Advisor:
+        """A fresh runner over the same stores, as after a restart."""
+        return Advisor(
+            organisations=self.organisations,
+            scans=self.scans,
+            conversations=self.conversations,
+            clock=self.clock,
+            knowledge=shipped_knowledge(),
+        )
+
+    def key(self, user: str) -> ConversationKey:
+        return ConversationKey("test", self.org_id, user, user)
+
+
+@pytest.fixture
+async def world() -> World:
+    organisations = InMemoryOrganisationDirectory()
+    org = await organisations.ensure("test:acme", "Acme")
+    return World(
+        organisations,
+        InMemoryScanRepository(organisations),
+        InMemoryConversationStore(organisations),
+        FixedClock(),
+        org.id,
+    )
+
+
+def prompt_of(reply: Reply) -> ChoicePrompt:
+    prompts = [block for block in reply if isinstance(block, ChoicePrompt)]
+    assert prompts, f"expected a question in {reply!r}"
+    return prompts[-1]
+
+
+def text_of(reply: Reply) -> str:
+    return repr(reply)
+
+
+async def take_scan(
+    advisor: Advisor, key: ConversationKey, pick: int = 0, language: Language = Language.EN
+) -> Reply:
+    """Answer every question with option number `pick` (0-based), returning the final reply."""
+    reply = await advisor.handle(key, ConversationStarted(), language=language)
+    while any(isinstance(block, ChoicePrompt) for block in reply):
+        prompt = prompt_of(reply)
+        choice = prompt.choices[min(pick, len(prompt.choices) - 2)]
+        reply = await advisor.handle(key, ChoiceSelected(prompt.prompt_id, (choice.id,)))
+    return reply

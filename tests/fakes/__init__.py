@@ -1,0 +1,1 @@
+"""Test doubles for the ports: in-memory stores and a fixed clock."""

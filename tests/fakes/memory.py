@@ -1,0 +1,201 @@
+"""In-memory storage ports with the same contract as the SQL ones (see tests/storage/)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from itertools import count
+from typing import Any
+
+from dialogs.ports import ConcurrentUpdate, OrganisationDirectory, ScanClosed, StorageError
+from dialogs.records import Organisation, OrgSettings, Participation, Scan
+from engine.sheet import AnswerSheet
+
+
+class InMemoryOrganisationDirectory:
+    """Organisations in a dict (`OrganisationDirectory`)."""
+
+    def __init__(self) -> None:
+        self._organisations: dict[int, Organisation] = {}
+        self._ids = count(1)
+
+    async def ensure(self, key: str, name: str) -> Organisation:
+        found = await self.find(key)
+        if found is not None:
+            return found
+        organisation = Organisation(next(self._ids), key, name, OrgSettings())
+        self._organisations[organisation.id] = organisation
+        return organisation
+
+    async def get(self, org_id: int) -> Organisation | None:
+        return self._organisations.get(org_id)
+
+    async def find(self, key: str) -> Organisation | None:
+        return next((org for org in self._organisations.values() if org.key == key), None)
+
+    async def update_settings(self, org_id: int, settings: OrgSettings) -> Organisation:
+        organisation = self._organisations.get(org_id)
+        if organisation is None:
+            raise StorageError(f"there is no organisation {org_id}")
+        updated = replace(organisation, settings=settings)
+        self._organisations[org_id] = updated
+        return updated
+
+
+@dataclass
+class _Response:
+    started_at: datetime
+    completed_at: datetime | None = None
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class InMemoryScanRepository:
+    """Scans and answers in dicts (`ScanRepository`).
+
+    Args:
+        organisations: the directory that says which organisations exist.
+    """
+
+    def __init__(self, organisations: OrganisationDirectory) -> None:
+        self._organisations = organisations
+        self._scans: dict[int, Scan] = {}
+        self._responses: dict[tuple[int, str], _Response] = {}
+        self._ids = count(1)
+
+    async def current(self, org_id: int) -> Scan | None:
+        return next((scan for scan in await self.history(org_id) if scan.is_open), None)
+
+    async def open(self, org_id: int, *, bank_version: int, now: datetime) -> Scan:
+        now = _utc(now)
+        if await self._organisations.get(org_id) is None:
+            raise StorageError(f"there is no organisation {org_id}")
+        scans = await self.history(org_id)
+        current = next((scan for scan in scans if scan.is_open), None)
+        if current is not None:
+            raise StorageError(
+                f"organisation {org_id} already has an open scan (number {current.number})"
+            )
+        scan = Scan(next(self._ids), org_id, len(scans) + 1, bank_version, now)
+        self._scans[scan.id] = scan
+        return scan
+
+    async def close(self, org_id: int, scan_id: int, *, now: datetime) -> Scan:
+        now = _utc(now)
+        scan = self._own_scan(org_id, scan_id)
+        if scan.is_open:
+            scan = replace(scan, closed_at=now)
+            self._scans[scan_id] = scan
+        return scan
+
+    async def history(self, org_id: int) -> list[Scan]:
+        return sorted(
+            (scan for scan in self._scans.values() if scan.org_id == org_id),
+            key=lambda scan: scan.number,
+        )
+
+    async def record_answer(
+        self,
+        org_id: int,
+        scan_id: int,
+        respondent: str,
+        question_id: str,
+        option_ids: tuple[str, ...],
+        *,
+        now: datetime,
+    ) -> None:
+        response = self._response_in_open_scan(org_id, scan_id, respondent, _utc(now))
+        response.answers[question_id] = tuple(option_ids)
+
+    async def complete(self, org_id: int, scan_id: int, respondent: str, *, now: datetime) -> None:
+        now = _utc(now)
+        response = self._response_in_open_scan(org_id, scan_id, respondent, now)
+        if response.completed_at is None:
+            response.completed_at = now
+
+    async def sheet(self, org_id: int, scan_id: int, respondent: str) -> AnswerSheet:
+        responses = self._responses_of(org_id, scan_id)
+        return AnswerSheet(responses[respondent].answers if respondent in responses else {})
+
+    async def sheets(
+        self, org_id: int, scan_id: int, *, completed_only: bool = True
+    ) -> list[AnswerSheet]:
+        sheets = [
+            AnswerSheet(response.answers)
+            for response in self._responses_of(org_id, scan_id).values()
+            if response.completed_at is not None or not completed_only
+        ]
+        return sorted(sheets, key=lambda sheet: sorted(sheet.answers.items()))
+
+    async def participation(self, org_id: int, scan_id: int) -> list[Participation]:
+        return [
+            Participation(respondent, response.completed_at)
+            for respondent, response in sorted(self._responses_of(org_id, scan_id).items())
+        ]
+
+    def _own_scan(self, org_id: int, scan_id: int) -> Scan:
+        scan = self._scans.get(scan_id)
+        if scan is None or scan.org_id != org_id:
+            raise StorageError(f"organisation {org_id} has no scan {scan_id}")
+        return scan
+
+    def _response_in_open_scan(
+        self, org_id: int, scan_id: int, respondent: str, now: datetime
+    ) -> _Response:
+        scan = self._own_scan(org_id, scan_id)
+        if not scan.is_open:
+            raise ScanClosed(f"scan {scan.number} of organisation {org_id} is closed")
+        return self._responses.setdefault((scan_id, respondent), _Response(started_at=now))
+
+    def _responses_of(self, org_id: int, scan_id: int) -> dict[str, _Response]:
+        scan = self._scans.get(scan_id)
+        if scan is None or scan.org_id != org_id:
+            return {}
+        return {
+            respondent: response
+            for (answered_scan, respondent), response in self._responses.items()
+            if answered_scan == scan_id
+        }
+
+
+class InMemoryConversationStore:
+    """Dialog state kept as JSON text with a version (`ConversationStore`).
+
+    Storing text, not the objects, makes state that would not survive a database fail here too.
+
+    Args:
+        organisations: the directory that says which organisations exist.
+    """
+
+    def __init__(self, organisations: OrganisationDirectory) -> None:
+        self._organisations = organisations
+        self._saved: dict[tuple[int, str], tuple[str, int]] = {}
+
+    async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
+        saved = self._saved.get((org_id, key))
+        return None if saved is None else (json.loads(saved[0]), saved[1])
+
+    async def save(
+        self, org_id: int, key: str, state: Mapping[str, Any], *, version: int | None
+    ) -> int:
+        try:
+            document = json.dumps(dict(state))
+        except (TypeError, ValueError) as error:
+            raise StorageError(f"conversation state is not JSON: {error}") from error
+        if version is None and await self._organisations.get(org_id) is None:
+            raise StorageError(f"there is no organisation {org_id}")
+        saved = self._saved.get((org_id, key))
+        if (saved is None and version is not None) or (saved is not None and saved[1] != version):
+            raise ConcurrentUpdate(
+                f"conversation {key!r} of organisation {org_id} moved on from version {version}"
+            )
+        new_version = 1 if version is None else version + 1
+        self._saved[(org_id, key)] = (document, new_version)
+        return new_version
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise StorageError(f"a naive datetime cannot be stored: {moment.isoformat()}")
+    return moment.astimezone(UTC)
