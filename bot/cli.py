@@ -99,7 +99,11 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     async def work(app: App) -> int:
         org = await app.organisations.ensure(org_key(args.org), args.org.strip())
         await chat(
-            app.advisor, org.id, args.user, language=args.lang, read_line=sys.stdin.readline,
+            app.advisor,
+            org.id,
+            args.user,
+            language=args.lang,
+            read_line=sys.stdin.readline,
             out=sys.stdout,
         )
         return 0
@@ -131,8 +135,10 @@ async def _org(args: argparse.Namespace, settings: Settings) -> int:
         if changed != current:
             org = await app.organisations.update_settings(org.id, changed)
         s = org.settings
-        print(f"{org.name}: threshold {s.anonymity_threshold}, tolerance {s.tolerance}, "
-              f"language {s.language}")
+        print(
+            f"{org.name}: threshold {s.anonymity_threshold}, tolerance {s.tolerance}, "
+            f"language {s.language}"
+        )
         return 0
 
     try:
@@ -155,9 +161,13 @@ async def _scan(args: argparse.Namespace, settings: Settings) -> int:
             )
             print(f"scan {opened.number} opened")
         for scan in await app.scans.history(org.id):
-            done = sum(p.completed_at is not None for p in await app.scans.participation(org.id, scan.id))
+            done = sum(
+                p.completed_at is not None for p in await app.scans.participation(org.id, scan.id)
+            )
             state = "open" if scan.is_open else "closed"
-            print(f"scan {scan.number}: {state}, opened {scan.opened_at:%Y-%m-%d}, {done} completed")
+            print(
+                f"scan {scan.number}: {state}, opened {scan.opened_at:%Y-%m-%d}, {done} completed"
+            )
         return 0
 
     return await _with_app(settings, work)

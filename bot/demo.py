@@ -65,7 +65,9 @@ async def run_demo(app: App, language: Language, out: TextIO) -> None:
     out.write(INTRO(language).format(name=DEMO_NAME, before=before, after=after) + "\n\n")
     manager = ConversationKey("demo", org.id, "project-manager", "project-manager")
     for command in (Command.RESULTS, Command.PLAN, Command.ADVICE):
-        out.write(render(await app.advisor.handle(manager, CommandInvoked(command), language=language)))
+        out.write(
+            render(await app.advisor.handle(manager, CommandInvoked(command), language=language))
+        )
         out.write("\n")
     for question in SAMPLE_QUESTIONS[language]:
         out.write(ASKED(language).format(question=question) + "\n\n")

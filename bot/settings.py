@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     )
     auto_migrate: bool = Field(True, description="Upgrade an older database schema at start-up.")
     language: Language = Field(Language.NL, description="The language of a new organisation.")
-    org: str = Field("My organisation", min_length=1, description="The organisation `advisor` opens.")
+    org: str = Field(
+        "My organisation", min_length=1, description="The organisation `advisor` opens."
+    )
 
 
 class ConfigError(ValueError):

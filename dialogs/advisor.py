@@ -204,7 +204,9 @@ class Advisor:
         if command is Command.PLAN:
             return views.plan(the_plan, state.language)
         return views.advice(
-            advise(published.result, the_plan, knowledge.catalogue, knowledge.advice, state.language),
+            advise(
+                published.result, the_plan, knowledge.catalogue, knowledge.advice, state.language
+            ),
             state.language,
         )
 

@@ -22,16 +22,29 @@ WELCOME = text(
 HELP_TITLE = text("Wat je kunt doen", "What you can do")
 HELP_ITEMS = (
     text("scan: de scan starten of verdergaan waar je was", "scan: start the scan or resume it"),
-    text("resultaat: jouw profiel en dat van de organisatie", "results: your profile and the organisation's"),
-    text("plan: de stappen naar de volgende fase en de vaste taken", "plan: the steps to the next phase and the always-on tasks"),
+    text(
+        "resultaat: jouw profiel en dat van de organisatie",
+        "results: your profile and the organisation's",
+    ),
+    text(
+        "plan: de stappen naar de volgende fase en de vaste taken",
+        "plan: the steps to the next phase and the always-on tasks",
+    ),
     text("advies: wat nu te doen en waarom", "advice: what to do next and why"),
-    text("een vraag in gewone woorden, bijvoorbeeld: hoe meten we ROI?", "a question in plain words, e.g.: how do we get employees to share?"),
+    text(
+        "een vraag in gewone woorden, bijvoorbeeld: hoe meten we ROI?",
+        "a question in plain words, e.g.: how do we get employees to share?",
+    ),
     text("taal en / taal nl: de taal wisselen", "language en / language nl: switch language"),
-    text("terug: de vorige vraag (tijdens de scan); stop: pauzeren", "back: the previous question (during the scan); stop: pause"),
+    text(
+        "terug: de vorige vraag (tijdens de scan); stop: pauzeren",
+        "back: the previous question (during the scan); stop: pause",
+    ),
 )
 
 SCAN_RESUMED = text(
-    "Welkom terug: we gaan verder bij vraag {current}.", "Welcome back: we continue at question {current}."
+    "Welkom terug: we gaan verder bij vraag {current}.",
+    "Welcome back: we continue at question {current}.",
 )
 SCAN_STARTED_BASELINE = text(
     "Dit is de nulmeting: de eerste scan van jullie organisatie. Latere scans laten de groei zien.",
@@ -70,7 +83,9 @@ SAVED = text("Bewaard.", "Saved.")
 
 DONE_TITLE = text("Klaar, dank je wel!", "Done, thank you!")
 YOUR_PROFILE = text("Jouw beeld van de organisatie", "How you see the organisation")
-YOUR_PHASE = text("Volgens jou zit de organisatie in {phase}.", "In your view the organisation is in {phase}.")
+YOUR_PHASE = text(
+    "Volgens jou zit de organisatie in {phase}.", "In your view the organisation is in {phase}."
+)
 YOUR_PHASE_UNKNOWN = text(
     "Je wist bij alles het antwoord niet, dus we kunnen geen fase bepalen.",
     "You answered 'I don't know' throughout, so there is no phase to show.",
@@ -98,22 +113,27 @@ ORG_RESPONDENTS = text("Ingevuld door", "Completed by")
 ORG_LIMITING = text("Zwakste schakel", "Weakest link")
 ORG_SCAN = text("Scan", "Scan")
 ORG_SCAN_BASELINE = text("{number} (nulmeting)", "{number} (baseline)")
-PROFILE_CHART = text("Profiel per dimensie (mediaan, 1 tot 5)", "Profile per dimension (median, 1 to 5)")
+PROFILE_CHART = text(
+    "Profiel per dimensie (mediaan, 1 tot 5)", "Profile per dimension (median, 1 to 5)"
+)
 DIMENSION_NOTE = text(
     "n={n}, eensgezindheid {agreement}%, weet niet {dont_know}%",
     "n={n}, agreement {agreement}%, don't know {dont_know}%",
 )
-UNRATED = text(
-    "Te weinig antwoorden om te tonen: {areas}.", "Too few answers to show: {areas}."
-)
+UNRATED = text("Te weinig antwoorden om te tonen: {areas}.", "Too few answers to show: {areas}.")
 SEGMENTS_TITLE = text("Per rol", "By role")
 SEGMENT_ROW = text("{phase} (n={n})", "{phase} (n={n})")
 SEGMENTS_HIDDEN = text(
     "Rollen met minder dan {threshold} mensen worden niet apart getoond.",
     "Roles with fewer than {threshold} people are not shown separately.",
 )
-ROLE_GAP_TITLE = text("Management en medewerkers zien het anders", "Management and employees see it differently")
-ROLE_GAP_ROW = text("management {management}, medewerkers {employees}", "management {management}, employees {employees}")
+ROLE_GAP_TITLE = text(
+    "Management en medewerkers zien het anders", "Management and employees see it differently"
+)
+ROLE_GAP_ROW = text(
+    "management {management}, medewerkers {employees}",
+    "management {management}, employees {employees}",
+)
 OVERALL = text("Totaal", "Overall")
 CHANGES_TITLE = text("Verandering sinds de vorige scan", "Change since the previous scan")
 CONTEXT_TITLE = text("Wat mensen noemen", "What people mention")
@@ -143,6 +163,4 @@ NO_MATCH = text(
 ALSO_RELEVANT = text("Misschien ook: {title}", "Perhaps also: {title}")
 
 LANGUAGE_SET = text("Ik spreek vanaf nu Nederlands.", "I'll speak English from now on.")
-LANGUAGE_UNKNOWN = text(
-    "Kies 'taal nl' of 'taal en'.", "Choose 'language nl' or 'language en'."
-)
+LANGUAGE_UNKNOWN = text("Kies 'taal nl' of 'taal en'.", "Choose 'language nl' or 'language en'.")

@@ -82,7 +82,9 @@ class ScanRepository(Protocol):
         """One respondent's own answers (empty if they have none)."""
         ...
 
-    async def sheets(self, org_id: int, scan_id: int, *, completed_only: bool = True) -> list[AnswerSheet]:
+    async def sheets(
+        self, org_id: int, scan_id: int, *, completed_only: bool = True
+    ) -> list[AnswerSheet]:
         """Every respondent's answers, without identities, in no meaningful order."""
         ...
 

@@ -64,7 +64,9 @@ def back(state: DialogState, bank: QuestionBank) -> Transition:
     if state.position == 0:
         return _again(state, bank, phrases.AT_FIRST(state.language))
     previous = replace(state, step=Step.SCANNING, position=state.position - 1)
-    return Transition(previous, views.question(bank, previous.position, state.sheet, state.language))
+    return Transition(
+        previous, views.question(bank, previous.position, state.sheet, state.language)
+    )
 
 
 def pause(state: DialogState) -> Transition:

@@ -29,10 +29,13 @@ def question(bank: QuestionBank, position: int, sheet: AnswerSheet, language: La
     if position >= len(bank):
         return (Paragraph(phrases.SCAN_ALREADY_DONE(language)),)
     item = bank.questions[position]
-    choices = tuple(
-        Choice(id=option.id, label=option.label(language), detail=option.text(language))
-        for option in item.options
-    ) + (Choice(id=DONT_KNOW, label=phrases.DONT_KNOW(language)),)
+    choices = (
+        *(
+            Choice(id=option.id, label=option.label(language), detail=option.text(language))
+            for option in item.options
+        ),
+        Choice(id=DONT_KNOW, label=phrases.DONT_KNOW(language)),
+    )
     hint = phrases.PICK_SEVERAL if item.kind.multiple else phrases.PICK_ONE
     return (
         Progress(
@@ -75,9 +78,7 @@ def own_profile(mine: Profile, language: Language) -> Reply:
     )
 
 
-def org_result(
-    scan: Scan | None, result: OrgResult | Withheld | None, language: Language
-) -> Reply:
+def org_result(scan: Scan | None, result: OrgResult | Withheld | None, language: Language) -> Reply:
     """The organisation's result; nothing of a group below the anonymity threshold."""
     if scan is None or result is None:
         return (Paragraph(phrases.ORG_NO_SCAN(language)),)
@@ -255,7 +256,10 @@ def answer(the_answer: Answer, language: Language) -> Reply:
     return (
         Heading(best.title(language)),
         Paragraph(best.answer(language)),
-        *(Paragraph(phrases.ALSO_RELEVANT(language).format(title=t.title(language))) for t in others),
+        *(
+            Paragraph(phrases.ALSO_RELEVANT(language).format(title=t.title(language)))
+            for t in others
+        ),
     )
 
 
@@ -272,5 +276,3 @@ def _names(dimensions: tuple[Dimension, ...], language: Language) -> str:
 
 def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
-
-

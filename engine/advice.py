@@ -73,8 +73,9 @@ def advise(
     unsure += list(result.unrated)
     if unsure:
         reasons.append(_UNSURE(language).format(areas=_names(unsure, language)))
-    return Advice(headline=_headline(result, plan, language), reasons=tuple(reasons),
-                  actions=tuple(actions))
+    return Advice(
+        headline=_headline(result, plan, language), reasons=tuple(reasons), actions=tuple(actions)
+    )
 
 
 def _headline(result: OrgResult, plan: Plan, language: Language) -> str:

@@ -47,7 +47,11 @@ class AdviceBase(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> AdviceBase:
-        for name, vocabulary in (("obstacles", Obstacle), ("objectives", Objective), ("goals", Goal)):
+        for name, vocabulary in (
+            ("obstacles", Obstacle),
+            ("objectives", Objective),
+            ("goals", Goal),
+        ):
             missing = set(vocabulary) - set(getattr(self, name))
             if missing:
                 raise ValueError(f"{name} lacks a tip for {', '.join(sorted(missing))}")

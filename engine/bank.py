@@ -149,7 +149,9 @@ def parse_bank(raw: str, source: str) -> QuestionBank:
     data = parse_yaml(raw, source)
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         raise CatalogueError(f"{source}: expected a mapping with a 'questions' list")
-    questions = [_question(item, source, position) for position, item in enumerate(data["questions"])]
+    questions = [
+        _question(item, source, position) for position, item in enumerate(data["questions"])
+    ]
     seen: set[str] = set()
     for question in questions:
         if question.id in seen:
@@ -163,8 +165,10 @@ def parse_bank(raw: str, source: str) -> QuestionBank:
         if not any(q.dimension is dimension for q in questions):
             raise CatalogueError(f"{source}: no question covers the dimension '{dimension}'")
     return validate_item(
-        QuestionBank, {"version": data.get("version"), "questions": questions},
-        source=source, item="the bank",
+        QuestionBank,
+        {"version": data.get("version"), "questions": questions},
+        source=source,
+        item="the bank",
     )
 
 

@@ -1,4 +1,4 @@
-"""Loading the engine's data files (question bank, plan catalogue, advice base) with clear errors."""
+"""Loading the engine's data files (bank, plan catalogue, advice base) with clear errors."""
 
 from __future__ import annotations
 

@@ -69,7 +69,9 @@ class TopicIndex:
             query = tokens(question, lang)
             if not query:
                 continue
-            for topic, value in zip(self._topics, self._indexes[lang].get_scores(query), strict=True):
+            for topic, value in zip(
+                self._topics, self._indexes[lang].get_scores(query), strict=True
+            ):
                 if value > best.get(topic.id, Match(topic, 0.0)).score:
                     best[topic.id] = Match(topic, float(value))
         ranked = sorted(best.values(), key=lambda match: match.score, reverse=True)

@@ -44,8 +44,12 @@ def make_plan(result: OrgResult, catalogue: PlanCatalogue) -> Plan:
     behind = (
         sorted(
             (d for d, p in phases.items() if p < target),
-            key=lambda d: (d not in result.limiting, phases[d], d is not Dimension.SUPPORT,
-                           list(Dimension).index(d)),
+            key=lambda d: (
+                d not in result.limiting,
+                phases[d],
+                d is not Dimension.SUPPORT,
+                list(Dimension).index(d),
+            ),
         )
         if target is not None
         else []

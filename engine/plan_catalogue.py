@@ -118,7 +118,11 @@ def parse_plan_catalogue(raw: str, source: str) -> PlanCatalogue:
     if not isinstance(data, dict):
         raise CatalogueError(f"{source}: expected a mapping with phases, steps and tasks")
     items: dict[str, list[Any]] = {}
-    for section, model in (("phases", PhaseProfile), ("steps", StepTemplate), ("tasks", TaskTemplate)):
+    for section, model in (
+        ("phases", PhaseProfile),
+        ("steps", StepTemplate),
+        ("tasks", TaskTemplate),
+    ):
         entries = data.get(section)
         if not isinstance(entries, list):
             raise CatalogueError(f"{source}: '{section}' must be a list")

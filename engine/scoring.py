@@ -318,4 +318,6 @@ def _changes(previous: OrgResult | None, medians: dict[Dimension, float]) -> tup
     if previous is None:
         return ()
     before = previous.medians()
-    return tuple(Change(d, before[d], medians[d]) for d in Dimension if d in before and d in medians)
+    return tuple(
+        Change(d, before[d], medians[d]) for d in Dimension if d in before and d in medians
+    )

@@ -25,7 +25,7 @@ def _context(kind: str, values: list[str]) -> dict[str, object]:
 
 
 def tiny_bank() -> QuestionBank:
-    """One phase question per dimension (option ids ``<dimension>_<phase>``) and the context items."""
+    """One phase question per dimension (options ``<dimension>_<phase>``) and the context items."""
     questions: list[dict[str, object]] = [_context("role", [r.value for r in Role])]
     for dimension in Dimension:
         questions.append(
@@ -35,7 +35,12 @@ def tiny_bank() -> QuestionBank:
                 "dimension": dimension.value,
                 "prompt": _t(dimension.value),
                 "options": [
-                    {"id": f"{dimension.value}_{p}", "phase": p, "label": _t(str(p)), "text": _t(str(p))}
+                    {
+                        "id": f"{dimension.value}_{p}",
+                        "phase": p,
+                        "label": _t(str(p)),
+                        "text": _t(str(p)),
+                    }
                     for p in range(1, 6)
                 ],
             }

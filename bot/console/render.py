@@ -32,8 +32,10 @@ def _block(block: Block) -> str:
         case Paragraph(text=text):
             return textwrap.fill(text, WIDTH)
         case Bullets(items=items):
-            return "\n".join(textwrap.fill(item, WIDTH, initial_indent="- ", subsequent_indent="  ")
-                             for item in items)
+            return "\n".join(
+                textwrap.fill(item, WIDTH, initial_indent="- ", subsequent_indent="  ")
+                for item in items
+            )
         case Facts(rows=rows):
             width = max((len(name) for name, _ in rows), default=0)
             return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)
@@ -52,7 +54,9 @@ def _prompt(prompt: ChoicePrompt) -> str:
         mark = "*" if choice.id in prompt.selected else " "
         text = choice.detail or choice.label
         lines.append(
-            textwrap.fill(text, WIDTH, initial_indent=f"{mark}{number:>2}. ", subsequent_indent="     ")
+            textwrap.fill(
+                text, WIDTH, initial_indent=f"{mark} {number:>2}. ", subsequent_indent="      "
+            )
         )
     if prompt.hint:
         lines.append(f"({prompt.hint})")
@@ -65,6 +69,8 @@ def _chart(chart: Chart) -> str:
     for bar in chart.bars:
         filled = round(BAR_WIDTH * bar.value / chart.maximum)
         value = f"{bar.value:.1f}"
-        lines.append(f"{bar.label.ljust(width)}  {'█' * filled}{'·' * (BAR_WIDTH - filled)}  "
-                     f"{value}  {bar.note}".rstrip())
+        lines.append(
+            f"{bar.label.ljust(width)}  {'█' * filled}{'·' * (BAR_WIDTH - filled)}  "
+            f"{value}  {bar.note}".rstrip()
+        )
     return "\n".join(lines)

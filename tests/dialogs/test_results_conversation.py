@@ -84,7 +84,8 @@ async def test_a_question_the_advisor_cannot_answer_lists_what_it_knows(world: W
 
 async def test_advice_with_a_question_answers_the_question(world: World) -> None:
     reply = await world.advisor().handle(
-        world.key("pm"), TextReceived("advies hoe krijgen we medewerkers zover dat ze delen"),
+        world.key("pm"),
+        TextReceived("advies hoe krijgen we medewerkers zover dat ze delen"),
         language=Language.NL,
     )
     assert "delen" in _headings(reply)[0].lower()
@@ -131,7 +132,9 @@ async def test_a_turn_that_loses_a_race_is_replayed_and_the_answer_recorded_once
 
 
 @pytest.mark.parametrize("language", list(Language))
-async def test_results_plan_and_advice_exist_in_both_languages(world: World, language: Language) -> None:
+async def test_results_plan_and_advice_exist_in_both_languages(
+    world: World, language: Language
+) -> None:
     await _respondents(world, 5)
     advisor, key = world.advisor(), world.key(f"pm-{language}")
     replies = [

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationStarted, TextReceived
+from dialogs.events import (
+    ChoiceSelected,
+    Command,
+    CommandInvoked,
+    ConversationStarted,
+    TextReceived,
+)
 from dialogs.messages import Facts, Heading, Progress
 from engine.bank import DONT_KNOW
 from engine.vocabulary import Language
@@ -12,7 +18,9 @@ BANK = shipped_knowledge().bank
 
 
 async def test_the_first_turn_opens_the_baseline_scan_and_asks_question_one(world: World) -> None:
-    reply = await world.advisor().handle(world.key("ann"), ConversationStarted(), language=Language.EN)
+    reply = await world.advisor().handle(
+        world.key("ann"), ConversationStarted(), language=Language.EN
+    )
     progress = next(block for block in reply if isinstance(block, Progress))
     assert (progress.current, progress.total) == (1, len(BANK))
     assert "baseline" in text_of(reply)
@@ -55,7 +63,9 @@ async def test_going_back_and_answering_again_keeps_the_last_answer(world: World
     assert stored.answers == {first.prompt_id: (first.choices[2].id,)}
 
 
-async def test_after_a_restart_the_scan_resumes_at_the_first_unanswered_question(world: World) -> None:
+async def test_after_a_restart_the_scan_resumes_at_the_first_unanswered_question(
+    world: World,
+) -> None:
     key = world.key("ann")
     before = world.advisor()
     reply = await before.handle(key, ConversationStarted())
@@ -102,7 +112,9 @@ async def test_a_question_not_in_the_bank_is_refused_and_nothing_is_stored(world
     assert (await world.scans.sheet(world.org_id, scan.id, key.respondent)).answers == {}
 
 
-async def test_a_click_on_an_earlier_question_records_it_and_shows_the_current_one(world: World) -> None:
+async def test_a_click_on_an_earlier_question_records_it_and_shows_the_current_one(
+    world: World,
+) -> None:
     advisor, key = world.advisor(), world.key("ann")
     reply = await advisor.handle(key, ConversationStarted())
     first = prompt_of(reply)
@@ -115,7 +127,9 @@ async def test_a_click_on_an_earlier_question_records_it_and_shows_the_current_o
     assert stored.answers == {first.prompt_id: (first.choices[1].id,)}
 
 
-async def test_finishing_completes_the_sheet_and_shows_the_persons_own_profile(world: World) -> None:
+async def test_finishing_completes_the_sheet_and_shows_the_persons_own_profile(
+    world: World,
+) -> None:
     key = world.key("ann")
     reply = await take_scan(world.advisor(), key, pick=2)
     headings = [block.text for block in reply if isinstance(block, Heading)]

@@ -56,7 +56,9 @@ def test_nothing_limits_an_organisation_in_the_last_phase() -> None:
 @pytest.mark.parametrize(
     ("values", "expected"), [([3], 3), ([2, 3], 2), ([1, 2, 3, 4], 2), ([4, 1, 5], 4)]
 )
-def test_the_lower_median_takes_the_lower_of_two_middle_values(values: list[int], expected: int) -> None:
+def test_the_lower_median_takes_the_lower_of_two_middle_values(
+    values: list[int], expected: int
+) -> None:
     assert lower_median(values) == expected
 
 

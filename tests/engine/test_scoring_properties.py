@@ -51,7 +51,10 @@ def test_raising_one_answer_never_lowers_a_median_or_the_overall_phase(
     raised = list(sheets)
     raised[index] = sheets[index].with_answer(dimension.value, (f"{dimension.value}_{higher}",))
 
-    before, after = score(BANK, sheets, threshold=threshold), score(BANK, raised, threshold=threshold)
+    before, after = (
+        score(BANK, sheets, threshold=threshold),
+        score(BANK, raised, threshold=threshold),
+    )
     if isinstance(before, Withheld):
         assert isinstance(after, Withheld)
         return
@@ -64,7 +67,9 @@ def test_raising_one_answer_never_lowers_a_median_or_the_overall_phase(
 
 @settings(max_examples=200)
 @given(organisations, thresholds)
-def test_no_group_under_the_threshold_is_ever_shown(sheets: list[AnswerSheet], threshold: int) -> None:
+def test_no_group_under_the_threshold_is_ever_shown(
+    sheets: list[AnswerSheet], threshold: int
+) -> None:
     result = score(BANK, sheets, threshold=threshold)
     if len(sheets) < threshold:
         assert isinstance(result, Withheld)

@@ -40,7 +40,10 @@ def _result(threshold: int) -> OrgResult:
     dimensions = [Dimension(name) for name in header[2:]]
     sheets = [
         sheet(
-            {d: None if cell == "?" else int(cell) for d, cell in zip(dimensions, row[2:], strict=True)},
+            {
+                d: None if cell == "?" else int(cell)
+                for d, cell in zip(dimensions, row[2:], strict=True)
+            },
             Role(row[1]),
         )
         for row in rows
