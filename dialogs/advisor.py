@@ -94,15 +94,16 @@ class Advisor:
         raise AssertionError("unreachable")
 
     async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
-        org = await self._organisation(key.org_id)
         loaded = await self._conversations.load(key.org_id, key.storage_key)
         if loaded is None:
-            state, version = DialogState(language=language or org.settings.language), None
+            if language is None:
+                language = (await self._organisation(key.org_id)).settings.language
+            state, version = DialogState(language=language), None
         else:
             state, version = DialogState.from_json(loaded[0]), loaded[1]
-        transition = await self._advance(org, key, state, event)
+        transition = await self._advance(key, state, event)
         try:
-            await self._apply(org, key, transition.effects)
+            await self._apply(key, transition.effects)
         except ScanClosed:
             closed = replace(transition.state, step=Step.IDLE, scan_id=None)
             transition = Transition(closed, (Paragraph(phrases.SCAN_CLOSED(state.language)),))
@@ -112,19 +113,17 @@ class Advisor:
             )
         return transition.replies
 
-    async def _advance(
-        self, org: Organisation, key: ConversationKey, state: DialogState, event: Event
-    ) -> Transition:
+    async def _advance(self, key: ConversationKey, state: DialogState, event: Event) -> Transition:
         bank = self.knowledge.bank
         match event:
             case ConversationStarted():
-                return await self._start_scan(org, key, state)
+                return await self._start_scan(key, state)
             case ChoiceSelected() if state.step is Step.SCANNING:
                 return scan_flow.choose(state, event, bank)
             case ChoiceSelected():
                 return _say(state, phrases.SCAN_NOT_RUNNING)
             case CommandInvoked():
-                return await self._command(org, key, state, event)
+                return await self._command(key, state, event)
             case TextReceived(text=line):
                 if not line.strip():
                     return _say(state, phrases.EMPTY_INPUT)
@@ -132,17 +131,17 @@ class Advisor:
                     return _say(state, phrases.SCAN_NOT_RUNNING)
                 command = commands.parse(line)
                 if command is not None:
-                    return await self._command(org, key, state, command)
+                    return await self._command(key, state, command)
                 return self._question(state, line)
 
     async def _command(
-        self, org: Organisation, key: ConversationKey, state: DialogState, event: CommandInvoked
+        self, key: ConversationKey, state: DialogState, event: CommandInvoked
     ) -> Transition:
         bank = self.knowledge.bank
         language = state.language
         match event.command:
             case Command.SCAN:
-                return await self._start_scan(org, key, state)
+                return await self._start_scan(key, state)
             case Command.BACK if state.scan_id is not None and state.position > 0:
                 return scan_flow.back(state, bank)
             case Command.BACK:
@@ -156,21 +155,19 @@ class Advisor:
             case Command.LANGUAGE:
                 return _switch_language(state, event.argument)
             case Command.RESULTS:
-                return Transition(state, await self._results(org, key, state))
+                return Transition(state, await self._results(key, state))
             case Command.ADVICE if event.argument:
                 return self._question(state, event.argument)
             case Command.PLAN | Command.ADVICE:
-                return Transition(state, await self._plan_or_advice(org, state, event.command))
+                return Transition(state, await self._plan_or_advice(key, state, event.command))
 
-    async def _start_scan(
-        self, org: Organisation, key: ConversationKey, state: DialogState
-    ) -> Transition:
-        scan = await self._scans.current(org.id)
+    async def _start_scan(self, key: ConversationKey, state: DialogState) -> Transition:
+        scan = await self._scans.current(key.org_id)
         if scan is None:
             scan = await self._scans.open(
-                org.id, bank_version=self.knowledge.bank.version, now=self._clock.now()
+                key.org_id, bank_version=self.knowledge.bank.version, now=self._clock.now()
             )
-        sheet = await self._scans.sheet(org.id, scan.id, key.respondent)
+        sheet = await self._scans.sheet(key.org_id, scan.id, key.respondent)
         return scan_flow.begin(state, scan, sheet, self.knowledge.bank)
 
     def _question(self, state: DialogState, line: str) -> Transition:
@@ -181,7 +178,8 @@ class Advisor:
             replies += views.question(knowledge.bank, state.position, state.sheet, state.language)
         return Transition(state, replies)
 
-    async def _results(self, org: Organisation, key: ConversationKey, state: DialogState) -> Reply:
+    async def _results(self, key: ConversationKey, state: DialogState) -> Reply:
+        org = await self._organisation(key.org_id)
         published = await self.published(org)
         mine: Reply = ()
         if published.scan is not None:
@@ -194,9 +192,9 @@ class Advisor:
         return (*mine, *views.org_result(published.scan, published.result, state.language))
 
     async def _plan_or_advice(
-        self, org: Organisation, state: DialogState, command: Command
+        self, key: ConversationKey, state: DialogState, command: Command
     ) -> Reply:
-        published = await self.published(org)
+        published = await self.published(await self._organisation(key.org_id))
         if not isinstance(published.result, OrgResult):
             return (Paragraph(phrases.NEEDS_RESULT(state.language)),)
         knowledge = self.knowledge
@@ -233,18 +231,16 @@ class Advisor:
             previous=previous,
         )
 
-    async def _apply(
-        self, org: Organisation, key: ConversationKey, effects: tuple[Effect, ...]
-    ) -> None:
+    async def _apply(self, key: ConversationKey, effects: tuple[Effect, ...]) -> None:
         now = self._clock.now()
         for effect in effects:
             match effect:
                 case RecordAnswer(scan_id=scan_id, question_id=question_id, option_ids=option_ids):
                     await self._scans.record_answer(
-                        org.id, scan_id, key.respondent, question_id, option_ids, now=now
+                        key.org_id, scan_id, key.respondent, question_id, option_ids, now=now
                     )
                 case CompleteSheet(scan_id=scan_id):
-                    await self._scans.complete(org.id, scan_id, key.respondent, now=now)
+                    await self._scans.complete(key.org_id, scan_id, key.respondent, now=now)
 
     async def _organisation(self, org_id: int) -> Organisation:
         org = await self._organisations.get(org_id)
