@@ -1,0 +1,1 @@
+"""Adapters out: SQLAlchemy implementations of the ports that dialogs/ declares."""

@@ -1,0 +1,135 @@
+"""The database connection: one async engine per URL, driver errors turned into `StorageError`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Dialect, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.types import TypeDecorator
+
+from dialogs.ports import StorageError
+
+_ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+_SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every database; naive datetimes are refused.
+
+    SQLite keeps no offset, so values are stored as UTC and given their zone back on the way out.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"a naive datetime cannot be stored: {value.isoformat()}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Database:
+    """An async SQLAlchemy engine and session factory for one database.
+
+    Args:
+        url: ``sqlite+aiosqlite:///path.db`` (embedded) or ``postgresql+asyncpg://...``;
+            a URL without a driver gets the async one (``sqlite:///x.db`` means aiosqlite).
+        echo: log every statement.
+
+    Raises:
+        StorageError: the URL is malformed or names another kind of database.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = _async_url(url)
+        self.safe_url = self.url.render_as_string(hide_password=True)
+        self.backend = self.url.get_backend_name()
+        with self.errors():
+            self.engine = create_async_engine(self.url, echo=echo)
+        if self.backend == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A session in one transaction: committed on success, rolled back on any error."""
+        with self.errors():
+            async with self.sessions.begin() as session:
+                yield session
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in one transaction, for schema work."""
+        with self.errors():
+            async with self.engine.begin() as connection:
+                yield connection
+
+    def insert(self, table: Any) -> sqlite.Insert | postgresql.Insert:
+        """An INSERT for this dialect, with ``on_conflict_do_update``/``_do_nothing``."""
+        if self.backend == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn driver and connection errors into `StorageError`, never naming the password."""
+        try:
+            yield
+        except (SQLAlchemyError, OSError) as error:
+            raise StorageError(self._describe(error)) from error
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        with self.errors():
+            await self.engine.dispose()
+
+    def _describe(self, error: BaseException) -> str:
+        cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+        lines = str(cause).strip().splitlines()
+        detail = f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+        if self.url.password:
+            detail = detail.replace(str(self.url.password), "***")
+        return f"database {self.safe_url} failed: {detail}"
+
+
+def _async_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except (SQLAlchemyError, ValueError) as error:
+        raise StorageError("the database URL is malformed") from error
+    backend = parsed.get_backend_name()
+    driver = _ASYNC_DRIVERS.get(backend)
+    if driver is None or parsed.drivername not in {backend, f"{backend}+{driver}"}:
+        supported = " or ".join(f"{name}+{driver}://" for name, driver in _ASYNC_DRIVERS.items())
+        shown = parsed.render_as_string(hide_password=True)
+        raise StorageError(f"unsupported database {shown}: use {supported}")
+    return parsed.set(drivername=f"{backend}+{driver}")
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()

@@ -1,0 +1,350 @@
+"""SQLAlchemy implementations of the dialogs' storage ports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Integer,
+    Select,
+    String,
+    and_,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.ports import ConcurrentUpdate, ScanClosed, StorageError
+from dialogs.records import Organisation, OrgSettings, Participation, Scan
+from engine.sheet import AnswerSheet
+from engine.vocabulary import Language
+from storage.db import Database, UTCDateTime
+from storage.models import AnswerRow, ConversationRow, OrganisationRow, ResponseRow, ScanRow
+
+
+class SqlaOrganisationDirectory:
+    """Organisations by id or external key (`OrganisationDirectory`).
+
+    Args:
+        database: the database to use.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def ensure(self, key: str, name: str) -> Organisation:
+        async with self._db.session() as session:
+            row = await session.scalar(_organisation(key))
+            if row is None:
+                await session.execute(
+                    self._db.insert(OrganisationRow)
+                    .values(key=key, name=name, **_settings_to_row(OrgSettings()))
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+                row = (await session.scalars(_organisation(key))).one()
+            return _organisation_from_row(row)
+
+    async def get(self, org_id: int) -> Organisation | None:
+        async with self._db.session() as session:
+            row = await session.get(OrganisationRow, org_id)
+            return None if row is None else _organisation_from_row(row)
+
+    async def find(self, key: str) -> Organisation | None:
+        async with self._db.session() as session:
+            row = await session.scalar(_organisation(key))
+            return None if row is None else _organisation_from_row(row)
+
+    async def update_settings(self, org_id: int, settings: OrgSettings) -> Organisation:
+        async with self._db.session() as session:
+            row = await session.get(OrganisationRow, org_id)
+            if row is None:
+                raise StorageError(f"there is no organisation {org_id}")
+            for column, value in _settings_to_row(settings).items():
+                setattr(row, column, value)
+            return _organisation_from_row(row)
+
+
+class SqlaScanRepository:
+    """Scans and answers, every statement scoped by organisation (`ScanRepository`).
+
+    Args:
+        database: the database to use.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def current(self, org_id: int) -> Scan | None:
+        async with self._db.session() as session:
+            row = await session.scalar(_scans(org_id).where(ScanRow.closed_at.is_(None)))
+            return None if row is None else _scan_from_row(row)
+
+    async def open(self, org_id: int, *, bank_version: int, now: datetime) -> Scan:
+        async with self._db.session() as session:
+            current = await session.scalar(_scans(org_id).where(ScanRow.closed_at.is_(None)))
+            if current is not None:
+                raise StorageError(
+                    f"organisation {org_id} already has an open scan (number {current.number})"
+                )
+            last = await session.scalar(
+                select(func.max(ScanRow.number)).where(ScanRow.org_id == org_id)
+            )
+            rows = await session.scalars(
+                insert(ScanRow)
+                .values(
+                    org_id=org_id, number=(last or 0) + 1, bank_version=bank_version, opened_at=now
+                )
+                .returning(ScanRow)
+            )
+            return _scan_from_row(rows.one())
+
+    async def close(self, org_id: int, scan_id: int, *, now: datetime) -> Scan:
+        async with self._db.session() as session:
+            await session.execute(
+                update(ScanRow)
+                .where(ScanRow.id == scan_id, ScanRow.org_id == org_id, ScanRow.closed_at.is_(None))
+                .values(closed_at=now)
+            )
+            row = await session.scalar(_scans(org_id).where(ScanRow.id == scan_id))
+            if row is None:
+                raise _not_found(org_id, scan_id)
+            return _scan_from_row(row)
+
+    async def history(self, org_id: int) -> list[Scan]:
+        async with self._db.session() as session:
+            rows = await session.scalars(_scans(org_id).order_by(ScanRow.number))
+            return [_scan_from_row(row) for row in rows]
+
+    async def record_answer(
+        self,
+        org_id: int,
+        scan_id: int,
+        respondent: str,
+        question_id: str,
+        option_ids: tuple[str, ...],
+        *,
+        now: datetime,
+    ) -> None:
+        respond = self._db.insert(ResponseRow).from_select(
+            ["org_id", "scan_id", "respondent", "started_at"],
+            _open_scan(org_id, scan_id, respondent, now),
+        )
+        answer = self._db.insert(AnswerRow).from_select(
+            ["org_id", "response_id", "question_id", "option_ids", "answered_at"],
+            select(
+                literal(org_id, Integer),
+                ResponseRow.id,
+                literal(question_id, String),
+                literal(list(option_ids), JSON),
+                literal(now, UTCDateTime),
+            )
+            .join(ScanRow, and_(ScanRow.id == ResponseRow.scan_id, ScanRow.org_id == org_id))
+            .where(
+                ResponseRow.org_id == org_id,
+                ResponseRow.scan_id == scan_id,
+                ResponseRow.respondent == respondent,
+                ScanRow.closed_at.is_(None),
+            ),
+        )
+        async with self._db.session() as session:
+            await session.execute(
+                respond.on_conflict_do_nothing(index_elements=["scan_id", "respondent"])
+            )
+            result = await session.execute(
+                answer.on_conflict_do_update(
+                    index_elements=["response_id", "question_id"],
+                    set_={
+                        "option_ids": answer.excluded.option_ids,
+                        "answered_at": answer.excluded.answered_at,
+                    },
+                )
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                raise await self._refusal(session, org_id, scan_id)
+
+    async def complete(self, org_id: int, scan_id: int, respondent: str, *, now: datetime) -> None:
+        completion = self._db.insert(ResponseRow).from_select(
+            ["org_id", "scan_id", "respondent", "started_at", "completed_at"],
+            _open_scan(org_id, scan_id, respondent, now).add_columns(literal(now, UTCDateTime)),
+        )
+        async with self._db.session() as session:
+            result = await session.execute(
+                completion.on_conflict_do_update(
+                    index_elements=["scan_id", "respondent"],
+                    set_={
+                        "completed_at": func.coalesce(
+                            ResponseRow.completed_at, completion.excluded.completed_at
+                        )
+                    },
+                )
+            )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                raise await self._refusal(session, org_id, scan_id)
+
+    async def sheet(self, org_id: int, scan_id: int, respondent: str) -> AnswerSheet:
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(AnswerRow.question_id, AnswerRow.option_ids)
+                .join(ResponseRow, ResponseRow.id == AnswerRow.response_id)
+                .where(
+                    AnswerRow.org_id == org_id,
+                    ResponseRow.org_id == org_id,
+                    ResponseRow.scan_id == scan_id,
+                    ResponseRow.respondent == respondent,
+                )
+            )
+            return AnswerSheet({question: tuple(options) for question, options in rows})
+
+    async def sheets(
+        self, org_id: int, scan_id: int, *, completed_only: bool = True
+    ) -> list[AnswerSheet]:
+        query = (
+            select(ResponseRow.id, AnswerRow.question_id, AnswerRow.option_ids)
+            .outerjoin(
+                AnswerRow,
+                and_(AnswerRow.response_id == ResponseRow.id, AnswerRow.org_id == org_id),
+            )
+            .where(ResponseRow.org_id == org_id, ResponseRow.scan_id == scan_id)
+        )
+        if completed_only:
+            query = query.where(ResponseRow.completed_at.is_not(None))
+        async with self._db.session() as session:
+            rows = await session.execute(query)
+        answers: dict[int, dict[str, tuple[str, ...]]] = defaultdict(dict)
+        for response_id, question_id, option_ids in rows:
+            sheet = answers[response_id]
+            if question_id is not None:
+                sheet[question_id] = tuple(option_ids)
+        return sorted((AnswerSheet(sheet) for sheet in answers.values()), key=_content_order)
+
+    async def participation(self, org_id: int, scan_id: int) -> list[Participation]:
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(ResponseRow.respondent, ResponseRow.completed_at).where(
+                    ResponseRow.org_id == org_id, ResponseRow.scan_id == scan_id
+                )
+            )
+        return sorted(
+            (Participation(respondent, completed_at) for respondent, completed_at in rows),
+            key=lambda participant: participant.respondent,
+        )
+
+    @staticmethod
+    async def _refusal(session: AsyncSession, org_id: int, scan_id: int) -> StorageError:
+        row = await session.scalar(_scans(org_id).where(ScanRow.id == scan_id))
+        if row is None:
+            return _not_found(org_id, scan_id)
+        return ScanClosed(f"scan {row.number} of organisation {org_id} is closed")
+
+
+class SqlaConversationStore:
+    """Dialog state as JSON with an optimistic version (`ConversationStore`).
+
+    Args:
+        database: the database to use.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
+        async with self._db.session() as session:
+            row = (
+                await session.execute(
+                    select(ConversationRow.state, ConversationRow.version).where(
+                        ConversationRow.org_id == org_id, ConversationRow.key == key
+                    )
+                )
+            ).one_or_none()
+            return None if row is None else (row.state, row.version)
+
+    async def save(
+        self, org_id: int, key: str, state: Mapping[str, Any], *, version: int | None
+    ) -> int:
+        async with self._db.session() as session:
+            if version is None:
+                result = await session.execute(
+                    self._db.insert(ConversationRow)
+                    .values(org_id=org_id, key=key, state=dict(state), version=1)
+                    .on_conflict_do_nothing(index_elements=["org_id", "key"])
+                )
+            else:
+                result = await session.execute(
+                    update(ConversationRow)
+                    .where(
+                        ConversationRow.org_id == org_id,
+                        ConversationRow.key == key,
+                        ConversationRow.version == version,
+                    )
+                    .values(state=dict(state), version=version + 1)
+                )
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                raise ConcurrentUpdate(
+                    f"conversation {key!r} of organisation {org_id} moved on from version {version}"
+                )
+        return 1 if version is None else version + 1
+
+
+def _settings_to_row(settings: OrgSettings) -> dict[str, Any]:
+    return {
+        "anonymity_threshold": settings.anonymity_threshold,
+        "tolerance": settings.tolerance,
+        "language": settings.language.value,
+    }
+
+
+def _organisation_from_row(row: OrganisationRow) -> Organisation:
+    return Organisation(
+        id=row.id,
+        key=row.key,
+        name=row.name,
+        settings=OrgSettings(
+            anonymity_threshold=row.anonymity_threshold,
+            tolerance=row.tolerance,
+            language=Language(row.language),
+        ),
+    )
+
+
+def _scan_from_row(row: ScanRow) -> Scan:
+    return Scan(
+        id=row.id,
+        org_id=row.org_id,
+        number=row.number,
+        bank_version=row.bank_version,
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+    )
+
+
+def _organisation(key: str) -> Select[OrganisationRow]:
+    return select(OrganisationRow).where(OrganisationRow.key == key)
+
+
+def _scans(org_id: int) -> Select[ScanRow]:
+    return select(ScanRow).where(ScanRow.org_id == org_id)
+
+
+def _open_scan(
+    org_id: int, scan_id: int, respondent: str, now: datetime
+) -> Select[int, int, str, datetime]:
+    """A response row for `respondent`, selected only if the scan is open and the org's own."""
+    return select(
+        literal(org_id, Integer), ScanRow.id, literal(respondent, String), literal(now, UTCDateTime)
+    ).where(ScanRow.id == scan_id, ScanRow.org_id == org_id, ScanRow.closed_at.is_(None))
+
+
+def _not_found(org_id: int, scan_id: int) -> StorageError:
+    return StorageError(f"organisation {org_id} has no scan {scan_id}")
+
+
+def _content_order(sheet: AnswerSheet) -> list[tuple[str, tuple[str, ...]]]:
+    """Sheets sorted by what they say, so their order cannot be matched to participation."""
+    return sorted(sheet.answers.items())

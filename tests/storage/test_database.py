@@ -1,0 +1,128 @@
+"""The SQL database itself: URLs, error wrapping and the guarantees the schema keeps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, make_url, text
+
+from dialogs.ports import StorageError
+from storage.db import Database
+from storage.models import ResponseRow, ScanRow
+from storage.repositories import SqlaOrganisationDirectory, SqlaScanRepository
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+PASSWORD = "s3cret-pass"
+
+
+async def _failure(url: str) -> StorageError:
+    database = Database(url)
+    try:
+        with pytest.raises(StorageError) as raised:
+            await SqlaOrganisationDirectory(database).find("console:acme")
+    finally:
+        await database.dispose()
+    return raised.value
+
+
+async def test_an_unreachable_server_is_a_storage_error_that_hides_the_password() -> None:
+    error = await _failure(f"postgresql+asyncpg://advisor:{PASSWORD}@127.0.0.1:1/advisor")
+
+    assert PASSWORD not in str(error)
+    assert "advisor:***@127.0.0.1:1/advisor" in str(error)
+    assert isinstance(error.__cause__, OSError)
+
+
+@pytest.mark.postgres
+async def test_a_missing_postgres_database_is_a_storage_error_that_hides_the_password(
+    postgres_url: str,
+) -> None:
+    url = make_url(postgres_url).set(password=PASSWORD, database="advisor_missing")
+
+    error = await _failure(url.render_as_string(hide_password=False))
+
+    assert PASSWORD not in str(error)
+    assert "advisor_missing" in str(error)
+
+
+async def test_a_sqlite_file_that_is_no_database_is_a_storage_error(tmp_path: Path) -> None:
+    path = tmp_path / "advisor.db"
+    path.write_text("not a database " * 100)
+
+    error = await _failure(f"sqlite+aiosqlite:///{path}")
+
+    assert "file is not a database" in str(error)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"mysql+aiomysql://advisor:{PASSWORD}@db/advisor",
+        f"postgresql+psycopg2://advisor:{PASSWORD}@db/advisor",
+        f"postgresql://advisor:{PASSWORD}@db:port/advisor",
+        "not a url",
+    ],
+)
+def test_an_unsupported_or_malformed_url_is_refused_without_the_password(url: str) -> None:
+    with pytest.raises(StorageError) as raised:
+        Database(url)
+
+    assert PASSWORD not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "driver"),
+    [
+        ("sqlite:///advisor.db", "sqlite+aiosqlite"),
+        ("postgresql://advisor@db/advisor", "postgresql+asyncpg"),
+        ("postgresql+asyncpg://advisor@db/advisor", "postgresql+asyncpg"),
+    ],
+)
+def test_a_url_without_a_driver_gets_the_async_one(url: str, driver: str) -> None:
+    assert Database(url).url.drivername == driver
+
+
+def test_the_shown_url_hides_the_password() -> None:
+    database = Database(f"postgresql+asyncpg://advisor:{PASSWORD}@db/advisor")
+
+    assert database.safe_url == "postgresql+asyncpg://advisor:***@db/advisor"
+
+
+async def test_sqlite_enforces_foreign_keys_and_writes_ahead(sqlite_database: Database) -> None:
+    async with sqlite_database.connection() as connection:
+        foreign_keys = await connection.scalar(text("PRAGMA foreign_keys"))
+        journal = await connection.scalar(text("PRAGMA journal_mode"))
+        timeout = await connection.scalar(text("PRAGMA busy_timeout"))
+
+    assert (foreign_keys, journal) == (1, "wal")
+    assert timeout > 0
+
+
+async def test_the_schema_allows_one_open_scan_per_organisation(database: Database) -> None:
+    org = (await SqlaOrganisationDirectory(database).ensure("console:acme", "Acme")).id
+    await SqlaScanRepository(database).open(org, bank_version=1, now=NOW)
+
+    with pytest.raises(StorageError):
+        async with database.session() as session:
+            await session.execute(
+                insert(ScanRow).values(org_id=org, number=2, bank_version=1, opened_at=NOW)
+            )
+
+
+async def test_the_schema_ties_a_response_to_a_scan_of_the_same_organisation(
+    database: Database,
+) -> None:
+    directory = SqlaOrganisationDirectory(database)
+    acme = (await directory.ensure("console:acme", "Acme")).id
+    globex = (await directory.ensure("console:globex", "Globex")).id
+    scan = await SqlaScanRepository(database).open(acme, bank_version=1, now=NOW)
+
+    with pytest.raises(StorageError):
+        async with database.session() as session:
+            await session.execute(
+                insert(ResponseRow).values(
+                    org_id=globex, scan_id=scan.id, respondent="mallory", started_at=NOW
+                )
+            )
