@@ -50,6 +50,12 @@ class World:
     def key(self, user: str) -> ConversationKey:
         return ConversationKey("test", self.org_id, user, user)
 
+    async def stored(self, key: ConversationKey) -> dict[str, tuple[str, ...]]:
+        """What storage holds of this person's answers in the current scan."""
+        scan = await self.scans.current(self.org_id)
+        assert scan is not None
+        return dict((await self.scans.sheet(self.org_id, scan.id, key.respondent)).answers)
+
 
 @pytest.fixture
 async def world() -> World:

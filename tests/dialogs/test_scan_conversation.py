@@ -43,10 +43,7 @@ async def test_an_answer_is_stored_before_the_next_question_is_shown(world: Worl
     first = prompt_of(await advisor.handle(key, ConversationStarted()))
     reply = await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[1].id,)))
     assert prompt_of(reply).prompt_id == BANK.questions[1].id
-    scan = await world.scans.current(world.org_id)
-    assert scan is not None
-    stored = await world.scans.sheet(world.org_id, scan.id, key.respondent)
-    assert stored.answers == {first.prompt_id: (first.choices[1].id,)}
+    assert await world.stored(key) == {first.prompt_id: (first.choices[1].id,)}
 
 
 async def test_going_back_and_answering_again_keeps_the_last_answer(world: World) -> None:
@@ -57,10 +54,7 @@ async def test_going_back_and_answering_again_keeps_the_last_answer(world: World
     assert again.prompt_id == first.prompt_id
     assert again.selected == (first.choices[0].id,)
     await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[2].id,)))
-    scan = await world.scans.current(world.org_id)
-    assert scan is not None
-    stored = await world.scans.sheet(world.org_id, scan.id, key.respondent)
-    assert stored.answers == {first.prompt_id: (first.choices[2].id,)}
+    assert await world.stored(key) == {first.prompt_id: (first.choices[2].id,)}
 
 
 async def test_after_a_restart_the_scan_resumes_at_the_first_unanswered_question(
@@ -85,9 +79,7 @@ async def test_an_unknown_option_says_so_and_stores_nothing(world: World) -> Non
     reply = await advisor.handle(key, ChoiceSelected(first.prompt_id, ("no_such_option",)))
     assert prompt_of(reply).prompt_id == first.prompt_id
     assert "not one of the options" in text_of(reply) or "geen van de antwoorden" in text_of(reply)
-    scan = await world.scans.current(world.org_id)
-    assert scan is not None
-    assert (await world.scans.sheet(world.org_id, scan.id, key.respondent)).answers == {}
+    assert await world.stored(key) == {}
 
 
 async def test_several_options_on_a_single_choice_question_are_refused(world: World) -> None:
@@ -97,9 +89,7 @@ async def test_several_options_on_a_single_choice_question_are_refused(world: Wo
     both = (first.choices[0].id, first.choices[1].id)
     reply = await advisor.handle(key, ChoiceSelected(first.prompt_id, both))
     assert prompt_of(reply).prompt_id == first.prompt_id
-    scan = await world.scans.current(world.org_id)
-    assert scan is not None
-    assert (await world.scans.sheet(world.org_id, scan.id, key.respondent)).answers == {}
+    assert await world.stored(key) == {}
 
 
 async def test_a_question_not_in_the_bank_is_refused_and_nothing_is_stored(world: World) -> None:
@@ -107,9 +97,7 @@ async def test_a_question_not_in_the_bank_is_refused_and_nothing_is_stored(world
     await advisor.handle(key, ConversationStarted())
     reply = await advisor.handle(key, ChoiceSelected("deleted_question", ("a",)))
     assert prompt_of(reply).prompt_id == BANK.questions[0].id
-    scan = await world.scans.current(world.org_id)
-    assert scan is not None
-    assert (await world.scans.sheet(world.org_id, scan.id, key.respondent)).answers == {}
+    assert await world.stored(key) == {}
 
 
 async def test_a_click_on_an_earlier_question_records_it_and_shows_the_current_one(
@@ -121,10 +109,7 @@ async def test_a_click_on_an_earlier_question_records_it_and_shows_the_current_o
     await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[0].id,)))
     reply = await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[1].id,)))
     assert prompt_of(reply).prompt_id == BANK.questions[1].id
-    scan = await world.scans.current(world.org_id)
-    assert scan is not None
-    stored = await world.scans.sheet(world.org_id, scan.id, key.respondent)
-    assert stored.answers == {first.prompt_id: (first.choices[1].id,)}
+    assert await world.stored(key) == {first.prompt_id: (first.choices[1].id,)}
 
 
 async def test_finishing_completes_the_sheet_and_shows_the_persons_own_profile(
