@@ -24,6 +24,7 @@ from dialogs.ports import (
     OrganisationDirectory,
     ScanClosed,
     ScanRepository,
+    StorageError,
 )
 from dialogs.records import Organisation, Scan
 from dialogs.state import CompleteSheet, DialogState, Effect, RecordAnswer, Step, Transition
@@ -162,13 +163,21 @@ class Advisor:
                 return Transition(state, await self._plan_or_advice(key, state, event.command))
 
     async def _start_scan(self, key: ConversationKey, state: DialogState) -> Transition:
-        scan = await self._scans.current(key.org_id)
-        if scan is None:
-            scan = await self._scans.open(
-                key.org_id, bank_version=self.knowledge.bank.version, now=self._clock.now()
-            )
+        scan = await self._scans.current(key.org_id) or await self._open_scan(key.org_id)
         sheet = await self._scans.sheet(key.org_id, scan.id, key.respondent)
         return scan_flow.begin(state, scan, sheet, self.knowledge.bank)
+
+    async def _open_scan(self, org_id: int) -> Scan:
+        """Open the organisation's first (or next) scan; if someone just did, use theirs."""
+        try:
+            return await self._scans.open(
+                org_id, bank_version=self.knowledge.bank.version, now=self._clock.now()
+            )
+        except StorageError:
+            opened = await self._scans.current(org_id)
+            if opened is None:
+                raise
+            return opened
 
     def _question(self, state: DialogState, line: str) -> Transition:
         knowledge = self.knowledge

@@ -10,6 +10,7 @@ from dialogs.events import (
     TextReceived,
 )
 from dialogs.messages import Facts, Heading, Progress
+from dialogs.records import Scan
 from engine.bank import DONT_KNOW
 from engine.vocabulary import Language
 from tests.dialogs.conftest import World, prompt_of, shipped_knowledge, take_scan, text_of
@@ -165,3 +166,22 @@ async def test_the_language_can_be_switched_in_the_conversation(world: World) ->
     assert "What you can do" in text_of(reply)
     refused = await advisor.handle(key, TextReceived("taal fr"))
     assert "language nl" in text_of(refused)
+
+
+
+async def test_a_scan_opened_by_someone_else_a_moment_ago_is_joined_not_reopened(
+    world: World,
+) -> None:
+    theirs = await world.scans.open(world.org_id, bank_version=1, now=world.clock.now())
+    reads = 0
+    real_current = world.scans.current
+
+    async def stale_first_read(org_id: int) -> Scan | None:
+        nonlocal reads
+        reads += 1
+        return None if reads == 1 else await real_current(org_id)
+
+    world.scans.current = stale_first_read  # type: ignore[method-assign]
+    reply = await world.advisor().handle(world.key("ann"), ConversationStarted())
+    assert prompt_of(reply).prompt_id == BANK.questions[0].id
+    assert await world.scans.history(world.org_id) == [theirs]
