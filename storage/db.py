@@ -99,6 +99,11 @@ class Database:
         except (SQLAlchemyError, OSError) as error:
             raise StorageError(self._describe(error)) from error
 
+    async def ping(self) -> None:
+        """Raise `StorageError` unless the database answers."""
+        async with self.connection() as connection:
+            await connection.exec_driver_sql("SELECT 1")
+
     async def dispose(self) -> None:
         """Close every pooled connection."""
         with self.errors():

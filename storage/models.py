@@ -114,3 +114,39 @@ class ConversationRow(Base):
     key: Mapped[str] = mapped_column(String(500), primary_key=True)
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer)
+
+
+class InstallationRow(Base):
+    """A chat platform's installation: clear lookup keys, everything else one encrypted document.
+
+    A row with no `user_id` is the workspace's bot; one with a `user_id` is that user's install.
+    """
+
+    __tablename__ = "installations"
+    __table_args__ = (
+        Index(
+            "ix_installations_lookup",
+            "provider",
+            "enterprise_id",
+            "team_id",
+            "user_id",
+            "installed_at",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    enterprise_id: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[str | None] = mapped_column(String(200))
+    user_id: Mapped[str | None] = mapped_column(String(200))
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    document: Mapped[str] = mapped_column(String)
+
+
+class OAuthStateRow(Base):
+    """A one-time OAuth state value, good until `expires_at`."""
+
+    __tablename__ = "oauth_states"
+
+    state: Mapped[str] = mapped_column(String(200), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
