@@ -51,6 +51,10 @@ class ChoicePrompt:
     multiple: bool = False
     selected: tuple[str, ...] = ()
     hint: str = ""
+    back_label: str = ""
+    pause_label: str = ""
+    submit_label: str = ""
+    """Labels for the navigation a channel may show as buttons, in the prompt's language."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,15 @@ PICK_SEVERAL = text(
     "Kies er één of meer (bijvoorbeeld 1,3).", "Pick one or more (for example 1,3)."
 )
 
+BACK = text("Terug", "Back")
+PAUSE = text("Pauzeren", "Pause")
+SUBMIT = text("Verstuur", "Submit")
+SENT_DIRECTLY = text("Ik heb je een direct bericht gestuurd.", "I've sent you a direct message.")
+FAILED = text(
+    "Er ging iets mis aan onze kant; er is niets veranderd. Probeer het zo nog eens.",
+    "Something went wrong on our side; nothing was changed. Please try again shortly.",
+)
+
 WELCOME = text(
     "Hallo! Ik ben de social strategy advisor. Met een korte scan (16 vragen, minder dan vijf "
     "minuten) bepalen we samen in welke fase van het Social Strategy Readiness Model jullie "

@@ -50,6 +50,9 @@ def question(bank: QuestionBank, position: int, sheet: AnswerSheet, language: La
             multiple=item.kind.multiple,
             selected=sheet.get(item.id) or (),
             hint=hint(language),
+            back_label=phrases.BACK(language),
+            pause_label=phrases.PAUSE(language),
+            submit_label=phrases.SUBMIT(language),
         ),
     )
 

@@ -1,0 +1,1 @@
+"""The Slack adapter: Block Kit out, block actions, slash commands and messages in."""

@@ -1,0 +1,363 @@
+"""Neutral replies as Slack Block Kit, within Slack's limits by construction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dialogs.messages import (
+    Block,
+    Bullets,
+    Chart,
+    ChoicePrompt,
+    Facts,
+    Heading,
+    Paragraph,
+    Progress,
+    Reply,
+)
+
+SlackBlock = dict[str, Any]
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_HOME_BLOCKS = 100
+MAX_ACTIONS_ELEMENTS = 25
+MAX_ID = 255
+MAX_HEADER = 150
+MAX_SECTION = 3000
+MAX_FIELDS = 10
+MAX_FIELD = 2000
+MAX_CONTEXT = 2000
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_CHECKBOXES = 10
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_FALLBACK = 300
+
+ELLIPSIS = "…"
+BAR_CELLS = 10
+CHOICE_ACTION = "choice:"
+PICK_ACTION = "pick:"
+SUBMIT_ACTION = "submit"
+BACK_ACTION = "nav:back"
+STOP_ACTION = "nav:stop"
+SEPARATOR = "|"
+"""Between the prompt id and the choice id in a button's value."""
+
+
+def to_message(
+    reply: Reply, *, back_label: str = "", pause_label: str = "", submit_label: str = ""
+) -> dict[str, Any]:
+    """A `chat.postMessage` payload: Block Kit blocks and a short plain-text fallback.
+
+    Args:
+        reply: the neutral reply.
+        back_label, pause_label, submit_label: button texts in the prompt's language; needed
+            (and checked) only when the reply holds a prompt.
+    """
+    blocks = to_blocks(
+        reply, back_label=back_label, pause_label=pause_label, submit_label=submit_label
+    )
+    return {"text": fallback_text(reply), "blocks": blocks}
+
+
+def to_blocks(
+    reply: Reply,
+    *,
+    back_label: str = "",
+    pause_label: str = "",
+    submit_label: str = "",
+    limit: int = MAX_MESSAGE_BLOCKS,
+) -> list[SlackBlock]:
+    """The reply as Block Kit blocks, at most `limit` of them (the last one "…" if cut)."""
+    labels = _Labels(back_label, pause_label, submit_label)
+    blocks = [slack_block for block in reply for slack_block in _block(block, labels)]
+    if len(blocks) > limit:
+        blocks = [*blocks[: limit - 1], _context(ELLIPSIS)]
+    return blocks
+
+
+def to_home_view(
+    reply: Reply, *, back_label: str = "", pause_label: str = "", submit_label: str = ""
+) -> dict[str, Any]:
+    """A `views.publish` view for the app's Home tab."""
+    blocks = to_blocks(
+        reply,
+        back_label=back_label,
+        pause_label=pause_label,
+        submit_label=submit_label,
+        limit=MAX_HOME_BLOCKS,
+    )
+    return {"type": "home", "blocks": blocks}
+
+
+def fallback_text(reply: Reply) -> str:
+    """What notifications and screen readers show: the first heading, paragraph or question."""
+    leading = (
+        b.text
+        for b in reply
+        if isinstance(b, Heading | Paragraph | ChoicePrompt) and b.text.strip()
+    )
+    anything = (text for b in reply if (text := _plain(b).strip()))
+    first = next(leading, None) or next(anything, None) or ELLIPSIS
+    return _fit(" ".join(first.split()), MAX_FALLBACK)
+
+
+@dataclass(frozen=True)
+class _Labels:
+    back: str
+    pause: str
+    submit: str
+
+    def check(self) -> None:
+        if not (self.back.strip() and self.pause.strip() and self.submit.strip()):
+            raise ValueError(
+                "a prompt needs back_label, pause_label and submit_label in its own language"
+            )
+
+
+def _block(block: Block, labels: _Labels) -> list[SlackBlock]:
+    match block:
+        case Heading(text=text):
+            return [_header(text)] if text.strip() else []
+        case Paragraph(text=text):
+            return [_section(chunk) for chunk in _pack(text.splitlines(), MAX_SECTION)]
+        case Bullets(items=items):
+            lines = (f"• {' '.join(item.splitlines())}" for item in items)
+            return [_section(chunk) for chunk in _pack(lines, MAX_SECTION)]
+        case Facts(rows=rows):
+            return _facts(rows)
+        case Progress():
+            return [_context(_progress(block))]
+        case Chart():
+            return [_section(chunk) for chunk in _pack(_chart_lines(block), MAX_SECTION)]
+        case ChoicePrompt():
+            labels.check()
+            return _prompt(block, labels)
+        case _:
+            raise TypeError(f"no Slack rendering for {block!r}")
+
+
+def _facts(rows: tuple[tuple[str, str], ...]) -> list[SlackBlock]:
+    fields = [_field(name, value) for name, value in rows]
+    return [
+        {"type": "section", "fields": fields[start : start + MAX_FIELDS]}
+        for start in range(0, len(fields), MAX_FIELDS)
+    ]
+
+
+def _field(name: str, value: str) -> dict[str, str]:
+    title = f"*{_fit(' '.join(name.split()), MAX_FIELD // 4)}*\n" if name.strip() else ""
+    return _mrkdwn(title + (_fit(value, MAX_FIELD - len(title)) if value.strip() else "-"))
+
+
+def _progress(progress: Progress) -> str:
+    done = round(BAR_CELLS * progress.current / progress.total) if progress.total > 0 else 0
+    done = min(max(done, 0), BAR_CELLS)
+    return f"{progress.label}  {'▰' * done}{'▱' * (BAR_CELLS - done)}"
+
+
+def _chart_lines(chart: Chart) -> Iterator[str]:
+    yield from (f"*{line.strip()}*" for line in chart.title.splitlines() if line.strip())
+    for bar in chart.bars:
+        share = bar.value / chart.maximum if chart.maximum > 0 else 0.0
+        filled = min(max(round(BAR_CELLS * share), 0), BAR_CELLS)
+        note = f" ({bar.note})" if bar.note else ""
+        yield f"{bar.label}  {'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.value:.1f}{note}"
+
+
+def _prompt(prompt: ChoicePrompt, labels: _Labels) -> list[SlackBlock]:
+    lines = [f"*{line.strip()}*" for line in prompt.text.splitlines() if line.strip()]
+    lines.append("")
+    for number, choice in enumerate(prompt.choices, start=1):
+        detail = " ".join(choice.detail.split())
+        text = f"{choice.label} — {detail}" if detail and detail != choice.label else choice.label
+        mark = "  ✓" if choice.id in prompt.selected else ""
+        lines.append(f"*{number}.* {' '.join(text.split())}{mark}")
+    blocks = [_section(chunk) for chunk in _pack(lines, MAX_SECTION)]
+    if prompt.hint.strip():
+        blocks.append(_context(prompt.hint))
+    blocks += _checkboxes(prompt, labels) if prompt.multiple else _buttons(prompt)
+    blocks.append(
+        _actions(
+            [
+                _button(labels.back, BACK_ACTION, prompt.prompt_id),
+                _button(labels.pause, STOP_ACTION, prompt.prompt_id),
+            ]
+        )
+    )
+    return blocks
+
+
+def _buttons(prompt: ChoicePrompt) -> list[SlackBlock]:
+    buttons = [
+        _button(
+            choice.label,
+            f"{CHOICE_ACTION}{index}",
+            _exact(f"{prompt.prompt_id}{SEPARATOR}{choice.id}", MAX_BUTTON_VALUE, "button value"),
+            primary=choice.id in prompt.selected,
+        )
+        for index, choice in enumerate(prompt.choices)
+    ]
+    return [_actions(group) for group in _groups(buttons, MAX_ACTIONS_ELEMENTS)]
+
+
+def _checkboxes(prompt: ChoicePrompt, labels: _Labels) -> list[SlackBlock]:
+    """Checkbox groups of at most ten; every group has the same action id in its own block."""
+    action_id = _exact(f"{PICK_ACTION}{prompt.prompt_id}", MAX_ID, "action_id")
+    options = {
+        choice.id: {
+            "text": _plain_text(choice.label, MAX_OPTION_TEXT),
+            "value": _exact(choice.id, MAX_OPTION_VALUE, "option value"),
+        }
+        for choice in prompt.choices
+    }
+    groups = list(_groups(list(options.items()), MAX_CHECKBOXES))
+    blocks = []
+    for group in groups:
+        element: dict[str, Any] = {
+            "type": "checkboxes",
+            "action_id": action_id,
+            "options": [option for _, option in group],
+        }
+        initial = [option for choice_id, option in group if choice_id in prompt.selected]
+        if initial:
+            element["initial_options"] = initial
+        blocks.append(_actions([element]))
+    submit = _button(labels.submit, SUBMIT_ACTION, prompt.prompt_id, primary=True)
+    if blocks:
+        blocks[-1]["elements"].append(submit)
+    else:
+        blocks.append(_actions([submit]))
+    return blocks
+
+
+def _header(text: str) -> SlackBlock:
+    return {"type": "header", "text": _plain_text(text, MAX_HEADER)}
+
+
+def _section(text: str) -> SlackBlock:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _context(text: str) -> SlackBlock:
+    return {"type": "context", "elements": [_mrkdwn(_fit(text, MAX_CONTEXT))]}
+
+
+def _actions(elements: list[dict[str, Any]]) -> SlackBlock:
+    return {"type": "actions", "elements": elements}
+
+
+def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": _exact(action_id, MAX_ID, "action_id"),
+        "text": _plain_text(text, MAX_BUTTON_TEXT),
+        "value": _exact(value, MAX_BUTTON_VALUE, "button value"),
+    }
+    if primary:
+        button["style"] = "primary"
+    return button
+
+
+def _plain_text(text: str, limit: int) -> dict[str, str]:
+    text = " ".join(text.split()) or ELLIPSIS
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + ELLIPSIS
+    return {"type": "plain_text", "text": text}
+
+
+def _mrkdwn(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _exact(text: str, limit: int, what: str) -> str:
+    """Ids round-trip, so they are never cut: a too-long one is a bug in the caller."""
+    if not text or len(text) > limit:
+        raise ValueError(f"a Slack {what} must be 1 to {limit} characters: {text[:80]!r}")
+    return text
+
+
+def _escape(text: str) -> str:
+    # Slack reads &, < and > as markup (links, mentions) in mrkdwn: they must be escaped.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fit(text: str, limit: int) -> str:
+    """Escaped text of at most `limit` characters, cut with "…" and never inside an entity."""
+    escaped = _escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    return _escape(text[: _fitting(text, limit - len(ELLIPSIS))].rstrip()) + ELLIPSIS
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many characters of `text` fit in `limit` once escaped."""
+    size = 0
+    for count, character in enumerate(text):
+        size += len(_escape(character))
+        if size > limit:
+            return count
+    return len(text)
+
+
+def _pack(lines: Iterable[str], limit: int) -> list[str]:
+    """Lines escaped and joined into as few chunks of at most `limit` characters as fit."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        for piece in _split_line(line, limit):
+            joined = f"{current}\n{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                chunks.append(current)
+                current = piece
+    if current.strip():
+        chunks.append(current)
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
+def _split_line(line: str, limit: int) -> Iterator[str]:
+    """One escaped line, broken between words (or inside a word too long for a chunk)."""
+    if len(_escape(line)) <= limit:
+        yield _escape(line)
+        return
+    piece = ""
+    for word in line.split(" "):
+        candidate = f"{piece} {word}" if piece else word
+        if len(_escape(candidate)) <= limit:
+            piece = candidate
+            continue
+        if piece:
+            yield _escape(piece)
+        while len(_escape(word)) > limit:
+            cut = _fitting(word, limit)
+            yield _escape(word[:cut])
+            word = word[cut:]
+        piece = word
+    if piece:
+        yield _escape(piece)
+
+
+def _groups(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _plain(block: Block) -> str:
+    match block:
+        case Heading(text=text) | Paragraph(text=text) | ChoicePrompt(text=text):
+            return text
+        case Bullets(items=items):
+            return items[0] if items else ""
+        case Facts(rows=rows):
+            return " ".join(rows[0]) if rows else ""
+        case Progress(label=label):
+            return label
+        case Chart(title=title):
+            return title
+        case _:
+            raise TypeError(f"no plain text for {block!r}")
