@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -13,6 +14,7 @@ from pathlib import Path
 from bot.app import App, build_app, ensure_sqlite_folder
 from bot.console.chat import chat
 from bot.demo import run_demo
+from bot.serve import serve
 from bot.settings import ConfigError, Settings, load_settings
 from dialogs.ports import StorageError
 from dialogs.records import OrgSettings
@@ -25,6 +27,7 @@ EXIT_CONFIG = 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -71,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("action", choices=["new", "close", "list"])
     scan.add_argument("--org", required=True)
     scan.set_defaults(run=_scan)
+
+    serve = commands.add_parser("serve", help="serve Slack (HTTP or Socket Mode) and /healthz")
+    serve.add_argument(
+        "--socket-mode", action="store_true", help="receive Slack's events over Socket Mode"
+    )
+    serve.set_defaults(run=_serve)
 
     db = commands.add_parser("db", help="the database schema")
     db.add_argument("action", choices=["upgrade", "status"])
@@ -168,6 +177,25 @@ async def _scan(args: argparse.Namespace, settings: Settings) -> int:
             print(
                 f"scan {scan.number}: {state}, opened {scan.opened_at:%Y-%m-%d}, {done} completed"
             )
+        return 0
+
+    return await _with_app(settings, work)
+
+
+async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.slack_enabled:
+        raise ConfigError(
+            "advisor serve needs a chat to serve: set ADVISOR_SLACK_SIGNING_SECRET and "
+            "ADVISOR_SLACK_BOT_TOKEN (or ADVISOR_SLACK_CLIENT_ID, ADVISOR_SLACK_CLIENT_SECRET "
+            "and ADVISOR_ENCRYPTION_KEY); see the README"
+        )
+    if args.socket_mode and settings.slack_app_token is None:
+        raise ConfigError("--socket-mode needs ADVISOR_SLACK_APP_TOKEN (an xapp- token)")
+
+    logging.getLogger("bot").setLevel(logging.INFO)
+
+    async def work(app: App) -> int:
+        await serve(app, socket_mode=args.socket_mode)
         return 0
 
     return await _with_app(settings, work)

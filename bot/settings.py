@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.vocabulary import Language
@@ -26,6 +26,46 @@ class Settings(BaseSettings):
         "My organisation", min_length=1, description="The organisation `advisor` opens."
     )
 
+    host: str = Field("127.0.0.1", description="The address `advisor serve` listens on.")
+    port: int = Field(3000, ge=1, le=65535)
+
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = Field(None, description="A single workspace (development).")
+    slack_client_id: str | None = Field(None, description="Distribution: Slack's OAuth v2 flow.")
+    slack_client_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = Field(None, description="xapp- token for Socket Mode.")
+    slack_api_url: str = Field("https://slack.com/api/", pattern=r"^https?://.+/$")
+    encryption_key: SecretStr | None = Field(
+        None, description="Fernet key(s), comma-separated, encrypting stored tokens."
+    )
+
+    @model_validator(mode="after")
+    def _slack_complete(self) -> Settings:
+        oauth = self.slack_client_id is not None or self.slack_client_secret is not None
+        if self.slack_bot_token is None and not oauth:
+            return self
+        if self.slack_signing_secret is None:
+            raise ValueError(
+                "ADVISOR_SLACK_SIGNING_SECRET is required to receive requests from Slack"
+            )
+        if oauth and self.slack_bot_token is None:
+            missing = [
+                f"ADVISOR_{name}"
+                for name, value in (
+                    ("SLACK_CLIENT_ID", self.slack_client_id),
+                    ("SLACK_CLIENT_SECRET", self.slack_client_secret),
+                    ("ENCRYPTION_KEY", self.encryption_key),
+                )
+                if value is None
+            ]
+            if missing:
+                raise ValueError(f"Slack's OAuth flow also needs {', '.join(missing)}")
+        return self
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_signing_secret is not None
+
 
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
@@ -35,8 +75,12 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
-        problems = "; ".join(
-            f"ADVISOR_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-            for e in error.errors()
-        )
+        problems = "; ".join(_problem(e["loc"], e["msg"]) for e in error.errors())
         raise ConfigError(f"configuration error: {problems}") from error
+
+
+def _problem(location: tuple[int | str, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    if not location:
+        return message
+    return f"ADVISOR_{'_'.join(str(part) for part in location).upper()}: {message}"

@@ -1,0 +1,70 @@
+"""The advisor's aiohttp application: Slack's endpoints and the health checks."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.app import App
+from bot.slack.app import EVENTS_PATH
+from dialogs.ports import StorageError
+
+MAX_BODY = 256 * 1024
+"""Slack's payloads are a few kilobytes; anything near this is refused with 413."""
+
+
+def build_web_app(core: App, slack: AsyncApp | None) -> web.Application:
+    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app.add_routes([web.get("/healthz", _live), web.get("/readyz", _ready(core))])
+    if slack is not None:
+        web_app.add_routes([web.post(EVENTS_PATH, _slack_events(slack))])
+        flow = slack.oauth_flow
+        if flow is not None:
+            web_app.add_routes(
+                [
+                    web.get(flow.install_path, _slack_install(slack)),
+                    web.get(flow.redirect_uri_path, _slack_redirect(slack)),
+                ]
+            )
+    return web_app
+
+
+async def _live(_: web.Request) -> web.Response:
+    return web.json_response({"status": "live"})
+
+
+def _ready(core: App) -> web.Handler:
+    async def ready(_: web.Request) -> web.Response:
+        try:
+            await core.database.ping()
+        except StorageError:
+            return web.json_response({"status": "database unreachable"}, status=503)
+        return web.json_response({"status": "ready"})
+
+    return ready
+
+
+def _slack_events(slack: AsyncApp) -> web.Handler:
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await slack.async_dispatch(await to_bolt_request(request)))
+
+    return events
+
+
+def _slack_install(slack: AsyncApp) -> web.Handler:
+    async def install(request: web.Request) -> web.Response:
+        assert slack.oauth_flow is not None
+        bolt_response = await slack.oauth_flow.handle_installation(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    return install
+
+
+def _slack_redirect(slack: AsyncApp) -> web.Handler:
+    async def redirect(request: web.Request) -> web.Response:
+        assert slack.oauth_flow is not None
+        bolt_response = await slack.oauth_flow.handle_callback(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    return redirect

@@ -1,0 +1,72 @@
+"""Building the Bolt app: one workspace with a bot token, or many through Slack's OAuth flow."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import App
+from bot.settings import Settings
+from bot.slack.listeners import SlackSurface
+from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
+from storage.installations import SqlaInstallationRepository, SqlaStateRepository
+from storage.secrets import SecretBox
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+EVENTS_PATH = "/slack/events"
+BOT_SCOPES = ("chat:write", "commands", "im:history", "im:write", "users:read")
+"""What the features use: messages, the slash command, direct messages, the person's locale.
+deploy/slack/manifest.yaml asks for exactly these."""
+RATE_LIMIT_RETRIES = 3
+
+
+def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """A client that waits out 429s (Retry-After) and retries dropped connections."""
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            AsyncConnectionErrorRetryHandler(),
+        ],
+    )
+
+
+def build_slack_app(settings: Settings, core: App) -> AsyncApp:
+    assert settings.slack_signing_secret is not None
+    secret = settings.slack_signing_secret.get_secret_value()
+    if settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+        app = AsyncApp(signing_secret=secret, client=web_client(settings, token))
+    else:
+        app = AsyncApp(
+            signing_secret=secret,
+            client=web_client(settings),
+            oauth_settings=_oauth(settings, core),
+        )
+    SlackSurface(core.advisor, core.organisations).register(app)
+    return app
+
+
+def _oauth(settings: Settings, core: App) -> AsyncOAuthSettings:
+    client_secret, key = settings.slack_client_secret, settings.encryption_key
+    if client_secret is None or key is None:
+        raise ValueError("Slack's OAuth flow needs a client secret and an encryption key")
+    box = SecretBox.from_setting(key.get_secret_value())
+    return AsyncOAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=client_secret.get_secret_value(),
+        scopes=list(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=SqlaSlackInstallationStore(
+            SqlaInstallationRepository(core.database, box)
+        ),
+        state_store=SqlaSlackOAuthStateStore(SqlaStateRepository(core.database), clock=core.clock),
+    )
