@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from dialogs.records import Organisation, OrgSettings, Participation, Scan
+from dialogs.records import (
+    Invitation,
+    Invitee,
+    Launch,
+    Organisation,
+    OrgSettings,
+    Participation,
+    Scan,
+)
 from engine.sheet import AnswerSheet
 
 
@@ -106,3 +114,49 @@ class ConversationStore(Protocol):
         Returns the new version.
         """
         ...
+
+
+class LaunchRepository(Protocol):
+    """Launched scans, their invitations and the once-only publication of their result."""
+
+    async def record(self, org_id: int, launch: Launch, invitees: list[Invitee]) -> None:
+        """Store how `launch.scan_id` was launched and whom it invites (not yet sent)."""
+        ...
+
+    async def get(self, org_id: int, scan_id: int) -> Launch | None: ...
+
+    async def managers(self, org_id: int) -> set[str]:
+        """Everyone who has launched a scan in the organisation."""
+        ...
+
+    async def invitations(self, org_id: int, scan_id: int) -> list[Invitation]: ...
+
+    async def mark_invited(
+        self, org_id: int, scan_id: int, respondent: str, *, now: datetime
+    ) -> None: ...
+
+    async def mark_failed(
+        self, org_id: int, scan_id: int, respondent: str, *, failure: str
+    ) -> None: ...
+
+    async def claim_reminders(self, *, now: datetime) -> list[tuple[int, int, str]]:
+        """Claim every reminder due by `now` for an open scan and an unfinished sheet.
+
+        Returns (org_id, scan_id, respondent) triples; a claimed reminder is never handed out
+        again, so a crash while sending loses it rather than sending it twice.
+        """
+        ...
+
+    async def due_for_closing(self, *, now: datetime) -> list[tuple[int, int]]:
+        """(org_id, scan_id) of open launched scans whose deadline has passed."""
+        ...
+
+    async def claim_publication(self, org_id: int, scan_id: int, *, now: datetime) -> bool:
+        """True once per scan: whoever gets True publishes the result."""
+        ...
+
+
+class EventLog(Protocol):
+    """Deliveries already handled, so a redelivered event is handled once."""
+
+    async def first_seen(self, source: str, event_id: str, *, now: datetime) -> bool: ...

@@ -60,3 +60,33 @@ class Participation:
 
     respondent: str
     completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How a scan was launched: by whom, until when, and where its result goes."""
+
+    scan_id: int
+    launched_by: str
+    deadline: datetime | None = None
+    report_to: str | None = None
+    """A channel address of the launching chat, e.g. a Slack channel id."""
+
+
+@dataclass(frozen=True)
+class Invitee:
+    respondent: str
+    time_zone: str | None = None
+    remind_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One person's invitation; says nothing of what they answered."""
+
+    respondent: str
+    remind_at: datetime | None
+    invited_at: datetime | None
+    reminded_at: datetime | None
+    failure: str | None
+    completed: bool

@@ -150,3 +150,48 @@ class OAuthStateRow(Base):
 
     state: Mapped[str] = mapped_column(String(200), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LaunchRow(Base):
+    __tablename__ = "launches"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["scan_id", "org_id"], ["scans.id", "scans.org_id"], ondelete="CASCADE"
+        ),
+    )
+
+    scan_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(Integer, index=True)
+    launched_by: Mapped[str] = mapped_column(String(200))
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    report_to: Mapped[str | None] = mapped_column(String(200))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class InvitationRow(Base):
+    __tablename__ = "invitations"
+    __table_args__ = (
+        UniqueConstraint("scan_id", "respondent"),
+        ForeignKeyConstraint(
+            ["scan_id", "org_id"], ["scans.id", "scans.org_id"], ondelete="CASCADE"
+        ),
+        Index("ix_invitations_remind_at", "remind_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    scan_id: Mapped[int] = mapped_column(Integer)
+    respondent: Mapped[str] = mapped_column(String(200))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failure: Mapped[str | None] = mapped_column(String(200))
+
+
+class SeenEventRow(Base):
+    __tablename__ = "seen_events"
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,185 @@
+"""Launched scans, invitations, once-only publication, and handled event ids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, delete, exists, select, update
+
+from dialogs.ports import StorageError
+from dialogs.records import Invitation, Invitee, Launch
+from storage.db import Database
+from storage.models import InvitationRow, LaunchRow, ResponseRow, ScanRow, SeenEventRow
+
+
+class SqlaLaunchRepository:
+    """`LaunchRepository` on SQLAlchemy; every statement is scoped by organisation.
+
+    Args:
+        database: the database to use.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def record(self, org_id: int, launch: Launch, invitees: list[Invitee]) -> None:
+        async with self._db.session() as session:
+            scan = await session.scalar(
+                select(ScanRow.id).where(ScanRow.id == launch.scan_id, ScanRow.org_id == org_id)
+            )
+            if scan is None:
+                raise StorageError(f"organisation {org_id} has no scan {launch.scan_id}")
+            session.add(
+                LaunchRow(
+                    scan_id=launch.scan_id,
+                    org_id=org_id,
+                    launched_by=launch.launched_by,
+                    deadline=launch.deadline,
+                    report_to=launch.report_to,
+                )
+            )
+            session.add_all(
+                InvitationRow(
+                    org_id=org_id,
+                    scan_id=launch.scan_id,
+                    respondent=invitee.respondent,
+                    time_zone=invitee.time_zone,
+                    remind_at=invitee.remind_at,
+                )
+                for invitee in {i.respondent: i for i in invitees}.values()
+            )
+
+    async def get(self, org_id: int, scan_id: int) -> Launch | None:
+        async with self._db.session() as session:
+            row = await session.scalar(
+                select(LaunchRow).where(LaunchRow.org_id == org_id, LaunchRow.scan_id == scan_id)
+            )
+            if row is None:
+                return None
+            return Launch(row.scan_id, row.launched_by, row.deadline, row.report_to)
+
+    async def managers(self, org_id: int) -> set[str]:
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(LaunchRow.launched_by).where(LaunchRow.org_id == org_id).distinct()
+            )
+            return set(rows)
+
+    async def invitations(self, org_id: int, scan_id: int) -> list[Invitation]:
+        completed = exists().where(
+            ResponseRow.org_id == org_id,
+            ResponseRow.scan_id == scan_id,
+            ResponseRow.respondent == InvitationRow.respondent,
+            ResponseRow.completed_at.is_not(None),
+        )
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(InvitationRow, completed.label("completed"))
+                .where(InvitationRow.org_id == org_id, InvitationRow.scan_id == scan_id)
+                .order_by(InvitationRow.respondent)
+            )
+            return [
+                Invitation(
+                    respondent=row.respondent,
+                    remind_at=row.remind_at,
+                    invited_at=row.invited_at,
+                    reminded_at=row.reminded_at,
+                    failure=row.failure,
+                    completed=bool(done),
+                )
+                for row, done in rows
+            ]
+
+    async def mark_invited(
+        self, org_id: int, scan_id: int, respondent: str, *, now: datetime
+    ) -> None:
+        await self._update(org_id, scan_id, respondent, invited_at=now, failure=None)
+
+    async def mark_failed(
+        self, org_id: int, scan_id: int, respondent: str, *, failure: str
+    ) -> None:
+        await self._update(org_id, scan_id, respondent, failure=failure[:200])
+
+    async def claim_reminders(self, *, now: datetime) -> list[tuple[int, int, str]]:
+        finished = exists().where(
+            ResponseRow.org_id == InvitationRow.org_id,
+            ResponseRow.scan_id == InvitationRow.scan_id,
+            ResponseRow.respondent == InvitationRow.respondent,
+            ResponseRow.completed_at.is_not(None),
+        )
+        scan_open = exists().where(
+            ScanRow.id == InvitationRow.scan_id,
+            ScanRow.org_id == InvitationRow.org_id,
+            ScanRow.closed_at.is_(None),
+        )
+        async with self._db.session() as session:
+            claimed = await session.execute(
+                update(InvitationRow)
+                .where(
+                    InvitationRow.remind_at <= now,
+                    InvitationRow.reminded_at.is_(None),
+                    InvitationRow.invited_at.is_not(None),
+                    InvitationRow.failure.is_(None),
+                    ~finished,
+                    scan_open,
+                )
+                .values(reminded_at=now)
+                .returning(InvitationRow.org_id, InvitationRow.scan_id, InvitationRow.respondent)
+            )
+            return [(org_id, scan_id, respondent) for org_id, scan_id, respondent in claimed]
+
+    async def due_for_closing(self, *, now: datetime) -> list[tuple[int, int]]:
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(LaunchRow.org_id, LaunchRow.scan_id)
+                .join(
+                    ScanRow,
+                    and_(ScanRow.id == LaunchRow.scan_id, ScanRow.org_id == LaunchRow.org_id),
+                )
+                .where(LaunchRow.deadline <= now, ScanRow.closed_at.is_(None))
+            )
+            return [(org_id, scan_id) for org_id, scan_id in rows]
+
+    async def claim_publication(self, org_id: int, scan_id: int, *, now: datetime) -> bool:
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(LaunchRow)
+                .where(
+                    LaunchRow.org_id == org_id,
+                    LaunchRow.scan_id == scan_id,
+                    LaunchRow.published_at.is_(None),
+                )
+                .values(published_at=now)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def _update(self, org_id: int, scan_id: int, respondent: str, **values: object) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(InvitationRow)
+                .where(
+                    InvitationRow.org_id == org_id,
+                    InvitationRow.scan_id == scan_id,
+                    InvitationRow.respondent == respondent,
+                )
+                .values(**values)
+            )
+
+
+class SqlaEventLog:
+    """`EventLog` on SQLAlchemy: an insert that only the first delivery wins."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def first_seen(self, source: str, event_id: str, *, now: datetime) -> bool:
+        statement = self._db.insert(SeenEventRow).values(
+            source=source, event_id=event_id, seen_at=now
+        )
+        async with self._db.session() as session:
+            result = await session.execute(statement.on_conflict_do_nothing())
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def forget_before(self, moment: datetime) -> None:
+        async with self._db.session() as session:
+            await session.execute(delete(SeenEventRow).where(SeenEventRow.seen_at < moment))

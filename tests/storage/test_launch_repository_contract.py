@@ -1,0 +1,104 @@
+"""LaunchRepository and EventLog on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from dialogs.ports import StorageError
+from dialogs.records import Invitee, Launch
+from storage.db import Database
+from storage.launches import SqlaEventLog, SqlaLaunchRepository
+from storage.repositories import SqlaOrganisationDirectory, SqlaScanRepository
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+async def _launched(database: Database, key: str = "t:acme", deadline: datetime | None = None):
+    organisations, scans = SqlaOrganisationDirectory(database), SqlaScanRepository(database)
+    launches = SqlaLaunchRepository(database)
+    org = await organisations.ensure(key, key)
+    scan = await scans.open(org.id, bank_version=1, now=NOW)
+    invitees = [
+        Invitee("s:ann", "Europe/Amsterdam", NOW + HOUR),
+        Invitee("s:bob", None, NOW + HOUR),
+    ]
+    await launches.record(org.id, Launch(scan.id, "s:pm", deadline, "C1"), invitees)
+    return org, scan, scans, launches
+
+
+async def test_a_launch_is_read_back_and_its_launcher_is_a_manager(database: Database) -> None:
+    org, scan, _, launches = await _launched(database, deadline=NOW + 24 * HOUR)
+    assert await launches.get(org.id, scan.id) == Launch(scan.id, "s:pm", NOW + 24 * HOUR, "C1")
+    assert await launches.managers(org.id) == {"s:pm"}
+
+
+async def test_invitations_say_who_finished_and_nothing_of_their_answers(
+    database: Database,
+) -> None:
+    org, scan, scans, launches = await _launched(database)
+    await scans.record_answer(org.id, scan.id, "s:ann", "role", ("employee",), now=NOW)
+    await scans.complete(org.id, scan.id, "s:ann", now=NOW)
+    invitations = await launches.invitations(org.id, scan.id)
+    assert [(i.respondent, i.completed) for i in invitations] == [("s:ann", True), ("s:bob", False)]
+
+
+async def test_a_reminder_is_claimed_once_and_never_for_a_finished_sheet(
+    database: Database,
+) -> None:
+    org, scan, scans, launches = await _launched(database)
+    for person in ("s:ann", "s:bob"):
+        await launches.mark_invited(org.id, scan.id, person, now=NOW)
+    await scans.complete(org.id, scan.id, "s:ann", now=NOW)
+    assert await launches.claim_reminders(now=NOW) == []
+    assert await launches.claim_reminders(now=NOW + 2 * HOUR) == [(org.id, scan.id, "s:bob")]
+    assert await launches.claim_reminders(now=NOW + 3 * HOUR) == []
+
+
+async def test_no_reminder_goes_to_someone_whose_invitation_failed(database: Database) -> None:
+    org, scan, _, launches = await _launched(database)
+    await launches.mark_invited(org.id, scan.id, "s:ann", now=NOW)
+    await launches.mark_failed(org.id, scan.id, "s:bob", failure="user_not_found")
+    assert await launches.claim_reminders(now=NOW + 2 * HOUR) == [(org.id, scan.id, "s:ann")]
+    failed = {i.respondent: i.failure for i in await launches.invitations(org.id, scan.id)}
+    assert failed == {"s:ann": None, "s:bob": "user_not_found"}
+
+
+async def test_no_reminder_goes_out_for_a_closed_scan(database: Database) -> None:
+    org, scan, scans, launches = await _launched(database)
+    await launches.mark_invited(org.id, scan.id, "s:ann", now=NOW)
+    await scans.close(org.id, scan.id, now=NOW)
+    assert await launches.claim_reminders(now=NOW + 2 * HOUR) == []
+
+
+async def test_a_scan_is_due_for_closing_once_its_deadline_passes(database: Database) -> None:
+    org, scan, scans, launches = await _launched(database, deadline=NOW + HOUR)
+    assert await launches.due_for_closing(now=NOW) == []
+    assert await launches.due_for_closing(now=NOW + HOUR) == [(org.id, scan.id)]
+    await scans.close(org.id, scan.id, now=NOW + HOUR)
+    assert await launches.due_for_closing(now=NOW + 2 * HOUR) == []
+
+
+async def test_a_result_is_published_once(database: Database) -> None:
+    org, scan, _, launches = await _launched(database)
+    assert await launches.claim_publication(org.id, scan.id, now=NOW) is True
+    assert await launches.claim_publication(org.id, scan.id, now=NOW) is False
+
+
+async def test_another_organisation_sees_and_claims_nothing(database: Database) -> None:
+    _, scan, _, launches = await _launched(database)
+    other, _, _, _ = await _launched(database, key="t:other")
+    assert await launches.get(other.id, scan.id) is None
+    assert await launches.invitations(other.id, scan.id) == []
+    assert await launches.claim_publication(other.id, scan.id, now=NOW) is False
+    with pytest.raises(StorageError):
+        await launches.record(other.id, Launch(scan.id, "s:x"), [])
+
+
+async def test_an_event_is_seen_for_the_first_time_once(database: Database) -> None:
+    log = SqlaEventLog(database)
+    assert await log.first_seen("slack", "Ev1", now=NOW) is True
+    assert await log.first_seen("slack", "Ev1", now=NOW) is False
+    assert await log.first_seen("teams", "Ev1", now=NOW) is True
