@@ -21,6 +21,13 @@ class Bullets:
 
 
 @dataclass(frozen=True)
+class People:
+    """Respondents (``channel:user``), shown the channel's way: a Slack mention, a name."""
+
+    respondents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Facts:
     """Label and value pairs."""
 
@@ -73,5 +80,5 @@ class Chart:
     maximum: float = 5.0
 
 
-Block = Heading | Paragraph | Bullets | Facts | Progress | ChoicePrompt | Chart
+Block = Heading | Paragraph | Bullets | People | Facts | Progress | ChoicePrompt | Chart
 Reply = tuple[Block, ...]

@@ -173,3 +173,55 @@ ALSO_RELEVANT = text("Misschien ook: {title}", "Perhaps also: {title}")
 
 LANGUAGE_SET = text("Ik spreek vanaf nu Nederlands.", "I'll speak English from now on.")
 LANGUAGE_UNKNOWN = text("Kies 'taal nl' of 'taal en'.", "Choose 'language nl' or 'language en'.")
+
+LAUNCHED = text(
+    "Scan {number} is gestart voor {count} mensen{deadline}. Ik stuur iedereen een uitnodiging.",
+    "Scan {number} is launched for {count} people{deadline}. I'm sending everyone an invitation.",
+)
+UNTIL = text(", tot {deadline}", ", until {deadline}")
+INVITATIONS_SENT = text(
+    "Uitnodigingen verstuurd: {sent}. Niet gelukt: {failed}.",
+    "Invitations sent: {sent}. Could not be delivered: {failed}.",
+)
+INVITED = text(
+    "Je bent uitgenodigd voor de social strategy readiness scan van je organisatie.",
+    "You're invited to your organisation's social strategy readiness scan.",
+)
+REMINDER = text(
+    "Een herinnering: de scan sluit op {deadline}. Het kost minder dan vijf minuten.",
+    "A reminder: the scan closes on {deadline}. It takes less than five minutes.",
+)
+ALREADY_LAUNCHED = text(
+    "Er loopt al een gelanceerde scan. Sluit die eerst met '/advisor close'.",
+    "A launched scan is already running. Close it first with '/advisor close'.",
+)
+MANAGERS_ONLY = text(
+    "Dit kan alleen de projectmanager die de scan lanceerde.",
+    "Only the project manager who launched the scan can do this.",
+)
+NO_OPEN_SCAN = text("Er loopt geen scan.", "No scan is running.")
+STATUS_TITLE = text("Deelname aan scan {number}", "Participation in scan {number}")
+STATUS_COUNTS = text(
+    "{done} van de {invited} uitgenodigden hebben de scan afgerond.",
+    "{done} of the {invited} people invited have completed the scan.",
+)
+STATUS_PENDING = text("Nog niet afgerond", "Not completed yet")
+STATUS_FAILED = text("Uitnodiging niet aangekomen", "Invitation not delivered")
+STATUS_PRIVATE = text(
+    "Je ziet wie nog moet antwoorden, nooit wat iemand antwoordde.",
+    "You see who still has to answer, never what anyone answered.",
+)
+CLOSED = text("Scan {number} is gesloten.", "Scan {number} is closed.")
+LAUNCH_TITLE = text("Scan lanceren", "Launch a scan")
+LAUNCH_AUDIENCE = text("Wie doen er mee? (een kanaal)", "Who takes part? (a channel)")
+LAUNCH_DEADLINE = text("Sluitingsdatum", "Closing date")
+LAUNCH_THRESHOLD = text("Anonimiteitsdrempel (minstens 3)", "Anonymity threshold (at least 3)")
+LAUNCH_REPORT = text("Kanaal voor het resultaat", "Channel for the result")
+LAUNCH_SUBMIT = text("Lanceren", "Launch")
+CANCEL = text("Annuleren", "Cancel")
+THRESHOLD_TOO_LOW = text("De drempel is minstens 3.", "The threshold is at least 3.")
+DEADLINE_PAST = text("Kies een datum in de toekomst.", "Choose a date in the future.")
+SETTINGS_HOW = text(
+    "De drempel stel je in bij het lanceren van een scan ('/advisor launch').",
+    "You set the threshold when you launch a scan ('/advisor launch').",
+)

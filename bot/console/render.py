@@ -12,6 +12,7 @@ from dialogs.messages import (
     Facts,
     Heading,
     Paragraph,
+    People,
     Progress,
     Reply,
 )
@@ -36,6 +37,8 @@ def _block(block: Block) -> str:
                 textwrap.fill(item, WIDTH, initial_indent="- ", subsequent_indent="  ")
                 for item in items
             )
+        case People(respondents=respondents):
+            return ", ".join(r.split(":", 1)[-1] for r in respondents)
         case Facts(rows=rows):
             width = max((len(name) for name, _ in rows), default=0)
             return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)

@@ -1,0 +1,155 @@
+"""Launching a scan for an audience, following participation, closing it and publishing once.
+
+Business rules:
+- Whoever launched a scan in the organisation manages it; the first launch is open to anyone.
+- A running scan that nobody launched (people started it themselves) is adopted by a launch.
+- A launch sets the organisation's anonymity threshold (never below 3).
+- Participation is kept apart from answers: a manager sees who finished, never what they said.
+- Each invitee is reminded once, a day before the deadline, at 10:00 in their own time zone.
+- A closed scan's result is published once, however many workers close it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+
+from dialogs import phrases
+from dialogs.messages import Heading, Paragraph, People, Reply
+from dialogs.ports import Clock, LaunchRepository, OrganisationDirectory, ScanRepository
+from dialogs.records import Invitation, Invitee, Launch, Organisation, Scan
+from engine.reminders import reminder_time
+from engine.text import Text
+from engine.vocabulary import Language
+
+
+class CampaignRefused(Exception):
+    """The request cannot be carried out; `phrase` says why, in the person's language."""
+
+    def __init__(self, phrase: Text) -> None:
+        super().__init__(phrase.en)
+        self.phrase = phrase
+
+
+@dataclass(frozen=True)
+class Audience:
+    respondent: str
+    zone: tzinfo | None
+
+
+@dataclass(frozen=True)
+class LaunchRequest:
+    launched_by: str
+    audience: tuple[Audience, ...]
+    deadline: datetime | None
+    report_to: str | None
+    threshold: int
+
+
+class Campaigns:
+    def __init__(
+        self,
+        *,
+        organisations: OrganisationDirectory,
+        scans: ScanRepository,
+        launches: LaunchRepository,
+        clock: Clock,
+        bank_version: int,
+    ) -> None:
+        self._organisations = organisations
+        self._scans = scans
+        self._launches = launches
+        self._clock = clock
+        self._bank_version = bank_version
+
+    async def may_manage(self, org_id: int, respondent: str) -> bool:
+        managers = await self._launches.managers(org_id)
+        return not managers or respondent in managers
+
+    async def launch(self, org_id: int, request: LaunchRequest) -> Scan:
+        if not await self.may_manage(org_id, request.launched_by):
+            raise CampaignRefused(phrases.MANAGERS_ONLY)
+        now = self._clock.now()
+        if request.deadline is not None and request.deadline <= now:
+            raise CampaignRefused(phrases.DEADLINE_PAST)
+        org = await self._organisation(org_id)
+        if request.threshold != org.settings.anonymity_threshold:
+            try:
+                settings = replace(org.settings, anonymity_threshold=request.threshold)
+            except ValueError as error:
+                raise CampaignRefused(phrases.THRESHOLD_TOO_LOW) from error
+            await self._organisations.update_settings(org_id, settings)
+        scan = await self._scans.current(org_id)
+        if scan is not None and await self._launches.get(org_id, scan.id) is not None:
+            raise CampaignRefused(phrases.ALREADY_LAUNCHED)
+        if scan is None:
+            scan = await self._scans.open(org_id, bank_version=self._bank_version, now=now)
+        invitees = [
+            Invitee(
+                person.respondent,
+                str(person.zone) if person.zone else None,
+                reminder_time(request.deadline, person.zone, now)
+                if request.deadline and person.zone
+                else None,
+            )
+            for person in request.audience
+        ]
+        launch = Launch(scan.id, request.launched_by, request.deadline, request.report_to)
+        await self._launches.record(org_id, launch, invitees)
+        return scan
+
+    async def running(self, org_id: int) -> tuple[Scan, Launch | None]:
+        scan = await self._scans.current(org_id)
+        if scan is None:
+            raise CampaignRefused(phrases.NO_OPEN_SCAN)
+        return scan, await self._launches.get(org_id, scan.id)
+
+    async def status(self, org_id: int, respondent: str) -> tuple[Scan, list[Invitation]]:
+        if not await self.may_manage(org_id, respondent):
+            raise CampaignRefused(phrases.MANAGERS_ONLY)
+        scan, _ = await self.running(org_id)
+        return scan, await self._launches.invitations(org_id, scan.id)
+
+    async def close(self, org_id: int, respondent: str | None) -> tuple[Scan, Launch | None]:
+        """Close the running scan: a manager's request, or the deadline (`respondent` None)."""
+        if respondent is not None and not await self.may_manage(org_id, respondent):
+            raise CampaignRefused(phrases.MANAGERS_ONLY)
+        scan, launch = await self.running(org_id)
+        return await self._scans.close(org_id, scan.id, now=self._clock.now()), launch
+
+    async def claim_publication(self, org_id: int, scan: Scan) -> bool:
+        """True for the one caller that should publish this scan's result."""
+        if await self._launches.get(org_id, scan.id) is None:
+            return True
+        return await self._launches.claim_publication(org_id, scan.id, now=self._clock.now())
+
+    async def _organisation(self, org_id: int) -> Organisation:
+        org = await self._organisations.get(org_id)
+        if org is None:
+            raise LookupError(f"no organisation with id {org_id}")
+        return org
+
+
+def launched(scan: Scan, people: int, deadline: str | None, language: Language) -> Reply:
+    until = phrases.UNTIL(language).format(deadline=deadline) if deadline else ""
+    return (
+        Paragraph(
+            phrases.LAUNCHED(language).format(number=scan.number, count=people, deadline=until)
+        ),
+    )
+
+
+def participation(scan: Scan, invitations: list[Invitation], language: Language) -> Reply:
+    """Who finished and who did not, never what anyone answered."""
+    done = sum(invitation.completed for invitation in invitations)
+    pending = [i for i in invitations if not i.completed and i.failure is None]
+    failed = [i for i in invitations if i.failure is not None]
+    blocks: list[Heading | Paragraph | People] = [
+        Heading(phrases.STATUS_TITLE(language).format(number=scan.number)),
+        Paragraph(phrases.STATUS_COUNTS(language).format(done=done, invited=len(invitations))),
+    ]
+    for title, group in ((phrases.STATUS_PENDING, pending), (phrases.STATUS_FAILED, failed)):
+        if group:
+            blocks += [Heading(title(language)), People(tuple(i.respondent for i in group))]
+    blocks.append(Paragraph(phrases.STATUS_PRIVATE(language)))
+    return tuple(blocks)
