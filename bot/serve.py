@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
 
 from bot.app import App
 from bot.server import build_web_app
+from bot.settings import ConfigError
 from bot.slack.app import build_slack_app
 
 log = logging.getLogger(__name__)
+TICK_SECONDS = 30
+"""How often deadlines and reminders are checked; claims in the database keep it once-only."""
 
 
 async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = None) -> None:
-    """Serve until `stop` is set (by default: on SIGINT or SIGTERM)."""
+    """Serve until `stop` is set (by default: on SIGINT or SIGTERM).
+
+    Raises:
+        ConfigError: Slack refused the app token (Socket Mode).
+    """
     settings = app.settings
+    # Listen for the signals first: a stop while Socket Mode is still connecting is a clean one.
+    stop = stop or _on_signal()
     slack = build_slack_app(settings, app)
     runner = web.AppRunner(build_web_app(app, slack))
     await runner.setup()
     socket: AsyncSocketModeHandler | None = None
+    ticking = asyncio.create_task(_tick_until(slack.campaigns.tick, stop))  # type: ignore[attr-defined]
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
@@ -30,13 +43,57 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         if socket_mode:
             assert settings.slack_app_token is not None
             socket = AsyncSocketModeHandler(slack, settings.slack_app_token.get_secret_value())
-            await socket.connect_async()
+            if not await _unless_stopped(_connect(socket), stop):
+                return
             log.info("connected to Slack over Socket Mode")
-        await (stop or _on_signal()).wait()
+        await stop.wait()
     finally:
+        ticking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticking
         if socket is not None:
             await socket.close_async()
         await runner.cleanup()
+
+
+async def _tick_until(tick: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
+    """Close scans past their deadline and send due reminders, until stopped."""
+    while not stop.is_set():
+        try:
+            await tick()
+        except Exception:
+            log.exception("closing scans or sending reminders failed; trying again next time")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), TICK_SECONDS)
+
+
+async def _connect(socket: AsyncSocketModeHandler) -> None:
+    # slack_sdk retries a refused app token forever; asking for the first URL here makes a wrong
+    # or revoked token stop start-up instead (later reconnections still retry).
+    try:
+        socket.client.wss_uri = await socket.client.issue_new_wss_url()
+    except SlackApiError as error:
+        reason = error.response.get("error")
+        raise ConfigError(f"Slack refused ADVISOR_SLACK_APP_TOKEN: {reason}") from error
+    await socket.connect_async()
+
+
+async def _unless_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Run `work` unless `stop` comes first; True if it finished."""
+    working = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait((working, stopping), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (working, stopping):
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+    if working.done() and not working.cancelled():
+        working.result()
+        return True
+    return False
 
 
 def _on_signal() -> asyncio.Event:

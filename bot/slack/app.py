@@ -12,9 +12,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
 from bot.settings import Settings
+from bot.slack.campaigns import ClientFor, SlackCampaigns
 from bot.slack.listeners import SlackSurface
 from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
+from dialogs.campaigns import Campaigns
+from dialogs.records import Organisation
 from storage.installations import SqlaInstallationRepository, SqlaStateRepository
+from storage.launches import SqlaEventLog, SqlaLaunchRepository
 from storage.secrets import SecretBox
 
 INSTALL_PATH = "/slack/install"
@@ -50,8 +54,53 @@ def build_slack_app(settings: Settings, core: App) -> AsyncApp:
             client=web_client(settings),
             oauth_settings=_oauth(settings, core),
         )
-    SlackSurface(core.advisor, core.organisations).register(app)
+    launches = SqlaLaunchRepository(core.database)
+    campaigns = SlackCampaigns(
+        advisor=core.advisor,
+        campaigns=Campaigns(
+            organisations=core.organisations,
+            scans=core.scans,
+            launches=launches,
+            clock=core.clock,
+            bank_version=core.advisor.knowledge.bank.version,
+        ),
+        launches=launches,
+        clock=core.clock,
+        client_for=_clients(settings, core, app),
+    )
+    SlackSurface(
+        advisor=core.advisor,
+        organisations=core.organisations,
+        campaigns=campaigns,
+        events=SqlaEventLog(core.database),
+        clock=core.clock,
+    ).register(app)
+    app.campaigns = campaigns  # type: ignore[attr-defined]
     return app
+
+
+def _clients(settings: Settings, core: App, app: AsyncApp) -> ClientFor:
+    """For background work: the organisation and a client holding its workspace's bot token."""
+
+    async def client_for(org_id: int) -> tuple[Organisation, AsyncWebClient]:
+        org = await core.organisations.get(org_id)
+        if org is None:
+            raise LookupError(f"no organisation with id {org_id}")
+        store = app.installation_store
+        if store is None:
+            return org, app.client
+        workspace = org.key.removeprefix("slack:")
+        enterprise = workspace.startswith("E")
+        bot = await store.async_find_bot(
+            enterprise_id=workspace if enterprise else None,
+            team_id=None if enterprise else workspace,
+            is_enterprise_install=enterprise,
+        )
+        if bot is None:
+            raise LookupError(f"organisation {org_id} has no Slack installation")
+        return org, web_client(settings, bot.bot_token)
+
+    return client_for
 
 
 def _oauth(settings: Settings, core: App) -> AsyncOAuthSettings:

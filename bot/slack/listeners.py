@@ -12,6 +12,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.campaigns import SlackCampaigns
 from bot.slack.inbound import (
     ManagementCommand,
     UnknownAction,
@@ -19,29 +20,20 @@ from bot.slack.inbound import (
     message_event,
     slash_event,
 )
+from bot.slack.modals import LAUNCH_CALLBACK
 from bot.slack.oauth import workspace_key
 from bot.slack.render import to_home_view, to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.events import Command, CommandInvoked, ConversationKey, Event
-from dialogs.messages import ChoicePrompt, Paragraph, Reply
-from dialogs.ports import OrganisationDirectory, StorageError
+from dialogs.messages import Facts, Paragraph, Reply
+from dialogs.ports import Clock, EventLog, OrganisationDirectory, StorageError
+from dialogs.records import Organisation
 from engine.vocabulary import Language
 
 CHANNEL = "slack"
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
-
-
-def message(reply: Reply) -> dict[str, Any]:
-    """A reply as a Slack message, with navigation labels in the reply's own language."""
-    prompt = next((b for b in reversed(reply) if isinstance(b, ChoicePrompt)), None)
-    return to_message(
-        reply,
-        back_label=prompt.back_label if prompt else "",
-        pause_label=prompt.pause_label if prompt else "",
-        submit_label=prompt.submit_label if prompt else "",
-    )
 
 
 async def same_workspace(
@@ -65,17 +57,30 @@ async def same_workspace(
 
 
 class SlackSurface:
-    """The advisor in Slack: direct messages, the slash command, buttons and App Home."""
+    """The advisor in Slack: direct messages, the slash command, buttons, modals and App Home."""
 
-    def __init__(self, advisor: Advisor, organisations: OrganisationDirectory) -> None:
+    def __init__(
+        self,
+        *,
+        advisor: Advisor,
+        organisations: OrganisationDirectory,
+        campaigns: SlackCampaigns,
+        events: EventLog,
+        clock: Clock,
+    ) -> None:
         self._advisor = advisor
         self._organisations = organisations
+        self._campaigns = campaigns
+        self._events = events
+        self._clock = clock
         self._org_ids: dict[str, int] = {}
         self._languages: dict[str, Language] = {}
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(same_workspace)
+        app.middleware(self.once_per_event)
         app.command("/advisor")(self.on_command)
+        app.view(LAUNCH_CALLBACK)(self.on_launch_submitted)
         app.action(re.compile(r".+"))(self.on_action)
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home_opened)
@@ -94,12 +99,44 @@ class SlackSurface:
         language = await self._language(client, user)
         event = slash_event(command.get("text", ""))
         if isinstance(event, ManagementCommand):
-            event = CommandInvoked(Command.HELP)
-        reply = await self._turn(key, event, language)
+            reply = await self._manage(event, key, user, client, command, language)
+            if not reply:
+                return
+        else:
+            reply = await self._turn(key, event, language)
         channel = await self._direct_channel(client, user)
-        await client.chat_postMessage(channel=channel, **message(reply))
+        await client.chat_postMessage(channel=channel, **to_message(reply))
         if command.get("channel_id") != channel:
             await respond(text=phrases.SENT_DIRECTLY(language), response_type="ephemeral")
+
+    async def on_launch_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        errors = self._campaigns.validate(view)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        user = body["user"]["id"]
+        org = await self._org(context)
+        reply = await self._campaigns.launch(client, org, user, view)
+        await client.chat_postMessage(channel=user, **to_message(reply))
+
+    async def once_per_event(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        """Slack redelivers an event it thinks was missed; handle each event id once."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not await self._events.first_seen(
+            "slack", str(event_id), now=self._clock.now()
+        ):
+            return BoltResponse(status=200, body="")
+        return await next()
 
     async def on_action(
         self, ack: Ack, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -115,7 +152,7 @@ class SlackSurface:
         user = body["user"]["id"]
         reply = await self._turn(await self._key(context, user), event, None)
         channel, ts = body["container"]["channel_id"], body["container"]["message_ts"]
-        await client.chat_update(channel=channel, ts=ts, **message(reply))
+        await client.chat_update(channel=channel, ts=ts, **to_message(reply))
 
     async def on_message(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -126,7 +163,7 @@ class SlackSurface:
         key = await self._key(context, user)
         language = await self._language(client, user)
         reply = await self._turn(key, message_event(event.get("text", "")), language)
-        await client.chat_postMessage(channel=event["channel"], **message(reply))
+        await client.chat_postMessage(channel=event["channel"], **to_message(reply))
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -140,6 +177,38 @@ class SlackSurface:
         help_text = await self._turn(key, CommandInvoked(Command.HELP), language)
         await client.views_publish(user_id=user, view=to_home_view((*results, *help_text)))
 
+    async def _manage(
+        self,
+        command: ManagementCommand,
+        key: ConversationKey,
+        user: str,
+        client: AsyncWebClient,
+        payload: dict[str, Any],
+        language: Language,
+    ) -> Reply:
+        org = await self._organisations.get(key.org_id)
+        assert org is not None
+        match command.name:
+            case "launch":
+                await self._campaigns.open_launch(client, payload["trigger_id"], org, language)
+                return ()
+            case "status":
+                return await self._campaigns.status(org, user, language)
+            case "close":
+                return await self._campaigns.close(client, org, user, language)
+            case _:
+                settings = org.settings
+                return (
+                    Facts(
+                        (
+                            ("threshold", str(settings.anonymity_threshold)),
+                            ("tolerance", str(settings.tolerance)),
+                            ("language", settings.language.value),
+                        )
+                    ),
+                    Paragraph(phrases.SETTINGS_HOW(language)),
+                )
+
     async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
         try:
             return await self._advisor.handle(key, event, language=language)
@@ -148,6 +217,9 @@ class SlackSurface:
             return (Paragraph(phrases.FAILED(language or Language.EN)),)
 
     async def _key(self, context: AsyncBoltContext, user: str) -> ConversationKey:
+        return ConversationKey(CHANNEL, await self._org_id(context), user, user)
+
+    async def _org_id(self, context: AsyncBoltContext) -> int:
         workspace = workspace_key(
             context.enterprise_id, context.team_id, bool(context.is_enterprise_install)
         )
@@ -155,7 +227,12 @@ class SlackSurface:
         if org_id is None:
             org = await self._organisations.ensure(workspace, f"Slack {workspace[6:]}")
             org_id = self._org_ids.setdefault(workspace, org.id)
-        return ConversationKey(CHANNEL, org_id, user, user)
+        return org_id
+
+    async def _org(self, context: AsyncBoltContext) -> Organisation:
+        org = await self._organisations.get(await self._org_id(context))
+        assert org is not None
+        return org
 
     async def _language(self, client: AsyncWebClient, user: str) -> Language:
         """The person's Slack locale: Dutch for nl-*, English otherwise; asked once per process."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from dialogs.messages import (
     Facts,
     Heading,
     Paragraph,
+    People,
     Progress,
     Reply,
 )
@@ -54,8 +56,8 @@ def to_message(
 
     Args:
         reply: the neutral reply.
-        back_label, pause_label, submit_label: button texts in the prompt's language; needed
-            (and checked) only when the reply holds a prompt.
+        back_label, pause_label, submit_label: button texts for a prompt that does not carry
+            its own (prompts from the dialogs do, in their language).
     """
     blocks = to_blocks(
         reply, back_label=back_label, pause_label=pause_label, submit_label=submit_label
@@ -127,6 +129,9 @@ def _block(block: Block, labels: _Labels) -> list[SlackBlock]:
         case Bullets(items=items):
             lines = (f"• {' '.join(item.splitlines())}" for item in items)
             return [_section(chunk) for chunk in _pack(lines, MAX_SECTION)]
+        case People(respondents=respondents):
+            mentions = " ".join(_mention(respondent) for respondent in respondents)
+            return [_section(chunk) for chunk in _chunks(mentions, MAX_SECTION)]
         case Facts(rows=rows):
             return _facts(rows)
         case Progress():
@@ -134,8 +139,13 @@ def _block(block: Block, labels: _Labels) -> list[SlackBlock]:
         case Chart():
             return [_section(chunk) for chunk in _pack(_chart_lines(block), MAX_SECTION)]
         case ChoicePrompt():
-            labels.check()
-            return _prompt(block, labels)
+            own = _Labels(
+                block.back_label or labels.back,
+                block.pause_label or labels.pause,
+                block.submit_label or labels.submit,
+            )
+            own.check()
+            return _prompt(block, own)
         case _:
             raise TypeError(f"no Slack rendering for {block!r}")
 
@@ -280,6 +290,26 @@ def _exact(text: str, limit: int, what: str) -> str:
     return text
 
 
+_SLACK_USER = re.compile(r"^slack:([UW][A-Z0-9]{1,20})$")
+
+
+def _mention(respondent: str) -> str:
+    """A Slack user as a mention; anyone else as escaped text."""
+    user = _SLACK_USER.match(respondent)
+    return f"<@{user.group(1)}>" if user else _escape(respondent.split(":", 1)[-1])
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """Already-escaped text in pieces of at most `limit` characters, broken between words."""
+    pieces: list[str] = []
+    for word in text.split(" "):
+        if pieces and len(pieces[-1]) + 1 + len(word) <= limit:
+            pieces[-1] += f" {word}"
+        else:
+            pieces.append(word)
+    return pieces
+
+
 def _escape(text: str) -> str:
     # Slack reads &, < and > as markup (links, mentions) in mrkdwn: they must be escaped.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -355,6 +385,8 @@ def _plain(block: Block) -> str:
             return items[0] if items else ""
         case Facts(rows=rows):
             return " ".join(rows[0]) if rows else ""
+        case People(respondents=respondents):
+            return " ".join(r.split(":", 1)[-1] for r in respondents)
         case Progress(label=label):
             return label
         case Chart(title=title):

@@ -168,7 +168,6 @@ async def test_the_language_can_be_switched_in_the_conversation(world: World) ->
     assert "language nl" in text_of(refused)
 
 
-
 async def test_a_scan_opened_by_someone_else_a_moment_ago_is_joined_not_reopened(
     world: World,
 ) -> None:

@@ -1,12 +1,16 @@
 """A fake Slack Web API on loopback: a real `AsyncWebClient` talks to it over HTTP.
 
 It answers the methods the advisor uses with Slack's shapes, records every call, and can be
-told to answer 429 (with Retry-After) or `{"ok": false}` for the next call of a method.
+told to answer 429 (with Retry-After) or `{"ok": false}` for the next call of a method. It also
+plays Slack's side of an install (`oauth.v2.access` for codes handed out with `grant`) and hands
+out a Socket Mode URL (`apps.connections.open`, see tests/fakes/socket_mode.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import itertools
 import json
@@ -15,6 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from aiohttp import web
@@ -22,9 +27,11 @@ from aiohttp import web
 Params = dict[str, Any]
 Answer = dict[str, Any]
 
+AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0ADVISOR"
 BOT_ID = "B0ADVISOR"
+APP_ID = "A0ADVISOR"
 _JSON_PARAMS = ("blocks", "attachments", "view", "files", "metadata")
 """Form-encoded calls carry these as JSON strings; recorded parsed, as Slack reads them."""
 
@@ -37,6 +44,19 @@ class Call:
     params: Params
     token: str | None
     status: int = 200
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A workspace that installs the app: who it is and the bot token Slack issues it."""
+
+    team_id: str
+    team_name: str
+    installer: str
+    bot_token: str
+    scopes: tuple[str, ...]
+    bot_user_id: str = BOT_USER_ID
+    bot_id: str = BOT_ID
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,12 @@ class FakeSlackWebApi:
         """Per channel, the messages by ts, as they stand after any chat.update."""
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
         self._tokens: frozenset[str] | None = None
+        self._client: tuple[str, str] | None = None
+        self._codes: dict[str, Workspace] = {}
+        self._installed: dict[str, Workspace] = {}
+        """By bot token: the workspaces whose code was exchanged."""
+        self.socket_mode_url: str | None = None
+        """What `apps.connections.open` answers; set by `FakeSocketMode`."""
         self._counter = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -126,6 +152,65 @@ class FakeSlackWebApi:
         if isinstance(valid_tokens, str):
             valid_tokens = (valid_tokens,)
         self._tokens = None if valid_tokens is None else frozenset(valid_tokens)
+
+    def set_client(self, client_id: str, client_secret: str) -> None:
+        """The app's credentials: `oauth.v2.access` refuses any others."""
+        self._client = (client_id, client_secret)
+
+    def grant(
+        self,
+        code: str,
+        *,
+        team_id: str,
+        team_name: str,
+        installer: str,
+        bot_token: str,
+        scopes: Iterable[str],
+        bot_user_id: str = BOT_USER_ID,
+        bot_id: str = BOT_ID,
+    ) -> Workspace:
+        """Slack's authorize page approved an install: `code` is good for one `oauth.v2.access`.
+
+        Once exchanged, `bot_token` is that workspace's: `auth.test` with it names the workspace.
+        """
+        workspace = Workspace(
+            team_id, team_name, installer, bot_token, tuple(scopes), bot_user_id, bot_id
+        )
+        self._codes[code] = workspace
+        return workspace
+
+    def authorize(
+        self,
+        url: str,
+        *,
+        team_id: str,
+        team_name: str,
+        installer: str,
+        bot_token: str,
+        bot_user_id: str = BOT_USER_ID,
+    ) -> dict[str, str]:
+        """A person approves the install at Slack's authorize `url` for their workspace.
+
+        Slack grants the scopes the link asks for and redirects the browser back with a fresh
+        code and the link's own state: those query parameters are returned.
+        """
+        link = urlsplit(url)
+        query = {name: values[0] for name, values in parse_qs(link.query).items()}
+        if f"{link.scheme}://{link.netloc}{link.path}" != AUTHORIZE_URL:
+            raise AssertionError(f"not Slack's authorize page: {url}")
+        if self._client is not None and query.get("client_id") != self._client[0]:
+            raise AssertionError(f"Slack does not know this client_id: {url}")
+        code = self._next("code-")
+        self.grant(
+            code,
+            team_id=team_id,
+            team_name=team_name,
+            installer=installer,
+            bot_token=bot_token,
+            scopes=query.get("scope", "").split(","),
+            bot_user_id=bot_user_id,
+        )
+        return {"code": code, "state": query.get("state", "")}
 
     def fail_next(
         self,
@@ -187,28 +272,50 @@ class FakeSlackWebApi:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await _params(request)
-        token = _token(request, params)
-        answer, status, headers = self._answer(method, params, token)
+        if method in _CLIENT_AUTHENTICATED:
+            client = _client(request, params)
+            refusal = self._client_refusal(client)
+            token = None
+            params["client_id"] = client[0] if client else None
+        else:
+            token = _token(request, params)
+            refusal = self._token_refusal(method, token)
+        if refusal is None:
+            answer, status, headers = self._answer(method, params, token)
+        else:
+            answer, status, headers = {"ok": False, "error": refusal}, 200, {}
         await self._record(Call(method, params, token, status))
         return web.json_response(answer, status=status, headers=headers)
+
+    def _token_refusal(self, method: str, token: str | None) -> str | None:
+        if method not in _METHODS:
+            return "unknown_method"
+        if not token:
+            return "not_authed"
+        if self._tokens is not None and token not in self._tokens:
+            return "invalid_auth"
+        if (method in _APP_TOKEN_METHODS) != token.startswith("xapp-"):
+            return "not_allowed_token_type"
+        return None
+
+    def _client_refusal(self, client: tuple[str, str] | None) -> str | None:
+        if client is None or (self._client is not None and client[0] != self._client[0]):
+            return "invalid_client_id"
+        if self._client is not None and client[1] != self._client[1]:
+            return "bad_client_secret"
+        return None
 
     def _answer(
         self, method: str, params: Params, token: str | None
     ) -> tuple[Answer, int, dict[str, str]]:
-        handler = _METHODS.get(method)
-        if handler is None:
-            return {"ok": False, "error": "unknown_method"}, 200, {}
-        if not token:
-            return {"ok": False, "error": "not_authed"}, 200, {}
-        if self._tokens is not None and token not in self._tokens:
-            return {"ok": False, "error": "invalid_auth"}, 200, {}
+        handler = _METHODS[method]
         if self._failures[method]:
             failure = self._failures[method].popleft()
             headers = {}
             if failure.status == 429 and failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
             return {"ok": False, "error": failure.error}, failure.status, headers
-        return handler(self, params), 200, {}
+        return handler(self, params, token), 200, {}
 
     async def _upload(self, request: web.Request) -> web.Response:
         upload = self.uploads.get(request.match_info["file_id"])
@@ -254,16 +361,51 @@ class FakeSlackWebApi:
         number = next(self._counter)
         return f"{1_700_000_000 + number}.{number:06d}"
 
-    def _auth_test(self, params: Params) -> Answer:
+    def _auth_test(self, params: Params, token: str | None) -> Answer:
+        """Who the token belongs to: an installed workspace's bot, or by default the fake team."""
+        workspace = self._installed.get(token or "")
+        if workspace is None:
+            return {
+                "url": "https://fake-team.slack.com/",
+                "team": "Fake Team",
+                "user": "advisor",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "is_enterprise_install": False,
+            }
         return {
-            "url": "https://fake-team.slack.com/",
-            "team": "Fake Team",
+            "url": f"https://{workspace.team_id.lower()}.slack.com/",
+            "team": workspace.team_name,
             "user": "advisor",
-            "team_id": TEAM_ID,
-            "user_id": BOT_USER_ID,
-            "bot_id": BOT_ID,
+            "team_id": workspace.team_id,
+            "user_id": workspace.bot_user_id,
+            "bot_id": workspace.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _oauth_v2_access(self, params: Params) -> Answer:
+        """Exchange a code from `grant` (once) for the workspace's bot token, as Slack's v2 does."""
+        workspace = self._codes.pop(str(params.get("code", "")), None)
+        if workspace is None:
+            return {"ok": False, "error": "invalid_code"}
+        self._installed[workspace.bot_token] = workspace
+        return {
+            "access_token": workspace.bot_token,
+            "token_type": "bot",
+            "scope": ",".join(workspace.scopes),
+            "bot_user_id": workspace.bot_user_id,
+            "app_id": APP_ID,
+            "team": {"id": workspace.team_id, "name": workspace.team_name},
+            "enterprise": None,
+            "authed_user": {"id": workspace.installer},
+            "is_enterprise_install": False,
+        }
+
+    def _connections_open(self, params: Params) -> Answer:
+        if self.socket_mode_url is None:
+            return {"ok": False, "error": "fake_socket_mode_not_started"}
+        return {"url": self.socket_mode_url}
 
     def _post_message(self, params: Params) -> Answer:
         ts = self._ts()
@@ -360,20 +502,33 @@ class FakeSlackWebApi:
 
 
 _Handler = Callable[[FakeSlackWebApi, Params], Answer]
+_CallerHandler = Callable[[FakeSlackWebApi, Params, str | None], Answer]
 
 
-def _ok(handler: _Handler) -> _Handler:
-    def answer(fake: FakeSlackWebApi, params: Params) -> Answer:
-        body = handler(fake, params)
+def _ok(handler: _Handler) -> _CallerHandler:
+    return _ok_as_caller(lambda fake, params, _: handler(fake, params))
+
+
+def _ok_as_caller(handler: _CallerHandler) -> _CallerHandler:
+    def answer(fake: FakeSlackWebApi, params: Params, token: str | None) -> Answer:
+        body = handler(fake, params, token)
         return {"ok": True, **body} if body.get("ok", True) else body
 
     return answer
 
 
-_METHODS: dict[str, _Handler] = {
+_CLIENT_AUTHENTICATED = frozenset({"oauth.v2.access"})
+"""Called with the app's client id and secret (HTTP Basic or form fields), not a token."""
+_APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+"""Called with the app-level (xapp-) token, which no other method accepts."""
+
+_METHODS: dict[str, _CallerHandler] = {
+    "auth.test": _ok_as_caller(FakeSlackWebApi._auth_test),
+} | {
     name: _ok(handler)
     for name, handler in {
-        "auth.test": FakeSlackWebApi._auth_test,
+        "oauth.v2.access": FakeSlackWebApi._oauth_v2_access,
+        "apps.connections.open": FakeSlackWebApi._connections_open,
         "chat.postMessage": FakeSlackWebApi._post_message,
         "chat.update": FakeSlackWebApi._update,
         "chat.postEphemeral": FakeSlackWebApi._post_ephemeral,
@@ -415,6 +570,21 @@ def _token(request: web.Request, params: Params) -> str | None:
     return str(from_params) if from_params else None
 
 
+def _client(request: web.Request, params: Params) -> tuple[str, str] | None:
+    """The client id and secret, from HTTP Basic auth or the form; the secret is not recorded."""
+    secret = params.pop("client_secret", None)
+    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(encoded, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        login, colon, password = decoded.partition(":")
+        return (login, password) if colon else None
+    client_id = params.get("client_id")
+    return (str(client_id), str(secret)) if client_id and secret else None
+
+
 def _channel(channel: str) -> str:
     """Posting to a user id lands in the direct message with that user."""
     return "D" + channel if channel[:1] in ("U", "W") else channel
@@ -427,4 +597,14 @@ async def fake_slack_web_api() -> AsyncIterator[FakeSlackWebApi]:
         yield fake
 
 
-__all__ = ["BOT_ID", "BOT_USER_ID", "TEAM_ID", "Call", "FakeSlackWebApi", "fake_slack_web_api"]
+__all__ = [
+    "APP_ID",
+    "AUTHORIZE_URL",
+    "BOT_ID",
+    "BOT_USER_ID",
+    "TEAM_ID",
+    "Call",
+    "FakeSlackWebApi",
+    "Workspace",
+    "fake_slack_web_api",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -15,6 +16,8 @@ from bot.app import App, build_app
 from bot.server import build_web_app
 from bot.settings import load_settings
 from bot.slack.app import build_slack_app
+from bot.slack.campaigns import SlackCampaigns
+from tests.fakes.clock import FixedClock
 from tests.fakes.slack_api import TEAM_ID, FakeSlackWebApi, fake_slack_web_api
 from tests.slack.slack_side import SlackSide
 
@@ -32,6 +35,8 @@ class SlackWorld:
     core: App
     http: aiohttp.ClientSession
     base_url: str
+    clock: FixedClock
+    campaigns: SlackCampaigns
 
     async def settled(self, method: str, count: int) -> list[dict[str, Any]]:
         """Wait until the advisor has called `method` `count` times (it answers after acking)."""
@@ -54,8 +59,10 @@ async def world(
         slack_bot_token=TOKEN,
         slack_api_url=fake_slack_web_api.api_url,
     )
-    core = await build_app(settings)
-    server = TestServer(build_web_app(core, build_slack_app(settings, core)), host="127.0.0.1")
+    clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    core = await build_app(settings, clock=clock)
+    bolt = build_slack_app(settings, core)
+    server = TestServer(build_web_app(core, bolt), host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as http:
         url = str(server.make_url("/slack/events"))
@@ -66,6 +73,8 @@ async def world(
                 core,
                 http,
                 str(server.make_url("")),
+                clock,
+                bolt.campaigns,
             )
         finally:
             await server.close()

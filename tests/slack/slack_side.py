@@ -135,3 +135,23 @@ class SlackSide:
     async def url_verification(self, challenge: str) -> aiohttp.ClientResponse:
         body = json.dumps({"token": "legacy", "challenge": challenge, "type": "url_verification"})
         return await self.post(body, "application/json")
+
+    async def submit_view(
+        self, user: str, callback_id: str, values: dict[str, Any], *, metadata: str = ""
+    ) -> aiohttp.ClientResponse:
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.team, "domain": "acme"},
+            "user": {"id": user, "team_id": self.team},
+            "api_app_id": APP_ID,
+            "trigger_id": f"trigger.{next(_ids)}",
+            "view": {
+                "id": f"V{next(_ids):08d}",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": metadata,
+                "state": {"values": values},
+            },
+        }
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(body, "application/x-www-form-urlencoded")

@@ -186,3 +186,19 @@ async def test_an_unknown_action_is_acknowledged_and_changes_nothing(world: Slac
     assert response.status == 200
     await asyncio.sleep(0.1)
     assert world.api.called("chat.update") == []
+
+
+async def test_a_redelivered_event_is_handled_once(world: SlackWorld) -> None:
+    world.api.add_user("U1", locale="en-US")
+    first = await world.slack.direct_message("U1", "help", event_id="Ev0SAME")
+    await world.settled("chat.postMessage", 1)
+    retry = await world.slack.direct_message(
+        "U1",
+        "help",
+        event_id="Ev0SAME",
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    assert (first.status, retry.status) == (200, 200)
+    await world.slack.direct_message("U1", "How do we measure ROI?", event_id="Ev0OTHER")
+    second = await world.settled("chat.postMessage", 2)
+    assert "ROI" in json.dumps(second[1]), "the retry must not have been answered again"
