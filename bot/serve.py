@@ -32,17 +32,18 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     # Listen for the signals first: a stop while Socket Mode is still connecting is a clean one.
     stop = stop or _on_signal()
     slack = build_slack_app(settings, app)
-    runner = web.AppRunner(build_web_app(app, slack))
+    runner = web.AppRunner(build_web_app(app, slack.bolt))
     await runner.setup()
     socket: AsyncSocketModeHandler | None = None
-    ticking = asyncio.create_task(_tick_until(slack.campaigns.tick, stop))  # type: ignore[attr-defined]
+    ticking = asyncio.create_task(_tick_until(slack.campaigns.tick, stop))
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
         log.info("serving on http://%s:%s", settings.host, settings.port)
         if socket_mode:
             assert settings.slack_app_token is not None
-            socket = AsyncSocketModeHandler(slack, settings.slack_app_token.get_secret_value())
+            token = settings.slack_app_token.get_secret_value()
+            socket = AsyncSocketModeHandler(slack.bolt, token)
             if not await _unless_stopped(_connect(socket), stop):
                 return
             log.info("connected to Slack over Socket Mode")

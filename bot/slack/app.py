@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -24,9 +26,20 @@ from storage.secrets import SecretBox
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 EVENTS_PATH = "/slack/events"
-BOT_SCOPES = ("chat:write", "commands", "im:history", "im:write", "users:read")
-"""What the features use: messages, the slash command, direct messages, the person's locale.
-deploy/slack/manifest.yaml asks for exactly these."""
+BOT_SCOPES = (
+    "channels:read",
+    "chat:write",
+    "commands",
+    "files:write",
+    "groups:read",
+    "im:history",
+    "im:write",
+    "usergroups:read",
+    "users:read",
+)
+"""What the features use, and no more: a channel's or user group's members for a launch (channels,
+groups, usergroups), messages and direct messages, the slash command, the result's chart, and a
+person's locale and time zone. deploy/slack/manifest.yaml asks for exactly these (a test checks)."""
 RATE_LIMIT_RETRIES = 3
 
 
@@ -42,7 +55,15 @@ def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
     )
 
 
-def build_slack_app(settings: Settings, core: App) -> AsyncApp:
+@dataclass(frozen=True)
+class SlackBot:
+    """The Bolt app that answers Slack, and the background work the server runs beside it."""
+
+    bolt: AsyncApp
+    campaigns: SlackCampaigns
+
+
+def build_slack_app(settings: Settings, core: App) -> SlackBot:
     assert settings.slack_signing_secret is not None
     secret = settings.slack_signing_secret.get_secret_value()
     if settings.slack_bot_token is not None:
@@ -75,8 +96,7 @@ def build_slack_app(settings: Settings, core: App) -> AsyncApp:
         events=SqlaEventLog(core.database),
         clock=core.clock,
     ).register(app)
-    app.campaigns = campaigns  # type: ignore[attr-defined]
-    return app
+    return SlackBot(app, campaigns)
 
 
 def _clients(settings: Settings, core: App, app: AsyncApp) -> ClientFor:

@@ -61,8 +61,8 @@ async def world(
     )
     clock = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     core = await build_app(settings, clock=clock)
-    bolt = build_slack_app(settings, core)
-    server = TestServer(build_web_app(core, bolt), host="127.0.0.1")
+    slack_bot = build_slack_app(settings, core)
+    server = TestServer(build_web_app(core, slack_bot.bolt), host="127.0.0.1")
     await server.start_server()
     async with aiohttp.ClientSession() as http:
         url = str(server.make_url("/slack/events"))
@@ -74,7 +74,7 @@ async def world(
                 http,
                 str(server.make_url("")),
                 clock,
-                bolt.campaigns,
+                slack_bot.campaigns,
             )
         finally:
             await server.close()

@@ -142,7 +142,7 @@ async def world(
         slack_api_url=fake_slack_web_api.api_url,
     )
     core = await build_app(settings)
-    server = TestServer(build_web_app(core, build_slack_app(settings, core)), host="127.0.0.1")
+    server = TestServer(build_web_app(core, build_slack_app(settings, core).bolt), host="127.0.0.1")
     await server.start_server()
     # A browser that keeps no cookies: each test sends the state cookie it means to send.
     jar = aiohttp.DummyCookieJar()
