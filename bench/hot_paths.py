@@ -28,8 +28,10 @@ from engine.vocabulary import Dimension, Role
 def _report(name: str, seconds: list[float]) -> None:
     ordered = sorted(seconds)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
-    print(f"{name:<34} n={len(seconds):<5} mean {statistics.mean(seconds) * 1e3:8.2f} ms"
-          f"   p95 {p95 * 1e3:8.2f} ms")
+    print(
+        f"{name:<34} n={len(seconds):<5} mean {statistics.mean(seconds) * 1e3:8.2f} ms"
+        f"   p95 {p95 * 1e3:8.2f} ms"
+    )
 
 
 def bench_scoring(respondents: int) -> None:
@@ -69,8 +71,10 @@ async def bench_answers(url: str, people: int) -> None:
                 clicks.append(time.perf_counter() - start)
                 per_click.append(statements - before)
         _report("answer a question (one click)", clicks)
-        print(f"{'SQL statements per click':<34} mean {statistics.mean(per_click):.1f}"
-              f"   max {max(per_click)}")
+        print(
+            f"{'SQL statements per click':<34} mean {statistics.mean(per_click):.1f}"
+            f"   max {max(per_click)}"
+        )
     finally:
         await app.close()
 
