@@ -17,7 +17,7 @@ from datetime import datetime, tzinfo
 from dialogs import phrases
 from dialogs.messages import Heading, Paragraph, People, Reply
 from dialogs.ports import Clock, LaunchRepository, OrganisationDirectory, ScanRepository
-from dialogs.records import Invitation, Invitee, Launch, Organisation, Scan
+from dialogs.records import Invitation, Invitee, Launch, Organisation, OrgSettings, Scan
 from engine.reminders import reminder_time
 from engine.text import Text
 from engine.vocabulary import Language
@@ -117,6 +117,20 @@ class Campaigns:
         scan, launch = await self.running(org_id)
         return await self._scans.close(org_id, scan.id, now=self._clock.now()), launch
 
+    async def change_settings(
+        self, org_id: int, respondent: str, *, language: Language, threshold: int
+    ) -> OrgSettings:
+        """A manager sets the organisation's language and anonymity threshold (at least 3)."""
+        if not await self.may_manage(org_id, respondent):
+            raise CampaignRefused(phrases.MANAGERS_ONLY)
+        org = await self._organisation(org_id)
+        try:
+            settings = replace(org.settings, language=language, anonymity_threshold=threshold)
+        except ValueError as error:
+            raise CampaignRefused(phrases.THRESHOLD_TOO_LOW) from error
+        await self._organisations.update_settings(org_id, settings)
+        return settings
+
     async def claim_publication(self, org_id: int, scan: Scan) -> bool:
         """True for the one caller that should publish this scan's result."""
         if await self._launches.get(org_id, scan.id) is None:
@@ -142,14 +156,18 @@ def launched(scan: Scan, people: int, deadline: str | None, language: Language) 
 def participation(scan: Scan, invitations: list[Invitation], language: Language) -> Reply:
     """Who finished and who did not, never what anyone answered."""
     done = sum(invitation.completed for invitation in invitations)
-    pending = [i for i in invitations if not i.completed and i.failure is None]
-    failed = [i for i in invitations if i.failure is not None]
+    pending = [i.respondent for i in invitations if not i.completed and i.failure is None]
     blocks: list[Heading | Paragraph | People] = [
         Heading(phrases.STATUS_TITLE(language).format(number=scan.number)),
         Paragraph(phrases.STATUS_COUNTS(language).format(done=done, invited=len(invitations))),
     ]
-    for title, group in ((phrases.STATUS_PENDING, pending), (phrases.STATUS_FAILED, failed)):
-        if group:
-            blocks += [Heading(title(language)), People(tuple(i.respondent for i in group))]
+    if pending:
+        blocks += [Heading(phrases.STATUS_PENDING(language)), People(tuple(pending))]
+    failures = {i.failure for i in invitations if i.failure is not None}
+    if failures:
+        blocks.append(Heading(phrases.STATUS_FAILED(language)))
+    for failure in sorted(failures):
+        failed = tuple(i.respondent for i in invitations if i.failure is failure)
+        blocks += [Paragraph(failure.explanation(language)), People(failed)]
     blocks.append(Paragraph(phrases.STATUS_PRIVATE(language)))
     return tuple(blocks)

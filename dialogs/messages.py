@@ -28,6 +28,13 @@ class People:
 
 
 @dataclass(frozen=True)
+class Places:
+    """Where messages go (a channel's address), shown the channel's way: a Slack link, a name."""
+
+    addresses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Facts:
     """Label and value pairs."""
 
@@ -80,5 +87,5 @@ class Chart:
     maximum: float = 5.0
 
 
-Block = Heading | Paragraph | Bullets | People | Facts | Progress | ChoicePrompt | Chart
+Block = Heading | Paragraph | Bullets | People | Places | Facts | Progress | ChoicePrompt | Chart
 Reply = tuple[Block, ...]

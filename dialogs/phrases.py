@@ -14,6 +14,7 @@ PICK_SEVERAL = text(
 BACK = text("Terug", "Back")
 PAUSE = text("Pauzeren", "Pause")
 SUBMIT = text("Verstuur", "Submit")
+NOT_ANSWERED = text("Ik kon je niet antwoorden.", "I couldn't answer you.")
 SENT_DIRECTLY = text("Ik heb je een direct bericht gestuurd.", "I've sent you a direct message.")
 FAILED = text(
     "Er ging iets mis aan onze kant; er is niets veranderd. Probeer het zo nog eens.",
@@ -214,6 +215,10 @@ STATUS_PRIVATE = text(
 CLOSED = text("Scan {number} is gesloten.", "Scan {number} is closed.")
 LAUNCH_TITLE = text("Scan lanceren", "Launch a scan")
 LAUNCH_AUDIENCE = text("Wie doen er mee? (een kanaal)", "Who takes part? (a channel)")
+LAUNCH_USERGROUP = text("... of een gebruikersgroep", "... or a user group")
+AUDIENCE_MISSING = text(
+    "Kies een kanaal of een gebruikersgroep.", "Choose a channel or a user group."
+)
 LAUNCH_DEADLINE = text("Sluitingsdatum", "Closing date")
 LAUNCH_THRESHOLD = text("Anonimiteitsdrempel (minstens 3)", "Anonymity threshold (at least 3)")
 LAUNCH_REPORT = text("Kanaal voor het resultaat", "Channel for the result")
@@ -221,7 +226,51 @@ LAUNCH_SUBMIT = text("Lanceren", "Launch")
 CANCEL = text("Annuleren", "Cancel")
 THRESHOLD_TOO_LOW = text("De drempel is minstens 3.", "The threshold is at least 3.")
 DEADLINE_PAST = text("Kies een datum in de toekomst.", "Choose a date in the future.")
-SETTINGS_HOW = text(
-    "De drempel stel je in bij het lanceren van een scan ('/advisor launch').",
-    "You set the threshold when you launch a scan ('/advisor launch').",
+SETTINGS_TITLE = text("Instellingen", "Settings")
+SETTINGS_LANGUAGE = text(
+    "Taal van de resultaten en van nieuwe gesprekken",
+    "Language of results and of new conversations",
+)
+SETTINGS_SAVED = text(
+    "Opgeslagen: taal {language}, anonimiteitsdrempel {threshold}.",
+    "Saved: language {language}, anonymity threshold {threshold}.",
+)
+LANGUAGE_UNKNOWN_CHOICE = text("Kies Nederlands of Engels.", "Choose Dutch or English.")
+LANGUAGE_NAME = text("Nederlands", "English")
+"""Each language's own name, used as `LANGUAGE_NAME(language)`."""
+SAVE = text("Opslaan", "Save")
+
+UNDELIVERABLE_PERSON_GONE = text(
+    "Dit account is gedeactiveerd of verwijderd, of kan geen berichten ontvangen.",
+    "This account is deactivated or removed, or cannot receive messages.",
+)
+UNDELIVERABLE_NO_ACCESS = text(
+    "Ik zit niet in dat kanaal of kan het niet zien. Nodig me uit in het kanaal "
+    "(/invite @SSRM Advisor) en probeer het opnieuw.",
+    "I'm not in that channel or cannot see it. Invite me to the channel "
+    "(/invite @SSRM Advisor) and try again.",
+)
+UNDELIVERABLE_MISSING_PERMISSION = text(
+    "De app mist een toestemming die hiervoor nodig is. Vraag een beheerder van de werkruimte "
+    "de app opnieuw te installeren met het manifest van de advisor.",
+    "The app lacks a permission this needs. Ask a workspace admin to reinstall the app from "
+    "the advisor's manifest.",
+)
+UNDELIVERABLE_APP_REMOVED = text(
+    "De app is uit de werkruimte verwijderd of de toegang is ingetrokken. Een beheerder van de "
+    "werkruimte moet de app opnieuw installeren.",
+    "The app was removed from the workspace or its access was revoked. A workspace admin must "
+    "reinstall the app.",
+)
+UNDELIVERABLE_OTHER = text(
+    "Het chatplatform weigerde het bericht; de details staan in het logboek van de advisor.",
+    "The chat platform refused the message; the details are in the advisor's log.",
+)
+MEMBERS_UNREADABLE = text(
+    "Ik kan niet zien wie er in dit kanaal zit, dus er is niets gelanceerd:",
+    "I can't see who is in this channel, so nothing was launched:",
+)
+NOT_PUBLISHED = text(
+    "Ik kon het resultaat van scan {number} niet plaatsen in:",
+    "I couldn't post the result of scan {number} in:",
 )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from dialogs.delivery import Undeliverable
 from dialogs.records import (
     Invitation,
     Invitee,
@@ -136,8 +137,10 @@ class LaunchRepository(Protocol):
     ) -> None: ...
 
     async def mark_failed(
-        self, org_id: int, scan_id: int, respondent: str, *, failure: str
-    ) -> None: ...
+        self, org_id: int, scan_id: int, respondent: str, *, failure: Undeliverable
+    ) -> None:
+        """The invitation or reminder could not be delivered; no reminder follows."""
+        ...
 
     async def claim_reminders(self, *, now: datetime) -> list[tuple[int, int, str]]:
         """Claim every reminder due by `now` for an open scan and an unfinished sheet.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from dialogs.delivery import Undeliverable
 from engine.vocabulary import Language
 
 DEFAULT_THRESHOLD = 5
@@ -88,5 +89,5 @@ class Invitation:
     remind_at: datetime | None
     invited_at: datetime | None
     reminded_at: datetime | None
-    failure: str | None
+    failure: Undeliverable | None
     completed: bool

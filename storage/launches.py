@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, delete, exists, select, update
 
+from dialogs.delivery import Undeliverable
 from dialogs.ports import StorageError
 from dialogs.records import Invitation, Invitee, Launch
 from storage.db import Database
@@ -84,7 +85,7 @@ class SqlaLaunchRepository:
                     remind_at=row.remind_at,
                     invited_at=row.invited_at,
                     reminded_at=row.reminded_at,
-                    failure=row.failure,
+                    failure=Undeliverable.read(row.failure) if row.failure else None,
                     completed=bool(done),
                 )
                 for row, done in rows
@@ -96,9 +97,9 @@ class SqlaLaunchRepository:
         await self._update(org_id, scan_id, respondent, invited_at=now, failure=None)
 
     async def mark_failed(
-        self, org_id: int, scan_id: int, respondent: str, *, failure: str
+        self, org_id: int, scan_id: int, respondent: str, *, failure: Undeliverable
     ) -> None:
-        await self._update(org_id, scan_id, respondent, failure=failure[:200])
+        await self._update(org_id, scan_id, respondent, failure=failure.value)
 
     async def claim_reminders(self, *, now: datetime) -> list[tuple[int, int, str]]:
         finished = exists().where(

@@ -13,6 +13,7 @@ from dialogs.messages import (
     Heading,
     Paragraph,
     People,
+    Places,
     Progress,
     Reply,
 )
@@ -39,6 +40,8 @@ def _block(block: Block) -> str:
             )
         case People(respondents=respondents):
             return ", ".join(r.split(":", 1)[-1] for r in respondents)
+        case Places(addresses=addresses):
+            return ", ".join(addresses)
         case Facts(rows=rows):
             width = max((len(name) for name, _ in rows), default=0)
             return "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows)

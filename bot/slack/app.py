@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
@@ -23,6 +24,7 @@ from storage.installations import SqlaInstallationRepository, SqlaStateRepositor
 from storage.launches import SqlaEventLog, SqlaLaunchRepository
 from storage.secrets import SecretBox
 
+log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 EVENTS_PATH = "/slack/events"
@@ -96,7 +98,21 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         events=SqlaEventLog(core.database),
         clock=core.clock,
     ).register(app)
+    if app.installation_store is not None:
+        # Slack says when the app is removed or its tokens revoked: forget the installation, so
+        # nothing keeps calling Slack with a dead token (reinstalling stores a fresh one).
+        app.enable_token_revocation_listeners()
+    else:
+        app.event("app_uninstalled")(_uninstalled)
+        app.event("tokens_revoked")(_uninstalled)
     return SlackBot(app, campaigns)
+
+
+async def _uninstalled() -> None:
+    log.error(
+        "Slack removed the app or revoked its token: ADVISOR_SLACK_BOT_TOKEN no longer works; "
+        "reinstall the app and set the new token"
+    )
 
 
 def _clients(settings: Settings, core: App, app: AsyncApp) -> ClientFor:

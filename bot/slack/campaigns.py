@@ -1,4 +1,9 @@
-"""The project manager's side in Slack: launch, status, close, and publishing the result."""
+"""The project manager's side in Slack: launch, status, close, settings, and publishing the result.
+
+Everything here runs after Slack has had its acknowledgement, so it may take its time; whatever
+Slack refuses is sorted (`errors.undeliverable`), recorded where it concerns an invitee, and told
+to the project manager in words that say who can fix it.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,24 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts import render_chart
-from bot.slack.modals import launch_modal, launch_values
+from bot.slack.errors import code, undeliverable
+from bot.slack.modals import (
+    LaunchForm,
+    View,
+    launch_form,
+    launch_modal,
+    modal_language,
+    settings_modal,
+    settings_values,
+)
 from bot.slack.render import to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.campaigns import Audience, CampaignRefused, Campaigns, LaunchRequest, participation
 from dialogs.campaigns import launched as launched_view
+from dialogs.delivery import Undeliverable
 from dialogs.events import Command, CommandInvoked, ConversationKey
-from dialogs.messages import Chart, Paragraph, Reply
+from dialogs.messages import Chart, Paragraph, Places, Reply
 from dialogs.ports import Clock, LaunchRepository
 from dialogs.records import Launch, Organisation, Scan
 from dialogs.views import org_result
@@ -29,8 +44,13 @@ from engine.vocabulary import Language
 log = logging.getLogger(__name__)
 CLOSING_TIME = time(17, 0)
 """A closing date means the end of that working day in the project manager's time zone."""
+PROGRESS_EVERY = 25
+"""While inviting, the project manager's message is updated after this many invitations."""
 ClientFor = Callable[[int], Awaitable[tuple[Organisation, AsyncWebClient]]]
-"""The organisation and a Web API client holding its workspace's token."""
+"""The organisation and a Web API client holding its workspace's token.
+
+Raises LookupError when the workspace has no installation (any more)."""
+Errors = dict[str, str]
 
 
 class SlackCampaigns:
@@ -49,57 +69,93 @@ class SlackCampaigns:
         self._clock = clock
         self._client_for = client_for
 
+    # Launching
+
     async def open_launch(
         self, client: AsyncWebClient, trigger_id: str, org: Organisation, language: Language
     ) -> None:
-        view = launch_modal(language, org.settings.anonymity_threshold)
+        groups = await _usergroups(client)
+        view = launch_modal(language, org.settings.anonymity_threshold, groups)
         await client.views_open(trigger_id=trigger_id, view=view)
 
-    def validate(self, view: dict[str, Any]) -> dict[str, str]:
-        """Field errors for the modal, in its language; empty when the submission is valid."""
-        language = Language(view.get("private_metadata") or Language.EN)
-        _, closing, threshold, _ = launch_values(view)
-        errors = {}
-        if not threshold.isdigit() or int(threshold) < 3:
-            errors["threshold"] = phrases.THRESHOLD_TOO_LOW(language)
-        if closing is not None and closing <= self._clock.now().date():
+    def validate_launch(self, view: View) -> Errors:
+        """Field errors for the launch modal, in its language; empty when it is valid."""
+        language = modal_language(view)
+        form = launch_form(view)
+        errors = _threshold_errors(form.threshold, language)
+        if form.channel is None and form.usergroup is None:
+            errors["audience"] = phrases.AUDIENCE_MISSING(language)
+        if form.closing is not None and form.closing <= self._clock.now().date():
             errors["deadline"] = phrases.DEADLINE_PAST(language)
         return errors
 
     async def launch(
-        self, client: AsyncWebClient, org: Organisation, manager: str, view: dict[str, Any]
-    ) -> Reply:
-        """Launch for the chosen channel's people and invite each of them; returns the summary."""
-        language = Language(view.get("private_metadata") or Language.EN)
-        channel, closing, threshold, report_to = launch_values(view)
-        manager_zone = (await _person(client, manager)).get("tz")
-        deadline = (
-            datetime.combine(closing, CLOSING_TIME, tzinfo=_zone(manager_zone) or ZoneInfo("UTC"))
-            if closing
-            else None
-        )
-        people = [p async for p in _members(client, channel)]
+        self, client: AsyncWebClient, org: Organisation, manager: str, view: View
+    ) -> None:
+        """Launch for the chosen people and invite each, keeping the manager's message current."""
+        language = modal_language(view)
+        form = launch_form(view)
+        try:
+            people = await _audience(client, form)
+        except SlackApiError as error:
+            log.warning("could not read a launch's audience: %s", code(error))
+            where = (form.channel or form.usergroup or "",)
+            reply: Reply = (
+                Paragraph(phrases.MEMBERS_UNREADABLE(language)),
+                Places(where),
+                Paragraph(undeliverable(error).explanation(language)),
+            )
+            await client.chat_postMessage(channel=manager, **to_message(reply))
+            return
+        deadline = await _deadline(client, manager, form)
         request = LaunchRequest(
             launched_by=_respondent(manager),
             audience=tuple(Audience(_respondent(p["id"]), _zone(p.get("tz"))) for p in people),
             deadline=deadline,
-            report_to=report_to,
-            threshold=int(threshold),
+            report_to=form.report_to,
+            threshold=int(form.threshold),
         )
         try:
             scan = await self._campaigns.launch(org.id, request)
         except CampaignRefused as refused:
-            return (Paragraph(refused.phrase(language)),)
+            await client.chat_postMessage(channel=manager, text=refused.phrase(language))
+            return
         shown = f"{deadline:%Y-%m-%d %H:%M}" if deadline else None
         summary = launched_view(scan, len(people), shown, language)
+        posted = await client.chat_postMessage(channel=manager, **to_message(summary))
         sent, failed = 0, 0
-        for person in people:
+        for done, person in enumerate(people, start=1):
             if await self._invite(client, org, scan, person):
                 sent += 1
             else:
                 failed += 1
-        counts = phrases.INVITATIONS_SENT(language).format(sent=sent, failed=failed)
-        return (*summary, Paragraph(counts))
+            if done % PROGRESS_EVERY == 0 or done == len(people):
+                counts = phrases.INVITATIONS_SENT(language).format(sent=sent, failed=failed)
+                await client.chat_update(
+                    channel=posted["channel"],
+                    ts=posted["ts"],
+                    **to_message((*summary, Paragraph(counts))),
+                )
+
+    async def _invite(
+        self, client: AsyncWebClient, org: Organisation, scan: Scan, person: dict[str, Any]
+    ) -> bool:
+        user = person["id"]
+        language = _locale_language(person)
+        key = ConversationKey("slack", org.id, user, user)
+        reply = await self._advisor.handle(key, CommandInvoked(Command.SCAN), language=language)
+        message = to_message((Paragraph(phrases.INVITED(language)), *reply))
+        try:
+            await client.chat_postMessage(channel=user, **message)
+        except SlackApiError as error:
+            failure = undeliverable(error, to_person=True)
+            await self._launches.mark_failed(org.id, scan.id, _respondent(user), failure=failure)
+            log.warning("an invitation failed: %s", code(error))
+            return False
+        await self._launches.mark_invited(org.id, scan.id, _respondent(user), now=self._clock.now())
+        return True
+
+    # Following and closing
 
     async def status(self, org: Organisation, manager: str, language: Language) -> Reply:
         try:
@@ -135,12 +191,16 @@ class SlackCampaigns:
         published = await self._advisor.published(org)
         reply = org_result(published.scan, published.result, language)
         manager_id = manager or (launch.launched_by.removeprefix("slack:") if launch else None)
-        targets = [t for t in (manager_id, launch.report_to if launch else None) if t]
-        if not isinstance(published.result, OrgResult):
-            targets = targets[:1]
+        report_to = launch.report_to if launch and isinstance(published.result, OrgResult) else None
         chart = next((block for block in reply if isinstance(block, Chart)), None)
-        for target in targets:
+        for target in (manager_id, report_to):
+            if target is None:
+                continue
             try:
+                # A file goes to a conversation id; a person's is their direct message.
+                if target == manager_id:
+                    opened = await client.conversations_open(users=target)
+                    target = str(opened["channel"]["id"])
                 await client.chat_postMessage(channel=target, **to_message(reply))
                 if chart is not None:
                     await client.files_upload_v2(
@@ -150,47 +210,110 @@ class SlackCampaigns:
                         title=chart.title,
                     )
             except SlackApiError as error:
-                log.warning("could not publish to a channel: %s", error.response.get("error"))
+                log.warning("could not publish a result: %s", code(error))
+                if manager_id is not None and target == report_to:
+                    await self._tell(client, manager_id, scan, target, undeliverable(error))
+
+    async def _tell(
+        self,
+        client: AsyncWebClient,
+        manager: str,
+        scan: Scan,
+        target: str,
+        failure: Undeliverable,
+    ) -> None:
+        language = await _language(client, manager)
+        reply = (
+            Paragraph(phrases.NOT_PUBLISHED(language).format(number=scan.number)),
+            Places((target,)),
+            Paragraph(failure.explanation(language)),
+        )
+        try:
+            await client.chat_postMessage(channel=manager, **to_message(reply))
+        except SlackApiError as error:
+            log.warning("could not tell the project manager either: %s", code(error))
+
+    # Settings
+
+    async def may_manage(self, org: Organisation, user: str) -> bool:
+        return await self._campaigns.may_manage(org.id, _respondent(user))
+
+    async def open_settings(
+        self, client: AsyncWebClient, trigger_id: str, org: Organisation, language: Language
+    ) -> None:
+        await client.views_open(trigger_id=trigger_id, view=settings_modal(language, org.settings))
+
+    @staticmethod
+    def validate_settings(view: View) -> Errors:
+        language = modal_language(view)
+        chosen, threshold = settings_values(view)
+        errors = _threshold_errors(threshold, language)
+        if chosen not in {choice.value for choice in Language}:
+            errors["language"] = phrases.LANGUAGE_UNKNOWN_CHOICE(language)
+        return errors
+
+    async def save_settings(self, org: Organisation, manager: str, view: View) -> Reply:
+        language = modal_language(view)
+        chosen, threshold = settings_values(view)
+        try:
+            saved = await self._campaigns.change_settings(
+                org.id, _respondent(manager), language=Language(chosen), threshold=int(threshold)
+            )
+        except CampaignRefused as refused:
+            return (Paragraph(refused.phrase(language)),)
+        summary = phrases.SETTINGS_SAVED(language).format(
+            language=phrases.LANGUAGE_NAME(saved.language),
+            threshold=saved.anonymity_threshold,
+        )
+        return (Paragraph(summary),)
+
+    # The background tick
 
     async def tick(self) -> None:
         """Close the scans whose deadline passed and send the reminders that are due."""
         now = self._clock.now()
         for org_id, _ in await self._launches.due_for_closing(now=now):
-            org, client = await self._client_for(org_id)
+            try:
+                org, client = await self._client_for(org_id)
+            except LookupError as missing:
+                # Close it all the same, or every tick would try again; the result stays
+                # available to `/advisor results` once the app is reinstalled.
+                log.error("closing a scan without publishing it: %s", missing)
+                await self._campaigns.close(org_id, None)
+                continue
             await self.close(client, org, None, org.settings.language)
         for org_id, scan_id, respondent in await self._launches.claim_reminders(now=now):
-            org, client = await self._client_for(org_id)
-            launch = await self._launches.get(org_id, scan_id)
-            deadline = f"{launch.deadline:%Y-%m-%d %H:%M}" if launch and launch.deadline else ""
-            user = respondent.removeprefix("slack:")
-            language = await _language(client, user)
-            text = phrases.REMINDER(language).format(deadline=deadline)
-            try:
-                await client.chat_postMessage(channel=user, text=text)
-            except SlackApiError as error:
-                log.warning("a reminder failed: %s", error.response.get("error"))
+            await self._remind(org_id, scan_id, respondent)
 
-    async def _invite(
-        self, client: AsyncWebClient, org: Organisation, scan: Scan, person: dict[str, Any]
-    ) -> bool:
-        user = person["id"]
-        language = Language.NL if str(person.get("locale", "")).startswith("nl") else Language.EN
-        key = ConversationKey("slack", org.id, user, user)
-        reply = await self._advisor.handle(key, CommandInvoked(Command.SCAN), language=language)
-        message = to_message((Paragraph(phrases.INVITED(language)), *reply))
+    async def _remind(self, org_id: int, scan_id: int, respondent: str) -> None:
+        """Send one claimed reminder; a claim is never handed out again, whatever happens here."""
         try:
-            await client.chat_postMessage(channel=user, **message)
+            _, client = await self._client_for(org_id)
+        except LookupError as missing:
+            log.error("a reminder was dropped: %s", missing)
+            return
+        launch = await self._launches.get(org_id, scan_id)
+        deadline = f"{launch.deadline:%Y-%m-%d %H:%M}" if launch and launch.deadline else ""
+        user = respondent.removeprefix("slack:")
+        language = await _language(client, user)
+        try:
+            await client.chat_postMessage(
+                channel=user, text=phrases.REMINDER(language).format(deadline=deadline)
+            )
         except SlackApiError as error:
-            failure = str(error.response.get("error", "unknown_error"))
-            await self._launches.mark_failed(org.id, scan.id, _respondent(user), failure=failure)
-            log.warning("an invitation failed: %s", failure)
-            return False
-        await self._launches.mark_invited(org.id, scan.id, _respondent(user), now=self._clock.now())
-        return True
+            log.warning("a reminder failed: %s", code(error))
+            failure = undeliverable(error, to_person=True)
+            await self._launches.mark_failed(org_id, scan_id, respondent, failure=failure)
 
 
 def _respondent(user: str) -> str:
     return f"slack:{user}"
+
+
+def _threshold_errors(threshold: str, language: Language) -> Errors:
+    if not threshold.isdigit() or int(threshold) < 3:
+        return {"threshold": phrases.THRESHOLD_TOO_LOW(language)}
+    return {}
 
 
 def _zone(name: object) -> ZoneInfo | None:
@@ -200,31 +323,64 @@ def _zone(name: object) -> ZoneInfo | None:
         return None
 
 
+def _locale_language(person: dict[str, Any]) -> Language:
+    return Language.NL if str(person.get("locale", "")).startswith("nl") else Language.EN
+
+
+async def _deadline(client: AsyncWebClient, manager: str, form: LaunchForm) -> datetime | None:
+    if form.closing is None:
+        return None
+    zone = _zone((await _person(client, manager)).get("tz")) or ZoneInfo("UTC")
+    return datetime.combine(form.closing, CLOSING_TIME, tzinfo=zone)
+
+
 async def _person(client: AsyncWebClient, user: str) -> dict[str, Any]:
     try:
         info = await client.users_info(user=user, include_locale=True)
     except SlackApiError as error:
-        log.warning("users.info failed: %s", error.response.get("error"))
+        log.warning("users.info failed: %s", code(error))
         return {}
     return dict(info["user"])
 
 
 async def _language(client: AsyncWebClient, user: str) -> Language:
-    locale = str((await _person(client, user)).get("locale", ""))
-    return Language.NL if locale.startswith("nl") else Language.EN
+    return _locale_language(await _person(client, user))
 
 
-async def _members(client: AsyncWebClient, channel: str) -> AsyncIterator[dict[str, Any]]:
-    """The channel's people: no bots, no app users, no deactivated accounts."""
+async def _usergroups(client: AsyncWebClient) -> list[tuple[str, str]]:
+    """The workspace's user groups (id, handle); none where the plan or the scopes lack them."""
+    try:
+        listed = await client.usergroups_list()
+    except SlackApiError as error:
+        log.info("no user groups to offer: %s", code(error))
+        return []
+    return [(str(g["id"]), str(g.get("handle") or g.get("name"))) for g in listed["usergroups"]]
+
+
+async def _audience(client: AsyncWebClient, form: LaunchForm) -> list[dict[str, Any]]:
+    """The chosen channel's and user group's people, once each: no bots, apps or leavers."""
+    ids: list[str] = []
+    if form.channel is not None:
+        ids += [user async for user in _channel_members(client, form.channel)]
+    if form.usergroup is not None:
+        listed = await client.usergroups_users_list(usergroup=form.usergroup)
+        ids += [str(user) for user in listed["users"]]
+    people = []
+    for user in dict.fromkeys(ids):
+        person = await _person(client, user)
+        if person and not (
+            person.get("is_bot") or person.get("deleted") or person.get("is_app_user")
+        ):
+            people.append(person)
+    return people
+
+
+async def _channel_members(client: AsyncWebClient, channel: str) -> AsyncIterator[str]:
     cursor = None
     while True:
         page = await client.conversations_members(channel=channel, cursor=cursor, limit=200)
         for user in page["members"]:
-            person = await _person(client, user)
-            if person and not (
-                person.get("is_bot") or person.get("deleted") or person.get("is_app_user")
-            ):
-                yield person
+            yield str(user)
         cursor = page.get("response_metadata", {}).get("next_cursor")
         if not cursor:
             return

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.campaigns import SlackCampaigns
+from bot.slack.errors import code, undeliverable
 from bot.slack.inbound import (
     ManagementCommand,
     UnknownAction,
@@ -20,13 +21,13 @@ from bot.slack.inbound import (
     message_event,
     slash_event,
 )
-from bot.slack.modals import LAUNCH_CALLBACK
+from bot.slack.modals import LAUNCH_CALLBACK, SETTINGS_CALLBACK
 from bot.slack.oauth import workspace_key
 from bot.slack.render import to_home_view, to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.events import Command, CommandInvoked, ConversationKey, Event
-from dialogs.messages import Facts, Paragraph, Reply
+from dialogs.messages import Paragraph, Reply
 from dialogs.ports import Clock, EventLog, OrganisationDirectory, StorageError
 from dialogs.records import Organisation
 from engine.vocabulary import Language
@@ -81,6 +82,7 @@ class SlackSurface:
         app.middleware(self.once_per_event)
         app.command("/advisor")(self.on_command)
         app.view(LAUNCH_CALLBACK)(self.on_launch_submitted)
+        app.view(SETTINGS_CALLBACK)(self.on_settings_submitted)
         app.action(re.compile(r".+"))(self.on_action)
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home_opened)
@@ -104,8 +106,17 @@ class SlackSurface:
                 return
         else:
             reply = await self._turn(key, event, language)
-        channel = await self._direct_channel(client, user)
-        await client.chat_postMessage(channel=channel, **to_message(reply))
+        try:
+            channel = await self._direct_channel(client, user)
+            await client.chat_postMessage(channel=channel, **to_message(reply))
+        except SlackApiError as error:
+            # The response URL needs no scope and no membership: the one place left to say so.
+            log.warning("could not answer a slash command: %s", code(error))
+            failure = undeliverable(error).explanation(language)
+            await respond(
+                text=f"{phrases.NOT_ANSWERED(language)} {failure}", response_type="ephemeral"
+            )
+            return
         if command.get("channel_id") != channel:
             await respond(text=phrases.SENT_DIRECTLY(language), response_type="ephemeral")
 
@@ -117,14 +128,28 @@ class SlackSurface:
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> None:
-        errors = self._campaigns.validate(view)
+        errors = self._campaigns.validate_launch(view)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        await self._campaigns.launch(client, await self._org(context), body["user"]["id"], view)
+
+    async def on_settings_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        errors = self._campaigns.validate_settings(view)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
         user = body["user"]["id"]
-        org = await self._org(context)
-        reply = await self._campaigns.launch(client, org, user, view)
+        reply = await self._campaigns.save_settings(await self._org(context), user, view)
         await client.chat_postMessage(channel=user, **to_message(reply))
 
     async def once_per_event(
@@ -197,17 +222,10 @@ class SlackSurface:
             case "close":
                 return await self._campaigns.close(client, org, user, language)
             case _:
-                settings = org.settings
-                return (
-                    Facts(
-                        (
-                            ("threshold", str(settings.anonymity_threshold)),
-                            ("tolerance", str(settings.tolerance)),
-                            ("language", settings.language.value),
-                        )
-                    ),
-                    Paragraph(phrases.SETTINGS_HOW(language)),
-                )
+                if not await self._campaigns.may_manage(org, user):
+                    return (Paragraph(phrases.MANAGERS_ONLY(language)),)
+                await self._campaigns.open_settings(client, payload["trigger_id"], org, language)
+                return ()
 
     async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
         try:

@@ -1,83 +1,190 @@
-"""The launch modal, in the project manager's language."""
+"""The project manager's modals: launching a scan and the organisation's settings."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from dialogs import phrases
+from dialogs.records import OrgSettings
+from engine.text import Text
 from engine.vocabulary import Language
 
 LAUNCH_CALLBACK = "launch"
-AUDIENCE, DEADLINE, THRESHOLD, REPORT = "audience", "deadline", "threshold", "report"
+SETTINGS_CALLBACK = "settings"
+CHANNEL, USERGROUP, DEADLINE, THRESHOLD, REPORT = (
+    "audience",
+    "usergroup",
+    "deadline",
+    "threshold",
+    "report",
+)
+LANGUAGE = "language"
+MAX_OPTIONS = 100
+"""A static select holds at most 100 options."""
+MAX_TITLE, MAX_BUTTON, MAX_OPTION = 24, 24, 75
+
+View = dict[str, Any]
 
 
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:150]}
+@dataclass(frozen=True)
+class LaunchForm:
+    """A launch modal as submitted; the threshold as typed, validated by the caller."""
+
+    channel: str | None
+    usergroup: str | None
+    closing: date | None
+    threshold: str
+    report_to: str | None
 
 
-def launch_modal(language: Language, threshold: int) -> dict[str, Any]:
-    def field(
-        block: str, label: phrases.Text, element: dict[str, Any], optional: bool
-    ) -> dict[str, Any]:
-        return {
-            "type": "input",
-            "block_id": block,
-            "optional": optional,
-            "label": _plain(label(language)),
-            "element": {**element, "action_id": block},
-        }
-
-    return {
-        "type": "modal",
-        "callback_id": LAUNCH_CALLBACK,
-        "private_metadata": language.value,
-        "title": _plain(phrases.LAUNCH_TITLE(language)[:24]),
-        "submit": _plain(phrases.LAUNCH_SUBMIT(language)),
-        "close": _plain(phrases.CANCEL(language)),
-        "blocks": [
-            field(
-                AUDIENCE,
-                phrases.LAUNCH_AUDIENCE,
-                {
-                    "type": "conversations_select",
-                    "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-                },
-                optional=False,
+def launch_modal(
+    language: Language, threshold: int, usergroups: Sequence[tuple[str, str]] = ()
+) -> View:
+    """The launch form. `usergroups` (id, handle) become a choice beside the channel; without
+    them (none in the workspace, or a plan without user groups) only a channel can be chosen."""
+    audience = [
+        _input(
+            CHANNEL,
+            phrases.LAUNCH_AUDIENCE(language),
+            {
+                "type": "conversations_select",
+                "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+            },
+            optional=bool(usergroups),
+        )
+    ]
+    if usergroups:
+        options = [_option(f"@{handle}", group) for group, handle in usergroups[:MAX_OPTIONS]]
+        audience.append(
+            _input(
+                USERGROUP,
+                phrases.LAUNCH_USERGROUP(language),
+                {"type": "static_select", "options": options},
+                optional=True,
+            )
+        )
+    return _modal(
+        LAUNCH_CALLBACK,
+        language,
+        phrases.LAUNCH_TITLE,
+        phrases.LAUNCH_SUBMIT,
+        [
+            *audience,
+            _input(
+                DEADLINE, phrases.LAUNCH_DEADLINE(language), {"type": "datepicker"}, optional=True
             ),
-            field(DEADLINE, phrases.LAUNCH_DEADLINE, {"type": "datepicker"}, optional=True),
-            field(
-                THRESHOLD,
-                phrases.LAUNCH_THRESHOLD,
-                {
-                    "type": "number_input",
-                    "is_decimal_allowed": False,
-                    "min_value": "3",
-                    "initial_value": str(threshold),
-                },
-                optional=False,
-            ),
-            field(
+            _threshold(language, threshold),
+            _input(
                 REPORT,
-                phrases.LAUNCH_REPORT,
+                phrases.LAUNCH_REPORT(language),
                 {"type": "conversations_select", "filter": {"include": ["public", "private"]}},
                 optional=True,
             ),
         ],
+    )
+
+
+def launch_form(view: View) -> LaunchForm:
+    values = _values(view)
+    chosen_date = values(DEADLINE).get("selected_date")
+    usergroup = (values(USERGROUP).get("selected_option") or {}).get("value")
+    return LaunchForm(
+        channel=values(CHANNEL).get("selected_conversation") or None,
+        usergroup=str(usergroup) if usergroup else None,
+        closing=date.fromisoformat(chosen_date) if chosen_date else None,
+        threshold=str(values(THRESHOLD).get("value") or ""),
+        report_to=values(REPORT).get("selected_conversation") or None,
+    )
+
+
+def settings_modal(language: Language, settings: OrgSettings) -> View:
+    """The organisation's language (for results and first conversations) and threshold."""
+    choices = [_option(phrases.LANGUAGE_NAME(choice), choice.value) for choice in Language]
+    current = next(o for o in choices if o["value"] == settings.language.value)
+    return _modal(
+        SETTINGS_CALLBACK,
+        language,
+        phrases.SETTINGS_TITLE,
+        phrases.SAVE,
+        [
+            _input(
+                LANGUAGE,
+                phrases.SETTINGS_LANGUAGE(language),
+                {"type": "static_select", "options": choices, "initial_option": current},
+                optional=False,
+            ),
+            _threshold(language, settings.anonymity_threshold),
+        ],
+    )
+
+
+def settings_values(view: View) -> tuple[str, str]:
+    """The chosen language code and the threshold, as submitted."""
+    values = _values(view)
+    chosen = (values(LANGUAGE).get("selected_option") or {}).get("value")
+    return str(chosen or ""), str(values(THRESHOLD).get("value") or "")
+
+
+def modal_language(view: View) -> Language:
+    """The language the modal was opened in (kept in its private metadata)."""
+    try:
+        return Language(view.get("private_metadata") or Language.EN)
+    except ValueError:
+        return Language.EN
+
+
+def _modal(callback: str, language: Language, title: Text, submit: Text, blocks: list[Any]) -> View:
+    return {
+        "type": "modal",
+        "callback_id": callback,
+        "private_metadata": language.value,
+        "title": _plain(title(language), MAX_TITLE),
+        "submit": _plain(submit(language), MAX_BUTTON),
+        "close": _plain(phrases.CANCEL(language), MAX_BUTTON),
+        "blocks": blocks,
     }
 
 
-def launch_values(view: dict[str, Any]) -> tuple[str, date | None, str, str | None]:
-    """Audience channel, closing date, threshold (as typed) and report channel from a submission."""
-    values = view["state"]["values"]
+def _threshold(language: Language, threshold: int) -> dict[str, Any]:
+    return _input(
+        THRESHOLD,
+        phrases.LAUNCH_THRESHOLD(language),
+        {
+            "type": "number_input",
+            "is_decimal_allowed": False,
+            "min_value": "3",
+            "initial_value": str(threshold),
+        },
+        optional=False,
+    )
+
+
+def _input(block: str, label: str, element: dict[str, Any], *, optional: bool) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block,
+        "optional": optional,
+        "label": _plain(label, 2000),
+        "element": {**element, "action_id": block},
+    }
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(label, MAX_OPTION), "value": value}
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…"}
+
+
+def _values(view: View) -> Any:
+    values = view.get("state", {}).get("values", {})
 
     def value(block: str) -> dict[str, Any]:
-        return dict(values.get(block, {}).get(block, {}))
+        found = values.get(block, {}).get(block, {})
+        return dict(found) if isinstance(found, dict) else {}
 
-    chosen_date = value(DEADLINE).get("selected_date")
-    return (
-        str(value(AUDIENCE).get("selected_conversation") or ""),
-        date.fromisoformat(chosen_date) if chosen_date else None,
-        str(value(THRESHOLD).get("value") or ""),
-        value(REPORT).get("selected_conversation"),
-    )
+    return value

@@ -16,6 +16,7 @@ from dialogs.messages import (
     Heading,
     Paragraph,
     People,
+    Places,
     Progress,
     Reply,
 )
@@ -132,6 +133,9 @@ def _block(block: Block, labels: _Labels) -> list[SlackBlock]:
         case People(respondents=respondents):
             mentions = " ".join(_mention(respondent) for respondent in respondents)
             return [_section(chunk) for chunk in _chunks(mentions, MAX_SECTION)]
+        case Places(addresses=addresses):
+            links = " ".join(_channel_link(address) for address in addresses)
+            return [_section(chunk) for chunk in _chunks(links, MAX_SECTION)]
         case Facts(rows=rows):
             return _facts(rows)
         case Progress():
@@ -291,12 +295,18 @@ def _exact(text: str, limit: int, what: str) -> str:
 
 
 _SLACK_USER = re.compile(r"^slack:([UW][A-Z0-9]{1,20})$")
+_SLACK_CHANNEL = re.compile(r"[CGD][A-Z0-9]{1,20}")
 
 
 def _mention(respondent: str) -> str:
     """A Slack user as a mention; anyone else as escaped text."""
     user = _SLACK_USER.match(respondent)
     return f"<@{user.group(1)}>" if user else _escape(respondent.split(":", 1)[-1])
+
+
+def _channel_link(address: str) -> str:
+    """A Slack conversation id as a link to it; anything else as escaped text."""
+    return f"<#{address}>" if _SLACK_CHANNEL.fullmatch(address) else _escape(address)
 
 
 def _chunks(text: str, limit: int) -> list[str]:
@@ -387,6 +397,8 @@ def _plain(block: Block) -> str:
             return " ".join(rows[0]) if rows else ""
         case People(respondents=respondents):
             return " ".join(r.split(":", 1)[-1] for r in respondents)
+        case Places(addresses=addresses):
+            return " ".join(addresses)
         case Progress(label=label):
             return label
         case Chart(title=title):

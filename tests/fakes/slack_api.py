@@ -64,6 +64,10 @@ class _Failure:
     error: str
     status: int
     retry_after: int | None
+    channel: str | None
+
+    def applies(self, params: Params) -> bool:
+        return self.channel is None or params.get("channel") == self.channel
 
 
 @dataclass
@@ -87,6 +91,7 @@ class FakeSlackWebApi:
         self.users: dict[str, dict[str, Any]] = {}
         self.members: dict[str, list[str]] = {}
         self.usergroups: dict[str, list[str]] = {}
+        self.usergroup_handles: dict[str, str] = {}
         self.uploads: dict[str, _Upload] = {}
         self.messages: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         """Per channel, the messages by ts, as they stand after any chat.update."""
@@ -220,14 +225,15 @@ class FakeSlackWebApi:
         retry_after: int | None = 1,
         *,
         times: int = 1,
+        channel: str | None = None,
     ) -> None:
-        """Answer the next `times` calls of `method` with an error.
+        """Answer the next `times` calls of `method` (to `channel`, if given) with an error.
 
         Status 429 sends a ``Retry-After`` header (seconds); any other status answers
         ``{"ok": false, "error": error}`` with that HTTP status.
         """
         for _ in range(times):
-            self._failures[method].append(_Failure(error, status, retry_after))
+            self._failures[method].append(_Failure(error, status, retry_after, channel))
 
     def add_user(
         self,
@@ -259,8 +265,11 @@ class FakeSlackWebApi:
     def set_members(self, channel: str, user_ids: Iterable[str]) -> None:
         self.members[channel] = list(user_ids)
 
-    def set_usergroup(self, usergroup: str, user_ids: Iterable[str]) -> None:
+    def set_usergroup(
+        self, usergroup: str, user_ids: Iterable[str], *, handle: str | None = None
+    ) -> None:
         self.usergroups[usergroup] = list(user_ids)
+        self.usergroup_handles[usergroup] = handle or usergroup.lower()
 
     def uploaded(self, file_id: str) -> bytes | None:
         """The bytes posted to a file's upload URL, if any."""
@@ -309,8 +318,9 @@ class FakeSlackWebApi:
         self, method: str, params: Params, token: str | None
     ) -> tuple[Answer, int, dict[str, str]]:
         handler = _METHODS[method]
-        if self._failures[method]:
-            failure = self._failures[method].popleft()
+        failure = next((f for f in self._failures[method] if f.applies(params)), None)
+        if failure is not None:
+            self._failures[method].remove(failure)
             headers = {}
             if failure.status == 429 and failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
@@ -456,6 +466,14 @@ class FakeSlackWebApi:
         following = f"next:{start + limit}" if start + limit < len(everyone) else ""
         return {"members": page, "response_metadata": {"next_cursor": following}}
 
+    def _usergroups_list(self, params: Params) -> Answer:
+        return {
+            "usergroups": [
+                {"id": group, "team_id": TEAM_ID, "handle": handle, "name": handle.title()}
+                for group, handle in self.usergroup_handles.items()
+            ]
+        }
+
     def _usergroup_users(self, params: Params) -> Answer:
         group = str(params.get("usergroup", ""))
         if group not in self.usergroups:
@@ -534,6 +552,7 @@ _METHODS: dict[str, _CallerHandler] = {
         "chat.postEphemeral": FakeSlackWebApi._post_ephemeral,
         "conversations.open": FakeSlackWebApi._open,
         "conversations.members": FakeSlackWebApi._members,
+        "usergroups.list": FakeSlackWebApi._usergroups_list,
         "usergroups.users.list": FakeSlackWebApi._usergroup_users,
         "users.info": FakeSlackWebApi._user_info,
         "views.publish": FakeSlackWebApi._view,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +42,14 @@ class SlackWorld:
         """Wait until the advisor has called `method` `count` times (it answers after acking)."""
         async with asyncio.timeout(SETTLE_SECONDS):
             return await self.api.wait_for(method, count)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
+    """Wait until `check` holds: for work the advisor does after acknowledging a request,
+    with no call to the fake Slack to wait on (a log line, a row deleted)."""
+    async with asyncio.timeout(SETTLE_SECONDS):
+        while not await check():  # noqa: ASYNC110 - nothing to wait on but the outcome itself
+            await asyncio.sleep(0.01)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

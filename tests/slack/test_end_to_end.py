@@ -7,8 +7,10 @@ import json
 import time
 from typing import Any
 
+import pytest
+
 from tests.fakes.slack_api import TEAM_ID
-from tests.slack.conftest import SlackWorld
+from tests.slack.conftest import TOKEN, SlackWorld, eventually
 
 ROLE_QUESTION = "role"
 
@@ -202,3 +204,17 @@ async def test_a_redelivered_event_is_handled_once(world: SlackWorld) -> None:
     await world.slack.direct_message("U1", "How do we measure ROI?", event_id="Ev0OTHER")
     second = await world.settled("chat.postMessage", 2)
     assert "ROI" in json.dumps(second[1]), "the retry must not have been answered again"
+
+
+async def test_uninstalling_a_single_workspace_app_tells_the_operator_what_to_do(
+    world: SlackWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = await world.slack.event({"type": "app_uninstalled"})
+
+    assert response.status == 200
+
+    async def logged() -> bool:
+        return "ADVISOR_SLACK_BOT_TOKEN no longer works" in caplog.text
+
+    await eventually(logged)
+    assert TOKEN not in caplog.text

@@ -14,10 +14,18 @@ TEAM = [f"U{n}" for n in range(6)]
 CHANNEL, REPORT = "C0TEAM", "C0REPORT"
 
 
-def _launch_values(channel: str, threshold: str, deadline: str | None) -> dict[str, Any]:
+def _launch_values(
+    channel: str | None, threshold: str, deadline: str | None, usergroup: str | None = None
+) -> dict[str, Any]:
     return {
         "audience": {
             "audience": {"type": "conversations_select", "selected_conversation": channel}
+        },
+        "usergroup": {
+            "usergroup": {
+                "type": "static_select",
+                "selected_option": {"value": usergroup} if usergroup else None,
+            }
         },
         "deadline": {"deadline": {"type": "datepicker", "selected_date": deadline}},
         "threshold": {"threshold": {"type": "number_input", "value": threshold}},
@@ -43,6 +51,7 @@ async def _launch(world: SlackWorld, deadline: str | None = "2026-11-27") -> Non
     )
     assert response.status == 200
     await world.settled("chat.postMessage", len(TEAM) + 1)
+    await world.settled("chat.update", 1)  # the manager's message, with the final counts
 
 
 async def _answer_invitation(world: SlackWorld, user: str, pick: int) -> None:
@@ -114,7 +123,7 @@ async def test_only_the_manager_may_close_and_then_the_result_reaches_the_report
     uploads = await world.settled("files.completeUploadExternal", 2)
     report = json.dumps(world.api.latest(REPORT))
     assert "Organisation's phase" in report or "Fase van de organisatie" in report
-    assert {call["channel_id"] for call in uploads} == {PM, REPORT} or len(uploads) == 2
+    assert {call["channel_id"] for call in uploads} == {f"D{PM}", REPORT}
     assert any(upload.content.startswith(b"\x89PNG") for upload in world.api.uploads.values())
 
 
@@ -144,3 +153,191 @@ async def test_those_who_have_not_answered_are_reminded_once_before_the_deadline
     await world.campaigns.tick()
     reminders = world.api.called("chat.postMessage")[posted:]
     assert {call["channel"] for call in reminders} == set(TEAM) - {"U1"}
+
+
+async def test_a_user_group_and_a_channel_together_invite_each_person_once(
+    world: SlackWorld,
+) -> None:
+    api = world.api
+    api.add_user(PM, locale="en-US")
+    for person in [*TEAM, "U9"]:
+        api.add_user(person, locale="en-US")
+    api.set_members(CHANNEL, TEAM[:4])
+    api.set_usergroup("S0SOCIAL", [*TEAM[2:], "U9"], handle="social-team")
+    await world.slack.slash(PM, "launch", response_url=api.response_url("launch"))
+    (opened,) = await world.settled("views.open", 1)
+    offered = json.dumps(opened["view"])
+    assert "@social-team" in offered, "the workspace's user groups are offered in the modal"
+
+    values = _launch_values(CHANNEL, "5", None, usergroup="S0SOCIAL")
+    await world.slack.submit_view(PM, "launch", values, metadata="en")
+    await world.settled("chat.update", 1)
+    invited = [call["channel"] for call in api.called("chat.postMessage")]
+    assert sorted(c for c in invited if c != PM) == sorted([*TEAM, "U9"])
+    assert "launched for 7 people" in json.dumps(api.latest(f"D{PM}"))
+
+
+async def test_a_launch_without_a_channel_or_user_group_is_refused_in_the_modal(
+    world: SlackWorld,
+) -> None:
+    response = await world.slack.submit_view(
+        PM, "launch", _launch_values(None, "5", None), metadata="nl"
+    )
+    answer = await response.json()
+    assert answer["errors"] == {"audience": "Kies een kanaal of een gebruikersgroep."}
+    assert world.api.called("chat.postMessage") == []
+
+
+async def test_a_channel_the_advisor_cannot_read_launches_nothing_and_says_how_to_fix_it(
+    world: SlackWorld,
+) -> None:
+    world.api.add_user(PM, locale="en-US")
+    world.api.fail_next("conversations.members", "channel_not_found", status=200)
+    await world.slack.submit_view(
+        PM, "launch", _launch_values("G0PRIVATE", "5", None), metadata="en"
+    )
+    (told,) = await world.settled("chat.postMessage", 1)
+    text = json.dumps(told)
+    assert "<#G0PRIVATE>" in text
+    assert "/invite @SSRM Advisor" in text
+    org = await world.core.organisations.find(f"slack:{TEAM_ID}")
+    assert org is None or await world.core.scans.current(org.id) is None
+
+
+async def test_an_invitation_that_cannot_be_delivered_is_recorded_and_explained_in_status(
+    world: SlackWorld,
+) -> None:
+    world.api.fail_next("chat.postMessage", "user_not_found", status=200, channel="U0")
+    await _launch(world)
+    assert "Could not be delivered: 1" in json.dumps(world.api.latest(f"D{PM}"))
+    await world.slack.slash(PM, "status", response_url=world.api.response_url("status"))
+    await world.settled("respond", 1)
+    status = json.dumps(world.api.latest(f"D{PM}"))
+    assert "Invitation not delivered" in status
+    assert "deactivated or removed" in status
+    assert "<@U0>" in status
+
+
+async def test_the_manager_is_told_when_the_report_channel_will_not_take_the_result(
+    world: SlackWorld,
+) -> None:
+    await _launch(world)
+    for number, person in enumerate(TEAM):
+        await _answer_invitation(world, person, pick=number % 3 + 1)
+    world.api.fail_next("chat.postMessage", "not_in_channel", status=200, channel=REPORT)
+    await world.slack.slash(PM, "close", response_url=world.api.response_url("pm"))
+    await world.settled("respond", 1)
+    assert REPORT not in world.api.messages
+    to_manager = [json.dumps(m) for m in world.api.messages[f"D{PM}"].values()]
+    told = [m for m in to_manager if "couldn't post the result of scan 1" in m]
+    assert len(told) == 1
+    assert "<#C0REPORT>" in told[0]
+    assert "Invite me to the channel" in told[0]
+    assert len(world.api.called("files.completeUploadExternal")) == 1, "the manager's chart only"
+
+
+async def test_inviting_many_people_keeps_the_managers_message_up_to_date(
+    world: SlackWorld,
+) -> None:
+    api = world.api
+    crowd = [f"UC{n:03d}" for n in range(60)]
+    api.add_user(PM, locale="en-US")
+    for person in crowd:
+        api.add_user(person, locale="en-US")
+    api.set_members(CHANNEL, crowd)
+    await world.slack.submit_view(PM, "launch", _launch_values(CHANNEL, "5", None), metadata="en")
+    updates = await world.settled("chat.update", 3)
+    assert [u["channel"] for u in updates] == [f"D{PM}"] * 3
+    counts = ["Invitations sent: 25.", "Invitations sent: 50.", "Invitations sent: 60."]
+    for update, count in zip(updates, counts, strict=True):
+        assert count in json.dumps(update)
+
+
+async def test_a_reminder_that_cannot_be_delivered_is_recorded_and_not_tried_again(
+    world: SlackWorld,
+) -> None:
+    await _launch(world)
+    world.api.fail_next("chat.postMessage", "user_not_found", status=200, channel="U2")
+    world.clock.advance(days=3, hours=6)
+    await world.campaigns.tick()
+    world.clock.advance(hours=1)
+    await world.campaigns.tick()
+    to_u2 = [call for call in world.api.called("chat.postMessage") if call["channel"] == "U2"]
+    assert len(to_u2) == 2, "the invitation, and the one reminder that failed"
+    await world.slack.slash(PM, "status", response_url=world.api.response_url("status"))
+    await world.settled("respond", 1)
+    assert "deactivated or removed" in json.dumps(world.api.latest(f"D{PM}"))
+
+
+async def test_a_revoked_token_closes_the_scan_at_its_deadline_without_retrying_forever(
+    world: SlackWorld,
+) -> None:
+    await _launch(world)
+    world.clock.advance(days=5)
+    world.api.set_token("xoxb-someone-elses")  # from now on Slack answers invalid_auth
+    await world.campaigns.tick()
+    calls = len(world.api.calls)
+    await world.campaigns.tick()
+    assert len(world.api.calls) == calls, "nothing is tried again"
+    org = await world.core.organisations.find(f"slack:{TEAM_ID}")
+    assert org is not None
+    assert await world.core.scans.current(org.id) is None
+
+
+async def test_when_the_advisor_cannot_write_to_someone_the_slash_command_says_why(
+    world: SlackWorld,
+) -> None:
+    world.api.fail_next("conversations.open", "missing_scope", status=200)
+    await world.slack.slash("U1", "help", response_url=world.api.response_url("help"))
+    (answered,) = await world.settled("respond", 1)
+    assert answered["response_type"] == "ephemeral"
+    assert "reinstall the app" in answered["text"]
+
+
+def _settings_values(language: str | None, threshold: str) -> dict[str, Any]:
+    option = {"value": language} if language else None
+    return {
+        "language": {"language": {"type": "static_select", "selected_option": option}},
+        "threshold": {"threshold": {"type": "number_input", "value": threshold}},
+    }
+
+
+async def test_the_manager_changes_the_organisations_language_and_threshold(
+    world: SlackWorld,
+) -> None:
+    await _launch(world)
+    await world.slack.slash(PM, "settings", response_url=world.api.response_url("settings"))
+    (opened, _) = await world.settled("views.open", 2)
+    assert opened["view"]["callback_id"] == "launch"
+    settings_view = world.api.called("views.open")[1]["view"]
+    assert settings_view["callback_id"] == "settings"
+
+    await world.slack.submit_view(PM, "settings", _settings_values("en", "7"), metadata="en")
+    saved = await world.settled("chat.postMessage", len(TEAM) + 2)
+    assert "Saved: language English, anonymity threshold 7." in json.dumps(saved[-1])
+    org = await world.core.organisations.find(f"slack:{TEAM_ID}")
+    assert org is not None
+    assert (org.settings.language.value, org.settings.anonymity_threshold) == ("en", 7)
+
+
+async def test_only_the_manager_may_change_settings_and_bad_values_are_refused(
+    world: SlackWorld,
+) -> None:
+    await _launch(world)
+    await world.slack.slash("U1", "settings", response_url=world.api.response_url("u1"))
+    await world.settled("respond", 1)
+    assert "Only the project manager" in json.dumps(world.api.latest("DU1"))
+    assert len(world.api.called("views.open")) == 1, "only the launch modal was ever opened"
+
+    response = await world.slack.submit_view(
+        PM, "settings", _settings_values("fr", "2"), metadata="en"
+    )
+    answer = await response.json()
+    assert set(answer["errors"]) == {"language", "threshold"}
+
+    sneaky = await world.slack.submit_view("U1", "settings", _settings_values("nl", "3"))
+    assert sneaky.status == 200
+    await world.settled("chat.postMessage", len(TEAM) + 3)
+    org = await world.core.organisations.find(f"slack:{TEAM_ID}")
+    assert org is not None
+    assert org.settings.anonymity_threshold == 5, "a non-manager's submission changes nothing"

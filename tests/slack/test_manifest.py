@@ -42,4 +42,4 @@ def test_the_usage_hint_names_every_management_subcommand() -> None:
 
 def test_the_app_subscribes_to_the_events_it_listens_for() -> None:
     events = set(_manifest()["settings"]["event_subscriptions"]["bot_events"])
-    assert events == {"app_home_opened", "message.im"}
+    assert events == {"app_home_opened", "message.im", "app_uninstalled", "tokens_revoked"}

@@ -24,7 +24,7 @@ from storage.db import Database
 from storage.installations import SqlaInstallationRepository
 from storage.secrets import SecretBox
 from tests.fakes.slack_api import AUTHORIZE_URL, FakeSlackWebApi
-from tests.slack.conftest import SECRET, SETTLE_SECONDS
+from tests.slack.conftest import SECRET, SETTLE_SECONDS, eventually
 from tests.slack.slack_side import SlackSide
 
 CLIENT_ID = "1111.2222"
@@ -297,6 +297,24 @@ async def test_a_workspace_that_never_installed_the_app_gets_no_reply_and_nothin
     assert await world.core.organisations.find("slack:T0STRANGER") is None
     assert await _count(world.core.database, "organisations") == organisations_before
     assert await _count(world.core.database, "conversations") == 0
+
+
+async def test_uninstalling_the_app_forgets_that_workspaces_token_and_no_other(
+    world: Distribution,
+) -> None:
+    assert await world.install(ACME) == 200
+    assert await world.install(GLOBEX) == 200
+
+    response = await world.slack(ACME.id).event({"type": "app_uninstalled"})
+
+    assert response.status == 200
+    installations = world.installations()
+
+    async def forgotten() -> bool:
+        return await installations.async_find_bot(enterprise_id=None, team_id=ACME.id) is None
+
+    await eventually(forgotten)
+    assert await installations.async_find_bot(enterprise_id=None, team_id=GLOBEX.id) is not None
 
 
 async def _count(database: Database, table: str) -> int:

@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 
+from bot.slack.modals import launch_modal, settings_modal
 from bot.slack.render import fallback_text, to_blocks, to_home_view, to_message
-from dialogs import views
+from dialogs import phrases, views
+from dialogs.campaigns import launched, participation
+from dialogs.delivery import Undeliverable
 from dialogs.messages import (
     Bar,
     Bullets,
@@ -22,10 +25,11 @@ from dialogs.messages import (
     Facts,
     Heading,
     Paragraph,
+    Places,
     Progress,
     Reply,
 )
-from dialogs.records import Scan
+from dialogs.records import Invitation, OrgSettings, Scan
 from engine.advice import advise, answer
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
@@ -147,11 +151,36 @@ def _check_actions(block: dict[str, Any]) -> None:
             assert all(initial in options for initial in element.get("initial_options", ()))
 
 
+def _check_input(block: dict[str, Any]) -> None:
+    assert 0 < len(block["label"]["text"]) <= 2000
+    element = block["element"]
+    assert 0 < len(element["action_id"]) <= 255
+    if element["type"] == "static_select":
+        options = element["options"]
+        assert 0 < len(options) <= 100
+        for option in options:
+            assert 0 < len(option["text"]["text"]) <= 75
+            assert 0 < len(option["value"]) <= 150
+        assert element.get("initial_option", options[0]) in options
+    else:
+        assert element["type"] in {"conversations_select", "datepicker", "number_input"}
+
+
+def assert_modal_within_slack_limits(view: dict[str, Any]) -> None:
+    assert view["type"] == "modal"
+    for button in ("title", "submit", "close"):
+        assert 0 < len(view[button]["text"]) <= 24
+    assert len(view.get("private_metadata", "")) <= 3000
+    assert len(view["callback_id"]) <= 255
+    assert_within_slack_limits(view, max_blocks=100)
+
+
 _CHECKS = {
     "header": _check_header,
     "section": _check_section,
     "context": _check_context,
     "actions": _check_actions,
+    "input": _check_input,
 }
 
 
@@ -396,6 +425,22 @@ def _product_messages(language: Language) -> Iterator[tuple[str, Reply]]:
     assert not unmatched.matched
     yield "no match", views.answer(unmatched, language)
     yield "help", views.help_text(language)
+    yield "launched", launched(first, 300, "2026-12-04 17:00", language)
+    kinds = [*Undeliverable, None, None, None]
+    invitations = [
+        Invitation(f"slack:U{n:05d}", None, _OPENED, None, kinds[n % len(kinds)], n % 3 == 0)
+        for n in range(300)
+    ]
+    yield "participation of 300", participation(first, invitations, language)
+    for kind in Undeliverable:
+        yield (
+            f"not published: {kind}",
+            (
+                Paragraph(phrases.NOT_PUBLISHED(language).format(number=1)),
+                Places(("C0REPORT",)),
+                Paragraph(kind.explanation(language)),
+            ),
+        )
 
 
 def _shown(result: OrgResult | Withheld) -> OrgResult:
@@ -414,4 +459,12 @@ def test_every_message_the_product_builds_stays_within_slack_limits(language: La
             raise AssertionError(f"{name} ({language}): {error}") from error
         rendered += 1
 
-    assert rendered == 2 * len(default_bank()) + 12
+    assert rendered == 2 * len(default_bank()) + 14 + len(Undeliverable)
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_every_modal_stays_within_slack_limits(language: Language) -> None:
+    groups = [(f"S{n:08d}", "a-very-long-user-group-handle-" * 4) for n in range(150)]
+    assert_modal_within_slack_limits(launch_modal(language, 5))
+    assert_modal_within_slack_limits(launch_modal(language, 5, groups))
+    assert_modal_within_slack_limits(settings_modal(language, OrgSettings(language=language)))

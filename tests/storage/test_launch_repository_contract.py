@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from dialogs.delivery import Undeliverable
 from dialogs.ports import StorageError
 from dialogs.records import Invitee, Launch
 from storage.db import Database
@@ -60,10 +61,10 @@ async def test_a_reminder_is_claimed_once_and_never_for_a_finished_sheet(
 async def test_no_reminder_goes_to_someone_whose_invitation_failed(database: Database) -> None:
     org, scan, _, launches = await _launched(database)
     await launches.mark_invited(org.id, scan.id, "s:ann", now=NOW)
-    await launches.mark_failed(org.id, scan.id, "s:bob", failure="user_not_found")
+    await launches.mark_failed(org.id, scan.id, "s:bob", failure=Undeliverable.PERSON_GONE)
     assert await launches.claim_reminders(now=NOW + 2 * HOUR) == [(org.id, scan.id, "s:ann")]
     failed = {i.respondent: i.failure for i in await launches.invitations(org.id, scan.id)}
-    assert failed == {"s:ann": None, "s:bob": "user_not_found"}
+    assert failed == {"s:ann": None, "s:bob": Undeliverable.PERSON_GONE}
 
 
 async def test_no_reminder_goes_out_for_a_closed_scan(database: Database) -> None:
