@@ -36,6 +36,7 @@ from engine.matching import TopicIndex
 from engine.plan import make_plan
 from engine.plan_catalogue import PlanCatalogue
 from engine.scoring import OrgResult, Withheld, profile, score
+from engine.sheet import AnswerSheet
 from engine.text import Text
 from engine.vocabulary import Language
 
@@ -93,6 +94,26 @@ class Advisor:
                     if attempt == TURN_ATTEMPTS - 1:
                         raise
         raise AssertionError("unreachable")
+
+    async def overview(self, key: ConversationKey, *, language: Language | None = None) -> Reply:
+        """Where the person stands (their scan, their view beside the organisation's) and what
+        they can ask: for a home page. Reads only; `language` is the hint for a new person."""
+        loaded = await self._conversations.load(key.org_id, key.storage_key)
+        org = await self._organisation(key.org_id)
+        if loaded is not None:
+            language = DialogState.from_json(loaded[0]).language
+        language = language or org.settings.language
+        scan = await self._scans.current(key.org_id)
+        mine: Reply = views.my_scan(None, AnswerSheet(), False, self.knowledge.bank, language)
+        if scan is not None:
+            sheet = await self._scans.sheet(key.org_id, scan.id, key.respondent)
+            completed = any(
+                p.respondent == key.respondent and p.completed_at is not None
+                for p in await self._scans.participation(key.org_id, scan.id)
+            )
+            mine = views.my_scan(scan, sheet, completed, self.knowledge.bank, language)
+        results = await self._results(key, DialogState(language=language))
+        return (*mine, *results, *views.help_text(language))
 
     async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
         loaded = await self._conversations.load(key.org_id, key.storage_key)
@@ -160,7 +181,8 @@ class Advisor:
             case Command.ADVICE if event.argument:
                 return self._question(state, event.argument)
             case Command.PLAN | Command.ADVICE:
-                return Transition(state, await self._plan_or_advice(key, state, event.command))
+                replies = await self._plan_or_advice(key.org_id, language, event.command)
+                return Transition(state, replies)
 
     async def _start_scan(self, key: ConversationKey, state: DialogState) -> Transition:
         scan = await self._scans.current(key.org_id) or await self._open_scan(key.org_id)
@@ -200,21 +222,21 @@ class Advisor:
                 )
         return (*mine, *views.org_result(published.scan, published.result, state.language))
 
-    async def _plan_or_advice(
-        self, key: ConversationKey, state: DialogState, command: Command
-    ) -> Reply:
-        published = await self.published(await self._organisation(key.org_id))
+    async def plan(self, org_id: int, language: Language) -> Reply:
+        """The plan from the organisation's latest result, or why there is none yet."""
+        return await self._plan_or_advice(org_id, language, Command.PLAN)
+
+    async def _plan_or_advice(self, org_id: int, language: Language, command: Command) -> Reply:
+        published = await self.published(await self._organisation(org_id))
         if not isinstance(published.result, OrgResult):
-            return (Paragraph(phrases.NEEDS_RESULT(state.language)),)
+            return (Paragraph(phrases.NEEDS_RESULT(language)),)
         knowledge = self.knowledge
         the_plan = make_plan(published.result, knowledge.catalogue)
         if command is Command.PLAN:
-            return views.plan(the_plan, state.language)
+            return views.plan(the_plan, language)
         return views.advice(
-            advise(
-                published.result, the_plan, knowledge.catalogue, knowledge.advice, state.language
-            ),
-            state.language,
+            advise(published.result, the_plan, knowledge.catalogue, knowledge.advice, language),
+            language,
         )
 
     async def published(self, org: Organisation) -> Published:

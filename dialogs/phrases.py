@@ -274,3 +274,26 @@ NOT_PUBLISHED = text(
     "Ik kon het resultaat van scan {number} niet plaatsen in:",
     "I couldn't post the result of scan {number} in:",
 )
+
+MY_SCAN_TITLE = text("Jouw scan", "Your scan")
+MY_SCAN_NONE = text(
+    "Er loopt nu geen scan. Typ 'scan' om er een te beginnen.",
+    "No scan is running now. Type 'scan' to start one.",
+)
+MY_SCAN_DONE = text(
+    "Je hebt scan {number} afgerond. Dank je wel!", "You completed scan {number}. Thank you!"
+)
+MY_SCAN_WAITING = text(
+    "Scan {number} loopt en wacht op jouw antwoorden. Typ 'scan' om te beginnen.",
+    "Scan {number} is running and waiting for your answers. Type 'scan' to begin.",
+)
+MY_SCAN_PARTWAY = text(
+    "Je hebt {answered} van de {total} vragen van scan {number} beantwoord. Typ 'scan' om verder "
+    "te gaan.",
+    "You've answered {answered} of the {total} questions of scan {number}. Type 'scan' to carry "
+    "on.",
+)
+RESULT_READY = text(
+    "Scan {number} is gesloten. Zo zie jij de organisatie, naast het resultaat van iedereen:",
+    "Scan {number} is closed. Here is how you see the organisation, beside everyone's result:",
+)

@@ -61,6 +61,24 @@ def finished(bank: QuestionBank, sheet: AnswerSheet, language: Language) -> Repl
     return (Heading(phrases.DONE_TITLE(language)), *own_profile(profile(bank, sheet), language))
 
 
+def my_scan(
+    scan: Scan | None, sheet: AnswerSheet, completed: bool, bank: QuestionBank, language: Language
+) -> Reply:
+    """Where a person stands in the running scan (never anyone else)."""
+    heading = Heading(phrases.MY_SCAN_TITLE(language))
+    if scan is None:
+        return (heading, Paragraph(phrases.MY_SCAN_NONE(language)))
+    if completed:
+        return (heading, Paragraph(phrases.MY_SCAN_DONE(language).format(number=scan.number)))
+    answered = sum(1 for question in bank if sheet.get(question.id) is not None)
+    if not answered:
+        return (heading, Paragraph(phrases.MY_SCAN_WAITING(language).format(number=scan.number)))
+    partway = phrases.MY_SCAN_PARTWAY(language).format(
+        number=scan.number, answered=answered, total=len(bank)
+    )
+    return (heading, Paragraph(partway))
+
+
 def own_profile(mine: Profile, language: Language) -> Reply:
     """A respondent's own phase and profile: theirs to see, no one else's."""
     unknown = phrases.UNKNOWN(language)

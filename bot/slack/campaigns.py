@@ -164,6 +164,20 @@ class SlackCampaigns:
             return (Paragraph(refused.phrase(language)),)
         return participation(scan, invitations, language)
 
+    async def manager_home(self, org: Organisation, user: str, language: Language) -> Reply:
+        """For someone who launched a scan here: the running scan's participation and the plan."""
+        if _respondent(user) not in await self._launches.managers(org.id):
+            return ()
+        running = await self.status(org, user, language) if await self._launched(org) else ()
+        return (*running, *await self._advisor.plan(org.id, language))
+
+    async def _launched(self, org: Organisation) -> bool:
+        try:
+            _, launch = await self._campaigns.running(org.id)
+        except CampaignRefused:
+            return False
+        return launch is not None
+
     async def close(
         self, client: AsyncWebClient, org: Organisation, manager: str | None, language: Language
     ) -> Reply:
@@ -213,6 +227,24 @@ class SlackCampaigns:
                 log.warning("could not publish a result: %s", code(error))
                 if manager_id is not None and target == report_to:
                     await self._tell(client, manager_id, scan, target, undeliverable(error))
+        if launch is not None and isinstance(published.result, OrgResult):
+            for invitation in await self._launches.invitations(org.id, scan.id):
+                if invitation.completed:
+                    await self._show_own_beside(client, org, scan, invitation.respondent)
+
+    async def _show_own_beside(
+        self, client: AsyncWebClient, org: Organisation, scan: Scan, respondent: str
+    ) -> None:
+        """A respondent's own view beside the organisation's result, for their eyes only."""
+        user = respondent.removeprefix("slack:")
+        key = ConversationKey("slack", org.id, user, user)
+        reply = await self._advisor.handle(key, CommandInvoked(Command.RESULTS))
+        language = await _language(client, user)
+        intro = Paragraph(phrases.RESULT_READY(language).format(number=scan.number))
+        try:
+            await client.chat_postMessage(channel=user, **to_message((intro, *reply)))
+        except SlackApiError as error:
+            log.warning("could not show a respondent the result: %s", code(error))
 
     async def _tell(
         self,

@@ -26,7 +26,7 @@ from bot.slack.oauth import workspace_key
 from bot.slack.render import to_home_view, to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
-from dialogs.events import Command, CommandInvoked, ConversationKey, Event
+from dialogs.events import ConversationKey, Event
 from dialogs.messages import Paragraph, Reply
 from dialogs.ports import Clock, EventLog, OrganisationDirectory, StorageError
 from dialogs.records import Organisation
@@ -198,9 +198,14 @@ class SlackSurface:
         user = event["user"]
         key = await self._key(context, user)
         language = await self._language(client, user)
-        results = await self._turn(key, CommandInvoked(Command.RESULTS), language)
-        help_text = await self._turn(key, CommandInvoked(Command.HELP), language)
-        await client.views_publish(user_id=user, view=to_home_view((*results, *help_text)))
+        try:
+            overview = await self._advisor.overview(key, language=language)
+            org = await self._org(context)
+            managing = await self._campaigns.manager_home(org, user, language)
+        except StorageError as error:
+            log.error("the home tab failed in storage: %s", error)
+            overview, managing = (Paragraph(phrases.FAILED(language)),), ()
+        await client.views_publish(user_id=user, view=to_home_view((*managing, *overview)))
 
     async def _manage(
         self,

@@ -341,3 +341,53 @@ async def test_only_the_manager_may_change_settings_and_bad_values_are_refused(
     org = await world.core.organisations.find(f"slack:{TEAM_ID}")
     assert org is not None
     assert org.settings.anonymity_threshold == 5, "a non-manager's submission changes nothing"
+
+
+async def _home(world: SlackWorld, user: str) -> str:
+    before = len(world.api.called("views.publish"))
+    await world.slack.home_opened(user)
+    published = await world.settled("views.publish", before + 1)
+    return json.dumps(published[-1]["view"])
+
+
+async def test_the_home_tab_shows_the_manager_participation_and_others_only_their_own_scan(
+    world: SlackWorld,
+) -> None:
+    await _launch(world)
+    await _answer_invitation(world, "U1", pick=1)
+
+    manager = await _home(world, PM)
+    assert "1 of the 6 people invited have completed" in manager
+    assert "<@U2>" in manager
+    assert "which is not available yet" in manager, "no plan before there is a result"
+
+    employee = await _home(world, "U2")
+    assert "Scan 1 is running and waiting for your answers" in employee
+    assert "people invited" not in employee
+    assert "<@U3>" not in employee
+
+
+async def test_at_close_each_respondent_gets_their_own_view_beside_the_result(
+    world: SlackWorld,
+) -> None:
+    await _launch(world)
+    for number, person in enumerate(TEAM[:5]):
+        await _answer_invitation(world, person, pick=number % 3 + 1)
+    await world.slack.slash(PM, "close", response_url=world.api.response_url("pm"))
+    await world.settled("respond", 1)
+
+    async def shared_with(user: str) -> list[str]:
+        return [
+            json.dumps(message)
+            for message in world.api.messages[f"D{user}"].values()
+            if "beside everyone's result" in json.dumps(message)
+            or "naast het resultaat van iedereen" in json.dumps(message)
+        ]
+
+    for person in TEAM[:5]:
+        (shared,) = await shared_with(person)
+        own = "Jouw beeld van de organisatie" if person == "U0" else "How you see the organisation"
+        assert own in shared, "invitations and results speak the person's own language"
+    assert await shared_with(TEAM[5]) == [], "someone who did not finish gets no result"
+    manager = await _home(world, PM)
+    assert "Plan: from" in manager or "Plan: staying in" in manager
