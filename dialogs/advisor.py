@@ -25,9 +25,10 @@ from dialogs.ports import (
     ScanClosed,
     ScanRepository,
     StorageError,
+    TurnAnswers,
 )
 from dialogs.records import Organisation, Scan
-from dialogs.state import CompleteSheet, DialogState, Effect, RecordAnswer, Step, Transition
+from dialogs.state import DialogState, Step, Transition
 from engine.advice import advise
 from engine.advice import answer as answer_question
 from engine.advice_base import AdviceBase
@@ -124,14 +125,26 @@ class Advisor:
         else:
             state, version = DialogState.from_json(loaded[0]), loaded[1]
         transition = await self._advance(key, state, event)
+        answers = (
+            TurnAnswers(key.respondent, transition.effects, self._clock.now())
+            if transition.effects
+            else None
+        )
+        if transition.state == state and version is not None and answers is None:
+            return transition.replies
         try:
-            await self._apply(key, transition.effects)
+            await self._conversations.save(
+                key.org_id,
+                key.storage_key,
+                transition.state.to_json(),
+                version=version,
+                answers=answers,
+            )
         except ScanClosed:
             closed = replace(transition.state, step=Step.IDLE, scan_id=None)
             transition = Transition(closed, (Paragraph(phrases.SCAN_CLOSED(state.language)),))
-        if transition.state != state or version is None:
             await self._conversations.save(
-                key.org_id, key.storage_key, transition.state.to_json(), version=version
+                key.org_id, key.storage_key, closed.to_json(), version=version
             )
         return transition.replies
 
@@ -261,17 +274,6 @@ class Advisor:
             tolerance=org.settings.tolerance,
             previous=previous,
         )
-
-    async def _apply(self, key: ConversationKey, effects: tuple[Effect, ...]) -> None:
-        now = self._clock.now()
-        for effect in effects:
-            match effect:
-                case RecordAnswer(scan_id=scan_id, question_id=question_id, option_ids=option_ids):
-                    await self._scans.record_answer(
-                        key.org_id, scan_id, key.respondent, question_id, option_ids, now=now
-                    )
-                case CompleteSheet(scan_id=scan_id):
-                    await self._scans.complete(key.org_id, scan_id, key.respondent, now=now)
 
     async def _organisation(self, org_id: int) -> Organisation:
         org = await self._organisations.get(org_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -16,6 +17,7 @@ from dialogs.records import (
     Participation,
     Scan,
 )
+from dialogs.state import Effect
 from engine.sheet import AnswerSheet
 
 
@@ -100,6 +102,15 @@ class ScanRepository(Protocol):
     async def participation(self, org_id: int, scan_id: int) -> list[Participation]: ...
 
 
+@dataclass(frozen=True)
+class TurnAnswers:
+    """What a turn records in the scan: one person's answers and completion, at one moment."""
+
+    respondent: str
+    effects: tuple[Effect, ...]
+    now: datetime
+
+
 class ConversationStore(Protocol):
     """Dialog state as JSON with a version, so two workers cannot both advance one conversation."""
 
@@ -108,11 +119,22 @@ class ConversationStore(Protocol):
         ...
 
     async def save(
-        self, org_id: int, key: str, state: Mapping[str, Any], *, version: int | None
+        self,
+        org_id: int,
+        key: str,
+        state: Mapping[str, Any],
+        *,
+        version: int | None,
+        answers: TurnAnswers | None = None,
     ) -> int:
-        """Save over `version` (None: a new conversation); raises `ConcurrentUpdate` if it moved on.
+        """Save over `version` (None: a new conversation) and record the turn's `answers`, in
+        one transaction: both land or neither does.
 
         Returns the new version.
+
+        Raises:
+            ConcurrentUpdate: the conversation moved on (another worker's turn); nothing saved.
+            ScanClosed: an answer was for a scan that has closed; nothing saved.
         """
         ...
 

@@ -21,8 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.ports import ConcurrentUpdate, ScanClosed, StorageError
+from dialogs.ports import ConcurrentUpdate, ScanClosed, StorageError, TurnAnswers
 from dialogs.records import Organisation, OrgSettings, Participation, Scan
+from dialogs.state import CompleteSheet, RecordAnswer
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Language
 from storage.db import Database, UTCDateTime
@@ -132,6 +133,27 @@ class SqlaScanRepository:
         *,
         now: datetime,
     ) -> None:
+        async with self._db.session() as session:
+            await self.record_answer_in(
+                session, org_id, scan_id, respondent, question_id, option_ids, now=now
+            )
+
+    async def complete(self, org_id: int, scan_id: int, respondent: str, *, now: datetime) -> None:
+        async with self._db.session() as session:
+            await self.complete_in(session, org_id, scan_id, respondent, now=now)
+
+    async def record_answer_in(
+        self,
+        session: AsyncSession,
+        org_id: int,
+        scan_id: int,
+        respondent: str,
+        question_id: str,
+        option_ids: tuple[str, ...],
+        *,
+        now: datetime,
+    ) -> None:
+        """`record_answer` inside the caller's transaction."""
         respond = self._db.insert(ResponseRow).from_select(
             ["org_id", "scan_id", "respondent", "started_at"],
             _open_scan(org_id, scan_id, respondent, now),
@@ -153,40 +175,41 @@ class SqlaScanRepository:
                 ScanRow.closed_at.is_(None),
             ),
         )
-        async with self._db.session() as session:
-            await session.execute(
-                respond.on_conflict_do_nothing(index_elements=["scan_id", "respondent"])
+        await session.execute(
+            respond.on_conflict_do_nothing(index_elements=["scan_id", "respondent"])
+        )
+        result = await session.execute(
+            answer.on_conflict_do_update(
+                index_elements=["response_id", "question_id"],
+                set_={
+                    "option_ids": answer.excluded.option_ids,
+                    "answered_at": answer.excluded.answered_at,
+                },
             )
-            result = await session.execute(
-                answer.on_conflict_do_update(
-                    index_elements=["response_id", "question_id"],
-                    set_={
-                        "option_ids": answer.excluded.option_ids,
-                        "answered_at": answer.excluded.answered_at,
-                    },
-                )
-            )
-            if result.rowcount == 0:  # type: ignore[attr-defined]
-                raise await self._refusal(session, org_id, scan_id)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise await self._refusal(session, org_id, scan_id)
 
-    async def complete(self, org_id: int, scan_id: int, respondent: str, *, now: datetime) -> None:
+    async def complete_in(
+        self, session: AsyncSession, org_id: int, scan_id: int, respondent: str, *, now: datetime
+    ) -> None:
+        """`complete` inside the caller's transaction."""
         completion = self._db.insert(ResponseRow).from_select(
             ["org_id", "scan_id", "respondent", "started_at", "completed_at"],
             _open_scan(org_id, scan_id, respondent, now).add_columns(literal(now, UTCDateTime)),
         )
-        async with self._db.session() as session:
-            result = await session.execute(
-                completion.on_conflict_do_update(
-                    index_elements=["scan_id", "respondent"],
-                    set_={
-                        "completed_at": func.coalesce(
-                            ResponseRow.completed_at, completion.excluded.completed_at
-                        )
-                    },
-                )
+        result = await session.execute(
+            completion.on_conflict_do_update(
+                index_elements=["scan_id", "respondent"],
+                set_={
+                    "completed_at": func.coalesce(
+                        ResponseRow.completed_at, completion.excluded.completed_at
+                    )
+                },
             )
-            if result.rowcount == 0:  # type: ignore[attr-defined]
-                raise await self._refusal(session, org_id, scan_id)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise await self._refusal(session, org_id, scan_id)
 
     async def sheet(self, org_id: int, scan_id: int, respondent: str) -> AnswerSheet:
         async with self._db.session() as session:
@@ -247,12 +270,16 @@ class SqlaScanRepository:
 class SqlaConversationStore:
     """Dialog state as JSON with an optimistic version (`ConversationStore`).
 
+    A turn's answers are written in the transaction that saves its state, so a turn that lost
+    the race to another worker leaves no trace.
+
     Args:
         database: the database to use.
     """
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._scans = SqlaScanRepository(database)
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
         async with self._db.session() as session:
@@ -266,9 +293,17 @@ class SqlaConversationStore:
             return None if row is None else (row.state, row.version)
 
     async def save(
-        self, org_id: int, key: str, state: Mapping[str, Any], *, version: int | None
+        self,
+        org_id: int,
+        key: str,
+        state: Mapping[str, Any],
+        *,
+        version: int | None,
+        answers: TurnAnswers | None = None,
     ) -> int:
         async with self._db.session() as session:
+            # The conditional update comes first: on PostgreSQL it locks the conversation's row,
+            # so a second worker's turn waits here and then finds the version moved on.
             if version is None:
                 result = await session.execute(
                     self._db.insert(ConversationRow)
@@ -289,7 +324,27 @@ class SqlaConversationStore:
                 raise ConcurrentUpdate(
                     f"conversation {key!r} of organisation {org_id} moved on from version {version}"
                 )
+            if answers is not None:
+                await self._record(session, org_id, answers)
         return 1 if version is None else version + 1
+
+    async def _record(self, session: AsyncSession, org_id: int, answers: TurnAnswers) -> None:
+        for effect in answers.effects:
+            match effect:
+                case RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options):
+                    await self._scans.record_answer_in(
+                        session,
+                        org_id,
+                        scan_id,
+                        answers.respondent,
+                        question,
+                        options,
+                        now=answers.now,
+                    )
+                case CompleteSheet(scan_id=scan_id):
+                    await self._scans.complete_in(
+                        session, org_id, scan_id, answers.respondent, now=answers.now
+                    )
 
 
 def _settings_to_row(settings: OrgSettings) -> dict[str, Any]:

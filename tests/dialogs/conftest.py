@@ -61,10 +61,11 @@ class World:
 async def world() -> World:
     organisations = InMemoryOrganisationDirectory()
     org = await organisations.ensure("test:acme", "Acme")
+    scans = InMemoryScanRepository(organisations)
     return World(
         organisations,
-        InMemoryScanRepository(organisations),
-        InMemoryConversationStore(organisations),
+        scans,
+        InMemoryConversationStore(organisations, scans),
         FixedClock(),
         org.id,
     )

@@ -9,7 +9,7 @@ import pytest
 
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, TextReceived
 from dialogs.messages import Chart, Heading, Reply
-from dialogs.ports import ConcurrentUpdate
+from dialogs.ports import ConcurrentUpdate, TurnAnswers
 from engine.vocabulary import Language
 from tests.dialogs.conftest import World, prompt_of, take_scan, text_of
 
@@ -92,7 +92,8 @@ async def test_advice_with_a_question_answers_the_question(world: World) -> None
 
 
 class _RacingStore:
-    """A conversation store whose first save loses the race to another worker."""
+    """A conversation store whose first save loses the race to another worker, which handled
+    the same click (a double click) an instant earlier."""
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
@@ -102,13 +103,19 @@ class _RacingStore:
         return await self._inner.load(org_id, key)
 
     async def save(
-        self, org_id: int, key: str, state: Mapping[str, Any], *, version: int | None
+        self,
+        org_id: int,
+        key: str,
+        state: Mapping[str, Any],
+        *,
+        version: int | None,
+        answers: TurnAnswers | None = None,
     ) -> int:
         if version is not None and not self.lost:
             self.lost += 1
-            await self._inner.save(org_id, key, state, version=version)
+            await self._inner.save(org_id, key, state, version=version, answers=answers)
             raise ConcurrentUpdate("another worker saved first")
-        return await self._inner.save(org_id, key, state, version=version)
+        return await self._inner.save(org_id, key, state, version=version, answers=answers)
 
 
 async def test_a_turn_that_loses_a_race_is_replayed_and_the_answer_recorded_once(

@@ -9,8 +9,15 @@ from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
-from dialogs.ports import ConcurrentUpdate, OrganisationDirectory, ScanClosed, StorageError
+from dialogs.ports import (
+    ConcurrentUpdate,
+    OrganisationDirectory,
+    ScanClosed,
+    StorageError,
+    TurnAnswers,
+)
 from dialogs.records import Organisation, OrgSettings, Participation, Scan
+from dialogs.state import CompleteSheet, RecordAnswer
 from engine.sheet import AnswerSheet
 
 
@@ -140,12 +147,16 @@ class InMemoryScanRepository:
             raise StorageError(f"organisation {org_id} has no scan {scan_id}")
         return scan
 
-    def _response_in_open_scan(
-        self, org_id: int, scan_id: int, respondent: str, now: datetime
-    ) -> _Response:
+    def check_open(self, org_id: int, scan_id: int) -> None:
+        """Raises StorageError for another organisation's scan, ScanClosed for a closed one."""
         scan = self._own_scan(org_id, scan_id)
         if not scan.is_open:
             raise ScanClosed(f"scan {scan.number} of organisation {org_id} is closed")
+
+    def _response_in_open_scan(
+        self, org_id: int, scan_id: int, respondent: str, now: datetime
+    ) -> _Response:
+        self.check_open(org_id, scan_id)
         return self._responses.setdefault((scan_id, respondent), _Response(started_at=now))
 
     def _responses_of(self, org_id: int, scan_id: int) -> dict[str, _Response]:
@@ -168,8 +179,9 @@ class InMemoryConversationStore:
         organisations: the directory that says which organisations exist.
     """
 
-    def __init__(self, organisations: OrganisationDirectory) -> None:
+    def __init__(self, organisations: OrganisationDirectory, scans: InMemoryScanRepository) -> None:
         self._organisations = organisations
+        self._scans = scans
         self._saved: dict[tuple[int, str], tuple[str, int]] = {}
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
@@ -177,7 +189,13 @@ class InMemoryConversationStore:
         return None if saved is None else (json.loads(saved[0]), saved[1])
 
     async def save(
-        self, org_id: int, key: str, state: Mapping[str, Any], *, version: int | None
+        self,
+        org_id: int,
+        key: str,
+        state: Mapping[str, Any],
+        *,
+        version: int | None,
+        answers: TurnAnswers | None = None,
     ) -> int:
         try:
             document = json.dumps(dict(state))
@@ -190,9 +208,24 @@ class InMemoryConversationStore:
             raise ConcurrentUpdate(
                 f"conversation {key!r} of organisation {org_id} moved on from version {version}"
             )
+        if answers is not None:
+            await self._record(org_id, answers)
         new_version = 1 if version is None else version + 1
         self._saved[(org_id, key)] = (document, new_version)
         return new_version
+
+    async def _record(self, org_id: int, answers: TurnAnswers) -> None:
+        """Every effect, or none: refuse before changing anything if a scan is closed."""
+        for effect in answers.effects:
+            self._scans.check_open(org_id, effect.scan_id)
+        for effect in answers.effects:
+            match effect:
+                case RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options):
+                    await self._scans.record_answer(
+                        org_id, scan_id, answers.respondent, question, options, now=answers.now
+                    )
+                case CompleteSheet(scan_id=scan_id):
+                    await self._scans.complete(org_id, scan_id, answers.respondent, now=answers.now)
 
 
 def _utc(moment: datetime) -> datetime:

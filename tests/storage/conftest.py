@@ -33,11 +33,8 @@ class Backend:
 def backend(request: pytest.FixtureRequest) -> Backend:
     if request.param == "memory":
         organisations = InMemoryOrganisationDirectory()
-        return Backend(
-            organisations,
-            InMemoryScanRepository(organisations),
-            InMemoryConversationStore(organisations),
-        )
+        scans = InMemoryScanRepository(organisations)
+        return Backend(organisations, scans, InMemoryConversationStore(organisations, scans))
     database: Database = request.getfixturevalue(f"{request.param}_database")
     return Backend(
         SqlaOrganisationDirectory(database),

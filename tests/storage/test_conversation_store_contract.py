@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
-from dialogs.ports import ConcurrentUpdate, StorageError
+from dialogs.ports import ConcurrentUpdate, ScanClosed, StorageError, TurnAnswers
+from dialogs.state import CompleteSheet, Effect, RecordAnswer
 from tests.storage.conftest import Backend
 
 
@@ -125,3 +127,80 @@ async def test_conversations_with_one_key_in_two_organisations_are_separate(
 async def test_saving_for_an_unknown_organisation_raises_a_storage_error(backend: Backend) -> None:
     with pytest.raises(StorageError):
         await backend.conversations.save(404, "alice", {"step": "intro"}, version=None)
+
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _answering(scan_id: int, choice: str, *, complete: bool = False) -> TurnAnswers:
+    effects: list[Effect] = [RecordAnswer(scan_id, "q1", (choice,))]
+    if complete:
+        effects.append(CompleteSheet(scan_id))
+    return TurnAnswers("s:alice", tuple(effects), NOW)
+
+
+async def test_a_turns_answers_are_saved_with_its_state(backend: Backend) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+
+    await backend.conversations.save(
+        org, "alice", {"at": 1}, version=None, answers=_answering(scan.id, "a", complete=True)
+    )
+
+    assert (await backend.scans.sheet(org, scan.id, "s:alice")).answers == {"q1": ("a",)}
+    (finished,) = await backend.scans.participation(org, scan.id)
+    assert finished.completed_at == NOW
+
+
+async def test_a_turn_that_lost_the_race_records_none_of_its_answers(backend: Backend) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    await backend.conversations.save(
+        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a")
+    )
+
+    with pytest.raises(ConcurrentUpdate):
+        await backend.conversations.save(
+            org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "b", complete=True)
+        )
+
+    assert (await backend.scans.sheet(org, scan.id, "s:alice")).answers == {"q1": ("a",)}
+    assert [p.completed_at for p in await backend.scans.participation(org, scan.id)] == [None]
+
+
+async def test_answers_to_a_closed_scan_save_neither_them_nor_the_state(backend: Backend) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    await backend.scans.close(org, scan.id, now=NOW)
+
+    with pytest.raises(ScanClosed):
+        await backend.conversations.save(
+            org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a")
+        )
+
+    assert await backend.conversations.load(org, "alice") == ({"at": 0}, 1)
+    assert (await backend.scans.sheet(org, scan.id, "s:alice")).answers == {}
+
+
+async def test_of_concurrent_answering_turns_only_the_winners_answer_is_kept(
+    backend: Backend,
+) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+
+    results = await asyncio.gather(
+        *(
+            backend.conversations.save(
+                org, "alice", {"by": n}, version=1, answers=_answering(scan.id, f"c{n}")
+            )
+            for n in range(4)
+        ),
+        return_exceptions=True,
+    )
+
+    (winner,) = [n for n, result in enumerate(results) if result == 2]
+    sheet = await backend.scans.sheet(org, scan.id, "s:alice")
+    assert sheet.answers == {"q1": (f"c{winner}",)}
