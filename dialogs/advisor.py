@@ -99,11 +99,7 @@ class Advisor:
     async def overview(self, key: ConversationKey, *, language: Language | None = None) -> Reply:
         """Where the person stands (their scan, their view beside the organisation's) and what
         they can ask: for a home page. Reads only; `language` is the hint for a new person."""
-        loaded = await self._conversations.load(key.org_id, key.storage_key)
-        org = await self._organisation(key.org_id)
-        if loaded is not None:
-            language = DialogState.from_json(loaded[0]).language
-        language = language or org.settings.language
+        language = await self.language_of(key, default=language)
         scan = await self._scans.current(key.org_id)
         mine: Reply = views.my_scan(None, AnswerSheet(), False, self.knowledge.bank, language)
         if scan is not None:
@@ -115,6 +111,15 @@ class Advisor:
             mine = views.my_scan(scan, sheet, completed, self.knowledge.bank, language)
         results = await self._results(key, DialogState(language=language))
         return (*mine, *results, *views.help_text(language))
+
+    async def language_of(
+        self, key: ConversationKey, *, default: Language | None = None
+    ) -> Language:
+        """The language the conversation speaks; for a new one `default`, else the org's."""
+        loaded = await self._conversations.load(key.org_id, key.storage_key)
+        if loaded is not None:
+            return DialogState.from_json(loaded[0]).language
+        return default or (await self._organisation(key.org_id)).settings.language
 
     async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
         loaded = await self._conversations.load(key.org_id, key.storage_key)

@@ -43,7 +43,8 @@ async def chat(
             break
         reply = await advisor.handle(key, to_event(line.rstrip("\n"), prompt))
         prompt = _show(reply, out)
-    out.write("\n" + GOODBYE(language or Language.NL) + "\n")
+    spoken = await advisor.language_of(key, default=language)
+    out.write("\n" + GOODBYE(spoken) + "\n")
 
 
 def _show(reply: Reply, out: TextIO) -> ChoicePrompt | None:

@@ -98,7 +98,8 @@ class SlackSurface:
         await ack()
         user = command["user_id"]
         key = await self._key(context, user)
-        language = await self._language(client, user)
+        # The person's own choice ('language en') wins over their Slack locale.
+        language = await self._advisor.language_of(key, default=await self._language(client, user))
         event = slash_event(command.get("text", ""))
         if isinstance(event, ManagementCommand):
             reply = await self._manage(event, key, user, client, command, language)

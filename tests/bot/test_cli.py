@@ -79,6 +79,23 @@ def test_a_scan_interrupted_by_the_end_of_input_resumes_where_it_stopped(sqlite_
     assert "we continue at question 3" in second.stdout
 
 
+def test_switching_language_in_the_chat_also_switches_the_goodbye(sqlite_url: str) -> None:
+    run = advisor(
+        "chat",
+        "--org",
+        "Acme",
+        "--user",
+        "di",
+        "--lang",
+        "nl",
+        stdin="taal en\n",
+        database=sqlite_url,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "I'll speak English from now on." in run.stdout
+    assert run.stdout.rstrip().endswith("Goodbye. Everything you answered is saved.")
+
+
 def test_bad_input_at_the_prompt_gets_a_clear_message(sqlite_url: str) -> None:
     run = advisor(
         "chat", "--org", "Acme", "--user", "cy", "--lang", "en", stdin="42\n\n", database=sqlite_url

@@ -218,3 +218,15 @@ async def test_uninstalling_a_single_workspace_app_tells_the_operator_what_to_do
 
     await eventually(logged)
     assert TOKEN not in caplog.text
+
+
+async def test_a_persons_language_choice_wins_over_their_slack_locale(world: SlackWorld) -> None:
+    world.api.add_user("U1", locale="en-US")
+    await world.slack.slash("U1", "language nl", response_url=world.api.response_url("first"))
+    await world.settled("respond", 1)
+
+    await world.slack.slash("U1", "help", response_url=world.api.response_url("second"))
+
+    (_, answered) = await world.settled("respond", 2)
+    assert answered["text"] == "Ik heb je een direct bericht gestuurd."
+    assert "Wat je kunt doen" in json.dumps(world.api.latest("DU1"))
