@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs.delivery import Undeliverable
+from engine.nudges import ESCALATE_AFTER, NudgeKind
+from engine.recurrence import LocalTime
+from engine.respect import Respect
 from engine.vocabulary import Language
+
+DEFAULT_ZONE = "Europe/Amsterdam"
 
 DEFAULT_THRESHOLD = 5
 MINIMUM_THRESHOLD = 3
@@ -19,12 +25,24 @@ class OrgSettings:
     tolerance: int = 1
     """How many dimensions may sit one phase below the overall phase."""
     language: Language = Language.NL
+    time_zone: str = DEFAULT_ZONE
+    """Where the weekly digest's Monday 09:00 is, and anyone's zone until their own is known."""
+    manager: str | None = None
+    """The project manager (a respondent id) who gets the digest and escalations."""
+    escalate_after: int = ESCALATE_AFTER
+    respect: Respect = field(default_factory=Respect)
 
     def __post_init__(self) -> None:
         if self.anonymity_threshold < MINIMUM_THRESHOLD:
             raise ValueError(f"the anonymity threshold is at least {MINIMUM_THRESHOLD}")
         if not 0 <= self.tolerance <= 2:
             raise ValueError("the tolerance is 0, 1 or 2 dimensions")
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {self.time_zone!r}") from error
+        if self.escalate_after < 1:
+            raise ValueError("escalate after at least one missed occurrence")
 
 
 @dataclass(frozen=True)
@@ -91,3 +109,31 @@ class Invitation:
     reminded_at: datetime | None
     failure: Undeliverable | None
     completed: bool
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the advisor knows of someone in order to nudge them well."""
+
+    respondent: str
+    zone: str | None = None
+    paused_until: date | None = None
+    """The last day they are away."""
+    unreachable: Undeliverable | None = None
+    """Set when a channel refused them for good; cleared when they next write to the advisor."""
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One row of the outbox."""
+
+    id: int
+    org_id: int
+    recipient: str
+    kind: NudgeKind
+    occurrence: str
+    deliver_at: LocalTime
+    stale_at: LocalTime
+    task_id: int | None
+    status: str
+    outcome: str | None = None

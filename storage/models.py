@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
+    DateTime,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -45,6 +47,11 @@ class OrganisationRow(Base):
     anonymity_threshold: Mapped[int] = mapped_column(Integer)
     tolerance: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(8))
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="Europe/Amsterdam")
+    manager: Mapped[str | None] = mapped_column(String(200))
+    escalate_after: Mapped[int] = mapped_column(Integer, server_default="2")
+    respect: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Working days and hours, holidays and the weekly cap; NULL means the defaults."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
 
 
@@ -195,3 +202,118 @@ class SeenEventRow(Base):
     source: Mapped[str] = mapped_column(String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+# Always-on activation. Wall-clock times are naive `DateTime` columns next to their zone: the
+# truth that daylight-saving changes cannot move. `*_at` columns hold the UTC instant derived
+# from them, for querying what is due.
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("id", "org_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    owner: Mapped[str] = mapped_column(String(200))
+    rule: Mapped[str | None] = mapped_column(String(500))
+    start: Mapped[datetime] = mapped_column(DateTime)
+    zone: Mapped[str] = mapped_column(String(64))
+    adopted_by: Mapped[str] = mapped_column(String(200))
+    adopted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TaskMarkRow(Base):
+    __tablename__ = "task_marks"
+    __table_args__ = (
+        UniqueConstraint("task_id", "occurrence"),
+        ForeignKeyConstraint(
+            ["task_id", "org_id"], ["tasks.id", "tasks.org_id"], ondelete="CASCADE"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[int] = mapped_column(Integer)
+    occurrence: Mapped[datetime] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(16))
+    marked_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(String(500))
+    marked_by: Mapped[str] = mapped_column(String(200))
+
+
+class KpiEntryRow(Base):
+    __tablename__ = "kpi_entries"
+    __table_args__ = (UniqueConstraint("org_id", "period_start", "period_end"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    figures: Mapped[dict[str, int]] = mapped_column(JSON)
+    entered_by: Mapped[str] = mapped_column(String(200))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    org_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    respondent: Mapped[str] = mapped_column(String(200), primary_key=True)
+    zone: Mapped[str | None] = mapped_column(String(64))
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    unreachable: Mapped[str | None] = mapped_column(String(32))
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NudgeRow(Base):
+    """The outbox: one row per nudge, unique per (recipient, kind, occurrence)."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (
+        UniqueConstraint("org_id", "recipient", "kind", "occurrence"),
+        Index("ix_nudges_status_deliver_at", "status", "deliver_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    recipient: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    occurrence: Mapped[str] = mapped_column(String(100))
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    deliver_local: Mapped[datetime] = mapped_column(DateTime)
+    deliver_zone: Mapped[str] = mapped_column(String(64))
+    deliver_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stale_local: Mapped[datetime] = mapped_column(DateTime)
+    stale_zone: Mapped[str] = mapped_column(String(64))
+    stale_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboxRow(Base):
+    """Nudges for the terminal, shown when the person next opens `advisor chat`."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_org_id_recipient_read_at", "org_id", "recipient", "read_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    recipient: Mapped[str] = mapped_column(String(200))
+    nudge_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    body: Mapped[str] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogs.ports import ConcurrentUpdate, ScanClosed, StorageError, TurnAnswers
 from dialogs.records import Organisation, OrgSettings, Participation, Scan
 from dialogs.state import CompleteSheet, RecordAnswer
+from engine.respect import Respect
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Language
 from storage.db import Database, UTCDateTime
@@ -352,6 +353,10 @@ def _settings_to_row(settings: OrgSettings) -> dict[str, Any]:
         "anonymity_threshold": settings.anonymity_threshold,
         "tolerance": settings.tolerance,
         "language": settings.language.value,
+        "time_zone": settings.time_zone,
+        "manager": settings.manager,
+        "escalate_after": settings.escalate_after,
+        "respect": None if settings.respect == Respect() else _respect_to_json(settings.respect),
     }
 
 
@@ -364,7 +369,31 @@ def _organisation_from_row(row: OrganisationRow) -> Organisation:
             anonymity_threshold=row.anonymity_threshold,
             tolerance=row.tolerance,
             language=Language(row.language),
+            time_zone=row.time_zone,
+            manager=row.manager,
+            escalate_after=row.escalate_after,
+            respect=Respect() if row.respect is None else _respect_from_json(row.respect),
         ),
+    )
+
+
+def _respect_to_json(respect: Respect) -> dict[str, Any]:
+    return {
+        "working_days": sorted(respect.working_days),
+        "day_starts": respect.day_starts.isoformat("minutes"),
+        "day_ends": respect.day_ends.isoformat("minutes"),
+        "holidays": sorted(day.isoformat() for day in respect.holidays),
+        "weekly_cap": respect.weekly_cap,
+    }
+
+
+def _respect_from_json(document: Mapping[str, Any]) -> Respect:
+    return Respect(
+        working_days=frozenset(document["working_days"]),
+        day_starts=time.fromisoformat(document["day_starts"]),
+        day_ends=time.fromisoformat(document["day_ends"]),
+        holidays=frozenset(date.fromisoformat(day) for day in document["holidays"]),
+        weekly_cap=document["weekly_cap"],
     )
 
 

@@ -1,0 +1,132 @@
+"""Which nudges a task or a week calls for, when they may arrive and when they go stale.
+
+Business rules:
+- An owner is nudged on an occurrence's due day at its due time, moved into their working
+  hours (and past weekends, holidays and their pause); once more the next working morning if it
+  is still open; never after the next occurrence comes due.
+- After `escalate_after` occurrences in a row were missed, the project manager gets one
+  escalation about the task instead of more nudges to the owner.
+- The project manager's weekly digest comes on Monday at 09:00 in the organisation's zone (or
+  their first working moment after it) and goes stale when the week is over.
+- Each nudge has a key (recipient, kind, occurrence) that is unique: planning twice plans once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from engine.recurrence import LocalTime
+from engine.respect import Respect, monday_of, next_allowed, week_of
+from engine.tasks import Marks, Task, current, missed_in_a_row
+
+DIGEST_TIME = time(9, 0)
+ESCALATE_AFTER = 2
+ONE_OFF_STALE = timedelta(days=7)
+"""How long reminders about a one-off step stay useful after its due day."""
+
+
+class NudgeKind(StrEnum):
+    TASK_DUE = "task_due"
+    TASK_OVERDUE = "task_overdue"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+
+    @property
+    def capped(self) -> bool:
+        """Personal nudges count against the weekly cap; what the manager asked for does not."""
+        return self in (NudgeKind.TASK_DUE, NudgeKind.TASK_OVERDUE)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    respondent: str
+    zone: str
+    paused_until: date | None = None
+
+
+@dataclass(frozen=True)
+class PlannedNudge:
+    recipient: str
+    kind: NudgeKind
+    occurrence: str
+    """With recipient and kind, the nudge's unique key: e.g. ``task:7:2026-11-24T10:00``."""
+    deliver_at: LocalTime
+    stale_at: LocalTime
+    task_id: int | None = None
+
+
+def task_nudges(
+    task: Task,
+    marks: Marks,
+    *,
+    now: datetime,
+    owner: Recipient,
+    manager: Recipient,
+    respect: Respect,
+    escalate_after: int = ESCALATE_AFTER,
+) -> list[PlannedNudge]:
+    """The nudges the task's current occurrence calls for; `now` is aware."""
+    local_now = LocalTime.of(now, task.zone).at
+    today = local_now.date()
+    if missed_in_a_row(task, marks, today) >= escalate_after:
+        return [_escalation(task, marks, local_now, manager, respect)]
+    occurrence = current(task, marks, local_now)
+    if occurrence is None:
+        return []
+    following = task.next_after(occurrence)
+    stale = following if following is not None else occurrence + ONE_OFF_STALE
+    key = f"task:{task.id}:{occurrence:%Y-%m-%dT%H:%M}"
+    due = _in_zone(occurrence, task.zone, owner.zone)
+    next_morning = datetime.combine(due.date() + timedelta(days=1), respect.day_starts)
+    stale_at = LocalTime(stale, task.zone)
+    return [
+        PlannedNudge(
+            owner.respondent,
+            kind,
+            key,
+            LocalTime(next_allowed(wanted, respect, paused_until=owner.paused_until), owner.zone),
+            stale_at,
+            task.id,
+        )
+        for kind, wanted in ((NudgeKind.TASK_DUE, due), (NudgeKind.TASK_OVERDUE, next_morning))
+    ]
+
+
+def digest(now: datetime, manager: Recipient, respect: Respect) -> PlannedNudge:
+    """This week's digest for the project manager."""
+    local_now = LocalTime.of(now, manager.zone).at
+    monday = monday_of(local_now.date())
+    wanted = datetime.combine(monday, DIGEST_TIME)
+    return PlannedNudge(
+        manager.respondent,
+        NudgeKind.DIGEST,
+        week_of(monday),
+        LocalTime(next_allowed(wanted, respect, paused_until=manager.paused_until), manager.zone),
+        LocalTime(datetime.combine(monday + timedelta(days=7), time(0, 0)), manager.zone),
+    )
+
+
+def _escalation(
+    task: Task, marks: Marks, local_now: datetime, manager: Recipient, respect: Respect
+) -> PlannedNudge:
+    """One escalation per run of misses: keyed by the first occurrence of the run."""
+    missed = missed_in_a_row(task, marks, local_now.date())
+    past = task.due_between(local_now - timedelta(weeks=104), local_now)
+    past = [o for o in past if o.date() < local_now.date()]
+    first_missed = past[-missed]
+    wanted = _in_zone(local_now, task.zone, manager.zone)
+    return PlannedNudge(
+        manager.respondent,
+        NudgeKind.ESCALATION,
+        f"task:{task.id}:{first_missed:%Y-%m-%dT%H:%M}",
+        LocalTime(next_allowed(wanted, respect, paused_until=manager.paused_until), manager.zone),
+        LocalTime(local_now + timedelta(days=14), task.zone),
+        task.id,
+    )
+
+
+def _in_zone(moment: datetime, zone: str, other: str) -> datetime:
+    """A wall-clock time in `zone` as the wall-clock time in `other`."""
+    return LocalTime.of(LocalTime(moment, zone).instant(), other).at
