@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, time
 
 import pytest
 
 from dialogs.ports import StorageError
 from dialogs.records import OrgSettings
+from engine.respect import Respect
 from engine.vocabulary import Language
 from tests.storage.conftest import Backend
 
@@ -71,3 +73,28 @@ async def test_updated_settings_are_kept(backend: Backend) -> None:
 async def test_updating_an_unknown_organisation_raises_a_storage_error(backend: Backend) -> None:
     with pytest.raises(StorageError):
         await backend.organisations.update_settings(404, OrgSettings())
+
+
+async def test_the_always_on_settings_are_kept(backend: Backend) -> None:
+    org = await backend.organisations.ensure("console:acme", "Acme")
+    respect = Respect(
+        working_days=frozenset({0, 1, 2, 3}),
+        day_starts=time(8, 30),
+        day_ends=time(16, 0),
+        holidays=frozenset({date(2026, 12, 25), date(2026, 12, 26)}),
+        weekly_cap=3,
+    )
+    settings = OrgSettings(
+        time_zone="America/New_York", manager="console:pm", escalate_after=3, respect=respect
+    )
+
+    await backend.organisations.update_settings(org.id, settings)
+
+    stored = await backend.organisations.get(org.id)
+    assert stored is not None
+    assert stored.settings == settings
+
+
+def test_an_unknown_time_zone_is_refused() -> None:
+    with pytest.raises(ValueError, match="Mars/Olympus"):
+        OrgSettings(time_zone="Mars/Olympus")
