@@ -297,3 +297,37 @@ RESULT_READY = text(
     "Scan {number} is gesloten. Zo zie jij de organisatie, naast het resultaat van iedereen:",
     "Scan {number} is closed. Here is how you see the organisation, beside everyone's result:",
 )
+
+NUDGE_DUE = text("{title}: vandaag, {when}.", "{title}: due today, {when}.")
+NUDGE_OVERDUE = text(
+    "{title} stond voor {when} en staat nog open.", "{title} was due {when} and is still open."
+)
+NUDGE_ACTIONS = text(
+    "Klaar? Antwoord 'klaar {id}' (met een link of notitie erachter als je wilt). Later: "
+    "'later {id}'. Overslaan: 'overslaan {id} reden'. Afwezig: 'afwezig tot 2026-12-31'.",
+    "Done? Reply 'done {id}' (add a link or a note if you like). Later: 'snooze {id}'. "
+    "Skip it: 'skip {id} reason'. Away: 'away until 2026-12-31'.",
+)
+NUDGE_ESCALATION = text(
+    "{title} ({owner}) is {missed} keer op rij niet gedaan. Misschien past een andere eigenaar "
+    "('overdragen {id} naam') of een ander ritme.",
+    "{title} ({owner}) was missed {missed} times in a row. Perhaps it needs another owner "
+    "('reassign {id} name') or another rhythm.",
+)
+DIGEST_TITLE = text("Je week: {week}", "Your week: {week}")
+DIGEST_DUE = text("Deze week te doen", "Due this week")
+DIGEST_OVERDUE = text("Achterstallig", "Overdue")
+DIGEST_DONE = text("Vorige week gedaan", "Done last week")
+DIGEST_NOTHING = text("Niets.", "Nothing.")
+DIGEST_CONSISTENCY = text(
+    "Op tijd gedaan: {recent} (4 weken), {longer} (12 weken).",
+    "Done on time: {recent} (4 weeks), {longer} (12 weeks).",
+)
+DIGEST_UNREACHABLE = text("Niet bereikbaar", "Unreachable")
+DIGEST_ACTIONS = text(
+    "Typ 'taken' voor de lijst, 'klaar nummer' om iets af te vinken of 'rapport' voor het "
+    "managementrapport.",
+    "Type 'tasks' for the list, 'done number' to tick something off or 'report' for the "
+    "management report.",
+)
+NOT_YET = text("nog niet te zeggen", "too early to say")

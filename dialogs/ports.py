@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from dialogs.delivery import Undeliverable
@@ -12,13 +12,20 @@ from dialogs.records import (
     Invitation,
     Invitee,
     Launch,
+    NewTask,
+    Nudge,
     Organisation,
     OrgSettings,
     Participation,
+    Person,
     Scan,
 )
 from dialogs.state import Effect
+from engine.kpi import KpiEntry
+from engine.nudges import PlannedNudge
+from engine.recurrence import LocalTime
 from engine.sheet import AnswerSheet
+from engine.tasks import Mark, Task
 
 
 class StorageError(RuntimeError):
@@ -185,3 +192,112 @@ class EventLog(Protocol):
     """Deliveries already handled, so a redelivered event is handled once."""
 
     async def first_seen(self, source: str, event_id: str, *, now: datetime) -> bool: ...
+
+
+class TaskRepository(Protocol):
+    """Adopted tasks and what was done about each occurrence."""
+
+    async def adopt(
+        self, org_id: int, tasks: Sequence[NewTask], *, by: str, now: datetime
+    ) -> list[Task]: ...
+
+    async def active(self, org_id: int, *, owner: str | None = None) -> list[Task]:
+        """Tasks not retired, oldest first; only `owner`'s when given."""
+        ...
+
+    async def get(self, org_id: int, task_id: int) -> Task | None: ...
+
+    async def marks(self, org_id: int, task_ids: Sequence[int]) -> dict[int, dict[datetime, Mark]]:
+        """Per task, its marks by occurrence."""
+        ...
+
+    async def mark(self, org_id: int, task_id: int, mark: Mark, *, by: str) -> bool:
+        """Record what happened to one occurrence; False if it was already marked."""
+        ...
+
+    async def reassign(self, org_id: int, task_id: int, owner: str) -> None: ...
+
+    async def organisations_with_tasks(self) -> list[int]: ...
+
+
+class KpiRepository(Protocol):
+    async def record(self, org_id: int, entry: KpiEntry, *, by: str, now: datetime) -> None:
+        """Store a period's figures; figures for the same period replace the earlier ones."""
+        ...
+
+    async def series(self, org_id: int) -> list[KpiEntry]:
+        """Every period's figures, oldest first."""
+        ...
+
+
+class PeopleDirectory(Protocol):
+    async def get(self, org_id: int, respondent: str) -> Person: ...
+
+    async def set_zone(self, org_id: int, respondent: str, zone: str) -> None: ...
+
+    async def unreachable(self, org_id: int) -> list[Person]:
+        """Everyone a channel refused for good, to show the project manager."""
+        ...
+
+    async def pause(self, org_id: int, respondent: str, until: date | None) -> None:
+        """Away until `until` (the last day away); None ends a pause."""
+        ...
+
+    async def set_unreachable(
+        self, org_id: int, respondent: str, failure: Undeliverable | None, *, now: datetime
+    ) -> None:
+        """A channel refused them for good (`failure`), or they are back (None)."""
+        ...
+
+
+class Outbox(Protocol):
+    """Nudges to send, each once. See docs/scheduling.md for the guarantees."""
+
+    async def plan(self, org_id: int, nudges: Sequence[PlannedNudge], *, now: datetime) -> int:
+        """Add the nudges not planned before (by their unique key); returns how many were new."""
+        ...
+
+    async def claim(
+        self, *, now: datetime, worker: str, limit: int, lease: timedelta
+    ) -> list[Nudge]:
+        """Claim due nudges: pending ones, and ones a crashed worker claimed over `lease` ago.
+
+        Two workers never claim the same nudge at once.
+        """
+        ...
+
+    async def finish(
+        self, nudge_id: int, *, status: str, outcome: str | None, now: datetime
+    ) -> None:
+        """Record how a claimed nudge ended: sent, dropped (with why) or failed (with why)."""
+        ...
+
+    async def postpone(self, nudge_id: int, until: LocalTime) -> None:
+        """Put a claimed nudge back, due at `until`."""
+        ...
+
+    async def snooze(self, org_id: int, task_id: int, until: LocalTime) -> int:
+        """Move the task's pending nudges to `until`; returns how many moved."""
+        ...
+
+    async def sent_since(self, org_id: int, recipient: str, since: datetime) -> int:
+        """How many capped (personal) nudges the recipient was sent since `since`."""
+        ...
+
+    async def pending(self, org_id: int) -> list[Nudge]:
+        """The nudges still to send, soonest first."""
+        ...
+
+
+class Inbox(Protocol):
+    """Messages for people who read them in the terminal."""
+
+    async def put(
+        self, org_id: int, recipient: str, body: str, *, nudge_id: int | None, now: datetime
+    ) -> bool:
+        """Keep a message; False when this nudge was already put (a retry)."""
+        ...
+
+    async def take(self, org_id: int, recipient: str, *, now: datetime) -> list[str]:
+        """The unread messages, oldest first, marked read."""
+        ...

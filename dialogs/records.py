@@ -10,7 +10,8 @@ from dialogs.delivery import Undeliverable
 from engine.nudges import ESCALATE_AFTER, NudgeKind
 from engine.recurrence import LocalTime
 from engine.respect import Respect
-from engine.vocabulary import Language
+from engine.text import Text
+from engine.vocabulary import Language, TaskKind
 
 DEFAULT_ZONE = "Europe/Amsterdam"
 
@@ -137,3 +138,18 @@ class Nudge:
     task_id: int | None
     status: str
     outcome: str | None = None
+    attempts: int = 0
+    """Claims so far: more than one means a worker may have sent it before it crashed."""
+
+
+@dataclass(frozen=True)
+class NewTask:
+    """A task to adopt from the plan: `Task` before storage gives it an id."""
+
+    key: str
+    kind: TaskKind
+    title: Text
+    owner: str
+    rule: str | None
+    start: datetime
+    zone: str

@@ -2,8 +2,8 @@
 
 Business rules:
 - An owner is nudged on an occurrence's due day at its due time, moved into their working
-  hours (and past weekends, holidays and their pause); once more the next working morning if it
-  is still open; never after the next occurrence comes due.
+  hours (and past weekends, holidays and their pause); once more the working morning after that
+  if it is still open; never after the next occurrence comes due.
 - After `escalate_after` occurrences in a row were missed, the project manager gets one
   escalation about the task instead of more nudges to the owner.
 - The project manager's weekly digest comes on Monday at 09:00 in the organisation's zone (or
@@ -78,19 +78,17 @@ def task_nudges(
     following = task.next_after(occurrence)
     stale = following if following is not None else occurrence + ONE_OFF_STALE
     key = f"task:{task.id}:{occurrence:%Y-%m-%dT%H:%M}"
-    due = _in_zone(occurrence, task.zone, owner.zone)
-    next_morning = datetime.combine(due.date() + timedelta(days=1), respect.day_starts)
+    due = next_allowed(
+        _in_zone(occurrence, task.zone, owner.zone), respect, paused_until=owner.paused_until
+    )
+    # The follow-up comes the working morning after the first nudge, never together with it.
+    next_morning = next_allowed(
+        datetime.combine(due.date() + timedelta(days=1), respect.day_starts), respect
+    )
     stale_at = LocalTime(stale, task.zone)
     return [
-        PlannedNudge(
-            owner.respondent,
-            kind,
-            key,
-            LocalTime(next_allowed(wanted, respect, paused_until=owner.paused_until), owner.zone),
-            stale_at,
-            task.id,
-        )
-        for kind, wanted in ((NudgeKind.TASK_DUE, due), (NudgeKind.TASK_OVERDUE, next_morning))
+        PlannedNudge(owner.respondent, kind, key, LocalTime(at, owner.zone), stale_at, task.id)
+        for kind, at in ((NudgeKind.TASK_DUE, due), (NudgeKind.TASK_OVERDUE, next_morning))
     ]
 
 
@@ -113,7 +111,9 @@ def _escalation(
 ) -> PlannedNudge:
     """One escalation per run of misses: keyed by the first occurrence of the run."""
     missed = missed_in_a_row(task, marks, local_now.date())
-    past = task.due_between(local_now - timedelta(weeks=104), local_now)
+    # The same window as missed_in_a_row, or a run as long as the window overruns `past`.
+    since = datetime.combine(local_now.date(), time.min) - timedelta(weeks=104)
+    past = task.due_between(since, local_now)
     past = [o for o in past if o.date() < local_now.date()]
     first_missed = past[-missed]
     wanted = _in_zone(local_now, task.zone, manager.zone)

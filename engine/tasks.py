@@ -58,7 +58,8 @@ class Task:
 
     def latest_until(self, moment: datetime) -> datetime | None:
         """The newest occurrence due at or before `moment`."""
-        window = max(timedelta(days=400), moment - self.start)
+        # One day past `start`, since the window's lower bound is exclusive.
+        window = max(timedelta(days=400), moment - self.start + timedelta(days=1))
         due = self.due_between(moment - window, moment)
         return due[-1] if due else None
 
@@ -95,7 +96,10 @@ def current(task: Task, marks: Marks, now: datetime) -> datetime | None:
     latest = task.latest_until(now)
     if latest is not None and latest not in marks:
         return latest
-    return task.next_after(now)
+    following = task.next_after(now)
+    while following is not None and following in marks:
+        following = task.next_after(following)
+    return following
 
 
 def is_on_time(mark: Mark | None) -> bool:

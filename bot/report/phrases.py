@@ -1,0 +1,192 @@
+"""Everything the management report says, in Dutch and English."""
+
+from __future__ import annotations
+
+from engine.text import text
+
+TITLE = text("Managementrapportage social media", "Social media management report")
+SUBTITLE = text("{organisation}, {date}", "{organisation}, {date}")
+MONTHS = (
+    text("januari", "January"),
+    text("februari", "February"),
+    text("maart", "March"),
+    text("april", "April"),
+    text("mei", "May"),
+    text("juni", "June"),
+    text("juli", "July"),
+    text("augustus", "August"),
+    text("september", "September"),
+    text("oktober", "October"),
+    text("november", "November"),
+    text("december", "December"),
+)
+MONTHS_SHORT = (
+    text("jan", "Jan"),
+    text("feb", "Feb"),
+    text("mrt", "Mar"),
+    text("apr", "Apr"),
+    text("mei", "May"),
+    text("jun", "Jun"),
+    text("jul", "Jul"),
+    text("aug", "Aug"),
+    text("sep", "Sep"),
+    text("okt", "Oct"),
+    text("nov", "Nov"),
+    text("dec", "Dec"),
+)
+MISSING = text("–", "–")
+
+# -- at a glance -----------------------------------------------------------------------------------
+
+SUMMARY_TITLE = text("In het kort", "At a glance")
+FACT_PHASE = text("Fase", "Phase")
+FACT_RESPONDENTS = text("Deelnemers aan scan {number}", "People who answered scan {number}")
+FACT_LIMITING = text("Houdt de organisatie tegen", "Holding the organisation back")
+FACT_SINCE_BASELINE = text(
+    "Sinds de nulmeting (scan {number})", "Since the baseline (scan {number})"
+)
+FACT_ON_TIME = text("Taken op tijd, laatste {weeks} weken", "Tasks on time, last {weeks} weeks")
+FACT_NEXT_STEP = text("Eerstvolgende stap", "Next step")
+NOT_SHOWN_YET = text("Nog niet te tonen", "Not shown yet")
+NO_RESULT_SHORT = text("Nog geen uitslag", "No result yet")
+
+# -- phase and profile -----------------------------------------------------------------------------
+
+PROFILE_TITLE = text("Fase en profiel", "Phase and profile")
+NO_RESULT = text("Er is nog geen scan met een uitslag.", "No scan has a result yet.")
+WITHHELD = text(
+    "Scan {number} heeft {respondents} deelnemers; de uitslag verschijnt vanaf {threshold}, "
+    "zodat niemand herleidbaar is.",
+    "Scan {number} has {respondents} participants; the result appears from {threshold}, so that "
+    "nobody can be singled out.",
+)
+ONE_MORE_ANSWER = text("Er is nog 1 antwoord nodig.", "One more answer is needed.")
+MORE_ANSWERS = text("Er zijn nog {missing} antwoorden nodig.", "{missing} more answers are needed.")
+PROFILE_INTRO = text(
+    "Scan {number}: {respondents} mensen deden mee. De organisatie staat in {phase}.",
+    "Scan {number}: {respondents} people took part. The organisation is in {phase}.",
+)
+PROFILE_PROGRESS = text(
+    "Op weg naar {target} is {percent} van de afstand afgelegd.",
+    "On the way to {target}, {percent} of the distance is covered.",
+)
+PROFILE_TOP = text("Dit is de hoogste fase.", "This is the highest phase.")
+PROFILE_LIMITING = text(
+    "Wat de organisatie nu het meest tegenhoudt: {dimensions}.",
+    "What holds the organisation back most right now: {dimensions}.",
+)
+UNRATED = text(
+    "Te weinig antwoorden om te beoordelen: {dimensions}.",
+    "Too few answers to rate: {dimensions}.",
+)
+NO_DIMENSIONS = text(
+    "Geen enkele dimensie kreeg genoeg antwoorden om te tonen.",
+    "No dimension got enough answers to be shown.",
+)
+COL_DIMENSION = text("Dimensie", "Dimension")
+COL_PHASE = text("Fase", "Phase")
+COL_MEDIAN = text("Mediaan", "Median")
+COL_AGREEMENT = text("Eensgezindheid", "Agreement")
+COL_ANSWERS = text("Antwoorden", "Answers")
+PROFILE_CHART = text(
+    "Mediaan per dimensie (1 = ad hoc, 5 = prestatiegedreven)",
+    "Median per dimension (1 = ad hoc, 5 = performance-driven)",
+)
+PROFILE_EXPLAINED = text(
+    "Eensgezindheid: 100% als iedereen hetzelfde antwoordt, 0% bij twee tegengestelde kampen.",
+    "Agreement: 100% when everyone answers alike, 0% for two opposite camps.",
+)
+
+# -- change since the baseline ---------------------------------------------------------------------
+
+CHANGE_TITLE = text("Verandering sinds de nulmeting", "Change since the baseline")
+CHANGE_INTRO = text(
+    "Scan {before} (de nulmeting) naast scan {after}.",
+    "Scan {before} (the baseline) next to scan {after}.",
+)
+CHANGE_IS_BASELINE = text(
+    "Dit is de eerste scan met een uitslag. De verandering is te zien na de volgende scan.",
+    "This is the first scan with a result. The change shows after the next scan.",
+)
+CHANGE_NOT_COMPARABLE = text(
+    "Vergelijken kan pas als zowel de nulmeting als de laatste scan een uitslag hebben.",
+    "A comparison needs a result for both the baseline and the latest scan.",
+)
+CHANGE_NOTHING_SHARED = text(
+    "Geen dimensie kreeg in beide scans genoeg antwoorden om te vergelijken.",
+    "No dimension got enough answers in both scans to compare.",
+)
+COL_BASELINE = text("Nulmeting", "Baseline")
+COL_LATEST = text("Nu", "Now")
+COL_CHANGE = text("Verschil", "Change")
+CHANGE_CHART = text("Mediaan per dimensie, toen en nu", "Median per dimension, then and now")
+LEGEND_SCAN = text("Scan {number}", "Scan {number}")
+
+# -- figures over time -----------------------------------------------------------------------------
+
+KPI_TITLE = text("Cijfers door de tijd", "Figures over time")
+NO_KPIS = text("Er zijn nog geen cijfers vastgelegd.", "No figures have been logged yet.")
+KPI_INTRO = text(
+    "{count} periodes vastgelegd, van {first} tot en met {last}.",
+    "{count} periods logged, from {first} to {last}.",
+)
+KPI_ONE_PERIOD = text("1 periode vastgelegd: {period}.", "1 period logged: {period}.")
+POSTS_CHART = text("Berichten per periode", "Posts per period")
+REACH_CHART = text("Bereik en interacties per periode", "Reach and engagements per period")
+RATES_CHART = text(
+    "Interactiegraad en deelname van medewerkers (%)",
+    "Engagement rate and employee advocacy (%)",
+)
+NOT_LOGGED = text("{chart}: nog niets vastgelegd.", "{chart}: nothing logged yet.")
+REACH = text("Bereik", "Reach")
+ENGAGEMENTS = text("Interacties", "Engagements")
+ENGAGEMENT_RATE = text("Interactiegraad", "Engagement rate")
+ADVOCACY = text("Deelname medewerkers", "Advocacy participation")
+COL_PERIOD = text("Periode", "Period")
+COL_POSTS = text("Berichten", "Posts")
+KPI_TABLE_LATEST = text("De laatste {count} periodes:", "The latest {count} periods:")
+KPI_EXPLAINED = text(
+    "Interactiegraad: interacties gedeeld door bereik. Deelname medewerkers: wie deelde, "
+    "gedeeld door wie gevraagd werd te delen.",
+    "Engagement rate: engagements divided by reach. Advocacy participation: employees who "
+    "shared, divided by those asked to share.",
+)
+
+# -- consistency -----------------------------------------------------------------------------------
+
+TASKS_TITLE = text("Taken op tijd gedaan", "Tasks done on time")
+NO_TASKS = text("Er zijn nog geen taken opgepakt.", "No tasks have been taken on yet.")
+NOTHING_DUE_YET = text("Er is nog geen taak aan de beurt geweest.", "No task has come due yet.")
+COL_TASK = text("Taak", "Task")
+COL_OWNER = text("Wie", "Owner")
+COL_WEEKS = text("{weeks} weken", "{weeks} weeks")
+COL_STREAK = text("Reeks", "Streak")
+TEAM = text("Het hele team", "The whole team")
+ON_TIME_CELL = text("{percent} ({on_time} van {counted})", "{percent} ({on_time} of {counted})")
+NOTHING_DUE = text("nog niets te doen", "nothing due yet")
+TASKS_CHART = text("Deel op tijd gedaan (%)", "Share done on time (%)")
+LEGEND_WEEKS = text("Laatste {weeks} weken", "Last {weeks} weeks")
+TASKS_EXPLAINED = text(
+    "Op tijd: afgevinkt op of voor de dag waarop het moest. Overgeslagen keren tellen niet "
+    "mee. Reeks: zoveel keer achter elkaar op tijd.",
+    "On time: marked done on or before the day it was due. Skipped occurrences do not count. "
+    "Streak: times in a row done on time.",
+)
+
+# -- what comes next -------------------------------------------------------------------------------
+
+NEXT_TITLE = text("Wat nu", "What comes next")
+NO_PLAN = text(
+    "Er is nog geen plan: dat volgt uit de eerste uitslag.",
+    "There is no plan yet: it follows from the first result.",
+)
+PLAN_INTRO = text("Van {phase} naar {target}.", "From {phase} to {target}.")
+PLAN_INTRO_TOP = text(
+    "{phase}, de hoogste fase: vasthouden wat er staat.",
+    "{phase}, the highest phase: keep up what is in place.",
+)
+STEPS = text("Stappen", "Steps")
+NO_STEPS = text("Er zijn geen stappen nodig voor de volgende fase.", "No steps are needed.")
+STEP_LINE = text("{title} ({dimension}; {owner})", "{title} ({dimension}; {owner})")
+ALWAYS_ON = text("Doorlopende taken", "Always-on tasks")
+TASK_LINE = text("{title}: {cadence} ({owner})", "{title}: {cadence} ({owner})")

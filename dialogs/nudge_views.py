@@ -1,0 +1,85 @@
+"""What a nudge says: the task, when, and how to act on it, snooze it or pause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dialogs import phrases
+from dialogs.messages import Bullets, Heading, Paragraph, People, Reply
+from engine.nudges import NudgeKind
+from engine.tasks import Consistency, Task
+from engine.vocabulary import Language
+
+
+def task_nudge(task: Task, occurrence: datetime, kind: NudgeKind, language: Language) -> Reply:
+    when = f"{occurrence:%Y-%m-%d %H:%M}"
+    said = phrases.NUDGE_DUE if kind is NudgeKind.TASK_DUE else phrases.NUDGE_OVERDUE
+    return (
+        Paragraph(said(language).format(title=task.title(language), when=when)),
+        Paragraph(phrases.NUDGE_ACTIONS(language).format(id=task.id)),
+    )
+
+
+def escalation(task: Task, missed: int, language: Language) -> Reply:
+    owner = task.owner.split(":", 1)[-1]
+    text = phrases.NUDGE_ESCALATION(language).format(
+        title=task.title(language), owner=owner, missed=missed, id=task.id
+    )
+    return (Paragraph(text),)
+
+
+@dataclass(frozen=True)
+class DueLine:
+    task: Task
+    due: datetime
+
+
+@dataclass(frozen=True)
+class Digest:
+    week: str
+    due: tuple[DueLine, ...]
+    overdue: tuple[DueLine, ...]
+    done: tuple[DueLine, ...]
+    recent: Consistency
+    longer: Consistency
+    unreachable: tuple[str, ...]
+
+
+def digest(week: Digest, language: Language) -> Reply:
+    blocks: list[Heading | Paragraph | Bullets | People] = [
+        Heading(phrases.DIGEST_TITLE(language).format(week=week.week))
+    ]
+    for title, lines in (
+        (phrases.DIGEST_DUE, week.due),
+        (phrases.DIGEST_OVERDUE, week.overdue),
+        (phrases.DIGEST_DONE, week.done),
+    ):
+        blocks.append(Heading(title(language)))
+        if lines:
+            blocks.append(Bullets(tuple(_line(line, language) for line in lines)))
+        else:
+            blocks.append(Paragraph(phrases.DIGEST_NOTHING(language)))
+    blocks.append(
+        Paragraph(
+            phrases.DIGEST_CONSISTENCY(language).format(
+                recent=_share(week.recent, language), longer=_share(week.longer, language)
+            )
+        )
+    )
+    if week.unreachable:
+        blocks += [Heading(phrases.DIGEST_UNREACHABLE(language)), People(week.unreachable)]
+    blocks.append(Paragraph(phrases.DIGEST_ACTIONS(language)))
+    return tuple(blocks)
+
+
+def _line(line: DueLine, language: Language) -> str:
+    owner = line.task.owner.split(":", 1)[-1]
+    return f"#{line.task.id} {line.task.title(language)} ({line.due:%Y-%m-%d %H:%M}, {owner})"
+
+
+def _share(consistency: Consistency, language: Language) -> str:
+    share = consistency.share
+    if share is None:
+        return phrases.NOT_YET(language)
+    return f"{round(100 * share)}% ({consistency.on_time}/{consistency.counted})"

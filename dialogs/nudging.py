@@ -1,0 +1,270 @@
+"""Planning nudges from the tasks, and sending each due one once through its channel.
+
+Business rules:
+- Planning is idempotent: a nudge's key (recipient, kind, occurrence) is planned once, however
+  often and by however many workers planning runs.
+- At send time a nudge is checked again: stale ones are dropped (a digest for a week that is
+  over), ones no longer needed (the task was done or skipped) are dropped, a paused recipient's
+  nudge waits for their return, and a recipient over the weekly cap of personal nudges is not
+  nudged again that week. Each drop is recorded with its reason.
+- A recipient a channel refused for good (account gone, app removed) is not tried again until
+  they write to the advisor again; the project manager sees it in the digest.
+- Sending goes first, marking second: a crash between the two leaves the nudge claimed, and the
+  next claim asks the channel whether it was delivered before sending again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from dialogs import nudge_views
+from dialogs.delivery import Undeliverable
+from dialogs.messages import Reply
+from dialogs.ports import (
+    Clock,
+    OrganisationDirectory,
+    Outbox,
+    PeopleDirectory,
+    StorageError,
+    TaskRepository,
+)
+from dialogs.records import Nudge, Organisation
+from engine.nudges import NudgeKind, Recipient, digest, task_nudges
+from engine.recurrence import LocalTime
+from engine.respect import monday_of, next_allowed, week_of
+from engine.tasks import (
+    CONSISTENCY_WEEKS,
+    consistency,
+    current,
+    is_on_time,
+    missed_in_a_row,
+    team_consistency,
+)
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+"""A claim older than this belonged to a worker that died; the nudge is claimed again."""
+BATCH = 50
+RETRY_AFTER = timedelta(minutes=5)
+SENT, DROPPED, FAILED = "sent", "dropped", "failed"
+
+
+class DeliveryFailed(Exception):
+    """The channel refused the recipient for good; `failure` says why."""
+
+    def __init__(self, failure: Undeliverable) -> None:
+        super().__init__(failure.value)
+        self.failure = failure
+
+
+class Delivery(Protocol):
+    """A channel that can bring a nudge to its recipient (Slack, the terminal inbox, Teams)."""
+
+    async def deliver(self, nudge: Nudge, reply: Reply) -> None:
+        """Send it. Raises DeliveryFailed for a permanent refusal; anything else is transient."""
+        ...
+
+    async def delivered(self, nudge: Nudge) -> bool:
+        """Whether an earlier attempt reached the recipient (asked only after a crash)."""
+        ...
+
+
+class Planner:
+    def __init__(
+        self,
+        *,
+        organisations: OrganisationDirectory,
+        tasks: TaskRepository,
+        people: PeopleDirectory,
+        outbox: Outbox,
+        clock: Clock,
+    ) -> None:
+        self._organisations = organisations
+        self._tasks = tasks
+        self._people = people
+        self._outbox = outbox
+        self._clock = clock
+
+    async def plan_all(self) -> int:
+        planned = 0
+        for org_id in await self._tasks.organisations_with_tasks():
+            planned += await self.plan(org_id)
+        return planned
+
+    async def plan(self, org_id: int) -> int:
+        """Plan what every active task and this week's digest call for; returns how many new."""
+        org = await self._organisations.get(org_id)
+        if org is None:
+            return 0
+        now = self._clock.now()
+        settings = org.settings
+        manager = await self._recipient(org, settings.manager) if settings.manager else None
+        tasks = await self._tasks.active(org_id)
+        marks = await self._tasks.marks(org_id, [task.id for task in tasks])
+        nudges = [digest(now, manager, settings.respect)] if manager and tasks else []
+        for task in tasks:
+            owner = await self._recipient(org, task.owner)
+            nudges += task_nudges(
+                task,
+                marks.get(task.id, {}),
+                now=now,
+                owner=owner,
+                manager=manager or owner,
+                respect=settings.respect,
+                escalate_after=settings.escalate_after,
+            )
+        return await self._outbox.plan(org_id, nudges, now=now)
+
+    async def _recipient(self, org: Organisation, respondent: str) -> Recipient:
+        person = await self._people.get(org.id, respondent)
+        return Recipient(respondent, person.zone or org.settings.time_zone, person.paused_until)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What one run of the dispatcher did, for logs and tests."""
+
+    sent: int = 0
+    dropped: int = 0
+    failed: int = 0
+    postponed: int = 0
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        organisations: OrganisationDirectory,
+        tasks: TaskRepository,
+        people: PeopleDirectory,
+        outbox: Outbox,
+        delivery: Delivery,
+        clock: Clock,
+        worker: str,
+    ) -> None:
+        self._organisations = organisations
+        self._tasks = tasks
+        self._people = people
+        self._outbox = outbox
+        self._delivery = delivery
+        self._clock = clock
+        self._worker = worker
+
+    async def run(self, *, limit: int = BATCH) -> Sent:
+        """Claim the due nudges and settle each; returns the tally."""
+        claimed = await self._outbox.claim(
+            now=self._clock.now(), worker=self._worker, limit=limit, lease=LEASE
+        )
+        tally = {SENT: 0, DROPPED: 0, FAILED: 0, "postponed": 0}
+        for nudge in claimed:
+            tally[await self._settle(nudge)] += 1
+        return Sent(tally[SENT], tally[DROPPED], tally[FAILED], tally["postponed"])
+
+    async def _settle(self, nudge: Nudge) -> str:
+        now = self._clock.now()
+        org = await self._organisations.get(nudge.org_id)
+        if org is None:
+            return await self._finish(nudge, DROPPED, "the organisation is gone")
+        if now >= nudge.stale_at.instant():
+            return await self._finish(nudge, DROPPED, "stale: too late to be useful")
+        person = await self._people.get(org.id, nudge.recipient)
+        if person.unreachable is not None:
+            return await self._finish(nudge, FAILED, f"unreachable: {person.unreachable}")
+        local = LocalTime.of(now, nudge.deliver_at.zone)
+        allowed = next_allowed(local.at, org.settings.respect, paused_until=person.paused_until)
+        if allowed > local.at:
+            await self._outbox.postpone(nudge.id, LocalTime(allowed, local.zone))
+            return "postponed"
+        reply = await self._compose(org, nudge, now)
+        if reply is None:
+            return await self._finish(nudge, DROPPED, "no longer needed")
+        if nudge.kind.capped:
+            week = LocalTime(
+                datetime.combine(monday_of(local.at.date()), datetime.min.time()), local.zone
+            )
+            sent = await self._outbox.sent_since(org.id, nudge.recipient, week.instant())
+            if sent >= org.settings.respect.weekly_cap:
+                return await self._finish(nudge, DROPPED, "weekly cap reached")
+        return await self._send(nudge, reply)
+
+    async def _send(self, nudge: Nudge, reply: Reply) -> str:
+        try:
+            if nudge.attempts > 1 and await self._delivery.delivered(nudge):
+                return await self._finish(nudge, SENT, "delivered before a restart")
+            await self._delivery.deliver(nudge, reply)
+        except DeliveryFailed as refused:
+            now = self._clock.now()
+            await self._people.set_unreachable(
+                nudge.org_id, nudge.recipient, refused.failure, now=now
+            )
+            return await self._finish(nudge, FAILED, refused.failure.value)
+        except StorageError:
+            raise
+        except Exception as error:  # a transient channel failure: try again a little later
+            log.warning("a nudge could not be sent, retrying later: %s", type(error).__name__)
+            later = LocalTime.of(self._clock.now() + RETRY_AFTER, nudge.deliver_at.zone)
+            await self._outbox.postpone(nudge.id, later)
+            return "postponed"
+        return await self._finish(nudge, SENT, None)
+
+    async def _compose(self, org: Organisation, nudge: Nudge, now: datetime) -> Reply | None:
+        language = org.settings.language
+        if nudge.kind is NudgeKind.DIGEST:
+            return nudge_views.digest(await self._digest(org, now), language)
+        if nudge.task_id is None:
+            return None
+        task = await self._tasks.get(org.id, nudge.task_id)
+        if task is None:
+            return None
+        marks = (await self._tasks.marks(org.id, [task.id])).get(task.id, {})
+        local_now = LocalTime.of(now, task.zone).at
+        if nudge.kind is NudgeKind.ESCALATION:
+            missed = missed_in_a_row(task, marks, local_now.date())
+            return nudge_views.escalation(task, missed, language) if missed else None
+        occurrence = current(task, marks, local_now)
+        if occurrence is None or f"{occurrence:%Y-%m-%dT%H:%M}" not in nudge.occurrence:
+            return None
+        if nudge.recipient != task.owner:
+            return None
+        return nudge_views.task_nudge(task, occurrence, nudge.kind, language)
+
+    async def _digest(self, org: Organisation, now: datetime) -> nudge_views.Digest:
+        """The week so far, in the organisation's zone: due, overdue, done, consistency."""
+        local_now = LocalTime.of(now, org.settings.time_zone).at
+        monday = datetime.combine(monday_of(local_now.date()), datetime.min.time())
+        tasks = await self._tasks.active(org.id)
+        marks = await self._tasks.marks(org.id, [task.id for task in tasks])
+        due, overdue, done = [], [], []
+        for task in tasks:
+            done_marks = marks.get(task.id, {})
+            for occurrence in task.due_between(monday - timedelta(days=7), monday):
+                if is_on_time(done_marks.get(occurrence)):
+                    done.append(nudge_views.DueLine(task, occurrence))
+            open_now = current(task, done_marks, local_now)
+            if open_now is not None and open_now < local_now:
+                overdue.append(nudge_views.DueLine(task, open_now))
+            for occurrence in task.due_between(local_now, monday + timedelta(days=7)):
+                due.append(nudge_views.DueLine(task, occurrence))
+        today = local_now.date()
+        per_task = [
+            consistency(task, marks.get(task.id, {}), today, weeks)
+            for task in tasks
+            for weeks in CONSISTENCY_WEEKS
+        ]
+        unreachable = await self._people.unreachable(org.id)
+        return nudge_views.Digest(
+            week_of(today),
+            tuple(sorted(due, key=lambda line: line.due)),
+            tuple(overdue),
+            tuple(done),
+            team_consistency(per_task, CONSISTENCY_WEEKS[0]),
+            team_consistency(per_task, CONSISTENCY_WEEKS[1]),
+            tuple(person.respondent for person in unreachable),
+        )
+
+    async def _finish(self, nudge: Nudge, status: str, outcome: str | None) -> str:
+        await self._outbox.finish(nudge.id, status=status, outcome=outcome, now=self._clock.now())
+        return status

@@ -1,0 +1,273 @@
+"""Adopted tasks and their marks, KPI entries, people and the terminal inbox."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, literal, select, update
+
+from dialogs.delivery import Undeliverable
+from dialogs.records import NewTask, Person
+from engine.kpi import KpiEntry, Metric
+from engine.tasks import Mark, Outcome, Task
+from engine.text import Text
+from engine.vocabulary import TaskKind
+from storage.db import Database
+from storage.models import InboxRow, KpiEntryRow, PersonRow, TaskMarkRow, TaskRow
+
+
+class SqlaTaskRepository:
+    """Tasks and marks, every statement scoped by organisation (`TaskRepository`)."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def adopt(
+        self, org_id: int, tasks: Sequence[NewTask], *, by: str, now: datetime
+    ) -> list[Task]:
+        async with self._db.session() as session:
+            rows = [
+                TaskRow(
+                    org_id=org_id,
+                    key=task.key,
+                    kind=task.kind.value,
+                    title={"nl": task.title.nl, "en": task.title.en},
+                    owner=task.owner,
+                    rule=task.rule,
+                    start=task.start,
+                    zone=task.zone,
+                    adopted_by=by,
+                    adopted_at=now,
+                )
+                for task in tasks
+            ]
+            session.add_all(rows)
+            await session.flush()
+            return [_task(row) for row in rows]
+
+    async def active(self, org_id: int, *, owner: str | None = None) -> list[Task]:
+        query = select(TaskRow).where(TaskRow.org_id == org_id, TaskRow.retired_at.is_(None))
+        if owner is not None:
+            query = query.where(TaskRow.owner == owner)
+        async with self._db.session() as session:
+            return [_task(row) for row in await session.scalars(query.order_by(TaskRow.id))]
+
+    async def get(self, org_id: int, task_id: int) -> Task | None:
+        async with self._db.session() as session:
+            row = await session.scalar(
+                select(TaskRow).where(TaskRow.org_id == org_id, TaskRow.id == task_id)
+            )
+            return None if row is None else _task(row)
+
+    async def marks(self, org_id: int, task_ids: Sequence[int]) -> dict[int, dict[datetime, Mark]]:
+        found: dict[int, dict[datetime, Mark]] = defaultdict(dict)
+        if not task_ids:
+            return found
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(TaskMarkRow).where(
+                    TaskMarkRow.org_id == org_id, TaskMarkRow.task_id.in_(task_ids)
+                )
+            )
+            for row in rows:
+                found[row.task_id][row.occurrence] = Mark(
+                    row.occurrence, Outcome(row.outcome), row.marked_at, row.note
+                )
+        return found
+
+    async def mark(self, org_id: int, task_id: int, mark: Mark, *, by: str) -> bool:
+        statement = (
+            self._db.insert(TaskMarkRow)
+            .from_select(
+                [
+                    "org_id",
+                    "task_id",
+                    "occurrence",
+                    "outcome",
+                    "marked_at",
+                    "note",
+                    "marked_by",
+                ],
+                select(
+                    TaskRow.org_id,
+                    TaskRow.id,
+                    literal(mark.occurrence),
+                    literal(mark.outcome.value),
+                    literal(mark.at),
+                    literal(mark.note[:500]),
+                    literal(by),
+                ).where(TaskRow.org_id == org_id, TaskRow.id == task_id),
+            )
+            .on_conflict_do_nothing(index_elements=["task_id", "occurrence"])
+        )
+        async with self._db.session() as session:
+            result = await session.execute(statement)
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def reassign(self, org_id: int, task_id: int, owner: str) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(TaskRow)
+                .where(TaskRow.org_id == org_id, TaskRow.id == task_id)
+                .values(owner=owner)
+            )
+
+    async def organisations_with_tasks(self) -> list[int]:
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(TaskRow.org_id).where(TaskRow.retired_at.is_(None)).distinct()
+            )
+            return sorted(rows)
+
+
+class SqlaKpiRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def record(self, org_id: int, entry: KpiEntry, *, by: str, now: datetime) -> None:
+        figures = {metric.value: value for metric, value in entry.values.items()}
+        statement = self._db.insert(KpiEntryRow).values(
+            org_id=org_id,
+            period_start=entry.start,
+            period_end=entry.end,
+            figures=figures,
+            entered_by=by,
+            entered_at=now,
+        )
+        async with self._db.session() as session:
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["org_id", "period_start", "period_end"],
+                    set_={"figures": figures, "entered_by": by, "entered_at": now},
+                )
+            )
+
+    async def series(self, org_id: int) -> list[KpiEntry]:
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(KpiEntryRow)
+                .where(KpiEntryRow.org_id == org_id)
+                .order_by(KpiEntryRow.period_start, KpiEntryRow.period_end)
+            )
+            return [
+                KpiEntry(
+                    row.period_start,
+                    row.period_end,
+                    {Metric(name): int(value) for name, value in row.figures.items()},
+                )
+                for row in rows
+            ]
+
+
+class SqlaPeopleDirectory:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def get(self, org_id: int, respondent: str) -> Person:
+        async with self._db.session() as session:
+            row = await session.get(PersonRow, (org_id, respondent))
+            return Person(respondent) if row is None else _person(row)
+
+    async def unreachable(self, org_id: int) -> list[Person]:
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(PersonRow)
+                .where(PersonRow.org_id == org_id, PersonRow.unreachable.is_not(None))
+                .order_by(PersonRow.respondent)
+            )
+            return [_person(row) for row in rows]
+
+    async def set_zone(self, org_id: int, respondent: str, zone: str) -> None:
+        await self._upsert(org_id, respondent, zone=zone)
+
+    async def pause(self, org_id: int, respondent: str, until: date | None) -> None:
+        await self._upsert(org_id, respondent, paused_until=until)
+
+    async def set_unreachable(
+        self, org_id: int, respondent: str, failure: Undeliverable | None, *, now: datetime
+    ) -> None:
+        await self._upsert(
+            org_id,
+            respondent,
+            unreachable=failure.value if failure else None,
+            unreachable_since=now if failure else None,
+        )
+
+    async def _upsert(self, org_id: int, respondent: str, **values: object) -> None:
+        statement = self._db.insert(PersonRow).values(
+            org_id=org_id, respondent=respondent, **values
+        )
+        async with self._db.session() as session:
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["org_id", "respondent"], set_=values
+                )
+            )
+
+
+class SqlaInbox:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def put(
+        self, org_id: int, recipient: str, body: str, *, nudge_id: int | None, now: datetime
+    ) -> bool:
+        statement = self._db.insert(InboxRow).values(
+            org_id=org_id, recipient=recipient, nudge_id=nudge_id, body=body, created_at=now
+        )
+        async with self._db.session() as session:
+            result = await session.execute(
+                statement.on_conflict_do_nothing(index_elements=["nudge_id"])
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def take(self, org_id: int, recipient: str, *, now: datetime) -> list[str]:
+        async with self._db.session() as session:
+            rows = (
+                await session.execute(
+                    update(InboxRow)
+                    .where(
+                        InboxRow.org_id == org_id,
+                        InboxRow.recipient == recipient,
+                        InboxRow.read_at.is_(None),
+                    )
+                    .values(read_at=now)
+                    .returning(InboxRow.id, InboxRow.body)
+                )
+            ).all()
+            return [body for _, body in sorted(rows)]
+
+    async def unread(self, org_id: int, recipient: str) -> int:
+        async with self._db.session() as session:
+            found = await session.scalar(
+                select(func.count()).where(
+                    InboxRow.org_id == org_id,
+                    InboxRow.recipient == recipient,
+                    InboxRow.read_at.is_(None),
+                )
+            )
+            return int(found or 0)
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(
+        row.respondent,
+        row.zone,
+        row.paused_until,
+        Undeliverable.read(row.unreachable) if row.unreachable else None,
+    )
+
+
+def _task(row: TaskRow) -> Task:
+    return Task(
+        id=row.id,
+        key=row.key,
+        kind=TaskKind(row.kind),
+        title=Text(nl=row.title["nl"], en=row.title["en"]),
+        owner=row.owner,
+        rule=row.rule,
+        start=row.start,
+        zone=row.zone,
+    )

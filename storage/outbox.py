@@ -1,0 +1,179 @@
+"""The nudge outbox: planned once by key, claimed by one worker, finished once.
+
+A claim is a status change (pending -> sending) on rows picked with ``FOR UPDATE SKIP LOCKED``
+on PostgreSQL, so two workers never take the same row; SQLite serialises writers itself. A row
+left in `sending` by a crashed worker is claimed again once its lease has run out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+
+from dialogs.records import Nudge
+from engine.nudges import NudgeKind, PlannedNudge
+from engine.recurrence import LocalTime
+from storage.db import Database
+from storage.models import NudgeRow
+
+PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
+_CAPPED = [kind.value for kind in NudgeKind if kind.capped]
+
+
+class SqlaOutbox:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def plan(self, org_id: int, nudges: Sequence[PlannedNudge], *, now: datetime) -> int:
+        if not nudges:
+            return 0
+        rows = [
+            {
+                "org_id": org_id,
+                "recipient": nudge.recipient,
+                "kind": nudge.kind.value,
+                "occurrence": nudge.occurrence,
+                "task_id": nudge.task_id,
+                "deliver_local": nudge.deliver_at.at,
+                "deliver_zone": nudge.deliver_at.zone,
+                "deliver_at": nudge.deliver_at.instant(),
+                "stale_local": nudge.stale_at.at,
+                "stale_zone": nudge.stale_at.zone,
+                "stale_at": nudge.stale_at.instant(),
+                "status": PENDING,
+                "attempts": 0,
+                "planned_at": now,
+            }
+            for nudge in nudges
+        ]
+        statement = (
+            self._db.insert(NudgeRow)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["org_id", "recipient", "kind", "occurrence"])
+        )
+        async with self._db.session() as session:
+            result = await session.execute(statement)
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def claim(
+        self, *, now: datetime, worker: str, limit: int, lease: timedelta
+    ) -> list[Nudge]:
+        due = (
+            select(NudgeRow.id)
+            .where(
+                NudgeRow.deliver_at <= now,
+                or_(
+                    NudgeRow.status == PENDING,
+                    (NudgeRow.status == SENDING) & (NudgeRow.claimed_at < now - lease),
+                ),
+            )
+            .order_by(NudgeRow.deliver_at, NudgeRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        async with self._db.session() as session:
+            ids = list(await session.scalars(due))
+            if not ids:
+                return []
+            rows = await session.scalars(
+                update(NudgeRow)
+                .where(NudgeRow.id.in_(ids))
+                .values(
+                    status=SENDING,
+                    claimed_by=worker,
+                    claimed_at=now,
+                    attempts=NudgeRow.attempts + 1,
+                )
+                .returning(NudgeRow)
+            )
+            return sorted(
+                (_nudge(row) for row in rows), key=lambda n: (n.deliver_at.instant(), n.id)
+            )
+
+    async def finish(
+        self, nudge_id: int, *, status: str, outcome: str | None, now: datetime
+    ) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(NudgeRow)
+                .where(NudgeRow.id == nudge_id)
+                .values(status=status, outcome=outcome and outcome[:200], finished_at=now)
+            )
+
+    async def postpone(self, nudge_id: int, until: LocalTime) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(NudgeRow)
+                .where(NudgeRow.id == nudge_id)
+                .values(status=PENDING, **_deliver(until))
+            )
+
+    async def snooze(self, org_id: int, task_id: int, until: LocalTime) -> int:
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(NudgeRow)
+                .where(
+                    NudgeRow.org_id == org_id,
+                    NudgeRow.task_id == task_id,
+                    NudgeRow.status == PENDING,
+                    NudgeRow.kind.in_(_CAPPED),
+                )
+                .values(**_deliver(until))
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def sent_since(self, org_id: int, recipient: str, since: datetime) -> int:
+        async with self._db.session() as session:
+            found = await session.scalar(
+                select(func.count()).where(
+                    NudgeRow.org_id == org_id,
+                    NudgeRow.recipient == recipient,
+                    NudgeRow.status == SENT,
+                    NudgeRow.kind.in_(_CAPPED),
+                    NudgeRow.finished_at >= since,
+                )
+            )
+            return int(found or 0)
+
+    async def pending(self, org_id: int) -> list[Nudge]:
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(NudgeRow)
+                .where(NudgeRow.org_id == org_id, NudgeRow.status.in_([PENDING, SENDING]))
+                .order_by(NudgeRow.deliver_at, NudgeRow.id)
+            )
+            return [_nudge(row) for row in rows]
+
+    async def counts(self, org_id: int | None = None) -> dict[str, int]:
+        """How many nudges are in each status (all organisations when None)."""
+        query = select(NudgeRow.status, func.count()).group_by(NudgeRow.status)
+        if org_id is not None:
+            query = query.where(NudgeRow.org_id == org_id)
+        async with self._db.session() as session:
+            return {status: int(count) for status, count in await session.execute(query)}
+
+
+def _deliver(until: LocalTime) -> dict[str, object]:
+    return {
+        "deliver_local": until.at,
+        "deliver_zone": until.zone,
+        "deliver_at": until.instant(),
+    }
+
+
+def _nudge(row: NudgeRow) -> Nudge:
+    return Nudge(
+        id=row.id,
+        org_id=row.org_id,
+        recipient=row.recipient,
+        kind=NudgeKind(row.kind),
+        occurrence=row.occurrence,
+        deliver_at=LocalTime(row.deliver_local, row.deliver_zone),
+        stale_at=LocalTime(row.stale_local, row.stale_zone),
+        task_id=row.task_id,
+        status=row.status,
+        outcome=row.outcome,
+        attempts=row.attempts,
+    )
