@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 from dialogs.advisor import Advisor, Knowledge
+from dialogs.nudging import Delivery, Dispatcher, Planner
 from dialogs.ports import Clock
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
 from engine.matching import TopicIndex
 from engine.plan_catalogue import default_plan_catalogue
+from storage.activation import (
+    SqlaInbox,
+    SqlaKpiRepository,
+    SqlaPeopleDirectory,
+    SqlaTaskRepository,
+)
 from storage.db import Database
 from storage.migrate import prepare
+from storage.outbox import SqlaOutbox
 from storage.repositories import (
     SqlaConversationStore,
     SqlaOrganisationDirectory,
@@ -29,6 +37,18 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class Activation:
+    """The always-on side: tasks, figures, people, and the nudges planned from them."""
+
+    tasks: SqlaTaskRepository
+    kpis: SqlaKpiRepository
+    people: SqlaPeopleDirectory
+    outbox: SqlaOutbox
+    inbox: SqlaInbox
+    planner: Planner
+
+
 @dataclass
 class App:
     settings: Settings
@@ -37,6 +57,20 @@ class App:
     scans: SqlaScanRepository
     advisor: Advisor
     clock: Clock
+    activation: Activation
+
+    def dispatcher(self, delivery: Delivery, *, worker: str) -> Dispatcher:
+        """Sends due nudges through `delivery`; one per process, named `worker` in claims."""
+        return Dispatcher(
+            organisations=self.organisations,
+            tasks=self.activation.tasks,
+            people=self.activation.people,
+            outbox=self.activation.outbox,
+            delivery=delivery,
+            clock=self.clock,
+            worker=worker,
+            lease=timedelta(seconds=self.settings.nudge_lease_seconds),
+        )
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -73,7 +107,18 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         clock=clock,
         knowledge=knowledge,
     )
-    return App(settings, database, organisations, scans, advisor, clock)
+    tasks, people, outbox = (
+        SqlaTaskRepository(database),
+        SqlaPeopleDirectory(database),
+        SqlaOutbox(database),
+    )
+    planner = Planner(
+        organisations=organisations, tasks=tasks, people=people, outbox=outbox, clock=clock
+    )
+    activation = Activation(
+        tasks, SqlaKpiRepository(database), people, outbox, SqlaInbox(database), planner
+    )
+    return App(settings, database, organisations, scans, advisor, clock, activation)
 
 
 def ensure_sqlite_folder(url: str) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -13,13 +16,15 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.app import App
+from bot.delivery import ChannelRouter, InboxDelivery
 from bot.server import build_web_app
 from bot.settings import ConfigError
 from bot.slack.app import build_slack_app
+from dialogs.nudging import Delivery
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 30
-"""How often deadlines and reminders are checked; claims in the database keep it once-only."""
+PLAN_SECONDS = 60
+"""How often nudges are planned from the tasks; planning twice plans once."""
 
 
 async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = None) -> None:
@@ -35,7 +40,14 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     runner = web.AppRunner(build_web_app(app, slack.bolt))
     await runner.setup()
     socket: AsyncSocketModeHandler | None = None
-    ticking = asyncio.create_task(_tick_until(slack.campaigns.tick, stop))
+    delivery = ChannelRouter(
+        {"slack": slack.delivery, "console": InboxDelivery(app.activation.inbox, app.clock)}
+    )
+    seconds = settings.tick_seconds
+    ticking = asyncio.gather(
+        _tick_until(slack.campaigns.tick, stop, seconds),
+        _tick_until(_nudging(app, delivery), stop, seconds),
+    )
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
@@ -57,15 +69,33 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         await runner.cleanup()
 
 
-async def _tick_until(tick: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
-    """Close scans past their deadline and send due reminders, until stopped."""
+async def _tick_until(
+    tick: Callable[[], Awaitable[None]], stop: asyncio.Event, seconds: float
+) -> None:
+    """Run `tick` every `seconds` until stopped; a failing tick is logged and tried again."""
     while not stop.is_set():
         try:
             await tick()
         except Exception:
-            log.exception("closing scans or sending reminders failed; trying again next time")
+            log.exception("background work failed; trying again next time")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), TICK_SECONDS)
+            await asyncio.wait_for(stop.wait(), seconds)
+
+
+def _nudging(app: App, delivery: Delivery) -> Callable[[], Awaitable[None]]:
+    """Plan nudges (at most every PLAN_SECONDS) and send every due one."""
+    dispatcher = app.dispatcher(delivery, worker=f"{socket.gethostname()}:{os.getpid()}")
+    planned_at: float | None = None
+
+    async def tick() -> None:
+        nonlocal planned_at
+        if planned_at is None or time.monotonic() - planned_at >= PLAN_SECONDS:
+            await app.activation.planner.plan_all()
+            planned_at = time.monotonic()
+        while (await dispatcher.run()).claimed:
+            pass
+
+    return tick
 
 
 async def _connect(socket: AsyncSocketModeHandler) -> None:

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="The address `advisor serve` listens on.")
     port: int = Field(3000, ge=1, le=65535)
+    tick_seconds: float = Field(
+        30, gt=0, le=3600, description="How often `advisor serve` sends due nudges."
+    )
+    nudge_lease_seconds: float = Field(
+        300, gt=0, description="After this, a nudge a crashed worker claimed is claimed again."
+    )
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = Field(None, description="A single workspace (development).")

@@ -101,12 +101,21 @@ class Planner:
             return 0
         now = self._clock.now()
         settings = org.settings
-        manager = await self._recipient(org, settings.manager) if settings.manager else None
         tasks = await self._tasks.active(org_id)
         marks = await self._tasks.marks(org_id, [task.id for task in tasks])
+        wanted = {task.owner for task in tasks} | (
+            {settings.manager} if settings.manager else set()
+        )
+        people = await self._people.many(org_id, sorted(wanted))
+
+        def recipient(respondent: str) -> Recipient:
+            person = people[respondent]
+            return Recipient(respondent, person.zone or settings.time_zone, person.paused_until)
+
+        manager = recipient(settings.manager) if settings.manager else None
         nudges = [digest(now, manager, settings.respect)] if manager and tasks else []
         for task in tasks:
-            owner = await self._recipient(org, task.owner)
+            owner = recipient(task.owner)
             nudges += task_nudges(
                 task,
                 marks.get(task.id, {}),
@@ -118,10 +127,6 @@ class Planner:
             )
         return await self._outbox.plan(org_id, nudges, now=now)
 
-    async def _recipient(self, org: Organisation, respondent: str) -> Recipient:
-        person = await self._people.get(org.id, respondent)
-        return Recipient(respondent, person.zone or org.settings.time_zone, person.paused_until)
-
 
 @dataclass(frozen=True)
 class Sent:
@@ -131,6 +136,10 @@ class Sent:
     dropped: int = 0
     failed: int = 0
     postponed: int = 0
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.dropped + self.failed + self.postponed
 
 
 class Dispatcher:
@@ -144,7 +153,9 @@ class Dispatcher:
         delivery: Delivery,
         clock: Clock,
         worker: str,
+        lease: timedelta = LEASE,
     ) -> None:
+        self._lease = lease
         self._organisations = organisations
         self._tasks = tasks
         self._people = people
@@ -156,7 +167,7 @@ class Dispatcher:
     async def run(self, *, limit: int = BATCH) -> Sent:
         """Claim the due nudges and settle each; returns the tally."""
         claimed = await self._outbox.claim(
-            now=self._clock.now(), worker=self._worker, limit=limit, lease=LEASE
+            now=self._clock.now(), worker=self._worker, limit=limit, lease=self._lease
         )
         tally = {SENT: 0, DROPPED: 0, FAILED: 0, "postponed": 0}
         for nudge in claimed:

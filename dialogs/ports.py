@@ -233,6 +233,10 @@ class KpiRepository(Protocol):
 class PeopleDirectory(Protocol):
     async def get(self, org_id: int, respondent: str) -> Person: ...
 
+    async def many(self, org_id: int, respondents: Sequence[str]) -> dict[str, Person]:
+        """Everyone asked for, known or not."""
+        ...
+
     async def set_zone(self, org_id: int, respondent: str, zone: str) -> None: ...
 
     async def unreachable(self, org_id: int) -> list[Person]:

@@ -7,8 +7,8 @@ Business rules:
 - After `escalate_after` occurrences in a row were missed, the project manager gets one
   escalation about the task instead of more nudges to the owner.
 - The project manager's weekly digest comes on Monday at 09:00 in their zone (the organisation's
-  until theirs is known), or
-  their first working moment after it) and goes stale when the week is over.
+  until theirs is known), or their first working moment after it, and goes stale when the week
+  is over.
 - Each nudge has a key (recipient, kind, occurrence) that is unique: planning twice plans once.
 """
 

@@ -170,6 +170,17 @@ class SqlaPeopleDirectory:
             row = await session.get(PersonRow, (org_id, respondent))
             return Person(respondent) if row is None else _person(row)
 
+    async def many(self, org_id: int, respondents: Sequence[str]) -> dict[str, Person]:
+        found = {respondent: Person(respondent) for respondent in respondents}
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(PersonRow).where(
+                    PersonRow.org_id == org_id, PersonRow.respondent.in_(list(found))
+                )
+            )
+            found.update({row.respondent: _person(row) for row in rows})
+        return found
+
     async def unreachable(self, org_id: int) -> list[Person]:
         async with self._db.session() as session:
             rows = await session.scalars(

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.settings import Settings
 from bot.slack.campaigns import ClientFor, SlackCampaigns
+from bot.slack.delivery import SlackDelivery
 from bot.slack.listeners import SlackSurface
 from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
 from dialogs.campaigns import Campaigns
@@ -63,6 +64,7 @@ class SlackBot:
 
     bolt: AsyncApp
     campaigns: SlackCampaigns
+    delivery: SlackDelivery
 
 
 def build_slack_app(settings: Settings, core: App) -> SlackBot:
@@ -78,6 +80,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
             oauth_settings=_oauth(settings, core),
         )
     launches = SqlaLaunchRepository(core.database)
+    client_for = _clients(settings, core, app)
     campaigns = SlackCampaigns(
         advisor=core.advisor,
         campaigns=Campaigns(
@@ -89,7 +92,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         ),
         launches=launches,
         clock=core.clock,
-        client_for=_clients(settings, core, app),
+        client_for=client_for,
     )
     SlackSurface(
         advisor=core.advisor,
@@ -105,7 +108,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
     else:
         app.event("app_uninstalled")(_uninstalled)
         app.event("tokens_revoked")(_uninstalled)
-    return SlackBot(app, campaigns)
+    return SlackBot(app, campaigns, SlackDelivery(client_for))
 
 
 async def _uninstalled() -> None:

@@ -101,6 +101,8 @@ class FakeSlackWebApi:
         self._codes: dict[str, Workspace] = {}
         self._installed: dict[str, Workspace] = {}
         """By bot token: the workspaces whose code was exchanged."""
+        self.delays: dict[str, float] = {}
+        """Seconds to wait before answering a method, to make room for a crash mid-batch."""
         self.socket_mode_url: str | None = None
         """What `apps.connections.open` answers; set by `FakeSocketMode`."""
         self._counter = itertools.count(1)
@@ -289,6 +291,8 @@ class FakeSlackWebApi:
         else:
             token = _token(request, params)
             refusal = self._token_refusal(method, token)
+        if method in self.delays:
+            await asyncio.sleep(self.delays[method])
         if refusal is None:
             answer, status, headers = self._answer(method, params, token)
         else:
@@ -430,6 +434,8 @@ class FakeSlackWebApi:
         }
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
+        if isinstance(params.get("metadata"), dict):
+            message["metadata"] = params["metadata"]
         self.messages[channel][ts] = {"channel": channel, **message}
         return {"channel": channel, "ts": ts, "message": message}
 
@@ -465,6 +471,18 @@ class FakeSlackWebApi:
         page = everyone[start : start + limit]
         following = f"next:{start + limit}" if start + limit < len(everyone) else ""
         return {"members": page, "response_metadata": {"next_cursor": following}}
+
+    def _history(self, params: Params) -> Answer:
+        """A conversation's messages, newest first; metadata only when asked for, as Slack does."""
+        channel = str(params.get("channel", ""))
+        held = sorted(self.messages.get(channel, {}).values(), key=lambda m: -float(m["ts"]))
+        limit = int(params.get("limit") or 100)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        page = [
+            {k: v for k, v in message.items() if k != "metadata" or with_metadata}
+            for message in held[:limit]
+        ]
+        return {"messages": page, "has_more": len(held) > limit}
 
     def _usergroups_list(self, params: Params) -> Answer:
         return {
@@ -552,6 +570,7 @@ _METHODS: dict[str, _CallerHandler] = {
         "chat.postEphemeral": FakeSlackWebApi._post_ephemeral,
         "conversations.open": FakeSlackWebApi._open,
         "conversations.members": FakeSlackWebApi._members,
+        "conversations.history": FakeSlackWebApi._history,
         "usergroups.list": FakeSlackWebApi._usergroups_list,
         "usergroups.users.list": FakeSlackWebApi._usergroup_users,
         "users.info": FakeSlackWebApi._user_info,

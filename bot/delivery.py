@@ -1,0 +1,48 @@
+"""Nudges to whichever channel a recipient lives in, by the prefix of their respondent id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.console.render import render
+from dialogs.delivery import Undeliverable
+from dialogs.messages import Reply
+from dialogs.nudging import Delivery, DeliveryFailed
+from dialogs.ports import Clock, Inbox
+from dialogs.records import Nudge
+
+
+class ChannelRouter:
+    """`Delivery` that hands each nudge to its recipient's channel (``slack:``, ``console:``)."""
+
+    def __init__(self, channels: Mapping[str, Delivery]) -> None:
+        self._channels = dict(channels)
+
+    async def deliver(self, nudge: Nudge, reply: Reply) -> None:
+        await self._channel(nudge).deliver(nudge, reply)
+
+    async def delivered(self, nudge: Nudge) -> bool:
+        return await self._channel(nudge).delivered(nudge)
+
+    def _channel(self, nudge: Nudge) -> Delivery:
+        channel = nudge.recipient.split(":", 1)[0]
+        if channel not in self._channels:
+            raise DeliveryFailed(Undeliverable.APP_REMOVED)
+        return self._channels[channel]
+
+
+class InboxDelivery:
+    """The terminal's channel: the message waits in the inbox until `advisor chat` shows it.
+    Putting a nudge twice keeps one copy, so a retry after a crash is harmless."""
+
+    def __init__(self, inbox: Inbox, clock: Clock) -> None:
+        self._inbox = inbox
+        self._clock = clock
+
+    async def deliver(self, nudge: Nudge, reply: Reply) -> None:
+        await self._inbox.put(
+            nudge.org_id, nudge.recipient, render(reply), nudge_id=nudge.id, now=self._clock.now()
+        )
+
+    async def delivered(self, nudge: Nudge) -> bool:
+        return False

@@ -1,0 +1,77 @@
+"""Nudges as Slack direct messages, each marked with its outbox id so a retry can look first.
+
+Slack has no idempotency key for chat.postMessage. Each nudge carries message metadata with its
+id instead; after a crash, `delivered` reads the recent direct messages for that id before the
+dispatcher sends again. The window left: a crash after Slack stored the message but before its
+reply reached us, when Slack's history does not show it yet (seconds).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.campaigns import ClientFor
+from bot.slack.errors import code, undeliverable
+from bot.slack.render import to_message
+from dialogs.delivery import Undeliverable
+from dialogs.messages import Reply
+from dialogs.nudging import DeliveryFailed
+from dialogs.records import Nudge
+
+log = logging.getLogger(__name__)
+EVENT_TYPE = "advisor_nudge"
+HISTORY_LIMIT = 200
+
+
+class SlackDelivery:
+    def __init__(self, client_for: ClientFor) -> None:
+        self._client_for = client_for
+
+    async def deliver(self, nudge: Nudge, reply: Reply) -> None:
+        _, client = await self._client(nudge)
+        try:
+            await client.chat_postMessage(
+                channel=_user(nudge),
+                metadata={"event_type": EVENT_TYPE, "event_payload": {"nudge": nudge.id}},
+                **to_message(reply),
+            )
+        except SlackApiError as error:
+            self._raise(error)
+
+    async def delivered(self, nudge: Nudge) -> bool:
+        _, client = await self._client(nudge)
+        try:
+            opened = await client.conversations_open(users=_user(nudge))
+            history = await client.conversations_history(
+                channel=opened["channel"]["id"], limit=HISTORY_LIMIT, include_all_metadata=True
+            )
+        except SlackApiError as error:
+            self._raise(error)
+        return any(_carries(message, nudge.id) for message in history["messages"])
+
+    async def _client(self, nudge: Nudge) -> Any:
+        try:
+            return await self._client_for(nudge.org_id)
+        except LookupError as missing:
+            raise DeliveryFailed(Undeliverable.APP_REMOVED) from missing
+
+    @staticmethod
+    def _raise(error: SlackApiError) -> None:
+        failure = undeliverable(error, to_person=True)
+        log.warning("Slack refused a nudge: %s", code(error))
+        if failure is Undeliverable.OTHER:
+            raise error  # perhaps passing (a Slack outage): the dispatcher tries again later
+        raise DeliveryFailed(failure) from error
+
+
+def _user(nudge: Nudge) -> str:
+    return nudge.recipient.removeprefix("slack:")
+
+
+def _carries(message: dict[str, Any], nudge_id: int) -> bool:
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return metadata.get("event_type") == EVENT_TYPE and payload.get("nudge") == nudge_id
