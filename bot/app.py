@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 from dialogs.advisor import Advisor, Knowledge
+from dialogs.desk import Desk
 from dialogs.nudging import Delivery, Dispatcher, Planner
 from dialogs.ports import Clock
 from engine.advice_base import default_advice_base
@@ -100,24 +101,32 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     clock = clock or SystemClock()
     organisations = SqlaOrganisationDirectory(database)
     scans = SqlaScanRepository(database)
+    tasks, people, outbox = (
+        SqlaTaskRepository(database),
+        SqlaPeopleDirectory(database),
+        SqlaOutbox(database),
+    )
+    kpis = SqlaKpiRepository(database)
+    desk = Desk(
+        organisations=organisations,
+        tasks=tasks,
+        kpis=kpis,
+        people=people,
+        outbox=outbox,
+        clock=clock,
+    )
     advisor = Advisor(
         organisations=organisations,
         scans=scans,
         conversations=SqlaConversationStore(database),
         clock=clock,
         knowledge=knowledge,
-    )
-    tasks, people, outbox = (
-        SqlaTaskRepository(database),
-        SqlaPeopleDirectory(database),
-        SqlaOutbox(database),
+        desk=desk,
     )
     planner = Planner(
         organisations=organisations, tasks=tasks, people=people, outbox=outbox, clock=clock
     )
-    activation = Activation(
-        tasks, SqlaKpiRepository(database), people, outbox, SqlaInbox(database), planner
-    )
+    activation = Activation(tasks, kpis, people, outbox, SqlaInbox(database), planner)
     return App(settings, database, organisations, scans, advisor, clock, activation)
 
 

@@ -6,18 +6,22 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 from bot.app import App, build_app, ensure_sqlite_folder
-from bot.console.chat import chat
+from bot.console.chat import CHANNEL, chat
+from bot.delivery import ChannelRouter, InboxDelivery
 from bot.demo import run_demo
+from bot.report.render import to_html, to_pdf, to_png
 from bot.serve import serve
 from bot.settings import ConfigError, Settings, load_settings
 from dialogs.ports import StorageError
-from dialogs.records import OrgSettings
+from dialogs.report import ReportData, gather
 from engine.catalogue import CatalogueError
 from engine.vocabulary import Language
 from storage.db import Database
@@ -68,7 +72,20 @@ def _parser() -> argparse.ArgumentParser:
     org.add_argument("--threshold", type=int, help="anonymity threshold (at least 3)")
     org.add_argument("--tolerance", type=int, help="dimensions that may trail by a phase")
     org.add_argument("--lang", type=Language, choices=list(Language))
+    org.add_argument("--zone", help="time zone for the weekly digest, e.g. Europe/Amsterdam")
+    org.add_argument("--manager", help="the project manager's name (gets the digest)")
     org.set_defaults(run=_org)
+
+    report = commands.add_parser("report", help="the management report, with charts")
+    report.add_argument("--org", required=True)
+    report.add_argument("--format", choices=["html", "pdf", "png"], default="html")
+    report.add_argument("--lang", type=Language, choices=list(Language))
+    report.add_argument("--output", type=Path, help="where to write it (default: a file here)")
+    report.set_defaults(run=_report)
+
+    nudges = commands.add_parser("nudges", help="the reminders and digests still to send")
+    nudges.add_argument("--org", required=True)
+    nudges.set_defaults(run=_nudges)
 
     scan = commands.add_parser("scan", help="close the running scan or start a re-scan")
     scan.add_argument("action", choices=["new", "close", "list"])
@@ -107,6 +124,11 @@ async def _start(args: argparse.Namespace, settings: Settings) -> int:
 async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     async def work(app: App) -> int:
         org = await app.organisations.ensure(org_key(args.org), args.org.strip())
+        await _deliver_to_inboxes(app, org.id)
+        for message in await app.activation.inbox.take(
+            org.id, f"{CHANNEL}:{args.user}", now=app.clock.now()
+        ):
+            print(message, end="\n\n")
         await chat(
             app.advisor,
             org.id,
@@ -118,6 +140,15 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _with_app(settings, work)
+
+
+async def _deliver_to_inboxes(app: App, org_id: int) -> None:
+    """Without `advisor serve`, the terminal's own nudges go out when someone opens the chat."""
+    await app.activation.planner.plan(org_id)
+    router = ChannelRouter({CHANNEL: InboxDelivery(app.activation.inbox, app.clock)})
+    dispatcher = app.dispatcher(router, worker=f"chat:{os.getpid()}")
+    while (await dispatcher.run(channel=CHANNEL)).claimed:
+        pass
 
 
 async def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -136,17 +167,21 @@ async def _org(args: argparse.Namespace, settings: Settings) -> int:
     async def work(app: App) -> int:
         org = await app.organisations.ensure(org_key(args.org), args.org.strip())
         current = org.settings
-        changed = OrgSettings(
+        changed = replace(
+            current,
             anonymity_threshold=args.threshold or current.anonymity_threshold,
             tolerance=current.tolerance if args.tolerance is None else args.tolerance,
             language=args.lang or current.language,
+            time_zone=args.zone or current.time_zone,
+            manager=f"console:{args.manager}" if args.manager else current.manager,
         )
         if changed != current:
             org = await app.organisations.update_settings(org.id, changed)
         s = org.settings
+        manager = s.manager.split(":", 1)[-1] if s.manager else "-"
         print(
             f"{org.name}: threshold {s.anonymity_threshold}, tolerance {s.tolerance}, "
-            f"language {s.language}"
+            f"language {s.language}, time zone {s.time_zone}, project manager {manager}"
         )
         return 0
 
@@ -154,6 +189,50 @@ async def _org(args: argparse.Namespace, settings: Settings) -> int:
         return await _with_app(settings, work)
     except ValueError as error:
         raise ConfigError(str(error)) from error
+
+
+async def _report(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        org = await app.organisations.find(org_key(args.org))
+        if org is None:
+            raise ConfigError(f"there is no organisation called {args.org!r}")
+        data = await gather(
+            org,
+            advisor=app.advisor,
+            tasks=app.activation.tasks,
+            kpis=app.activation.kpis,
+            now=app.clock.now(),
+            language=args.lang,
+        )
+        name = f"report-{org_key(args.org)[4:]}-{data.made_on}.{args.format}"
+        output: Path = args.output or Path(name)
+        await asyncio.to_thread(_write_report, data, args.format, output)
+        print(output)
+        return 0
+
+    return await _with_app(settings, work)
+
+
+def _write_report(data: ReportData, form: str, output: Path) -> None:
+    if form == "html":
+        output.write_text(to_html(data), encoding="utf-8")
+    else:
+        output.write_bytes(to_pdf(data) if form == "pdf" else to_png(data))
+
+
+async def _nudges(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        org = await app.organisations.find(org_key(args.org))
+        if org is None:
+            raise ConfigError(f"there is no organisation called {args.org!r}")
+        await app.activation.planner.plan(org.id)
+        for nudge in await app.activation.outbox.pending(org.id):
+            when = f"{nudge.deliver_at.at:%Y-%m-%d %H:%M} {nudge.deliver_at.zone}"
+            recipient = nudge.recipient.split(":", 1)[-1]
+            print(f"{when}  {nudge.kind.value:<13} {recipient}  {nudge.occurrence}")
+        return 0
+
+    return await _with_app(settings, work)
 
 
 async def _scan(args: argparse.Namespace, settings: Settings) -> int:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.console.render import render
-from dialogs.delivery import Undeliverable
 from dialogs.messages import Reply
-from dialogs.nudging import Delivery, DeliveryFailed
+from dialogs.nudging import Delivery
 from dialogs.ports import Clock, Inbox
 from dialogs.records import Nudge
 
@@ -27,7 +26,8 @@ class ChannelRouter:
     def _channel(self, nudge: Nudge) -> Delivery:
         channel = nudge.recipient.split(":", 1)[0]
         if channel not in self._channels:
-            raise DeliveryFailed(Undeliverable.APP_REMOVED)
+            # Not a permanent refusal: a process that serves this channel will send it.
+            raise LookupError(f"this process does not deliver to {channel!r}")
         return self._channels[channel]
 
 

@@ -7,6 +7,7 @@ import weakref
 from dataclasses import dataclass, replace
 
 from dialogs import commands, phrases, scan_flow, views
+from dialogs.desk import Desk, rate_note
 from dialogs.events import (
     ChoiceSelected,
     Command,
@@ -33,13 +34,16 @@ from engine.advice import advise
 from engine.advice import answer as answer_question
 from engine.advice_base import AdviceBase
 from engine.bank import QuestionBank
+from engine.kpi import KpiError, Metric, metrics_for, parse_count
+from engine.kpi import entry as kpi_entry
 from engine.matching import TopicIndex
 from engine.plan import make_plan
 from engine.plan_catalogue import PlanCatalogue
 from engine.scoring import OrgResult, Withheld, profile, score
 from engine.sheet import AnswerSheet
+from engine.tasks import Outcome
 from engine.text import Text
-from engine.vocabulary import Language
+from engine.vocabulary import Language, Phase
 
 TURN_ATTEMPTS = 3
 """A turn that lost an optimistic race is replayed on fresh state; effects are idempotent."""
@@ -74,7 +78,9 @@ class Advisor:
         conversations: ConversationStore,
         clock: Clock,
         knowledge: Knowledge,
+        desk: Desk | None = None,
     ) -> None:
+        self._desk = desk
         self._organisations = organisations
         self._scans = scans
         self._conversations = conversations
@@ -164,6 +170,8 @@ class Advisor:
                 return _say(state, phrases.SCAN_NOT_RUNNING)
             case CommandInvoked():
                 return await self._command(key, state, event)
+            case TextReceived(text=line) if state.step is Step.MEASURING:
+                return await self._measuring(key, state, line)
             case TextReceived(text=line):
                 if not line.strip():
                     return _say(state, phrases.EMPTY_INPUT)
@@ -201,6 +209,87 @@ class Advisor:
             case Command.PLAN | Command.ADVICE:
                 replies = await self._plan_or_advice(key.org_id, language, event.command)
                 return Transition(state, replies)
+            case _:
+                return await self._at_desk(key, state, event)
+
+    async def _at_desk(
+        self, key: ConversationKey, state: DialogState, event: CommandInvoked
+    ) -> Transition:
+        """Tasks and figures: the always-on work after a scan."""
+        language, desk, argument = state.language, self._desk, event.argument
+        if desk is None:
+            return _say(state, phrases.DESK_UNAVAILABLE)
+        match event.command:
+            case Command.TASKS:
+                return Transition(state, await desk.list_tasks(key, language))
+            case Command.ADOPT:
+                published = await self.published(await self._organisation(key.org_id))
+                if not isinstance(published.result, OrgResult):
+                    return _say(state, phrases.NEEDS_RESULT)
+                plan = make_plan(published.result, self.knowledge.catalogue)
+                return Transition(state, await desk.adopt(key, plan, language))
+            case Command.DONE:
+                return Transition(state, await desk.mark(key, argument, Outcome.DONE, language))
+            case Command.SKIP:
+                return Transition(state, await desk.mark(key, argument, Outcome.SKIPPED, language))
+            case Command.SNOOZE:
+                return Transition(state, await desk.snooze(key, argument, language))
+            case Command.AWAY:
+                return Transition(state, await desk.away(key, argument, language))
+            case Command.REASSIGN:
+                return Transition(state, await desk.reassign(key, argument, language))
+            case _:
+                return await self._start_measuring(key, state)
+
+    async def _metrics(self, org_id: int) -> tuple[Metric, ...]:
+        published = await self.published(await self._organisation(org_id))
+        phase = published.result.overall if isinstance(published.result, OrgResult) else None
+        return metrics_for(phase or Phase.AD_HOC)
+
+    async def _start_measuring(self, key: ConversationKey, state: DialogState) -> Transition:
+        assert self._desk is not None
+        start, end = await self._desk.week_to_measure(key.org_id)
+        measuring = replace(state, step=Step.MEASURING, position=0, figures={})
+        intro = phrases.MEASURE_INTRO(state.language).format(start=start, end=end)
+        metrics = await self._metrics(key.org_id)
+        return Transition(measuring, (Paragraph(intro), _figure_prompt(metrics, 0, state.language)))
+
+    async def _measuring(self, key: ConversationKey, state: DialogState, line: str) -> Transition:
+        """One typed figure: a number, '-' for unknown, or stop."""
+        assert self._desk is not None
+        language, typed = state.language, line.strip()
+        command = commands.parse(typed)
+        if command is not None and command.command is Command.STOP:
+            stopped = replace(state, step=Step.IDLE, position=0, figures={})
+            return Transition(stopped, (Paragraph(phrases.MEASURE_STOPPED(language)),))
+        metrics = await self._metrics(key.org_id)
+        metric = metrics[min(state.position, len(metrics) - 1)]
+        figures = dict(state.figures)
+        if typed != "-":
+            try:
+                figures[metric.value] = parse_count(metric, typed)
+            except KpiError as error:
+                again = _figure_prompt(metrics, state.position, language)
+                return Transition(state, (Paragraph(error.phrase(language)), again))
+        position = state.position + 1
+        if position < len(metrics):
+            moved = replace(state, position=position, figures=figures)
+            return Transition(moved, (_figure_prompt(metrics, position, language),))
+        start, end = await self._desk.week_to_measure(key.org_id)
+        try:
+            checked = kpi_entry(start, end, {Metric(name): v for name, v in figures.items()})
+        except KpiError as error:
+            back_to = metrics.index(error.field) if error.field in metrics else 0
+            figures.pop(error.field.value if error.field else "", None)
+            moved = replace(state, position=back_to, figures=figures)
+            again = _figure_prompt(metrics, back_to, language)
+            return Transition(moved, (Paragraph(error.phrase(language)), again))
+        await self._desk.record(key, checked)
+        saved = phrases.MEASURE_SAVED(language).format(
+            start=start, end=end, rate=rate_note(checked, language)
+        )
+        done = replace(state, step=Step.IDLE, position=0, figures={})
+        return Transition(done, (Paragraph(saved),))
 
     async def _start_scan(self, key: ConversationKey, state: DialogState) -> Transition:
         scan = await self._scans.current(key.org_id) or await self._open_scan(key.org_id)
@@ -268,6 +357,12 @@ class Advisor:
             previous = earlier if isinstance(earlier, OrgResult) else None
         return Published(history[-1], await self._score(org, history[-1], previous))
 
+    async def history(self, org: Organisation) -> list[tuple[Scan, OrgResult | Withheld]]:
+        """Every scan of the organisation, oldest first, with its result (or why it is withheld)."""
+        return [
+            (scan, await self._score(org, scan, None)) for scan in await self._scans.history(org.id)
+        ]
+
     async def _score(
         self, org: Organisation, scan: Scan, previous: OrgResult | None
     ) -> OrgResult | Withheld:
@@ -298,3 +393,12 @@ def _switch_language(state: DialogState, argument: str) -> Transition:
         return _say(state, phrases.LANGUAGE_UNKNOWN)
     switched = replace(state, language=language)
     return Transition(switched, (Paragraph(phrases.LANGUAGE_SET(language)),))
+
+
+def _figure_prompt(metrics: tuple[Metric, ...], position: int, language: Language) -> Paragraph:
+    metric = metrics[position]
+    return Paragraph(
+        phrases.MEASURE_PROMPT(language).format(
+            number=position + 1, total=len(metrics), label=metric.label(language)
+        )
+    )

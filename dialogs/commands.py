@@ -34,8 +34,33 @@ _WORDS: dict[str, Command] = {
     "language": Command.LANGUAGE,
     "taal": Command.LANGUAGE,
     "lang": Command.LANGUAGE,
+    "taken": Command.TASKS,
+    "tasks": Command.TASKS,
+    "overnemen": Command.ADOPT,
+    "adopt": Command.ADOPT,
+    "klaar": Command.DONE,
+    "gedaan": Command.DONE,
+    "done": Command.DONE,
+    "later": Command.SNOOZE,
+    "snooze": Command.SNOOZE,
+    "overslaan": Command.SKIP,
+    "skip": Command.SKIP,
+    "afwezig": Command.AWAY,
+    "away": Command.AWAY,
+    "overdragen": Command.REASSIGN,
+    "reassign": Command.REASSIGN,
+    "meten": Command.MEASURE,
+    "measure": Command.MEASURE,
 }
-_TAKES_ARGUMENT = {Command.ADVICE, Command.LANGUAGE}
+_TAKES_ARGUMENT = {
+    Command.ADVICE,
+    Command.LANGUAGE,
+    Command.DONE,
+    Command.SNOOZE,
+    Command.SKIP,
+    Command.AWAY,
+    Command.REASSIGN,
+}
 
 
 def parse(line: str) -> CommandInvoked | None:

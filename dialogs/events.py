@@ -15,6 +15,14 @@ class Command(StrEnum):
     BACK = "back"
     STOP = "stop"
     LANGUAGE = "language"
+    TASKS = "tasks"
+    ADOPT = "adopt"
+    DONE = "done"
+    SNOOZE = "snooze"
+    SKIP = "skip"
+    AWAY = "away"
+    REASSIGN = "reassign"
+    MEASURE = "measure"
 
 
 @dataclass(frozen=True)

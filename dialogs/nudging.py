@@ -164,10 +164,14 @@ class Dispatcher:
         self._clock = clock
         self._worker = worker
 
-    async def run(self, *, limit: int = BATCH) -> Sent:
-        """Claim the due nudges and settle each; returns the tally."""
+    async def run(self, *, limit: int = BATCH, channel: str | None = None) -> Sent:
+        """Claim the due nudges (only `channel`'s when given) and settle each; the tally."""
         claimed = await self._outbox.claim(
-            now=self._clock.now(), worker=self._worker, limit=limit, lease=self._lease
+            now=self._clock.now(),
+            worker=self._worker,
+            limit=limit,
+            lease=self._lease,
+            channel=channel,
         )
         tally = {SENT: 0, DROPPED: 0, FAILED: 0, "postponed": 0}
         for nudge in claimed:

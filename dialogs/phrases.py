@@ -331,3 +331,75 @@ DIGEST_ACTIONS = text(
     "management report.",
 )
 NOT_YET = text("nog niet te zeggen", "too early to say")
+
+DESK_UNAVAILABLE = text(
+    "Taken en metingen zijn hier niet beschikbaar.", "Tasks and figures are not available here."
+)
+ADOPTED = text(
+    "Plan overgenomen: {steps} eenmalige stappen en {tasks} vaste taken, met jou als eigenaar. "
+    "Typ 'taken' voor de lijst; ik herinner eigenaren op tijd.",
+    "Plan adopted: {steps} one-off steps and {tasks} always-on tasks, with you as owner. Type "
+    "'tasks' for the list; I'll remind owners in time.",
+)
+ALREADY_ADOPTED = text(
+    "Dit plan is al overgenomen. Typ 'taken' voor de lijst.",
+    "This plan has been adopted already. Type 'tasks' for the list.",
+)
+TASKS_TITLE = text("Taken", "Tasks")
+TASKS_NONE = text(
+    "Er zijn nog geen taken. Na een resultaat neemt de projectmanager het plan over met "
+    "'overnemen'.",
+    "There are no tasks yet. After a result, the project manager adopts the plan with 'adopt'.",
+)
+TASK_LINE = text(
+    "#{id} {title}: volgende keer {due} ({owner})", "#{id} {title}: next {due} ({owner})"
+)
+TASK_LINE_DONE = text("#{id} {title}: afgerond", "#{id} {title}: finished")
+WHICH_TASK = text(
+    "Welke taak? Zet het nummer erachter, bijvoorbeeld 'klaar 3'. 'taken' toont de nummers.",
+    "Which task? Add its number, for example 'done 3'. 'tasks' shows the numbers.",
+)
+NO_SUCH_TASK = text("Taak #{id} bestaat niet.", "There is no task #{id}.")
+NOT_YOUR_TASK = text(
+    "Taak #{id} is van iemand anders; alleen de eigenaar of de projectmanager kan hem afvinken.",
+    "Task #{id} belongs to someone else; only its owner or the project manager can mark it.",
+)
+MARKED_DONE = text("#{id} {title}: gedaan. Dank je!", "#{id} {title}: done. Thank you!")
+MARKED_SKIPPED = text("#{id} {title}: overgeslagen.", "#{id} {title}: skipped.")
+ALREADY_MARKED = text("Die keer was al afgevinkt.", "That occurrence was marked already.")
+NOTHING_OPEN = text("Taak #{id} heeft niets openstaan.", "Task #{id} has nothing open.")
+SKIP_NEEDS_REASON = text(
+    "Geef een reden, bijvoorbeeld 'overslaan 3 vakantie'.",
+    "Give a reason, for example 'skip 3 holiday'.",
+)
+SNOOZED = text(
+    "Goed, ik herinner je aan #{id} op {when}.", "Fine, I'll remind you about #{id} on {when}."
+)
+AWAY_HOW = text(
+    "Typ 'afwezig tot 2026-12-31' (de laatste dag dat je weg bent), of 'afwezig uit'.",
+    "Type 'away until 2026-12-31' (the last day you're away), or 'away off'.",
+)
+AWAY_SET = text(
+    "Tot en met {until} stuur ik je geen herinneringen.", "No reminders until after {until}."
+)
+AWAY_OFF = text("Welkom terug: herinneringen staan weer aan.", "Welcome back: reminders are on.")
+REASSIGN_HOW = text(
+    "Typ 'overdragen 3 naam' om taak 3 aan iemand anders te geven.",
+    "Type 'reassign 3 name' to give task 3 to someone else.",
+)
+REASSIGNED = text("#{id} is nu van {owner}.", "#{id} now belongs to {owner}.")
+MEASURE_INTRO = text(
+    "De cijfers van week {start} tot en met {end}. Typ bij elke vraag een heel getal, '-' als "
+    "je het niet weet, of 'stop'.",
+    "The figures for {start} to {end}. Answer each with a whole number, '-' if you don't know, "
+    "or 'stop'.",
+)
+MEASURE_PROMPT = text("{number}/{total} {label}?", "{number}/{total} {label}?")
+MEASURE_SAVED = text(
+    "Opgeslagen voor {start} tot en met {end}.{rate}", "Saved for {start} to {end}.{rate}"
+)
+MEASURE_RATE = text(
+    " Engagement rate: {rate}% (interacties / bereik).",
+    " Engagement rate: {rate}% (engagements / reach).",
+)
+MEASURE_STOPPED = text("Gestopt; er is niets opgeslagen.", "Stopped; nothing was saved.")

@@ -262,9 +262,16 @@ class Outbox(Protocol):
         ...
 
     async def claim(
-        self, *, now: datetime, worker: str, limit: int, lease: timedelta
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        limit: int,
+        lease: timedelta,
+        channel: str | None = None,
     ) -> list[Nudge]:
-        """Claim due nudges: pending ones, and ones a crashed worker claimed over `lease` ago.
+        """Claim due nudges: pending ones, and ones a crashed worker claimed over `lease` ago;
+        only those for `channel`'s recipients when given.
 
         Two workers never claim the same nudge at once.
         """

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from dialogs.advisor import Advisor
+from dialogs.ports import KpiRepository, TaskRepository
+from dialogs.records import Organisation
 from engine.kpi import KpiEntry
-from engine.plan import Plan
+from engine.plan import Plan, make_plan
+from engine.recurrence import LocalTime
 from engine.scoring import OrgResult, Withheld
-from engine.tasks import Consistency
+from engine.tasks import CONSISTENCY_WEEKS, Consistency, consistency, streak, team_consistency
 from engine.vocabulary import Language
 
 
@@ -47,3 +51,52 @@ class ReportData:
     team_longer: Consistency
     plan: Plan | None
     """What is next: the plan from the latest shown result."""
+
+
+async def gather(
+    org: Organisation,
+    *,
+    advisor: Advisor,
+    tasks: TaskRepository,
+    kpis: KpiRepository,
+    now: datetime,
+    language: Language | None = None,
+) -> ReportData:
+    """Everything the report shows, as of `now`, in `language` (default: the organisation's)."""
+    history = await advisor.history(org)
+    shown = [ScanLine(scan.number, result) for scan, result in history]
+    latest = shown[-1] if shown else None
+    first_shown = next((line for line in shown if isinstance(line.result, OrgResult)), None)
+    baseline = first_shown if first_shown is not latest else None
+    active = await tasks.active(org.id)
+    marks = await tasks.marks(org.id, [task.id for task in active])
+    recent_weeks, longer_weeks = CONSISTENCY_WEEKS
+    lines, parts = [], []
+    for task in active:
+        today = LocalTime.of(now, task.zone).date()
+        own = marks.get(task.id, {})
+        recent, longer = (consistency(task, own, today, w) for w in CONSISTENCY_WEEKS)
+        parts += [recent, longer]
+        lines.append(
+            TaskLine(
+                task.title(language or org.settings.language),
+                task.owner.split(":", 1)[-1],
+                recent,
+                longer,
+                streak(task, own, today),
+            )
+        )
+    result = latest.result if latest else None
+    plan = make_plan(result, advisor.knowledge.catalogue) if isinstance(result, OrgResult) else None
+    return ReportData(
+        organisation=org.name,
+        language=language or org.settings.language,
+        made_on=LocalTime.of(now, org.settings.time_zone).date(),
+        latest=latest,
+        baseline=baseline,
+        kpis=tuple(await kpis.series(org.id)),
+        tasks=tuple(lines),
+        team_recent=team_consistency(parts, recent_weeks),
+        team_longer=team_consistency(parts, longer_weeks),
+        plan=plan,
+    )

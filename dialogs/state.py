@@ -17,6 +17,7 @@ STATE_VERSION = 1
 class Step(StrEnum):
     IDLE = "idle"
     SCANNING = "scanning"
+    MEASURING = "measuring"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class DialogState:
     scan_id: int | None = None
     position: int = 0
     sheet: AnswerSheet = field(default_factory=AnswerSheet)
+    figures: Mapping[str, int] = field(default_factory=dict)
+    """While measuring: the figures typed so far, by metric."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -37,6 +40,7 @@ class DialogState:
             "scan_id": self.scan_id,
             "position": self.position,
             "sheet": {q: list(ids) for q, ids in self.sheet.answers.items()},
+            "figures": dict(self.figures),
         }
 
     @classmethod
@@ -47,6 +51,7 @@ class DialogState:
             scan_id=data.get("scan_id"),
             position=int(data.get("position", 0)),
             sheet=AnswerSheet({q: tuple(ids) for q, ids in data.get("sheet", {}).items()}),
+            figures={name: int(value) for name, value in data.get("figures", {}).items()},
         )
 
     def idle(self) -> DialogState:

@@ -43,6 +43,7 @@ _LABELS: dict[Enum, Text] = {
     TaskKind.ENTHUSE: text("enthousiasmeren", "enthuse"),
     TaskKind.TRAIN: text("trainen", "train"),
     TaskKind.RESCAN: text("opnieuw scannen", "re-scan"),
+    TaskKind.STEP: text("eenmalige stap", "one-off step"),
 }
 
 

@@ -92,3 +92,5 @@ class TaskKind(StrEnum):
     ENTHUSE = "enthuse"
     TRAIN = "train"
     RESCAN = "rescan"
+    STEP = "step"
+    """A one-off step towards the next phase, adopted from the plan."""

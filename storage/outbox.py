@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, true, update
 
 from dialogs.records import Nudge
 from engine.nudges import NudgeKind, PlannedNudge
@@ -58,7 +58,13 @@ class SqlaOutbox:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def claim(
-        self, *, now: datetime, worker: str, limit: int, lease: timedelta
+        self,
+        *,
+        now: datetime,
+        worker: str,
+        limit: int,
+        lease: timedelta,
+        channel: str | None = None,
     ) -> list[Nudge]:
         due = (
             select(NudgeRow.id)
@@ -69,6 +75,7 @@ class SqlaOutbox:
                     (NudgeRow.status == SENDING) & (NudgeRow.claimed_at < now - lease),
                 ),
             )
+            .where(NudgeRow.recipient.startswith(f"{channel}:") if channel else true())
             .order_by(NudgeRow.deliver_at, NudgeRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)

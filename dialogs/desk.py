@@ -1,0 +1,230 @@
+"""The project team's desk in chat: adopt the plan, list tasks, mark them, snooze, pause, log.
+
+Business rules:
+- Whoever adopts the plan owns every task at first and becomes the project manager if the
+  organisation has none; one-off steps fall due a week apart, always-on tasks at 10:00 on
+  their cadence, starting tomorrow, in the adopter's zone.
+- A task is marked by its owner or the project manager; each occurrence is marked once.
+- Skipping needs a reason. Snoozing moves the task's reminders to the next working morning.
+- Figures are for the last full week (Monday to Sunday) in the organisation's zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from dialogs import phrases
+from dialogs.events import ConversationKey
+from dialogs.messages import Bullets, Heading, Paragraph, Reply
+from dialogs.ports import (
+    Clock,
+    KpiRepository,
+    OrganisationDirectory,
+    Outbox,
+    PeopleDirectory,
+    TaskRepository,
+)
+from dialogs.records import NewTask, Organisation
+from engine.kpi import KpiEntry
+from engine.plan import Plan
+from engine.recurrence import LocalTime
+from engine.respect import monday_of, next_allowed
+from engine.tasks import Mark, Outcome, Task, current
+from engine.vocabulary import Language, TaskKind
+
+DUE_TIME = time(10, 0)
+
+
+@dataclass(frozen=True)
+class _Found:
+    task: Task
+    rest: str
+    """The words after the task's number: a note, a reason, a new owner."""
+
+
+class Desk:
+    def __init__(
+        self,
+        *,
+        organisations: OrganisationDirectory,
+        tasks: TaskRepository,
+        kpis: KpiRepository,
+        people: PeopleDirectory,
+        outbox: Outbox,
+        clock: Clock,
+    ) -> None:
+        self._organisations = organisations
+        self._tasks = tasks
+        self._kpis = kpis
+        self._people = people
+        self._outbox = outbox
+        self._clock = clock
+
+    async def adopt(self, key: ConversationKey, plan: Plan, language: Language) -> Reply:
+        org = await self._org(key.org_id)
+        if await self._tasks.active(org.id):
+            return (Paragraph(phrases.ALREADY_ADOPTED(language)),)
+        zone = await self._zone(org, key.respondent)
+        today = LocalTime.of(self._clock.now(), zone).date()
+        tomorrow = datetime.combine(today + timedelta(days=1), DUE_TIME)
+        new = [
+            NewTask(
+                step.id,
+                TaskKind.STEP,
+                step.title,
+                key.respondent,
+                None,
+                datetime.combine(today + timedelta(weeks=number), DUE_TIME),
+                zone,
+            )
+            for number, step in enumerate(plan.steps, start=1)
+        ] + [
+            NewTask(
+                planned.template.id,
+                planned.template.kind,
+                planned.template.title,
+                key.respondent,
+                planned.cadence.rule,
+                tomorrow,
+                zone,
+            )
+            for planned in plan.tasks
+        ]
+        await self._tasks.adopt(org.id, new, by=key.respondent, now=self._clock.now())
+        if org.settings.manager is None:
+            settings = replace(org.settings, manager=key.respondent)
+            await self._organisations.update_settings(org.id, settings)
+        said = phrases.ADOPTED(language).format(steps=len(plan.steps), tasks=len(plan.tasks))
+        return (Paragraph(said),)
+
+    async def list_tasks(self, key: ConversationKey, language: Language) -> Reply:
+        org = await self._org(key.org_id)
+        manager = org.settings.manager == key.respondent
+        tasks = await self._tasks.active(org.id, owner=None if manager else key.respondent)
+        if not tasks:
+            return (Paragraph(phrases.TASKS_NONE(language)),)
+        marks = await self._tasks.marks(org.id, [task.id for task in tasks])
+        lines = []
+        for task in tasks:
+            local_now = LocalTime.of(self._clock.now(), task.zone).at
+            due = current(task, marks.get(task.id, {}), local_now)
+            owner = task.owner.split(":", 1)[-1]
+            title = task.title(language)
+            lines.append(
+                phrases.TASK_LINE(language).format(
+                    id=task.id, title=title, due=f"{due:%Y-%m-%d %H:%M}", owner=owner
+                )
+                if due is not None
+                else phrases.TASK_LINE_DONE(language).format(id=task.id, title=title)
+            )
+        return (Heading(phrases.TASKS_TITLE(language)), Bullets(tuple(lines)))
+
+    async def mark(
+        self, key: ConversationKey, argument: str, outcome: Outcome, language: Language
+    ) -> Reply:
+        org = await self._org(key.org_id)
+        found = await self._task(org, key, argument, language)
+        if not isinstance(found, _Found):
+            return found
+        task, rest = found.task, found.rest
+        if outcome is Outcome.SKIPPED and not rest:
+            return (Paragraph(phrases.SKIP_NEEDS_REASON(language)),)
+        local_now = LocalTime.of(self._clock.now(), task.zone).at
+        marks = (await self._tasks.marks(org.id, [task.id])).get(task.id, {})
+        occurrence = current(task, marks, local_now)
+        if occurrence is None:
+            return (Paragraph(phrases.NOTHING_OPEN(language).format(id=task.id)),)
+        mark = Mark(occurrence, outcome, local_now, rest)
+        if not await self._tasks.mark(org.id, task.id, mark, by=key.respondent):
+            return (Paragraph(phrases.ALREADY_MARKED(language)),)
+        said = phrases.MARKED_DONE if outcome is Outcome.DONE else phrases.MARKED_SKIPPED
+        return (Paragraph(said(language).format(id=task.id, title=task.title(language))),)
+
+    async def snooze(self, key: ConversationKey, argument: str, language: Language) -> Reply:
+        org = await self._org(key.org_id)
+        found = await self._task(org, key, argument, language)
+        if not isinstance(found, _Found):
+            return found
+        task = found.task
+        zone = await self._zone(org, task.owner)
+        local = LocalTime.of(self._clock.now(), zone).at
+        morning = datetime.combine(
+            local.date() + timedelta(days=1), org.settings.respect.day_starts
+        )
+        until = LocalTime(next_allowed(morning, org.settings.respect), zone)
+        await self._outbox.snooze(org.id, task.id, until)
+        return (
+            Paragraph(
+                phrases.SNOOZED(language).format(id=task.id, when=f"{until.at:%Y-%m-%d %H:%M}")
+            ),
+        )
+
+    async def away(self, key: ConversationKey, argument: str, language: Language) -> Reply:
+        words = argument.lower().split()
+        if words in (["uit"], ["off"]):
+            await self._people.pause(key.org_id, key.respondent, None)
+            return (Paragraph(phrases.AWAY_OFF(language)),)
+        try:
+            until = date.fromisoformat(words[-1]) if words else None
+        except ValueError:
+            until = None
+        if until is None:
+            return (Paragraph(phrases.AWAY_HOW(language)),)
+        await self._people.pause(key.org_id, key.respondent, until)
+        return (Paragraph(phrases.AWAY_SET(language).format(until=until.isoformat())),)
+
+    async def reassign(self, key: ConversationKey, argument: str, language: Language) -> Reply:
+        org = await self._org(key.org_id)
+        if org.settings.manager != key.respondent:
+            return (Paragraph(phrases.MANAGERS_ONLY(language)),)
+        found = await self._task(org, key, argument, language)
+        if not isinstance(found, _Found):
+            return found
+        task, rest = found.task, found.rest
+        if not rest:
+            return (Paragraph(phrases.REASSIGN_HOW(language)),)
+        owner = rest.split()[0].lstrip("@")
+        respondent = owner if ":" in owner else f"{key.channel}:{owner}"
+        await self._tasks.reassign(org.id, task.id, respondent)
+        return (Paragraph(phrases.REASSIGNED(language).format(id=task.id, owner=owner)),)
+
+    async def week_to_measure(self, org_id: int) -> tuple[date, date]:
+        """The last full week, Monday to Sunday, in the organisation's zone."""
+        org = await self._org(org_id)
+        today = LocalTime.of(self._clock.now(), org.settings.time_zone).date()
+        start = monday_of(today) - timedelta(weeks=1)
+        return start, start + timedelta(days=6)
+
+    async def record(self, key: ConversationKey, entry: KpiEntry) -> None:
+        await self._kpis.record(key.org_id, entry, by=key.respondent, now=self._clock.now())
+
+    async def _task(
+        self, org: Organisation, key: ConversationKey, argument: str, language: Language
+    ) -> _Found | Reply:
+        number, _, rest = argument.strip().lstrip("#").partition(" ")
+        if not number.isdigit():
+            return (Paragraph(phrases.WHICH_TASK(language)),)
+        task = await self._tasks.get(org.id, int(number))
+        if task is None:
+            return (Paragraph(phrases.NO_SUCH_TASK(language).format(id=number)),)
+        if key.respondent not in (task.owner, org.settings.manager):
+            return (Paragraph(phrases.NOT_YOUR_TASK(language).format(id=number)),)
+        return _Found(task, rest.strip())
+
+    async def _zone(self, org: Organisation, respondent: str) -> str:
+        person = await self._people.get(org.id, respondent)
+        return person.zone or org.settings.time_zone
+
+    async def _org(self, org_id: int) -> Organisation:
+        org = await self._organisations.get(org_id)
+        if org is None:
+            raise LookupError(f"no organisation with id {org_id}")
+        return org
+
+
+def rate_note(entry: KpiEntry, language: Language) -> str:
+    rate = entry.engagement_rate
+    if rate is None:
+        return ""
+    return phrases.MEASURE_RATE(language).format(rate=f"{rate:.1f}")
