@@ -92,6 +92,8 @@ class Advisor:
         self, key: ConversationKey, event: Event, *, language: Language | None = None
     ) -> Reply:
         """Run one turn. `language` is the channel's hint for a conversation's first turn."""
+        if self._desk is not None and isinstance(event, TextReceived | CommandInvoked):
+            await self._desk.reachable_again(key)  # not on a button click: the hot path
         lock = self._locks.setdefault(f"{key.org_id}:{key.storage_key}", asyncio.Lock())
         async with lock:
             for attempt in range(TURN_ATTEMPTS):

@@ -189,6 +189,14 @@ class Desk:
         await self._tasks.reassign(org.id, task.id, respondent)
         return (Paragraph(phrases.REASSIGNED(language).format(id=task.id, owner=owner)),)
 
+    async def reachable_again(self, key: ConversationKey) -> None:
+        """Someone a channel refused wrote to us: they can be nudged again."""
+        person = await self._people.get(key.org_id, key.respondent)
+        if person.unreachable is not None:
+            await self._people.set_unreachable(
+                key.org_id, key.respondent, None, now=self._clock.now()
+            )
+
     async def week_to_measure(self, org_id: int) -> tuple[date, date]:
         """The last full week, Monday to Sunday, in the organisation's zone."""
         org = await self._org(org_id)

@@ -50,6 +50,18 @@ HELP_ITEMS = (
         "terug: de vorige vraag (tijdens de scan); stop: pauzeren",
         "back: the previous question (during the scan); stop: pause",
     ),
+    text(
+        "overnemen: het plan als taken overnemen; taken: de lijst",
+        "adopt: take the plan on as tasks; tasks: the list",
+    ),
+    text(
+        "klaar 3 / later 3 / overslaan 3 reden: taak 3 afvinken, uitstellen of overslaan",
+        "done 3 / snooze 3 / skip 3 reason: tick task 3 off, put it off or skip it",
+    ),
+    text(
+        "meten: de cijfers van vorige week; afwezig tot 2026-12-31: geen herinneringen",
+        "measure: last week's figures; away until 2026-12-31: no reminders",
+    ),
 )
 
 SCAN_RESUMED = text(

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dialogs.desk import Desk
 from dialogs.nudging import Dispatcher, Planner, Sent
 from dialogs.records import NewTask, Organisation
 from engine.respect import Respect
 from engine.tasks import Mark, Outcome, Task
 from engine.text import text
 from engine.vocabulary import TaskKind
-from storage.activation import SqlaPeopleDirectory, SqlaTaskRepository
+from storage.activation import SqlaKpiRepository, SqlaPeopleDirectory, SqlaTaskRepository
 from storage.db import Database
 from storage.outbox import SqlaOutbox
 from storage.repositories import SqlaOrganisationDirectory
@@ -42,6 +43,7 @@ class Activation:
     clock: FixedClock
     delivery: RecordingDelivery
     org: Organisation
+    database: Database
 
     def planner(self) -> Planner:
         return Planner(
@@ -61,6 +63,16 @@ class Activation:
             delivery=self.delivery,
             clock=self.clock,
             worker=worker,
+        )
+
+    def desk(self) -> Desk:
+        return Desk(
+            organisations=self.organisations,
+            tasks=self.tasks,
+            kpis=SqlaKpiRepository(self.database),
+            people=self.people,
+            outbox=self.outbox,
+            clock=self.clock,
         )
 
     async def tick(self) -> Sent:
@@ -122,4 +134,5 @@ async def activation(database: Database) -> Activation:
         clock,
         RecordingDelivery(clock),
         org,
+        database,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from dialogs.delivery import Undeliverable
+from dialogs.events import ConversationKey
 from engine.nudges import NudgeKind
 from engine.respect import Respect
 from engine.tasks import Outcome
@@ -206,3 +207,21 @@ async def test_done_tasks_are_not_nudged_and_the_outcome_is_kept(activation: Act
     await activation.run_until(datetime(2026, 11, 28, tzinfo=UTC))
 
     assert activation.delivery.to(ANN) == []
+
+
+async def test_someone_refused_is_nudged_again_once_they_write_to_the_advisor(
+    activation: Activation,
+) -> None:
+    activation.delivery.refuse[BOB] = Undeliverable.PERSON_GONE
+    await activation.adopt(BOB, "FREQ=DAILY", wall(2026, 11, 23, 10, 0), NEW_YORK)
+    await activation.run_until(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))
+    assert (await activation.people.get(activation.org.id, BOB)).unreachable is not None
+
+    del activation.delivery.refuse[BOB]
+    await activation.desk().reachable_again(
+        ConversationKey("console", activation.org.id, "bob", "bob")
+    )
+    await activation.run_until(datetime(2026, 11, 25, 0, 0, tzinfo=UTC))
+
+    kinds = [d.kind for d in activation.delivery.to(BOB)]
+    assert kinds == [NudgeKind.TASK_OVERDUE, NudgeKind.TASK_DUE], "Monday's follow-up, Tuesday's"
