@@ -13,10 +13,12 @@ from dialogs.advisor import Advisor, Knowledge
 from dialogs.desk import Desk
 from dialogs.nudging import Delivery, Dispatcher, Planner
 from dialogs.ports import Clock
+from dialogs.records import Organisation
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
 from engine.matching import TopicIndex
 from engine.plan_catalogue import default_plan_catalogue
+from engine.scoring import OrgResult
 from storage.activation import (
     SqlaInbox,
     SqlaKpiRepository,
@@ -71,7 +73,12 @@ class App:
             clock=self.clock,
             worker=worker,
             lease=timedelta(seconds=self.settings.nudge_lease_seconds),
+            perceived=self._perceived,
         )
+
+    async def _perceived(self, org: Organisation) -> OrgResult | None:
+        result = (await self.advisor.published(org)).result
+        return result if isinstance(result, OrgResult) else None
 
     async def close(self) -> None:
         await self.database.dispose()

@@ -6,7 +6,7 @@ import asyncio
 import weakref
 from dataclasses import dataclass, replace
 
-from dialogs import commands, phrases, scan_flow, views
+from dialogs import commands, nudge_views, phrases, scan_flow, views
 from dialogs.desk import Desk, rate_note
 from dialogs.events import (
     ChoiceSelected,
@@ -34,6 +34,7 @@ from engine.advice import advise
 from engine.advice import answer as answer_question
 from engine.advice_base import AdviceBase
 from engine.bank import QuestionBank
+from engine.crosscheck import posting_check
 from engine.kpi import KpiError, Metric, metrics_for, parse_count
 from engine.kpi import entry as kpi_entry
 from engine.matching import TopicIndex
@@ -223,7 +224,14 @@ class Advisor:
             return _say(state, phrases.DESK_UNAVAILABLE)
         match event.command:
             case Command.TASKS:
-                return Transition(state, await desk.list_tasks(key, language))
+                listed = await desk.list_tasks(key, language)
+                org = await self._organisation(key.org_id)
+                result = (await self.published(org)).result
+                if org.settings.manager == key.respondent and isinstance(result, OrgResult):
+                    check = posting_check(result, await desk.posting(key.org_id))
+                    if check is not None and check.disagrees:
+                        listed += (Paragraph(nudge_views.cross_check(check, language)),)
+                return Transition(state, listed)
             case Command.ADOPT:
                 published = await self.published(await self._organisation(key.org_id))
                 if not isinstance(published.result, OrgResult):

@@ -26,11 +26,12 @@ from dialogs.ports import (
     TaskRepository,
 )
 from dialogs.records import NewTask, Organisation
+from engine.crosscheck import WEEKS
 from engine.kpi import KpiEntry
 from engine.plan import Plan
 from engine.recurrence import LocalTime
 from engine.respect import monday_of, next_allowed
-from engine.tasks import Mark, Outcome, Task, current
+from engine.tasks import Consistency, Mark, Outcome, Task, consistency, current
 from engine.vocabulary import Language, TaskKind
 
 DUE_TIME = time(10, 0)
@@ -119,6 +120,20 @@ class Desk:
                 else phrases.TASK_LINE_DONE(language).format(id=task.id, title=title)
             )
         return (Heading(phrases.TASKS_TITLE(language)), Bullets(tuple(lines)))
+
+    async def posting(self, org_id: int) -> list[Consistency]:
+        """The posting tasks' record over the cross-check's weeks."""
+        tasks = [task for task in await self._tasks.active(org_id) if task.kind is TaskKind.POST]
+        marks = await self._tasks.marks(org_id, [task.id for task in tasks])
+        return [
+            consistency(
+                task,
+                marks.get(task.id, {}),
+                LocalTime.of(self._clock.now(), task.zone).date(),
+                WEEKS,
+            )
+            for task in tasks
+        ]
 
     async def mark(
         self, key: ConversationKey, argument: str, outcome: Outcome, language: Language

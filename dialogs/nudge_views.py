@@ -7,6 +7,7 @@ from datetime import datetime
 
 from dialogs import phrases
 from dialogs.messages import Bullets, Heading, Paragraph, People, Reply
+from engine.crosscheck import PostingCheck
 from engine.nudges import NudgeKind
 from engine.tasks import Consistency, Task
 from engine.vocabulary import Language
@@ -44,6 +45,7 @@ class Digest:
     recent: Consistency
     longer: Consistency
     unreachable: tuple[str, ...]
+    check: PostingCheck | None = None
 
 
 def digest(week: Digest, language: Language) -> Reply:
@@ -67,10 +69,18 @@ def digest(week: Digest, language: Language) -> Reply:
             )
         )
     )
+    if week.check is not None and week.check.disagrees:
+        blocks.append(Paragraph(cross_check(week.check, language)))
     if week.unreachable:
         blocks += [Heading(phrases.DIGEST_UNREACHABLE(language)), People(week.unreachable)]
     blocks.append(Paragraph(phrases.DIGEST_ACTIONS(language)))
     return tuple(blocks)
+
+
+def cross_check(check: PostingCheck, language: Language) -> str:
+    return phrases.CROSS_CHECK(language).format(
+        phase=int(check.perceived), on_time=check.posting.on_time, counted=check.posting.counted
+    )
 
 
 def _line(line: DueLine, language: Language) -> str:

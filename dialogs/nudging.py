@@ -16,6 +16,7 @@ Business rules:
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -32,9 +33,11 @@ from dialogs.ports import (
     TaskRepository,
 )
 from dialogs.records import Nudge, Organisation
+from engine.crosscheck import WEEKS, posting_check
 from engine.nudges import NudgeKind, Recipient, digest, task_nudges
 from engine.recurrence import LocalTime
 from engine.respect import monday_of, next_allowed, week_of
+from engine.scoring import OrgResult
 from engine.tasks import (
     CONSISTENCY_WEEKS,
     consistency,
@@ -43,6 +46,7 @@ from engine.tasks import (
     missed_in_a_row,
     team_consistency,
 )
+from engine.vocabulary import TaskKind
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -70,6 +74,10 @@ class Delivery(Protocol):
     async def delivered(self, nudge: Nudge) -> bool:
         """Whether an earlier attempt reached the recipient (asked only after a crash)."""
         ...
+
+
+Perceived = Callable[[Organisation], Awaitable[OrgResult | None]]
+"""The organisation's latest shown result, for setting perception beside practice."""
 
 
 class Planner:
@@ -154,7 +162,9 @@ class Dispatcher:
         clock: Clock,
         worker: str,
         lease: timedelta = LEASE,
+        perceived: Perceived | None = None,
     ) -> None:
+        self._perceived = perceived
         self._lease = lease
         self._organisations = organisations
         self._tasks = tasks
@@ -270,6 +280,12 @@ class Dispatcher:
             for weeks in CONSISTENCY_WEEKS
         ]
         unreachable = await self._people.unreachable(org.id)
+        result = await self._perceived(org) if self._perceived else None
+        posting = [
+            consistency(task, marks.get(task.id, {}), today, WEEKS)
+            for task in tasks
+            if task.kind is TaskKind.POST
+        ]
         return nudge_views.Digest(
             week_of(today),
             tuple(sorted(due, key=lambda line: line.due)),
@@ -278,6 +294,7 @@ class Dispatcher:
             team_consistency(per_task, CONSISTENCY_WEEKS[0]),
             team_consistency(per_task, CONSISTENCY_WEEKS[1]),
             tuple(person.respondent for person in unreachable),
+            posting_check(result, posting) if result is not None else None,
         )
 
     async def _finish(self, nudge: Nudge, status: str, outcome: str | None) -> str:

@@ -337,10 +337,10 @@ DIGEST_CONSISTENCY = text(
 )
 DIGEST_UNREACHABLE = text("Niet bereikbaar", "Unreachable")
 DIGEST_ACTIONS = text(
-    "Typ 'taken' voor de lijst, 'klaar nummer' om iets af te vinken of 'rapport' voor het "
-    "managementrapport.",
-    "Type 'tasks' for the list, 'done number' to tick something off or 'report' for the "
-    "management report.",
+    "Typ 'taken' voor de lijst, 'klaar nummer' om iets af te vinken of 'meten' voor de cijfers "
+    "van vorige week.",
+    "Type 'tasks' for the list, 'done number' to tick something off or 'measure' for last "
+    "week's figures.",
 )
 NOT_YET = text("nog niet te zeggen", "too early to say")
 
@@ -415,3 +415,9 @@ MEASURE_RATE = text(
     " Engagement rate: {rate}% (engagements / reach).",
 )
 MEASURE_STOPPED = text("Gestopt; er is niets opgeslagen.", "Stopped; nothing was saved.")
+CROSS_CHECK = text(
+    "Let op: de werkwijze krijgt fase {phase}, maar berichten gingen de afgelopen 8 weken "
+    "{on_time} van de {counted} keer op tijd uit. Beeld en praktijk lopen uiteen.",
+    "Note: way of working is rated phase {phase}, but posts went out on time {on_time} of "
+    "{counted} times in the last 8 weeks. Perception and practice differ.",
+)

@@ -11,6 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.bank import default_bank
+from engine.crosscheck import posting_check
+from engine.scoring import OrgResult, score
+from engine.simulation import Persona, crowd
 from engine.tasks import (
     CONSISTENCY_WEEKS,
     Consistency,
@@ -26,7 +30,7 @@ from engine.tasks import (
     team_consistency,
 )
 from engine.text import text
-from engine.vocabulary import TaskKind
+from engine.vocabulary import Dimension, Phase, Role, TaskKind
 
 AMSTERDAM = "Europe/Amsterdam"
 
@@ -396,3 +400,35 @@ def test_an_occurrence_done_ahead_of_time_is_not_current_again() -> None:
     marked = marks(done(monday(23)), early)
     assert current(RECENT, marked, datetime(2026, 11, 27, 16, 0)) == datetime(2026, 12, 7, 10, 0)
     assert is_on_time(early)
+
+
+def _result_with_way_of_working(phase: Phase) -> OrgResult:
+    bank = default_bank()
+    persona = Persona(Role.EMPLOYEE, dict.fromkeys(Dimension, int(phase)))
+    scored = score(bank, crowd(bank, [(persona, 5)], seed=3), threshold=5)
+    assert isinstance(scored, OrgResult)
+    return scored
+
+
+@pytest.mark.parametrize(
+    ("perceived", "on_time", "counted", "disagrees"),
+    [
+        (Phase.EXPERIMENTATION, 3, 8, True),
+        (Phase.EXPERIMENTATION, 6, 8, False),
+        (Phase.AD_HOC, 1, 8, False),
+    ],
+)
+def test_a_high_rating_beside_irregular_posting_is_flagged(
+    perceived: Phase, on_time: int, counted: int, disagrees: bool
+) -> None:
+    result = _result_with_way_of_working(perceived)
+    check = posting_check(result, [Consistency(8, counted, on_time)])
+    assert check is not None
+    assert check.perceived == result.dimensions[Dimension.WAY_OF_WORKING].phase
+    assert check.disagrees is disagrees
+
+
+def test_too_few_posts_to_judge_says_nothing() -> None:
+    result = _result_with_way_of_working(Phase.COLLABORATE)
+    assert posting_check(result, [Consistency(8, 3, 0)]) is None
+    assert posting_check(result, [Consistency(4, 8, 0)]) is None, "only the 8-week window counts"

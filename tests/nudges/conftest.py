@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dialogs.desk import Desk
-from dialogs.nudging import Dispatcher, Planner, Sent
+from dialogs.nudging import Dispatcher, Perceived, Planner, Sent
 from dialogs.records import NewTask, Organisation
 from engine.respect import Respect
 from engine.tasks import Mark, Outcome, Task
@@ -44,6 +44,7 @@ class Activation:
     delivery: RecordingDelivery
     org: Organisation
     database: Database
+    perceived: Perceived | None = None
 
     def planner(self) -> Planner:
         return Planner(
@@ -56,6 +57,7 @@ class Activation:
 
     def dispatcher(self, worker: str = "worker-1") -> Dispatcher:
         return Dispatcher(
+            perceived=self.perceived,
             organisations=self.organisations,
             tasks=self.tasks,
             people=self.people,

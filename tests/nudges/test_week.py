@@ -6,9 +6,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from dialogs.delivery import Undeliverable
 from dialogs.events import ConversationKey
+from dialogs.records import Organisation
+from engine.bank import default_bank
 from engine.nudges import NudgeKind
 from engine.respect import Respect
+from engine.scoring import OrgResult, score
+from engine.simulation import Persona, crowd
 from engine.tasks import Outcome
+from engine.vocabulary import Dimension, Role
 from tests.nudges.conftest import (
     AMSTERDAM,
     ANN,
@@ -225,3 +230,28 @@ async def test_someone_refused_is_nudged_again_once_they_write_to_the_advisor(
 
     kinds = [d.kind for d in activation.delivery.to(BOB)]
     assert kinds == [NudgeKind.TASK_OVERDUE, NudgeKind.TASK_DUE], "Monday's follow-up, Tuesday's"
+
+
+async def test_the_digest_sets_the_rated_way_of_working_beside_the_posting_record(
+    activation: Activation,
+) -> None:
+    bank = default_bank()
+    persona = Persona(Role.EMPLOYEE, dict.fromkeys(Dimension, 3))
+    rated = score(bank, crowd(bank, [(persona, 5)], seed=5), threshold=5)
+    assert isinstance(rated, OrgResult)
+
+    async def perceived(_: Organisation) -> OrgResult:
+        return rated
+
+    activation.perceived = perceived
+    task = await activation.adopt(ANN, WEEKLY_TUESDAY, wall(2026, 11, 23, 10, 0), AMSTERDAM)
+    await activation.run_until(datetime(2026, 11, 24, 12, 0, tzinfo=UTC), step=timedelta(hours=2))
+    await activation.mark(task, wall(2026, 11, 24, 10, 0))
+    await activation.run_until(MONDAY + timedelta(weeks=5, hours=9), step=timedelta(hours=2))
+
+    last = activation.delivery.to(PM)[-1]
+    assert last.kind is NudgeKind.DIGEST
+    assert "werkwijze krijgt fase 3" in repr(last.reply)
+    assert "1 van de 5 keer op tijd" in repr(last.reply), "five Tuesdays, one on time"
+    first = activation.delivery.to(PM)[0]
+    assert "werkwijze" not in repr(first.reply), "nothing to judge in the first week"
