@@ -61,6 +61,7 @@ class App:
     advisor: Advisor
     clock: Clock
     activation: Activation
+    desk: Desk
 
     def dispatcher(self, delivery: Delivery, *, worker: str) -> Dispatcher:
         """Sends due nudges through `delivery`; one per process, named `worker` in claims."""
@@ -134,7 +135,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         organisations=organisations, tasks=tasks, people=people, outbox=outbox, clock=clock
     )
     activation = Activation(tasks, kpis, people, outbox, SqlaInbox(database), planner)
-    return App(settings, database, organisations, scans, advisor, clock, activation)
+    return App(settings, database, organisations, scans, advisor, clock, activation, desk)
 
 
 def ensure_sqlite_folder(url: str) -> None:

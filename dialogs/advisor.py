@@ -251,7 +251,8 @@ class Advisor:
             case _:
                 return await self._start_measuring(key, state)
 
-    async def _metrics(self, org_id: int) -> tuple[Metric, ...]:
+    async def metrics(self, org_id: int) -> tuple[Metric, ...]:
+        """The figures the organisation's phase asks for."""
         published = await self.published(await self._organisation(org_id))
         phase = published.result.overall if isinstance(published.result, OrgResult) else None
         return metrics_for(phase or Phase.AD_HOC)
@@ -261,7 +262,7 @@ class Advisor:
         start, end = await self._desk.week_to_measure(key.org_id)
         measuring = replace(state, step=Step.MEASURING, position=0, figures={})
         intro = phrases.MEASURE_INTRO(state.language).format(start=start, end=end)
-        metrics = await self._metrics(key.org_id)
+        metrics = await self.metrics(key.org_id)
         return Transition(measuring, (Paragraph(intro), _figure_prompt(metrics, 0, state.language)))
 
     async def _measuring(self, key: ConversationKey, state: DialogState, line: str) -> Transition:
@@ -272,7 +273,7 @@ class Advisor:
         if command is not None and command.command is Command.STOP:
             stopped = replace(state, step=Step.IDLE, position=0, figures={})
             return Transition(stopped, (Paragraph(phrases.MEASURE_STOPPED(language)),))
-        metrics = await self._metrics(key.org_id)
+        metrics = await self.metrics(key.org_id)
         metric = metrics[min(state.position, len(metrics) - 1)]
         figures = dict(state.figures)
         if typed != "-":

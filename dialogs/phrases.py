@@ -421,3 +421,8 @@ CROSS_CHECK = text(
     "Note: way of working is rated phase {phase}, but posts went out on time {on_time} of "
     "{counted} times in the last 8 weeks. Perception and practice differ.",
 )
+MEASURE_TITLE = text("Cijfers", "Figures")
+MEASURE_FORM_INTRO = text(
+    "De cijfers van *{start}* tot en met *{end}*. Laat leeg wat je niet weet.",
+    "The figures for *{start}* to *{end}*. Leave blank what you don't know.",
+)

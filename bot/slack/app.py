@@ -100,6 +100,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         campaigns=campaigns,
         events=SqlaEventLog(core.database),
         clock=core.clock,
+        desk=core.desk,
     ).register(app)
     if app.installation_store is not None:
         # Slack says when the app is removed or its tokens revoked: forget the installation, so

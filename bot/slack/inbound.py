@@ -22,6 +22,8 @@ from dialogs.events import ChoiceSelected, Command, CommandInvoked, Event, TextR
 
 MANAGEMENT_COMMANDS = frozenset({"launch", "status", "close", "settings"})
 """Slash subcommands for the people who run the scan; Slack-only, so not dialog events."""
+FORM_COMMANDS = {"measure": "measure", "meten": "measure"}
+"""Slash subcommands that open a form (a modal) instead of a conversation in the DM."""
 
 _LEADING_MENTION = re.compile(r"^\s*(<@[A-Z0-9]+(\|[^>]*)?>\s*)+")
 
@@ -73,6 +75,8 @@ def slash_event(text: str) -> Event | ManagementCommand:
     first, _, rest = text.partition(" ")
     if first.lower() in MANAGEMENT_COMMANDS:
         return ManagementCommand(first.lower(), rest.strip())
+    if first.lower() in FORM_COMMANDS:
+        return ManagementCommand(FORM_COMMANDS[first.lower()], rest.strip())
     return parse(text) or TextReceived(text)
 
 

@@ -21,15 +21,25 @@ from bot.slack.inbound import (
     message_event,
     slash_event,
 )
-from bot.slack.modals import LAUNCH_CALLBACK, SETTINGS_CALLBACK
+from bot.slack.modals import (
+    LAUNCH_CALLBACK,
+    MEASURE_CALLBACK,
+    SETTINGS_CALLBACK,
+    measure_modal,
+    measure_values,
+    modal_language,
+)
 from bot.slack.oauth import workspace_key
 from bot.slack.render import to_home_view, to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
+from dialogs.desk import Desk, rate_note
 from dialogs.events import ConversationKey, Event
 from dialogs.messages import Paragraph, Reply
 from dialogs.ports import Clock, EventLog, OrganisationDirectory, StorageError
 from dialogs.records import Organisation
+from engine.kpi import KpiError, parse_count
+from engine.kpi import entry as kpi_entry
 from engine.vocabulary import Language
 
 CHANNEL = "slack"
@@ -68,7 +78,9 @@ class SlackSurface:
         campaigns: SlackCampaigns,
         events: EventLog,
         clock: Clock,
+        desk: Desk,
     ) -> None:
+        self._desk = desk
         self._advisor = advisor
         self._organisations = organisations
         self._campaigns = campaigns
@@ -83,6 +95,7 @@ class SlackSurface:
         app.command("/advisor")(self.on_command)
         app.view(LAUNCH_CALLBACK)(self.on_launch_submitted)
         app.view(SETTINGS_CALLBACK)(self.on_settings_submitted)
+        app.view(MEASURE_CALLBACK)(self.on_figures_submitted)
         app.action(re.compile(r".+"))(self.on_action)
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home_opened)
@@ -152,6 +165,32 @@ class SlackSurface:
         user = body["user"]["id"]
         reply = await self._campaigns.save_settings(await self._org(context), user, view)
         await client.chat_postMessage(channel=user, **to_message(reply))
+
+    async def on_figures_submitted(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        """The week's figures: each checked, the set stored as one entry."""
+        language = modal_language(view)
+        start, end, typed = measure_values(view)
+        try:
+            figures = {metric: parse_count(metric, value) for metric, value in typed.items()}
+            checked = kpi_entry(start, end, figures)
+        except KpiError as error:
+            field = error.field.value if error.field else next(iter(typed), "")
+            await ack(response_action="errors", errors={field: error.phrase(language)})
+            return
+        await ack()
+        user = body["user"]["id"]
+        await self._desk.record(await self._key(context, user), checked)
+        saved = phrases.MEASURE_SAVED(language).format(
+            start=start, end=end, rate=rate_note(checked, language)
+        )
+        await client.chat_postMessage(channel=user, text=saved)
 
     async def once_per_event(
         self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
@@ -227,6 +266,12 @@ class SlackSurface:
                 return await self._campaigns.status(org, user, language)
             case "close":
                 return await self._campaigns.close(client, org, user, language)
+            case "measure":
+                start, end = await self._desk.week_to_measure(org.id)
+                metrics = await self._advisor.metrics(org.id)
+                view = measure_modal(language, metrics, start, end)
+                await client.views_open(trigger_id=payload["trigger_id"], view=view)
+                return ()
             case _:
                 if not await self._campaigns.may_manage(org, user):
                     return (Paragraph(phrases.MANAGERS_ONLY(language)),)

@@ -9,11 +9,13 @@ from typing import Any
 
 from dialogs import phrases
 from dialogs.records import OrgSettings
+from engine.kpi import Metric
 from engine.text import Text
 from engine.vocabulary import Language
 
 LAUNCH_CALLBACK = "launch"
 SETTINGS_CALLBACK = "settings"
+MEASURE_CALLBACK = "measure"
 CHANNEL, USERGROUP, DEADLINE, THRESHOLD, REPORT = (
     "audience",
     "usergroup",
@@ -131,7 +133,7 @@ def settings_values(view: View) -> tuple[str, str]:
 def modal_language(view: View) -> Language:
     """The language the modal was opened in (kept in its private metadata)."""
     try:
-        return Language(view.get("private_metadata") or Language.EN)
+        return Language(str(view.get("private_metadata") or Language.EN).split("|")[0])
     except ValueError:
         return Language.EN
 
@@ -188,3 +190,38 @@ def _values(view: View) -> Any:
         return dict(found) if isinstance(found, dict) else {}
 
     return value
+
+
+def measure_modal(language: Language, metrics: Sequence[Metric], start: date, end: date) -> View:
+    """A field per figure the phase asks for; all optional ('not known' is a blank)."""
+    intro = {
+        "type": "section",
+        "text": {
+            "type": "mrkdwn",
+            "text": phrases.MEASURE_FORM_INTRO(language).format(start=start, end=end),
+        },
+    }
+    fields = [
+        _input(
+            metric.value,
+            metric.label(language),
+            {"type": "number_input", "is_decimal_allowed": False, "min_value": "0"},
+            optional=True,
+        )
+        for metric in metrics
+    ]
+    view = _modal(MEASURE_CALLBACK, language, phrases.MEASURE_TITLE, phrases.SAVE, [intro, *fields])
+    view["private_metadata"] = f"{language.value}|{start.isoformat()}|{end.isoformat()}"
+    return view
+
+
+def measure_values(view: View) -> tuple[date, date, dict[Metric, str]]:
+    """The period and the typed figures (blank ones left out)."""
+    _, start, end = str(view.get("private_metadata", "")).split("|")
+    values = _values(view)
+    typed = {metric: str(values(metric.value).get("value") or "").strip() for metric in Metric}
+    return (
+        date.fromisoformat(start),
+        date.fromisoformat(end),
+        {metric: value for metric, value in typed.items() if value},
+    )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.slack.modals import launch_modal, settings_modal
+from bot.slack.modals import launch_modal, measure_modal, settings_modal
 from bot.slack.render import fallback_text, to_blocks, to_home_view, to_message
 from dialogs import phrases, views
 from dialogs.campaigns import launched, participation
@@ -33,6 +33,7 @@ from dialogs.records import Invitation, OrgSettings, Scan
 from engine.advice import advise, answer
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
+from engine.kpi import Metric
 from engine.matching import TopicIndex
 from engine.plan import make_plan
 from engine.plan_catalogue import default_plan_catalogue
@@ -468,3 +469,5 @@ def test_every_modal_stays_within_slack_limits(language: Language) -> None:
     assert_modal_within_slack_limits(launch_modal(language, 5))
     assert_modal_within_slack_limits(launch_modal(language, 5, groups))
     assert_modal_within_slack_limits(settings_modal(language, OrgSettings(language=language)))
+    week = (date(2026, 11, 16), date(2026, 11, 22))
+    assert_modal_within_slack_limits(measure_modal(language, tuple(Metric), *week))
