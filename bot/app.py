@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from bot.settings import Settings
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.desk import Desk
+from dialogs.events import ConversationKey
 from dialogs.nudging import Delivery, Dispatcher, Planner
 from dialogs.ports import Clock
 from dialogs.records import Organisation
@@ -19,6 +20,7 @@ from engine.bank import default_bank
 from engine.matching import TopicIndex
 from engine.plan_catalogue import default_plan_catalogue
 from engine.scoring import OrgResult
+from engine.vocabulary import Language
 from storage.activation import (
     SqlaInbox,
     SqlaKpiRepository,
@@ -75,7 +77,13 @@ class App:
             worker=worker,
             lease=timedelta(seconds=self.settings.nudge_lease_seconds),
             perceived=self._perceived,
+            language_of=self._language_of,
         )
+
+    async def _language_of(self, org: Organisation, respondent: str) -> Language:
+        channel, _, user = respondent.partition(":")
+        key = ConversationKey(channel, org.id, user, user)
+        return await self.advisor.language_of(key, default=org.settings.language)
 
     async def _perceived(self, org: Organisation) -> OrgResult | None:
         result = (await self.advisor.published(org)).result

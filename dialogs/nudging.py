@@ -46,7 +46,7 @@ from engine.tasks import (
     missed_in_a_row,
     team_consistency,
 )
-from engine.vocabulary import TaskKind
+from engine.vocabulary import Language, TaskKind
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -78,6 +78,10 @@ class Delivery(Protocol):
 
 Perceived = Callable[[Organisation], Awaitable[OrgResult | None]]
 """The organisation's latest shown result, for setting perception beside practice."""
+
+
+LanguageOf = Callable[[Organisation, str], Awaitable[Language]]
+"""The language a recipient speaks with the advisor (their own choice, else the org's)."""
 
 
 class Planner:
@@ -163,8 +167,10 @@ class Dispatcher:
         worker: str,
         lease: timedelta = LEASE,
         perceived: Perceived | None = None,
+        language_of: LanguageOf | None = None,
     ) -> None:
         self._perceived = perceived
+        self._language_of = language_of
         self._lease = lease
         self._organisations = organisations
         self._tasks = tasks
@@ -236,7 +242,11 @@ class Dispatcher:
         return await self._finish(nudge, SENT, None)
 
     async def _compose(self, org: Organisation, nudge: Nudge, now: datetime) -> Reply | None:
-        language = org.settings.language
+        language = (
+            await self._language_of(org, nudge.recipient)
+            if self._language_of
+            else org.settings.language
+        )
         if nudge.kind is NudgeKind.DIGEST:
             return nudge_views.digest(await self._digest(org, now), language)
         if nudge.task_id is None:

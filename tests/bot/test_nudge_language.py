@@ -1,0 +1,43 @@
+"""Nudges speak the language each person chose with the advisor, not just the organisation's."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from bot.app import build_app
+from bot.settings import load_settings
+from dialogs.events import Command, CommandInvoked, ConversationKey
+from dialogs.records import NewTask
+from engine.text import text
+from engine.vocabulary import Language, TaskKind
+from tests.fakes.clock import FixedClock
+from tests.fakes.delivery import RecordingDelivery
+
+
+async def test_a_task_nudge_comes_in_the_language_its_owner_speaks(sqlite_url: str) -> None:
+    clock = FixedClock(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
+    app = await build_app(load_settings(database_url=sqlite_url), clock=clock)
+    try:
+        org = await app.organisations.ensure("org:acme", "Acme")  # Dutch by default
+        assert org.settings.language is Language.NL
+        await app.advisor.handle(
+            ConversationKey("console", org.id, "ann", "ann"),
+            CommandInvoked(Command.HELP),
+            language=Language.EN,
+        )
+        start = datetime.combine(date(2026, 11, 24), time(10, 0))
+        for owner in ("console:ann", "console:bob"):
+            task = NewTask("post", TaskKind.POST, text("Posten", "Post"), owner, None, start, "UTC")
+            await app.activation.tasks.adopt(org.id, [task], by=owner, now=clock.now())
+        await app.activation.planner.plan(org.id)
+        clock.set(datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
+        delivery = RecordingDelivery(clock)
+
+        await app.dispatcher(delivery, worker="test").run()
+
+        (ann,) = delivery.to("console:ann")
+        (bob,) = delivery.to("console:bob")
+        assert "due today" in repr(ann.reply)
+        assert "vandaag" in repr(bob.reply), "no conversation yet: the organisation's language"
+    finally:
+        await app.close()
