@@ -230,6 +230,8 @@ async def _nudges(args: argparse.Namespace, settings: Settings) -> int:
             when = f"{nudge.deliver_at.at:%Y-%m-%d %H:%M} {nudge.deliver_at.zone}"
             recipient = nudge.recipient.split(":", 1)[-1]
             print(f"{when}  {nudge.kind.value:<13} {recipient}  {nudge.occurrence}")
+        counts = await app.activation.outbox.counts(org.id)
+        print(", ".join(f"{status}: {count}" for status, count in sorted(counts.items())))
         return 0
 
     return await _with_app(settings, work)

@@ -111,3 +111,4 @@ def test_a_manager_adopts_the_plan_logs_figures_ticks_a_task_off_and_renders_the
     assert nudges.returncode == 0, nudges.stderr
     assert "digest" in nudges.stdout
     assert "task_due" in nudges.stdout
+    assert "pending: " in nudges.stdout.splitlines()[-1]
