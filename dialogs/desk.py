@@ -11,6 +11,7 @@ Business rules:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -199,8 +200,8 @@ class Desk:
         task, rest = found.task, found.rest
         if not rest:
             return (Paragraph(phrases.REASSIGN_HOW(language)),)
-        owner = rest.split()[0].lstrip("@")
-        respondent = owner if ":" in owner else f"{key.channel}:{owner}"
+        owner = _person_named(rest.split()[0])
+        respondent = f"{key.channel}:{owner}"
         await self._tasks.reassign(org.id, task.id, respondent)
         return (Paragraph(phrases.REASSIGNED(language).format(id=task.id, owner=owner)),)
 
@@ -251,3 +252,12 @@ def rate_note(entry: KpiEntry, language: Language) -> str:
     if rate is None:
         return ""
     return phrases.MEASURE_RATE(language).format(rate=f"{rate:.1f}")
+
+
+def _person_named(word: str) -> str:
+    """A typed name, '@name', or a chat's mention markup such as ``<@U0123|ann>``, as an id."""
+    mention = _MENTION.fullmatch(word)
+    return mention.group(1) if mention else word.lstrip("@")
+
+
+_MENTION = re.compile(r"<@([A-Za-z0-9]+)(?:\|[^>]*)?>")

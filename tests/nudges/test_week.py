@@ -13,7 +13,7 @@ from engine.respect import Respect
 from engine.scoring import OrgResult, score
 from engine.simulation import Persona, crowd
 from engine.tasks import Outcome
-from engine.vocabulary import Dimension, Role
+from engine.vocabulary import Dimension, Language, Role
 from tests.nudges.conftest import (
     AMSTERDAM,
     ANN,
@@ -257,3 +257,19 @@ async def test_the_digest_sets_the_rated_way_of_working_beside_the_posting_recor
     assert "1 van de 5 keer op tijd" in repr(last.reply), "five Tuesdays, one on time"
     first = activation.delivery.to(PM)[0]
     assert "werkwijze" not in repr(first.reply), "nothing to judge in the first week"
+
+
+async def test_the_manager_reassigns_a_task_by_name_or_by_a_chats_mention(
+    activation: Activation,
+) -> None:
+    task = await activation.adopt(ANN, WEEKLY_TUESDAY, wall(2026, 11, 23, 10, 0), AMSTERDAM)
+    manager = ConversationKey("console", activation.org.id, "pm", "pm")
+    ann = ConversationKey("console", activation.org.id, "ann", "ann")
+
+    refused = await activation.desk().reassign(ann, f"{task.id} bob", Language.EN)
+    await activation.desk().reassign(manager, f"{task.id} <@U0BOB|bob>", Language.EN)
+
+    assert "Only the project manager" in repr(refused)
+    moved = await activation.tasks.get(activation.org.id, task.id)
+    assert moved is not None
+    assert moved.owner == "console:U0BOB"
