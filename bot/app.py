@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.report.render import to_png
 from bot.settings import Settings
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.desk import Desk
@@ -15,6 +17,7 @@ from dialogs.events import ConversationKey
 from dialogs.nudging import Delivery, Dispatcher, Planner
 from dialogs.ports import Clock
 from dialogs.records import Organisation
+from dialogs.report import gather
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
 from engine.matching import TopicIndex
@@ -78,7 +81,19 @@ class App:
             lease=timedelta(seconds=self.settings.nudge_lease_seconds),
             perceived=self._perceived,
             language_of=self._language_of,
+            reporter=self._report_png,
         )
+
+    async def _report_png(self, org: Organisation, language: Language) -> bytes:
+        data = await gather(
+            org,
+            advisor=self.advisor,
+            tasks=self.activation.tasks,
+            kpis=self.activation.kpis,
+            now=self.clock.now(),
+            language=language,
+        )
+        return await asyncio.to_thread(to_png, data)
 
     async def _language_of(self, org: Organisation, respondent: str) -> Language:
         channel, _, user = respondent.partition(":")

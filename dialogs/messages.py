@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -87,5 +87,16 @@ class Chart:
     maximum: float = 5.0
 
 
-Block = Heading | Paragraph | Bullets | People | Places | Facts | Progress | ChoicePrompt | Chart
+@dataclass(frozen=True)
+class File:
+    """A document sent along (the management report): a channel uploads it or names it."""
+
+    name: str
+    title: str
+    content: bytes = field(repr=False)
+
+
+Block = (
+    Heading | Paragraph | Bullets | People | Places | Facts | Progress | ChoicePrompt | Chart | File
+)
 Reply = tuple[Block, ...]

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from dialogs import nudge_views
+from dialogs import nudge_views, phrases
 from dialogs.delivery import Undeliverable
-from dialogs.messages import Reply
+from dialogs.messages import File, Paragraph, Reply
 from dialogs.ports import (
     Clock,
     OrganisationDirectory,
@@ -34,7 +34,7 @@ from dialogs.ports import (
 )
 from dialogs.records import Nudge, Organisation
 from engine.crosscheck import WEEKS, posting_check
-from engine.nudges import NudgeKind, Recipient, digest, task_nudges
+from engine.nudges import NudgeKind, Recipient, digest, monthly_report, task_nudges
 from engine.recurrence import LocalTime
 from engine.respect import monday_of, next_allowed, week_of
 from engine.scoring import OrgResult
@@ -80,6 +80,8 @@ Perceived = Callable[[Organisation], Awaitable[OrgResult | None]]
 """The organisation's latest shown result, for setting perception beside practice."""
 
 
+Reporter = Callable[[Organisation, Language], Awaitable[bytes]]
+"""The management report as a PNG, in a language."""
 LanguageOf = Callable[[Organisation, str], Awaitable[Language]]
 """The language a recipient speaks with the advisor (their own choice, else the org's)."""
 
@@ -125,7 +127,11 @@ class Planner:
             return Recipient(respondent, person.zone or settings.time_zone, person.paused_until)
 
         manager = recipient(settings.manager) if settings.manager else None
-        nudges = [digest(now, manager, settings.respect)] if manager and tasks else []
+        nudges = (
+            [digest(now, manager, settings.respect), monthly_report(now, manager, settings.respect)]
+            if manager and tasks
+            else []
+        )
         for task in tasks:
             owner = recipient(task.owner)
             nudges += task_nudges(
@@ -168,7 +174,9 @@ class Dispatcher:
         lease: timedelta = LEASE,
         perceived: Perceived | None = None,
         language_of: LanguageOf | None = None,
+        reporter: Reporter | None = None,
     ) -> None:
+        self._reporter = reporter
         self._perceived = perceived
         self._language_of = language_of
         self._lease = lease
@@ -247,6 +255,18 @@ class Dispatcher:
             if self._language_of
             else org.settings.language
         )
+        if nudge.kind is NudgeKind.REPORT:
+            if self._reporter is None:
+                return None
+            month = nudge.occurrence
+            return (
+                Paragraph(phrases.REPORT_READY(language).format(month=month)),
+                File(
+                    f"report-{month}.png",
+                    phrases.REPORT_FILE_TITLE(language).format(month=month),
+                    await self._reporter(org, language),
+                ),
+            )
         if nudge.kind is NudgeKind.DIGEST:
             return nudge_views.digest(await self._digest(org, now), language)
         if nudge.task_id is None:

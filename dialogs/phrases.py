@@ -426,3 +426,10 @@ MEASURE_FORM_INTRO = text(
     "De cijfers van *{start}* tot en met *{end}*. Laat leeg wat je niet weet.",
     "The figures for *{start}* to *{end}*. Leave blank what you don't know.",
 )
+REPORT_READY = text(
+    "Het managementrapport van {month} staat klaar: fase, profiel, cijfers en taken. Deel het "
+    "met het management.",
+    "The management report for {month} is ready: phase, profile, figures and tasks. Share it "
+    "with management.",
+)
+REPORT_FILE_TITLE = text("Managementrapport {month}", "Management report {month}")

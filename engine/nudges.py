@@ -9,6 +9,8 @@ Business rules:
 - The project manager's weekly digest comes on Monday at 09:00 in their zone (the organisation's
   until theirs is known), or their first working moment after it, and goes stale when the week
   is over.
+- The management report goes to the project manager on the month's first working day at 09:00
+  in their zone, and goes stale a week later.
 - Each nudge has a key (recipient, kind, occurrence) that is unique: planning twice plans once.
 """
 
@@ -33,6 +35,7 @@ class NudgeKind(StrEnum):
     TASK_OVERDUE = "task_overdue"
     ESCALATION = "escalation"
     DIGEST = "digest"
+    REPORT = "report"
 
     @property
     def capped(self) -> bool:
@@ -104,6 +107,20 @@ def digest(now: datetime, manager: Recipient, respect: Respect) -> PlannedNudge:
         week_of(monday),
         LocalTime(next_allowed(wanted, respect, paused_until=manager.paused_until), manager.zone),
         LocalTime(datetime.combine(monday + timedelta(days=7), time(0, 0)), manager.zone),
+    )
+
+
+def monthly_report(now: datetime, manager: Recipient, respect: Respect) -> PlannedNudge:
+    """This month's management report for the project manager."""
+    first = LocalTime.of(now, manager.zone).at.date().replace(day=1)
+    wanted = datetime.combine(first, DIGEST_TIME)
+    at = next_allowed(wanted, respect, paused_until=manager.paused_until)
+    return PlannedNudge(
+        manager.respondent,
+        NudgeKind.REPORT,
+        f"{first:%Y-%m}",
+        LocalTime(at, manager.zone),
+        LocalTime(datetime.combine(at.date() + timedelta(days=7), time(0, 0)), manager.zone),
     )
 
 

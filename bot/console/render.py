@@ -10,6 +10,7 @@ from dialogs.messages import (
     Chart,
     ChoicePrompt,
     Facts,
+    File,
     Heading,
     Paragraph,
     People,
@@ -52,6 +53,8 @@ def _block(block: Block) -> str:
             return _prompt(block)
         case Chart():
             return _chart(block)
+        case File(title=title, name=name):
+            return f"[{title}: {name}]"
 
 
 def _prompt(prompt: ChoicePrompt) -> str:

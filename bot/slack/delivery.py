@@ -17,7 +17,7 @@ from bot.slack.campaigns import ClientFor
 from bot.slack.errors import code, undeliverable
 from bot.slack.render import to_message
 from dialogs.delivery import Undeliverable
-from dialogs.messages import Reply
+from dialogs.messages import File, Reply
 from dialogs.nudging import DeliveryFailed
 from dialogs.records import Nudge
 
@@ -33,11 +33,20 @@ class SlackDelivery:
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         _, client = await self._client(nudge)
         try:
-            await client.chat_postMessage(
+            posted = await client.chat_postMessage(
                 channel=_user(nudge),
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"nudge": nudge.id}},
                 **to_message(reply),
             )
+            # The report goes along as a file in the same conversation. A crash between the two
+            # leaves the message without its file: the lookup after a restart sees the message.
+            for attached in (block for block in reply if isinstance(block, File)):
+                await client.files_upload_v2(
+                    channel=posted["channel"],
+                    file=attached.content,
+                    filename=attached.name,
+                    title=attached.title,
+                )
         except SlackApiError as error:
             self._raise(error)
 

@@ -13,6 +13,7 @@ from dialogs.messages import (
     Chart,
     ChoicePrompt,
     Facts,
+    File,
     Heading,
     Paragraph,
     People,
@@ -136,6 +137,8 @@ def _block(block: Block, labels: _Labels) -> list[SlackBlock]:
         case Places(addresses=addresses):
             links = " ".join(_channel_link(address) for address in addresses)
             return [_section(chunk) for chunk in _chunks(links, MAX_SECTION)]
+        case File():
+            return []  # uploaded beside the message (files_upload_v2), not drawn in it
         case Facts(rows=rows):
             return _facts(rows)
         case Progress():
@@ -399,6 +402,8 @@ def _plain(block: Block) -> str:
             return " ".join(r.split(":", 1)[-1] for r in respondents)
         case Places(addresses=addresses):
             return " ".join(addresses)
+        case File(title=title):
+            return title
         case Progress(label=label):
             return label
         case Chart(title=title):

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +17,7 @@ from engine.nudges import (
     PlannedNudge,
     Recipient,
     digest,
+    monthly_report,
     task_nudges,
 )
 from engine.recurrence import LocalTime
@@ -477,3 +478,17 @@ def test_owner_nudges_arrive_in_working_hours_the_follow_up_on_a_later_day(
         occurrence = LocalTime(datetime.fromisoformat(nudges[0].occurrence[7:]), AMSTERDAM)
         assert due.instant() >= occurrence.instant()
         assert nudges[0].stale_at.instant() > occurrence.instant()
+
+
+def test_the_monthly_report_comes_on_the_first_working_day_at_nine() -> None:
+    manager = Recipient("console:pm", "Europe/Amsterdam")
+    # 1 November 2026 is a Sunday: the report waits for Monday the 2nd, 09:00 (08:00 UTC).
+    planned = monthly_report(datetime(2026, 11, 20, 12, 0, tzinfo=UTC), manager, Respect())
+
+    assert planned.kind is NudgeKind.REPORT
+    assert planned.occurrence == "2026-11"
+    assert planned.deliver_at == LocalTime(
+        datetime.combine(date(2026, 11, 2), time(9, 0)), manager.zone
+    )
+    assert planned.stale_at.at.date() == date(2026, 11, 9)
+    assert not NudgeKind.REPORT.capped

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dialogs.desk import Desk
-from dialogs.nudging import Dispatcher, Perceived, Planner, Sent
+from dialogs.nudging import Dispatcher, Perceived, Planner, Reporter, Sent
 from dialogs.records import NewTask, Organisation
 from engine.respect import Respect
 from engine.tasks import Mark, Outcome, Task
@@ -45,6 +45,7 @@ class Activation:
     org: Organisation
     database: Database
     perceived: Perceived | None = None
+    reporter: Reporter | None = None
 
     def planner(self) -> Planner:
         return Planner(
@@ -58,6 +59,7 @@ class Activation:
     def dispatcher(self, worker: str = "worker-1") -> Dispatcher:
         return Dispatcher(
             perceived=self.perceived,
+            reporter=self.reporter,
             organisations=self.organisations,
             tasks=self.tasks,
             people=self.people,

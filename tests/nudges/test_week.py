@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from dialogs.delivery import Undeliverable
 from dialogs.events import ConversationKey
+from dialogs.messages import File
 from dialogs.records import Organisation
 from engine.bank import default_bank
 from engine.nudges import NudgeKind
@@ -273,3 +274,25 @@ async def test_the_manager_reassigns_a_task_by_name_or_by_a_chats_mention(
     moved = await activation.tasks.get(activation.org.id, task.id)
     assert moved is not None
     assert moved.owner == "console:U0BOB"
+
+
+async def test_the_monthly_report_reaches_the_manager_on_the_first_working_day(
+    activation: Activation,
+) -> None:
+    made: list[Language] = []
+
+    async def reporter(_: Organisation, language: Language) -> bytes:
+        made.append(language)
+        return b"\x89PNG report"
+
+    activation.reporter = reporter
+    await activation.adopt(ANN, WEEKLY_TUESDAY, wall(2026, 11, 23, 10, 0), AMSTERDAM)
+    activation.clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    await activation.run_until(datetime(2026, 12, 2, 0, 0, tzinfo=UTC), step=timedelta(hours=1))
+
+    (report,) = [d for d in activation.delivery.to(PM) if d.kind is NudgeKind.REPORT]
+    assert report.at == datetime(2026, 12, 1, 8, 0, tzinfo=UTC), "Tuesday 1 December, 09:00"
+    assert report.occurrence == "2026-12"
+    (attached,) = [block for block in report.reply if isinstance(block, File)]
+    assert attached.content == b"\x89PNG report"
+    assert made == [Language.NL]

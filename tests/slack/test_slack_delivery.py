@@ -1,0 +1,76 @@
+"""Nudges as Slack direct messages: marked with their id, refusals sorted, files uploaded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.delivery import SlackDelivery
+from dialogs.delivery import Undeliverable
+from dialogs.messages import File, Paragraph
+from dialogs.nudging import DeliveryFailed
+from dialogs.records import Nudge, Organisation, OrgSettings
+from engine.nudges import NudgeKind
+from engine.recurrence import LocalTime
+from tests.fakes.slack_api import FakeSlackWebApi
+
+WHEN = LocalTime(datetime(2026, 12, 1, 9, 0), "Europe/Amsterdam")  # noqa: DTZ001 - wall clock
+
+
+def _delivery(api: FakeSlackWebApi) -> SlackDelivery:
+    org = Organisation(1, "slack:T0FAKE", "Fake", OrgSettings())
+
+    async def client_for(_: int) -> tuple[Organisation, AsyncWebClient]:
+        return org, AsyncWebClient(token="xoxb-test", base_url=api.api_url)
+
+    return SlackDelivery(client_for)
+
+
+def _nudge(number: int, kind: NudgeKind = NudgeKind.REPORT) -> Nudge:
+    return Nudge(number, 1, "slack:U1", kind, "2026-12", WHEN, WHEN, None, "sending")
+
+
+async def test_a_report_nudge_posts_its_message_and_uploads_the_file_beside_it(
+    fake_slack_web_api: FakeSlackWebApi,
+) -> None:
+    delivery = _delivery(fake_slack_web_api)
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+
+    await delivery.deliver(_nudge(7), (Paragraph("Ready"), File("report.png", "Report", png)))
+
+    (posted,) = fake_slack_web_api.called("chat.postMessage")
+    assert posted["metadata"]["event_payload"] == {"nudge": 7}
+    (completed,) = fake_slack_web_api.called("files.completeUploadExternal")
+    assert completed["channel_id"] == "DU1"
+    assert png in [upload.content for upload in fake_slack_web_api.uploads.values()]
+    assert await delivery.delivered(_nudge(7))
+    assert not await delivery.delivered(_nudge(8))
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        ("user_not_found", Undeliverable.PERSON_GONE),
+        ("account_inactive", Undeliverable.APP_REMOVED),
+        ("missing_scope", Undeliverable.MISSING_PERMISSION),
+    ],
+)
+async def test_a_permanent_refusal_is_a_delivery_failure_with_its_kind(
+    fake_slack_web_api: FakeSlackWebApi, error: str, failure: Undeliverable
+) -> None:
+    fake_slack_web_api.fail_next("chat.postMessage", error, status=200)
+
+    with pytest.raises(DeliveryFailed) as refused:
+        await _delivery(fake_slack_web_api).deliver(_nudge(1), (Paragraph("Hi"),))
+
+    assert refused.value.failure is failure
+
+
+async def test_anything_else_is_left_to_try_again(fake_slack_web_api: FakeSlackWebApi) -> None:
+    fake_slack_web_api.fail_next("chat.postMessage", "internal_error", status=200)
+
+    with pytest.raises(SlackApiError, match="internal_error"):
+        await _delivery(fake_slack_web_api).deliver(_nudge(1), (Paragraph("Hi"),))
