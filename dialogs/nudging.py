@@ -198,13 +198,15 @@ class Dispatcher:
             channel=channel,
         )
         tally = {SENT: 0, DROPPED: 0, FAILED: 0, "postponed": 0}
+        organisations: dict[int, Organisation | None] = {}
         for nudge in claimed:
-            tally[await self._settle(nudge)] += 1
+            if nudge.org_id not in organisations:  # a batch is mostly one organisation's
+                organisations[nudge.org_id] = await self._organisations.get(nudge.org_id)
+            tally[await self._settle(nudge, organisations[nudge.org_id])] += 1
         return Sent(tally[SENT], tally[DROPPED], tally[FAILED], tally["postponed"])
 
-    async def _settle(self, nudge: Nudge) -> str:
+    async def _settle(self, nudge: Nudge, org: Organisation | None) -> str:
         now = self._clock.now()
-        org = await self._organisations.get(nudge.org_id)
         if org is None:
             return await self._finish(nudge, DROPPED, "the organisation is gone")
         if now >= nudge.stale_at.instant():

@@ -74,8 +74,9 @@ def task_nudges(
     """The nudges the task's current occurrence calls for; `now` is aware."""
     local_now = LocalTime.of(now, task.zone).at
     today = local_now.date()
-    if missed_in_a_row(task, marks, today) >= escalate_after:
-        return [_escalation(task, marks, local_now, manager, respect)]
+    missed = missed_in_a_row(task, marks, today)
+    if missed >= escalate_after:
+        return [_escalation(task, missed, local_now, manager, respect)]
     occurrence = current(task, marks, local_now)
     if occurrence is None:
         return []
@@ -125,10 +126,9 @@ def monthly_report(now: datetime, manager: Recipient, respect: Respect) -> Plann
 
 
 def _escalation(
-    task: Task, marks: Marks, local_now: datetime, manager: Recipient, respect: Respect
+    task: Task, missed: int, local_now: datetime, manager: Recipient, respect: Respect
 ) -> PlannedNudge:
-    """One escalation per run of misses: keyed by the first occurrence of the run."""
-    missed = missed_in_a_row(task, marks, local_now.date())
+    """One escalation per run of `missed` misses: keyed by the first occurrence of the run."""
     # The same window as missed_in_a_row, or a run as long as the window overruns `past`.
     since = datetime.combine(local_now.date(), time.min) - timedelta(weeks=104)
     past = task.due_between(since, local_now)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import literal, select, update
 
 from dialogs.delivery import Undeliverable
 from dialogs.records import NewTask, Person
@@ -249,17 +249,6 @@ class SqlaInbox:
                 )
             ).all()
             return [body for _, body in sorted(rows)]
-
-    async def unread(self, org_id: int, recipient: str) -> int:
-        async with self._db.session() as session:
-            found = await session.scalar(
-                select(func.count()).where(
-                    InboxRow.org_id == org_id,
-                    InboxRow.recipient == recipient,
-                    InboxRow.read_at.is_(None),
-                )
-            )
-            return int(found or 0)
 
 
 def _person(row: PersonRow) -> Person:
