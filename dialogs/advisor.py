@@ -15,6 +15,7 @@ from dialogs.events import (
     ConversationKey,
     ConversationStarted,
     Event,
+    TaskAction,
     TextReceived,
 )
 from dialogs.messages import Paragraph, Reply
@@ -173,6 +174,10 @@ class Advisor:
                 return _say(state, phrases.SCAN_NOT_RUNNING)
             case CommandInvoked():
                 return await self._command(key, state, event)
+            case TaskAction():
+                if self._desk is None:
+                    return _say(state, phrases.DESK_UNAVAILABLE)
+                return Transition(state, await self._desk.act(key, event, state.language))
             case TextReceived(text=line) if state.step is Step.MEASURING:
                 return await self._measuring(key, state, line)
             case TextReceived(text=line):

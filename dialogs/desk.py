@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from dialogs import phrases
-from dialogs.events import ConversationKey
+from dialogs.events import Command, ConversationKey, TaskAction
 from dialogs.messages import Bullets, Heading, Paragraph, Reply
 from dialogs.ports import (
     Clock,
@@ -143,16 +143,43 @@ class Desk:
         found = await self._task(org, key, argument, language)
         if not isinstance(found, _Found):
             return found
-        task, rest = found.task, found.rest
-        if outcome is Outcome.SKIPPED and not rest:
+        if outcome is Outcome.SKIPPED and not found.rest:
             return (Paragraph(phrases.SKIP_NEEDS_REASON(language)),)
+        return await self._mark(org, key, found, None, outcome, language)
+
+    async def act(self, key: ConversationKey, action: TaskAction, language: Language) -> Reply:
+        """A click on a nudge's button: done for the occurrence it was sent for, or snooze."""
+        if action.command is Command.SNOOZE:
+            return await self.snooze(key, str(action.task_id), language)
+        org = await self._org(key.org_id)
+        found = await self._task(org, key, str(action.task_id), language)
+        if not isinstance(found, _Found):
+            return found
+        return await self._mark(org, key, found, action.occurrence, Outcome.DONE, language)
+
+    async def _mark(
+        self,
+        org: Organisation,
+        key: ConversationKey,
+        found: _Found,
+        occurrence: datetime | None,
+        outcome: Outcome,
+        language: Language,
+    ) -> Reply:
+        """Mark `occurrence`, or the one the owner should act on now when it is None."""
+        task = found.task
         local_now = LocalTime.of(self._clock.now(), task.zone).at
         marks = (await self._tasks.marks(org.id, [task.id])).get(task.id, {})
-        occurrence = current(task, marks, local_now)
         if occurrence is None:
+            occurrence = current(task, marks, local_now)
+            if occurrence is None:
+                return (Paragraph(phrases.NOTHING_OPEN(language).format(id=task.id)),)
+        elif task.next_after(occurrence - timedelta(minutes=1)) != occurrence:
             return (Paragraph(phrases.NOTHING_OPEN(language).format(id=task.id)),)
-        mark = Mark(occurrence, outcome, local_now, rest)
-        if not await self._tasks.mark(org.id, task.id, mark, by=key.respondent):
+        mark = Mark(occurrence, outcome, local_now, found.rest)
+        if occurrence in marks or not await self._tasks.mark(
+            org.id, task.id, mark, by=key.respondent
+        ):
             return (Paragraph(phrases.ALREADY_MARKED(language)),)
         said = phrases.MARKED_DONE if outcome is Outcome.DONE else phrases.MARKED_SKIPPED
         return (Paragraph(said(language).format(id=task.id, title=task.title(language))),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -49,7 +50,56 @@ class CommandInvoked:
     argument: str = ""
 
 
-Event = ConversationStarted | TextReceived | ChoiceSelected | CommandInvoked
+@dataclass(frozen=True)
+class TaskAction:
+    """A one-click action on a task from a nudge or the digest.
+
+    `occurrence` pins "done" to the occurrence the button was sent for, so a second click, or a
+    click on last week's nudge, cannot tick off a later occurrence.
+    """
+
+    command: Command
+    task_id: int
+    occurrence: datetime | None = None
+
+
+Event = ConversationStarted | TextReceived | ChoiceSelected | CommandInvoked | TaskAction
+ButtonEvent = TaskAction | CommandInvoked
+"""What a button may do: act on a task, or run a command that needs no words."""
+
+_TASK_ACTIONS = frozenset({Command.DONE, Command.SNOOZE})
+_BUTTON_COMMANDS = frozenset({Command.TASKS, Command.MEASURE, Command.PLAN, Command.RESULTS})
+
+
+class BadToken(ValueError):
+    """A button token this app did not make, or one that was tampered with."""
+
+
+def to_token(event: ButtonEvent) -> str:
+    """A button's event as a short string a channel can carry in the button and hand back."""
+    if isinstance(event, CommandInvoked):
+        return event.command.value
+    occurrence = f" {event.occurrence:%Y-%m-%dT%H:%M}" if event.occurrence else ""
+    return f"{event.command.value} {event.task_id}{occurrence}"
+
+
+def from_token(token: str) -> ButtonEvent:
+    """The event `to_token` made; raises `BadToken` for anything else."""
+    words = token.split()
+    try:
+        command = Command(words[0]) if words else None
+    except ValueError:
+        command = None
+    if command in _BUTTON_COMMANDS and len(words) == 1:
+        return CommandInvoked(command)
+    if command in _TASK_ACTIONS and len(words) in (2, 3) and words[1].isdigit():
+        try:
+            occurrence = datetime.fromisoformat(words[2]) if len(words) == 3 else None
+        except ValueError:
+            occurrence = None
+        if len(words) == 2 or occurrence is not None:
+            return TaskAction(command, int(words[1]), occurrence)
+    raise BadToken(f"not a button token: {token[:80]!r}")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dialogs.events import ButtonEvent
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -96,7 +98,33 @@ class File:
     content: bytes = field(repr=False)
 
 
+@dataclass(frozen=True)
+class Button:
+    """One click that does what `typed` does: a button in chat, the words in a terminal."""
+
+    label: str
+    event: ButtonEvent
+    typed: str
+
+
+@dataclass(frozen=True)
+class Actions:
+    """One-click actions under a message, such as a nudge's done and snooze."""
+
+    buttons: tuple[Button, ...]
+
+
 Block = (
-    Heading | Paragraph | Bullets | People | Places | Facts | Progress | ChoicePrompt | Chart | File
+    Heading
+    | Paragraph
+    | Bullets
+    | People
+    | Places
+    | Facts
+    | Progress
+    | ChoicePrompt
+    | Chart
+    | File
+    | Actions
 )
 Reply = tuple[Block, ...]

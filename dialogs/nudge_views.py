@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dialogs import phrases
-from dialogs.messages import Bullets, Heading, Paragraph, People, Reply
+from dialogs.events import Command, CommandInvoked, TaskAction
+from dialogs.messages import Actions, Block, Bullets, Button, Heading, Paragraph, People, Reply
 from engine.crosscheck import PostingCheck
 from engine.nudges import NudgeKind
 from engine.tasks import Consistency, Task
@@ -19,6 +20,16 @@ def task_nudge(task: Task, occurrence: datetime, kind: NudgeKind, language: Lang
     return (
         Paragraph(said(language).format(title=task.title(language), when=when)),
         Paragraph(phrases.NUDGE_ACTIONS(language).format(id=task.id)),
+        Actions(
+            (
+                _done(task, occurrence, phrases.BUTTON_DONE(language), language),
+                Button(
+                    phrases.BUTTON_SNOOZE(language),
+                    TaskAction(Command.SNOOZE, task.id),
+                    phrases.TYPED_SNOOZE(language).format(id=task.id),
+                ),
+            )
+        ),
     )
 
 
@@ -48,10 +59,12 @@ class Digest:
     check: PostingCheck | None = None
 
 
+DIGEST_BUTTONS = 5
+"""Open tasks the digest offers a done button for, overdue ones first."""
+
+
 def digest(week: Digest, language: Language) -> Reply:
-    blocks: list[Heading | Paragraph | Bullets | People] = [
-        Heading(phrases.DIGEST_TITLE(language).format(week=week.week))
-    ]
+    blocks: list[Block] = [Heading(phrases.DIGEST_TITLE(language).format(week=week.week))]
     for title, lines in (
         (phrases.DIGEST_DUE, week.due),
         (phrases.DIGEST_OVERDUE, week.overdue),
@@ -74,7 +87,42 @@ def digest(week: Digest, language: Language) -> Reply:
     if week.unreachable:
         blocks += [Heading(phrases.DIGEST_UNREACHABLE(language)), People(week.unreachable)]
     blocks.append(Paragraph(phrases.DIGEST_ACTIONS(language)))
+    blocks.append(Actions(_digest_buttons(week, language)))
     return tuple(blocks)
+
+
+def _digest_buttons(week: Digest, language: Language) -> tuple[Button, ...]:
+    open_lines = (*week.overdue, *week.due)[:DIGEST_BUTTONS]
+    label = phrases.BUTTON_DONE_TASK(language)
+    return (
+        *(
+            _done(
+                line.task,
+                line.due,
+                label.format(id=line.task.id, title=line.task.title(language)),
+                language,
+            )
+            for line in open_lines
+        ),
+        Button(
+            phrases.BUTTON_TASKS(language),
+            CommandInvoked(Command.TASKS),
+            phrases.TYPED_TASKS(language),
+        ),
+        Button(
+            phrases.BUTTON_MEASURE(language),
+            CommandInvoked(Command.MEASURE),
+            phrases.TYPED_MEASURE(language),
+        ),
+    )
+
+
+def _done(task: Task, occurrence: datetime, label: str, language: Language) -> Button:
+    return Button(
+        label,
+        TaskAction(Command.DONE, task.id, occurrence),
+        phrases.TYPED_DONE(language).format(id=task.id),
+    )
 
 
 def cross_check(check: PostingCheck, language: Language) -> str:

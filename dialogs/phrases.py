@@ -326,6 +326,15 @@ NUDGE_ESCALATION = text(
     "{title} ({owner}) was missed {missed} times in a row. Perhaps it needs another owner "
     "('reassign {id} name') or another rhythm.",
 )
+BUTTON_DONE = text("Klaar", "Done")
+BUTTON_DONE_TASK = text("Klaar: #{id} {title}", "Done: #{id} {title}")
+BUTTON_SNOOZE = text("Later", "Snooze")
+BUTTON_TASKS = text("Alle taken", "All tasks")
+BUTTON_MEASURE = text("Cijfers invullen", "Log figures")
+TYPED_DONE = text("klaar {id}", "done {id}")
+TYPED_SNOOZE = text("later {id}", "snooze {id}")
+TYPED_TASKS = text("taken", "tasks")
+TYPED_MEASURE = text("meten", "measure")
 DIGEST_TITLE = text("Je week: {week}", "Your week: {week}")
 DIGEST_DUE = text("Deze week te doen", "Due this week")
 DIGEST_OVERDUE = text("Achterstallig", "Overdue")

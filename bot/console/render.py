@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from dialogs.messages import (
+    Actions,
     Block,
     Bullets,
     Chart,
@@ -55,6 +56,8 @@ def _block(block: Block) -> str:
             return _chart(block)
         case File(title=title, name=name):
             return f"[{title}: {name}]"
+        case Actions(buttons=buttons):
+            return "  ".join(f"[{button.typed}]" for button in buttons)
 
 
 def _prompt(prompt: ChoicePrompt) -> str:

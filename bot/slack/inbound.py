@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.slack.render import (
+    ACT_ACTION,
     BACK_ACTION,
     CHOICE_ACTION,
     MAX_BUTTON_VALUE,
@@ -18,7 +19,15 @@ from bot.slack.render import (
     SUBMIT_ACTION,
 )
 from dialogs.commands import parse
-from dialogs.events import ChoiceSelected, Command, CommandInvoked, Event, TextReceived
+from dialogs.events import (
+    BadToken,
+    ChoiceSelected,
+    Command,
+    CommandInvoked,
+    Event,
+    TextReceived,
+    from_token,
+)
 
 MANAGEMENT_COMMANDS = frozenset({"launch", "status", "close", "settings"})
 """Slash subcommands for the people who run the scan; Slack-only, so not dialog events."""
@@ -60,6 +69,11 @@ def action_event(action: Mapping[str, Any], state_values: Mapping[str, Any] | No
         return ChoiceSelected(prompt_id, _ticked(state_values, f"{PICK_ACTION}{prompt_id}"))
     if action_id.startswith(PICK_ACTION) and len(action_id) > len(PICK_ACTION):
         return None
+    if action_id.startswith(ACT_ACTION) and action_id[len(ACT_ACTION) :].isdigit():
+        try:
+            return from_token(_value(_text(action, "value"), MAX_BUTTON_VALUE))
+        except BadToken as error:
+            raise UnknownAction(str(error)) from error
     if action_id == BACK_ACTION:
         return CommandInvoked(Command.BACK)
     if action_id == STOP_ACTION:

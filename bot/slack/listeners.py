@@ -34,7 +34,7 @@ from bot.slack.render import to_home_view, to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.desk import Desk, rate_note
-from dialogs.events import ConversationKey, Event
+from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationKey, Event
 from dialogs.messages import Paragraph, Reply
 from dialogs.ports import Clock, EventLog, OrganisationDirectory, StorageError
 from dialogs.records import Organisation
@@ -43,6 +43,7 @@ from engine.kpi import entry as kpi_entry
 from engine.vocabulary import Language
 
 CHANNEL = "slack"
+_NAVIGATION = (CommandInvoked(Command.BACK), CommandInvoked(Command.STOP))
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
 
@@ -215,9 +216,22 @@ class SlackSurface:
         if event is None:
             return
         user = body["user"]["id"]
-        reply = await self._turn(await self._key(context, user), event, None)
-        channel, ts = body["container"]["channel_id"], body["container"]["message_ts"]
-        await client.chat_update(channel=channel, ts=ts, **to_message(reply))
+        key = await self._key(context, user)
+        if event == CommandInvoked(Command.MEASURE):
+            language = await self._advisor.language_of(key)
+            await self._open_measure(client, body["trigger_id"], key.org_id, language)
+            return
+        reply = await self._turn(key, event, None)
+        container = body.get("container", {})
+        if isinstance(event, ChoiceSelected) or event in _NAVIGATION:
+            # The scan's question moves on in place, so the chat is not a stack of old questions.
+            await client.chat_update(
+                channel=container["channel_id"], ts=container["message_ts"], **to_message(reply)
+            )
+        else:
+            # A nudge's or digest's button answers below it and leaves the nudge readable.
+            channel = container.get("channel_id") or await self._direct_channel(client, user)
+            await client.chat_postMessage(channel=channel, **to_message(reply))
 
     async def on_message(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -267,16 +281,21 @@ class SlackSurface:
             case "close":
                 return await self._campaigns.close(client, org, user, language)
             case "measure":
-                start, end = await self._desk.week_to_measure(org.id)
-                metrics = await self._advisor.metrics(org.id)
-                view = measure_modal(language, metrics, start, end)
-                await client.views_open(trigger_id=payload["trigger_id"], view=view)
+                await self._open_measure(client, payload["trigger_id"], org.id, language)
                 return ()
             case _:
                 if not await self._campaigns.may_manage(org, user):
                     return (Paragraph(phrases.MANAGERS_ONLY(language)),)
                 await self._campaigns.open_settings(client, payload["trigger_id"], org, language)
                 return ()
+
+    async def _open_measure(
+        self, client: AsyncWebClient, trigger_id: str, org_id: int, language: Language
+    ) -> None:
+        start, end = await self._desk.week_to_measure(org_id)
+        metrics = await self._advisor.metrics(org_id)
+        view = measure_modal(language, metrics, start, end)
+        await client.views_open(trigger_id=trigger_id, view=view)
 
     async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
         try:

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from dialogs.events import to_token
 from dialogs.messages import (
+    Actions,
     Block,
     Bullets,
     Chart,
@@ -47,6 +49,8 @@ PICK_ACTION = "pick:"
 SUBMIT_ACTION = "submit"
 BACK_ACTION = "nav:back"
 STOP_ACTION = "nav:stop"
+ACT_ACTION = "act:"
+"""A one-click action (a nudge's done or snooze); the button's value is the event's token."""
 SEPARATOR = "|"
 """Between the prompt id and the choice id in a button's value."""
 
@@ -139,6 +143,12 @@ def _block(block: Block, labels: _Labels) -> list[SlackBlock]:
             return [_section(chunk) for chunk in _chunks(links, MAX_SECTION)]
         case File():
             return []  # uploaded beside the message (files_upload_v2), not drawn in it
+        case Actions(buttons=buttons):
+            elements = [
+                _button(button.label, f"{ACT_ACTION}{index}", to_token(button.event))
+                for index, button in enumerate(buttons)
+            ]
+            return [_actions(group) for group in _groups(elements, MAX_ACTIONS_ELEMENTS)]
         case Facts(rows=rows):
             return _facts(rows)
         case Progress():
@@ -404,6 +414,8 @@ def _plain(block: Block) -> str:
             return " ".join(addresses)
         case File(title=title):
             return title
+        case Actions(buttons=buttons):
+            return " ".join(button.label for button in buttons)
         case Progress(label=label):
             return label
         case Chart(title=title):

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from bot.console.inbound import NO_SUCH_CHOICE, to_event
 from bot.console.render import render
-from dialogs.events import ChoiceSelected, TextReceived
-from dialogs.messages import Bar, Chart, Choice, ChoicePrompt, Facts, Heading, Progress
+from dialogs.events import ChoiceSelected, Command, CommandInvoked, TaskAction, TextReceived
+from dialogs.messages import (
+    Actions,
+    Bar,
+    Button,
+    Chart,
+    Choice,
+    ChoicePrompt,
+    Facts,
+    Heading,
+    Progress,
+)
 
 PROMPT = ChoicePrompt(
     prompt_id="media_channels",
@@ -39,6 +49,17 @@ def test_facts_and_a_chart_line_up_as_text() -> None:
     assert "== Result ==" in text
     assert "Phase        2" in text
     assert "Media  ██████████··········  2.5  n=7" in text
+
+
+def test_one_click_actions_show_what_to_type_instead() -> None:
+    actions = Actions(
+        (
+            Button("Klaar", TaskAction(Command.DONE, 3), "klaar 3"),
+            Button("Alle taken", CommandInvoked(Command.TASKS), "taken"),
+        )
+    )
+
+    assert render((actions,)) == "[klaar 3]  [taken]\n"
 
 
 def test_numbers_answer_the_prompt_on_screen() -> None:

@@ -17,6 +17,7 @@ from bot.server import build_web_app
 from bot.settings import load_settings
 from bot.slack.app import build_slack_app
 from bot.slack.campaigns import SlackCampaigns
+from bot.slack.delivery import SlackDelivery
 from tests.fakes.clock import FixedClock
 from tests.fakes.slack_api import TEAM_ID, FakeSlackWebApi, fake_slack_web_api
 from tests.slack.slack_side import SlackSide
@@ -37,6 +38,7 @@ class SlackWorld:
     base_url: str
     clock: FixedClock
     campaigns: SlackCampaigns
+    delivery: SlackDelivery
 
     async def settled(self, method: str, count: int) -> list[dict[str, Any]]:
         """Wait until the advisor has called `method` `count` times (it answers after acking)."""
@@ -83,6 +85,7 @@ async def world(
                 str(server.make_url("")),
                 clock,
                 slack_bot.campaigns,
+                slack_bot.delivery,
             )
         finally:
             await server.close()

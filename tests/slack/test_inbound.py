@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -15,8 +16,8 @@ from bot.slack.inbound import (
 )
 from bot.slack.render import to_blocks
 from dialogs import views
-from dialogs.events import ChoiceSelected, Command, CommandInvoked, TextReceived
-from dialogs.messages import Choice, ChoicePrompt
+from dialogs.events import ChoiceSelected, Command, CommandInvoked, TaskAction, TextReceived
+from dialogs.messages import Actions, Button, Choice, ChoicePrompt
 from engine.bank import default_bank
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Language
@@ -209,3 +210,32 @@ def test_a_message_is_text_for_the_dialog_without_the_bots_mention(
     text: str, event: TextReceived
 ) -> None:
     assert message_event(text) == event
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        TaskAction(Command.DONE, 12, datetime(2026, 11, 23, 10, 0)),  # noqa: DTZ001 - wall clock
+        TaskAction(Command.SNOOZE, 7),
+        CommandInvoked(Command.TASKS),
+        CommandInvoked(Command.MEASURE),
+    ],
+)
+def test_a_one_click_action_comes_back_as_the_event_it_was_rendered_from(
+    event: TaskAction | CommandInvoked,
+) -> None:
+    blocks = rendered((Actions((Button("Go", event, "go"),)),))
+    (element,) = blocks[0]["elements"]
+
+    assert action_event(click(blocks[0], element), None) == event
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["skip 12", "done twelve", "done 12 yesterday", "reassign 3 ann", "tasks 3", "", "done"],
+)
+def test_a_one_click_value_that_we_did_not_render_is_refused(value: str) -> None:
+    action = {"action_id": "act:0", "block_id": "b0", "type": "button", "value": value}
+
+    with pytest.raises(UnknownAction):
+        action_event(action, None)
