@@ -17,7 +17,15 @@ from datetime import datetime, tzinfo
 from dialogs import phrases
 from dialogs.messages import Heading, Paragraph, People, Reply
 from dialogs.ports import Clock, LaunchRepository, OrganisationDirectory, ScanRepository
-from dialogs.records import Invitation, Invitee, Launch, Organisation, OrgSettings, Scan
+from dialogs.records import (
+    MINIMUM_THRESHOLD,
+    Invitation,
+    Invitee,
+    Launch,
+    Organisation,
+    OrgSettings,
+    Scan,
+)
 from engine.reminders import reminder_time
 from engine.text import Text
 from engine.vocabulary import Language
@@ -118,18 +126,36 @@ class Campaigns:
         return await self._scans.close(org_id, scan.id, now=self._clock.now()), launch
 
     async def change_settings(
-        self, org_id: int, respondent: str, *, language: Language, threshold: int
+        self,
+        org_id: int,
+        respondent: str,
+        *,
+        language: Language,
+        threshold: int,
+        report_channel: str | None,
     ) -> OrgSettings:
-        """A manager sets the organisation's language and anonymity threshold (at least 3)."""
+        """A manager sets the organisation's language, anonymity threshold (at least 3) and the
+        place (``slack:#C0123``) that gets the monthly report, or none."""
         if not await self.may_manage(org_id, respondent):
             raise CampaignRefused(phrases.MANAGERS_ONLY)
         org = await self._organisation(org_id)
-        try:
-            settings = replace(org.settings, language=language, anonymity_threshold=threshold)
-        except ValueError as error:
-            raise CampaignRefused(phrases.THRESHOLD_TOO_LOW) from error
+        if threshold < MINIMUM_THRESHOLD:
+            raise CampaignRefused(phrases.THRESHOLD_TOO_LOW)
+        settings = replace(
+            org.settings,
+            language=language,
+            anonymity_threshold=threshold,
+            report_channel=report_channel,
+        )
         await self._organisations.update_settings(org_id, settings)
         return settings
+
+    async def report_to(self, org_id: int, report_channel: str) -> None:
+        """Remember the place a launch reports to: the monthly report goes there too."""
+        org = await self._organisation(org_id)
+        if org.settings.report_channel != report_channel:
+            settings = replace(org.settings, report_channel=report_channel)
+            await self._organisations.update_settings(org_id, settings)
 
     async def claim_publication(self, org_id: int, scan: Scan) -> bool:
         """True for the one caller that should publish this scan's result."""

@@ -7,7 +7,18 @@ from datetime import datetime
 
 from dialogs import phrases
 from dialogs.events import Command, CommandInvoked, TaskAction
-from dialogs.messages import Actions, Block, Bullets, Button, Heading, Paragraph, People, Reply
+from dialogs.messages import (
+    Actions,
+    Block,
+    Bullets,
+    Button,
+    Heading,
+    Paragraph,
+    People,
+    Places,
+    Reply,
+)
+from dialogs.records import place_of
 from engine.crosscheck import PostingCheck
 from engine.nudges import NudgeKind
 from engine.tasks import Consistency, Task
@@ -85,7 +96,11 @@ def digest(week: Digest, language: Language) -> Reply:
     if week.check is not None and week.check.disagrees:
         blocks.append(Paragraph(cross_check(week.check, language)))
     if week.unreachable:
-        blocks += [Heading(phrases.DIGEST_UNREACHABLE(language)), People(week.unreachable)]
+        blocks.append(Heading(phrases.DIGEST_UNREACHABLE(language)))
+        people = tuple(r for r in week.unreachable if place_of(r) is None)
+        places = tuple(p for r in week.unreachable if (p := place_of(r)) is not None)
+        blocks += [People(people)] if people else []
+        blocks += [Places(places)] if places else []
     blocks.append(Paragraph(phrases.DIGEST_ACTIONS(language)))
     blocks.append(Actions(_digest_buttons(week, language)))
     return tuple(blocks)

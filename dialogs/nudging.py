@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -127,11 +127,12 @@ class Planner:
             return Recipient(respondent, person.zone or settings.time_zone, person.paused_until)
 
         manager = recipient(settings.manager) if settings.manager else None
-        nudges = (
-            [digest(now, manager, settings.respect), monthly_report(now, manager, settings.respect)]
-            if manager and tasks
-            else []
-        )
+        nudges = []
+        if manager and tasks:
+            report = monthly_report(now, manager, settings.respect)
+            nudges += [digest(now, manager, settings.respect), report]
+            if settings.report_channel:  # the same report, at the same time, for everyone there
+                nudges.append(replace(report, recipient=settings.report_channel))
         for task in tasks:
             owner = recipient(task.owner)
             nudges += task_nudges(

@@ -243,9 +243,16 @@ SETTINGS_LANGUAGE = text(
     "Taal van de resultaten en van nieuwe gesprekken",
     "Language of results and of new conversations",
 )
+SETTINGS_REPORT = text(
+    "Kanaal voor het maandrapport (naast de projectmanager)",
+    "Channel for the monthly report (beside the project manager)",
+)
 SETTINGS_SAVED = text(
     "Opgeslagen: taal {language}, anonimiteitsdrempel {threshold}.",
     "Saved: language {language}, anonymity threshold {threshold}.",
+)
+SETTINGS_SAVED_REPORT = text(
+    "Het maandrapport gaat ook naar dit kanaal:", "The monthly report also goes to this channel:"
 )
 LANGUAGE_UNKNOWN_CHOICE = text("Kies Nederlands of Engels.", "Choose Dutch or English.")
 LANGUAGE_NAME = text("Nederlands", "English")

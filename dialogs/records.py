@@ -32,6 +32,8 @@ class OrgSettings:
     """The project manager (a respondent id) who gets the digest and escalations."""
     escalate_after: int = ESCALATE_AFTER
     respect: Respect = field(default_factory=Respect)
+    report_channel: str | None = None
+    """Where the monthly report goes beside the manager: a place address (``slack:#C0123``)."""
 
     def __post_init__(self) -> None:
         if self.anonymity_threshold < MINIMUM_THRESHOLD:
@@ -44,6 +46,25 @@ class OrgSettings:
             raise ValueError(f"unknown time zone {self.time_zone!r}") from error
         if self.escalate_after < 1:
             raise ValueError("escalate after at least one missed occurrence")
+        if self.report_channel is not None and place_of(self.report_channel) is None:
+            raise ValueError(f"not a channel's address: {self.report_channel!r}")
+
+
+PLACE_MARK = "#"
+"""Marks a recipient that is a place (a channel) rather than a person: ``slack:#C0123``."""
+
+
+def place(channel: str, conversation: str) -> str:
+    """The recipient address of a conversation in a channel (Slack's ``C0123``)."""
+    return f"{channel}:{PLACE_MARK}{conversation}"
+
+
+def place_of(recipient: str) -> str | None:
+    """The conversation a place address names, or None for a person."""
+    _, _, rest = recipient.partition(":")
+    if rest.startswith(PLACE_MARK) and len(rest) > len(PLACE_MARK):
+        return rest[len(PLACE_MARK) :]
+    return None
 
 
 @dataclass(frozen=True)

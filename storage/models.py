@@ -52,6 +52,7 @@ class OrganisationRow(Base):
     escalate_after: Mapped[int] = mapped_column(Integer, server_default="2")
     respect: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     """Working days and hours, holidays and the weekly cap; NULL means the defaults."""
+    report_channel: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
 
 

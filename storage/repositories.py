@@ -357,6 +357,7 @@ def _settings_to_row(settings: OrgSettings) -> dict[str, Any]:
         "manager": settings.manager,
         "escalate_after": settings.escalate_after,
         "respect": None if settings.respect == Respect() else _respect_to_json(settings.respect),
+        "report_channel": settings.report_channel,
     }
 
 
@@ -373,6 +374,7 @@ def _organisation_from_row(row: OrganisationRow) -> Organisation:
             manager=row.manager,
             escalate_after=row.escalate_after,
             respect=Respect() if row.respect is None else _respect_from_json(row.respect),
+            report_channel=row.report_channel,
         ),
     )
 

@@ -24,8 +24,8 @@ from bot.slack.modals import (
     launch_form,
     launch_modal,
     modal_language,
+    settings_form,
     settings_modal,
-    settings_values,
 )
 from bot.slack.render import to_message
 from dialogs import phrases
@@ -36,12 +36,13 @@ from dialogs.delivery import Undeliverable
 from dialogs.events import Command, CommandInvoked, ConversationKey
 from dialogs.messages import Chart, Paragraph, Places, Reply
 from dialogs.ports import Clock, LaunchRepository
-from dialogs.records import Launch, Organisation, Scan
+from dialogs.records import Launch, Organisation, Scan, place
 from dialogs.views import org_result
 from engine.scoring import OrgResult
 from engine.vocabulary import Language
 
 log = logging.getLogger(__name__)
+CHANNEL = "slack"
 CLOSING_TIME = time(17, 0)
 """A closing date means the end of that working day in the project manager's time zone."""
 PROGRESS_EVERY = 25
@@ -120,6 +121,8 @@ class SlackCampaigns:
         except CampaignRefused as refused:
             await client.chat_postMessage(channel=manager, text=refused.phrase(language))
             return
+        if form.report_to:
+            await self._campaigns.report_to(org.id, place(CHANNEL, form.report_to))
         shown = f"{deadline:%Y-%m-%d %H:%M}" if deadline else None
         summary = launched_view(scan, len(people), shown, language)
         posted = await client.chat_postMessage(channel=manager, **to_message(summary))
@@ -278,18 +281,22 @@ class SlackCampaigns:
     @staticmethod
     def validate_settings(view: View) -> Errors:
         language = modal_language(view)
-        chosen, threshold = settings_values(view)
-        errors = _threshold_errors(threshold, language)
-        if chosen not in {choice.value for choice in Language}:
+        form = settings_form(view)
+        errors = _threshold_errors(form.threshold, language)
+        if form.language not in {choice.value for choice in Language}:
             errors["language"] = phrases.LANGUAGE_UNKNOWN_CHOICE(language)
         return errors
 
     async def save_settings(self, org: Organisation, manager: str, view: View) -> Reply:
         language = modal_language(view)
-        chosen, threshold = settings_values(view)
+        form = settings_form(view)
         try:
             saved = await self._campaigns.change_settings(
-                org.id, _respondent(manager), language=Language(chosen), threshold=int(threshold)
+                org.id,
+                _respondent(manager),
+                language=Language(form.language),
+                threshold=int(form.threshold),
+                report_channel=place(CHANNEL, form.report_to) if form.report_to else None,
             )
         except CampaignRefused as refused:
             return (Paragraph(refused.phrase(language)),)
@@ -297,7 +304,13 @@ class SlackCampaigns:
             language=phrases.LANGUAGE_NAME(saved.language),
             threshold=saved.anonymity_threshold,
         )
-        return (Paragraph(summary),)
+        if form.report_to is None:
+            return (Paragraph(summary),)
+        return (
+            Paragraph(summary),
+            Paragraph(phrases.SETTINGS_SAVED_REPORT(language)),
+            Places((form.report_to,)),
+        )
 
     # The background tick
 
@@ -339,7 +352,7 @@ class SlackCampaigns:
 
 
 def _respondent(user: str) -> str:
-    return f"slack:{user}"
+    return f"{CHANNEL}:{user}"
 
 
 def _threshold_errors(threshold: str, language: Language) -> Errors:

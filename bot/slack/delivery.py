@@ -1,4 +1,5 @@
-"""Nudges as Slack direct messages, each marked with its outbox id so a retry can look first.
+"""Nudges as Slack messages (a person's direct message, or a channel for the monthly report),
+each marked with its outbox id so a retry can look first.
 
 Slack has no idempotency key for chat.postMessage. Each nudge carries message metadata with its
 id instead; after a crash, `delivered` reads the recent direct messages for that id before the
@@ -19,7 +20,7 @@ from bot.slack.render import to_message
 from dialogs.delivery import Undeliverable
 from dialogs.messages import File, Reply
 from dialogs.nudging import DeliveryFailed
-from dialogs.records import Nudge
+from dialogs.records import Nudge, place_of
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "advisor_nudge"
@@ -34,7 +35,7 @@ class SlackDelivery:
         _, client = await self._client(nudge)
         try:
             posted = await client.chat_postMessage(
-                channel=_user(nudge),
+                channel=place_of(nudge.recipient) or _user(nudge),
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"nudge": nudge.id}},
                 **to_message(reply),
             )
@@ -48,17 +49,20 @@ class SlackDelivery:
                     title=attached.title,
                 )
         except SlackApiError as error:
-            self._raise(error)
+            self._raise(error, nudge)
 
     async def delivered(self, nudge: Nudge) -> bool:
         _, client = await self._client(nudge)
         try:
-            opened = await client.conversations_open(users=_user(nudge))
+            channel = place_of(nudge.recipient)
+            if channel is None:
+                opened = await client.conversations_open(users=_user(nudge))
+                channel = opened["channel"]["id"]
             history = await client.conversations_history(
-                channel=opened["channel"]["id"], limit=HISTORY_LIMIT, include_all_metadata=True
+                channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
             )
         except SlackApiError as error:
-            self._raise(error)
+            self._raise(error, nudge)
         return any(_carries(message, nudge.id) for message in history["messages"])
 
     async def _client(self, nudge: Nudge) -> Any:
@@ -68,8 +72,8 @@ class SlackDelivery:
             raise DeliveryFailed(Undeliverable.APP_REMOVED) from missing
 
     @staticmethod
-    def _raise(error: SlackApiError) -> None:
-        failure = undeliverable(error, to_person=True)
+    def _raise(error: SlackApiError, nudge: Nudge) -> None:
+        failure = undeliverable(error, to_person=place_of(nudge.recipient) is None)
         log.warning("Slack refused a nudge: %s", code(error))
         if failure is Undeliverable.OTHER:
             raise error  # perhaps passing (a Slack outage): the dispatcher tries again later

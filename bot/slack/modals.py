@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from dialogs import phrases
-from dialogs.records import OrgSettings
+from dialogs.records import OrgSettings, place_of
 from engine.kpi import Metric
 from engine.text import Text
 from engine.vocabulary import Language
@@ -102,10 +102,27 @@ def launch_form(view: View) -> LaunchForm:
     )
 
 
+@dataclass(frozen=True)
+class SettingsForm:
+    """A settings modal as submitted; the threshold as typed, validated by the caller."""
+
+    language: str
+    threshold: str
+    report_to: str | None
+
+
 def settings_modal(language: Language, settings: OrgSettings) -> View:
-    """The organisation's language (for results and first conversations) and threshold."""
+    """The organisation's language (for results and first conversations), threshold, and the
+    channel that gets the monthly report beside the project manager."""
     choices = [_option(phrases.LANGUAGE_NAME(choice), choice.value) for choice in Language]
     current = next(o for o in choices if o["value"] == settings.language.value)
+    report: dict[str, Any] = {
+        "type": "conversations_select",
+        "filter": {"include": ["public", "private"]},
+    }
+    channel = place_of(settings.report_channel) if settings.report_channel else None
+    if channel:
+        report["initial_conversation"] = channel
     return _modal(
         SETTINGS_CALLBACK,
         language,
@@ -119,15 +136,19 @@ def settings_modal(language: Language, settings: OrgSettings) -> View:
                 optional=False,
             ),
             _threshold(language, settings.anonymity_threshold),
+            _input(REPORT, phrases.SETTINGS_REPORT(language), report, optional=True),
         ],
     )
 
 
-def settings_values(view: View) -> tuple[str, str]:
-    """The chosen language code and the threshold, as submitted."""
+def settings_form(view: View) -> SettingsForm:
     values = _values(view)
     chosen = (values(LANGUAGE).get("selected_option") or {}).get("value")
-    return str(chosen or ""), str(values(THRESHOLD).get("value") or "")
+    return SettingsForm(
+        language=str(chosen or ""),
+        threshold=str(values(THRESHOLD).get("value") or ""),
+        report_to=values(REPORT).get("selected_conversation") or None,
+    )
 
 
 def modal_language(view: View) -> Language:

@@ -296,3 +296,25 @@ async def test_the_monthly_report_reaches_the_manager_on_the_first_working_day(
     (attached,) = [block for block in report.reply if isinstance(block, File)]
     assert attached.content == b"\x89PNG report"
     assert made == [Language.NL]
+    reports = [d for d in activation.delivery.delivered_nudges if d.kind is NudgeKind.REPORT]
+    assert [d.recipient for d in reports] == [PM], "no report channel set, so the manager only"
+
+
+async def test_the_monthly_report_also_reaches_the_report_channel_once(
+    activation: Activation,
+) -> None:
+    async def reporter(_: Organisation, language: Language) -> bytes:
+        return f"report in {language.value}".encode()
+
+    activation.reporter = reporter
+    await activation.settings(report_channel="console:#news", language=Language.EN)
+    await activation.adopt(ANN, WEEKLY_TUESDAY, wall(2026, 11, 23, 10, 0), AMSTERDAM)
+    activation.clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    await activation.run_until(datetime(2026, 12, 3, 0, 0, tzinfo=UTC), step=timedelta(hours=1))
+
+    reports = [d for d in activation.delivery.delivered_nudges if d.kind is NudgeKind.REPORT]
+    assert sorted(d.recipient for d in reports) == ["console:#news", PM]
+    assert {d.at for d in reports} == {datetime(2026, 12, 1, 8, 0, tzinfo=UTC)}
+    (to_channel,) = [d for d in reports if d.recipient == "console:#news"]
+    (attached,) = [block for block in to_channel.reply if isinstance(block, File)]
+    assert attached.content == b"report in en"

@@ -294,15 +294,18 @@ async def test_when_the_advisor_cannot_write_to_someone_the_slash_command_says_w
     assert "reinstall the app" in answered["text"]
 
 
-def _settings_values(language: str | None, threshold: str) -> dict[str, Any]:
+def _settings_values(
+    language: str | None, threshold: str, report: str | None = None
+) -> dict[str, Any]:
     option = {"value": language} if language else None
     return {
         "language": {"language": {"type": "static_select", "selected_option": option}},
         "threshold": {"threshold": {"type": "number_input", "value": threshold}},
+        "report": {"report": {"type": "conversations_select", "selected_conversation": report}},
     }
 
 
-async def test_the_manager_changes_the_organisations_language_and_threshold(
+async def test_the_manager_changes_the_language_threshold_and_report_channel(
     world: SlackWorld,
 ) -> None:
     await _launch(world)
@@ -311,13 +314,25 @@ async def test_the_manager_changes_the_organisations_language_and_threshold(
     assert opened["view"]["callback_id"] == "launch"
     settings_view = world.api.called("views.open")[1]["view"]
     assert settings_view["callback_id"] == "settings"
+    (report_field,) = (b for b in settings_view["blocks"] if b["block_id"] == "report")
+    assert report_field["element"]["initial_conversation"] == REPORT, "remembered from the launch"
 
-    await world.slack.submit_view(PM, "settings", _settings_values("en", "7"), metadata="en")
+    await world.slack.submit_view(
+        PM, "settings", _settings_values("en", "7", "C0NEWS"), metadata="en"
+    )
     saved = await world.settled("chat.postMessage", len(TEAM) + 2)
     assert "Saved: language English, anonymity threshold 7." in json.dumps(saved[-1])
+    assert "<#C0NEWS>" in json.dumps(saved[-1])
     org = await world.core.organisations.find(f"slack:{TEAM_ID}")
     assert org is not None
     assert (org.settings.language.value, org.settings.anonymity_threshold) == ("en", 7)
+    assert org.settings.report_channel == "slack:#C0NEWS"
+
+    await world.slack.submit_view(PM, "settings", _settings_values("en", "7"), metadata="en")
+    await world.settled("chat.postMessage", len(TEAM) + 3)
+    org = await world.core.organisations.find(f"slack:{TEAM_ID}")
+    assert org is not None
+    assert org.settings.report_channel is None, "cleared in the form, so no report channel"
 
 
 async def test_only_the_manager_may_change_settings_and_bad_values_are_refused(

@@ -29,8 +29,8 @@ def _delivery(api: FakeSlackWebApi) -> SlackDelivery:
     return SlackDelivery(client_for)
 
 
-def _nudge(number: int, kind: NudgeKind = NudgeKind.REPORT) -> Nudge:
-    return Nudge(number, 1, "slack:U1", kind, "2026-12", WHEN, WHEN, None, "sending")
+def _nudge(number: int, kind: NudgeKind = NudgeKind.REPORT, recipient: str = "slack:U1") -> Nudge:
+    return Nudge(number, 1, recipient, kind, "2026-12", WHEN, WHEN, None, "sending")
 
 
 async def test_a_report_nudge_posts_its_message_and_uploads_the_file_beside_it(
@@ -74,3 +74,33 @@ async def test_anything_else_is_left_to_try_again(fake_slack_web_api: FakeSlackW
 
     with pytest.raises(SlackApiError, match="internal_error"):
         await _delivery(fake_slack_web_api).deliver(_nudge(1), (Paragraph("Hi"),))
+
+
+async def test_a_report_for_a_channel_goes_to_the_channel_and_is_looked_up_there(
+    fake_slack_web_api: FakeSlackWebApi,
+) -> None:
+    delivery = _delivery(fake_slack_web_api)
+    nudge = _nudge(9, recipient="slack:#C0NEWS")
+
+    await delivery.deliver(nudge, (Paragraph("Ready"), File("report.png", "Report", b"png")))
+
+    (posted,) = fake_slack_web_api.called("chat.postMessage")
+    assert posted["channel"] == "C0NEWS"
+    (completed,) = fake_slack_web_api.called("files.completeUploadExternal")
+    assert completed["channel_id"] == "C0NEWS"
+    assert await delivery.delivered(nudge)
+    assert not await delivery.delivered(_nudge(9))  # the manager's copy is another message
+    assert [c["users"] for c in fake_slack_web_api.called("conversations.open")] == ["U1"]
+
+
+async def test_a_channel_that_will_not_take_the_report_is_no_access_not_a_person_gone(
+    fake_slack_web_api: FakeSlackWebApi,
+) -> None:
+    fake_slack_web_api.fail_next("chat.postMessage", "not_in_channel", status=200)
+
+    with pytest.raises(DeliveryFailed) as refused:
+        await _delivery(fake_slack_web_api).deliver(
+            _nudge(1, recipient="slack:#C0NEWS"), (Paragraph("Hi"),)
+        )
+
+    assert refused.value.failure is Undeliverable.NO_ACCESS
