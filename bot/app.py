@@ -31,6 +31,7 @@ from storage.activation import (
     SqlaTaskRepository,
 )
 from storage.db import Database
+from storage.launches import SqlaLaunchRepository
 from storage.migrate import prepare
 from storage.outbox import SqlaOutbox
 from storage.repositories import (
@@ -54,6 +55,7 @@ class Activation:
     people: SqlaPeopleDirectory
     outbox: SqlaOutbox
     inbox: SqlaInbox
+    launches: SqlaLaunchRepository
     planner: Planner
 
 
@@ -82,6 +84,7 @@ class App:
             perceived=self._perceived,
             language_of=self._language_of,
             reporter=self._report_png,
+            launches=self.activation.launches,
         )
 
     async def _report_png(self, org: Organisation, language: Language) -> bytes:
@@ -154,10 +157,16 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         knowledge=knowledge,
         desk=desk,
     )
+    launches = SqlaLaunchRepository(database)
     planner = Planner(
-        organisations=organisations, tasks=tasks, people=people, outbox=outbox, clock=clock
+        organisations=organisations,
+        tasks=tasks,
+        people=people,
+        outbox=outbox,
+        clock=clock,
+        launches=launches,
     )
-    activation = Activation(tasks, kpis, people, outbox, SqlaInbox(database), planner)
+    activation = Activation(tasks, kpis, people, outbox, SqlaInbox(database), launches, planner)
     return App(settings, database, organisations, scans, advisor, clock, activation, desk)
 
 

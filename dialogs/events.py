@@ -68,7 +68,9 @@ ButtonEvent = TaskAction | CommandInvoked
 """What a button may do: act on a task, or run a command that needs no words."""
 
 _TASK_ACTIONS = frozenset({Command.DONE, Command.SNOOZE})
-_BUTTON_COMMANDS = frozenset({Command.TASKS, Command.MEASURE, Command.PLAN, Command.RESULTS})
+_BUTTON_COMMANDS = frozenset(
+    {Command.SCAN, Command.TASKS, Command.MEASURE, Command.PLAN, Command.RESULTS}
+)
 
 
 class BadToken(ValueError):

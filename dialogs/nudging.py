@@ -9,6 +9,8 @@ Business rules:
   nudged again that week. Each drop is recorded with its reason.
 - A recipient a channel refused for good (account gone, app removed) is not tried again until
   they write to the advisor again; the project manager sees it in the digest.
+- A launched scan's reminder is planned once its time is near, and sent only while the person
+  is still invited, the scan open and their sheet unfinished; it is stale at the scan's deadline.
 - Sending goes first, marking second: a crash between the two leaves the nudge claimed, and the
   next claim asks the channel whether it was delivered before sending again.
 """
@@ -23,18 +25,27 @@ from typing import Protocol
 
 from dialogs import nudge_views, phrases
 from dialogs.delivery import Undeliverable
-from dialogs.messages import File, Paragraph, Reply
+from dialogs.events import Command, CommandInvoked
+from dialogs.messages import Actions, Button, File, Paragraph, Reply
 from dialogs.ports import (
     Clock,
+    LaunchRepository,
     OrganisationDirectory,
     Outbox,
     PeopleDirectory,
     StorageError,
     TaskRepository,
 )
-from dialogs.records import Nudge, Organisation
+from dialogs.records import Nudge, Organisation, ScanReminder
 from engine.crosscheck import WEEKS, posting_check
-from engine.nudges import NudgeKind, Recipient, digest, monthly_report, task_nudges
+from engine.nudges import (
+    NudgeKind,
+    PlannedNudge,
+    Recipient,
+    digest,
+    monthly_report,
+    task_nudges,
+)
 from engine.recurrence import LocalTime
 from engine.respect import monday_of, next_allowed, week_of
 from engine.scoring import OrgResult
@@ -53,6 +64,10 @@ LEASE = timedelta(minutes=5)
 """A claim older than this belonged to a worker that died; the nudge is claimed again."""
 BATCH = 50
 RETRY_AFTER = timedelta(minutes=5)
+REMINDERS_AHEAD = timedelta(hours=1)
+"""Scan reminders are planned this long before they are due (not all at launch)."""
+REMINDER_STALE = timedelta(days=7)
+"""A reminder for a scan without a deadline is stale this long after its time."""
 SENT, DROPPED, FAILED = "sent", "dropped", "failed"
 
 
@@ -95,17 +110,43 @@ class Planner:
         people: PeopleDirectory,
         outbox: Outbox,
         clock: Clock,
+        launches: LaunchRepository | None = None,
     ) -> None:
         self._organisations = organisations
         self._tasks = tasks
         self._people = people
         self._outbox = outbox
         self._clock = clock
+        self._launches = launches
 
     async def plan_all(self) -> int:
         planned = 0
         for org_id in await self._tasks.organisations_with_tasks():
             planned += await self.plan(org_id)
+        return planned + await self.plan_reminders()
+
+    async def plan_reminders(self) -> int:
+        """Put the launched scans' reminders that are nearly due in the outbox.
+
+        Planned first, marked second: a crash between the two plans them again, which the
+        outbox's unique key turns into nothing.
+        """
+        if self._launches is None:
+            return 0
+        now = self._clock.now()
+        reminders = await self._launches.reminders_to_plan(before=now + REMINDERS_AHEAD)
+        by_scan: dict[tuple[int, int], list[ScanReminder]] = {}
+        for reminder in reminders:
+            by_scan.setdefault((reminder.org_id, reminder.scan_id), []).append(reminder)
+        planned = 0
+        for (org_id, scan_id), group in by_scan.items():
+            org = await self._organisations.get(org_id)
+            if org is None:
+                continue
+            nudges = [_reminder(reminder, org.settings.time_zone) for reminder in group]
+            planned += await self._outbox.plan(org_id, nudges, now=now)
+            respondents = [reminder.respondent for reminder in group]
+            await self._launches.reminders_planned(org_id, scan_id, respondents, now=now)
         return planned
 
     async def plan(self, org_id: int) -> int:
@@ -176,7 +217,9 @@ class Dispatcher:
         perceived: Perceived | None = None,
         language_of: LanguageOf | None = None,
         reporter: Reporter | None = None,
+        launches: LaunchRepository | None = None,
     ) -> None:
+        self._launches = launches
         self._reporter = reporter
         self._perceived = perceived
         self._language_of = language_of
@@ -242,6 +285,11 @@ class Dispatcher:
             await self._people.set_unreachable(
                 nudge.org_id, nudge.recipient, refused.failure, now=now
             )
+            if nudge.kind is NudgeKind.SCAN_REMINDER and self._launches is not None:
+                # The scan's status lists whom its messages did not reach, and why.
+                await self._launches.mark_failed(
+                    nudge.org_id, _scan_of(nudge), nudge.recipient, failure=refused.failure
+                )
             return await self._finish(nudge, FAILED, refused.failure.value)
         except StorageError:
             raise
@@ -272,6 +320,8 @@ class Dispatcher:
             )
         if nudge.kind is NudgeKind.DIGEST:
             return nudge_views.digest(await self._digest(org, now), language)
+        if nudge.kind is NudgeKind.SCAN_REMINDER:
+            return await self._scan_reminder(org, nudge, language)
         if nudge.task_id is None:
             return None
         task = await self._tasks.get(org.id, nudge.task_id)
@@ -288,6 +338,26 @@ class Dispatcher:
         if nudge.recipient != task.owner:
             return None
         return nudge_views.task_nudge(task, occurrence, nudge.kind, language)
+
+    async def _scan_reminder(
+        self, org: Organisation, nudge: Nudge, language: Language
+    ) -> Reply | None:
+        if self._launches is None:
+            return None
+        launch = await self._launches.still_invited(org.id, _scan_of(nudge), nudge.recipient)
+        if launch is None:
+            return None
+        closes = (
+            f"{LocalTime.of(launch.deadline, nudge.deliver_at.zone).at:%Y-%m-%d %H:%M}"
+            if launch.deadline
+            else ""
+        )
+        go_on = Button(
+            phrases.BUTTON_SCAN(language),
+            CommandInvoked(Command.SCAN),
+            phrases.TYPED_SCAN(language),
+        )
+        return (Paragraph(phrases.REMINDER(language).format(deadline=closes)), Actions((go_on,)))
 
     async def _digest(self, org: Organisation, now: datetime) -> nudge_views.Digest:
         """The week so far, in the organisation's zone: due, overdue, done, consistency."""
@@ -333,3 +403,20 @@ class Dispatcher:
     async def _finish(self, nudge: Nudge, status: str, outcome: str | None) -> str:
         await self._outbox.finish(nudge.id, status=status, outcome=outcome, now=self._clock.now())
         return status
+
+
+def _reminder(reminder: ScanReminder, fallback_zone: str) -> PlannedNudge:
+    zone = reminder.time_zone or fallback_zone
+    stale = reminder.deadline or reminder.remind_at + REMINDER_STALE
+    return PlannedNudge(
+        reminder.respondent,
+        NudgeKind.SCAN_REMINDER,
+        f"scan:{reminder.scan_id}",
+        LocalTime.of(reminder.remind_at, zone),
+        LocalTime.of(stale, zone),
+    )
+
+
+def _scan_of(nudge: Nudge) -> int:
+    """The scan a reminder is for, from its occurrence key ``scan:<id>``."""
+    return int(nudge.occurrence.removeprefix("scan:"))

@@ -19,6 +19,7 @@ from dialogs.records import (
     Participation,
     Person,
     Scan,
+    ScanReminder,
 )
 from dialogs.state import Effect
 from engine.kpi import KpiEntry
@@ -171,12 +172,20 @@ class LaunchRepository(Protocol):
         """The invitation or reminder could not be delivered; no reminder follows."""
         ...
 
-    async def claim_reminders(self, *, now: datetime) -> list[tuple[int, int, str]]:
-        """Claim every reminder due by `now` for an open scan and an unfinished sheet.
+    async def reminders_to_plan(self, *, before: datetime) -> list[ScanReminder]:
+        """Reminders due before `before` and not yet planned: for an open scan, an invitation
+        that went out, and a sheet not finished. Across organisations, for the planner."""
+        ...
 
-        Returns (org_id, scan_id, respondent) triples; a claimed reminder is never handed out
-        again, so a crash while sending loses it rather than sending it twice.
-        """
+    async def reminders_planned(
+        self, org_id: int, scan_id: int, respondents: Sequence[str], *, now: datetime
+    ) -> None:
+        """These reminders are in the outbox; `reminders_to_plan` leaves them out from now on."""
+        ...
+
+    async def still_invited(self, org_id: int, scan_id: int, respondent: str) -> Launch | None:
+        """The launch, while `respondent` is invited to its scan, it is open, and they have not
+        finished it; else None (a reminder is no longer needed)."""
         ...
 
     async def due_for_closing(self, *, now: datetime) -> list[tuple[int, int]]:

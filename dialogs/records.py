@@ -122,6 +122,18 @@ class Invitee:
 
 
 @dataclass(frozen=True)
+class ScanReminder:
+    """A reminder to plan: someone invited to a launched scan who has not finished it."""
+
+    org_id: int
+    scan_id: int
+    respondent: str
+    time_zone: str | None
+    remind_at: datetime
+    deadline: datetime | None
+
+
+@dataclass(frozen=True)
 class Invitation:
     """One person's invitation; says nothing of what they answered."""
 

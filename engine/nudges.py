@@ -36,6 +36,7 @@ class NudgeKind(StrEnum):
     ESCALATION = "escalation"
     DIGEST = "digest"
     REPORT = "report"
+    SCAN_REMINDER = "scan_reminder"
 
     @property
     def capped(self) -> bool:

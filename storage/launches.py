@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, delete, exists, select, update
 
 from dialogs.delivery import Undeliverable
 from dialogs.ports import StorageError
-from dialogs.records import Invitation, Invitee, Launch
+from dialogs.records import Invitation, Invitee, Launch, ScanReminder
 from storage.db import Database
 from storage.models import InvitationRow, LaunchRow, ResponseRow, ScanRow, SeenEventRow
+
+_STILL_INVITED = (
+    InvitationRow.invited_at.is_not(None),
+    InvitationRow.failure.is_(None),
+    ~exists().where(
+        ResponseRow.org_id == InvitationRow.org_id,
+        ResponseRow.scan_id == InvitationRow.scan_id,
+        ResponseRow.respondent == InvitationRow.respondent,
+        ResponseRow.completed_at.is_not(None),
+    ),
+    exists().where(
+        ScanRow.id == InvitationRow.scan_id,
+        ScanRow.org_id == InvitationRow.org_id,
+        ScanRow.closed_at.is_(None),
+    ),
+)
+"""An invitation that went out, to an open scan, whose sheet is not finished."""
 
 
 class SqlaLaunchRepository:
@@ -101,33 +119,72 @@ class SqlaLaunchRepository:
     ) -> None:
         await self._update(org_id, scan_id, respondent, failure=failure.value)
 
-    async def claim_reminders(self, *, now: datetime) -> list[tuple[int, int, str]]:
-        finished = exists().where(
-            ResponseRow.org_id == InvitationRow.org_id,
-            ResponseRow.scan_id == InvitationRow.scan_id,
-            ResponseRow.respondent == InvitationRow.respondent,
-            ResponseRow.completed_at.is_not(None),
-        )
-        scan_open = exists().where(
-            ScanRow.id == InvitationRow.scan_id,
-            ScanRow.org_id == InvitationRow.org_id,
-            ScanRow.closed_at.is_(None),
-        )
+    async def reminders_to_plan(self, *, before: datetime) -> list[ScanReminder]:
         async with self._db.session() as session:
-            claimed = await session.execute(
+            rows = await session.execute(
+                select(InvitationRow, LaunchRow.deadline)
+                .join(
+                    LaunchRow,
+                    and_(
+                        LaunchRow.org_id == InvitationRow.org_id,
+                        LaunchRow.scan_id == InvitationRow.scan_id,
+                    ),
+                )
+                .where(
+                    InvitationRow.remind_at < before,
+                    InvitationRow.reminded_at.is_(None),
+                    *_STILL_INVITED,
+                )
+                .order_by(InvitationRow.id)
+            )
+            return [
+                ScanReminder(
+                    row.org_id,
+                    row.scan_id,
+                    row.respondent,
+                    row.time_zone,
+                    row.remind_at,
+                    deadline,
+                )
+                for row, deadline in rows
+                if row.remind_at is not None
+            ]
+
+    async def reminders_planned(
+        self, org_id: int, scan_id: int, respondents: Sequence[str], *, now: datetime
+    ) -> None:
+        async with self._db.session() as session:
+            await session.execute(
                 update(InvitationRow)
                 .where(
-                    InvitationRow.remind_at <= now,
-                    InvitationRow.reminded_at.is_(None),
-                    InvitationRow.invited_at.is_not(None),
-                    InvitationRow.failure.is_(None),
-                    ~finished,
-                    scan_open,
+                    InvitationRow.org_id == org_id,
+                    InvitationRow.scan_id == scan_id,
+                    InvitationRow.respondent.in_(respondents),
                 )
                 .values(reminded_at=now)
-                .returning(InvitationRow.org_id, InvitationRow.scan_id, InvitationRow.respondent)
             )
-            return [(org_id, scan_id, respondent) for org_id, scan_id, respondent in claimed]
+
+    async def still_invited(self, org_id: int, scan_id: int, respondent: str) -> Launch | None:
+        async with self._db.session() as session:
+            row = await session.scalar(
+                select(LaunchRow)
+                .join(
+                    InvitationRow,
+                    and_(
+                        InvitationRow.org_id == LaunchRow.org_id,
+                        InvitationRow.scan_id == LaunchRow.scan_id,
+                    ),
+                )
+                .where(
+                    LaunchRow.org_id == org_id,
+                    LaunchRow.scan_id == scan_id,
+                    InvitationRow.respondent == respondent,
+                    *_STILL_INVITED,
+                )
+            )
+            if row is None:
+                return None
+            return Launch(row.scan_id, row.launched_by, row.deadline, row.report_to)
 
     async def due_for_closing(self, *, now: datetime) -> list[tuple[int, int]]:
         async with self._db.session() as session:

@@ -22,7 +22,7 @@ from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
 from dialogs.campaigns import Campaigns
 from dialogs.records import Organisation
 from storage.installations import SqlaInstallationRepository, SqlaStateRepository
-from storage.launches import SqlaEventLog, SqlaLaunchRepository
+from storage.launches import SqlaEventLog
 from storage.secrets import SecretBox
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
             client=web_client(settings),
             oauth_settings=_oauth(settings, core),
         )
-    launches = SqlaLaunchRepository(core.database)
+    launches = core.activation.launches
     client_for = _clients(settings, core, app)
     campaigns = SlackCampaigns(
         advisor=core.advisor,

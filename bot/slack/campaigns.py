@@ -315,7 +315,7 @@ class SlackCampaigns:
     # The background tick
 
     async def tick(self) -> None:
-        """Close the scans whose deadline passed and send the reminders that are due."""
+        """Close the scans whose deadline passed (reminders go through the nudge outbox)."""
         now = self._clock.now()
         for org_id, _ in await self._launches.due_for_closing(now=now):
             try:
@@ -327,28 +327,6 @@ class SlackCampaigns:
                 await self._campaigns.close(org_id, None)
                 continue
             await self.close(client, org, None, org.settings.language)
-        for org_id, scan_id, respondent in await self._launches.claim_reminders(now=now):
-            await self._remind(org_id, scan_id, respondent)
-
-    async def _remind(self, org_id: int, scan_id: int, respondent: str) -> None:
-        """Send one claimed reminder; a claim is never handed out again, whatever happens here."""
-        try:
-            _, client = await self._client_for(org_id)
-        except LookupError as missing:
-            log.error("a reminder was dropped: %s", missing)
-            return
-        launch = await self._launches.get(org_id, scan_id)
-        deadline = f"{launch.deadline:%Y-%m-%d %H:%M}" if launch and launch.deadline else ""
-        user = respondent.removeprefix("slack:")
-        language = await _language(client, user)
-        try:
-            await client.chat_postMessage(
-                channel=user, text=phrases.REMINDER(language).format(deadline=deadline)
-            )
-        except SlackApiError as error:
-            log.warning("a reminder failed: %s", code(error))
-            failure = undeliverable(error, to_person=True)
-            await self._launches.mark_failed(org_id, scan_id, respondent, failure=failure)
 
 
 def _respondent(user: str) -> str:

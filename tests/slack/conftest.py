@@ -40,6 +40,13 @@ class SlackWorld:
     campaigns: SlackCampaigns
     delivery: SlackDelivery
 
+    async def send_due_nudges(self) -> None:
+        """What `advisor serve`'s nudging tick does: plan, then send everything due."""
+        await self.core.activation.planner.plan_all()
+        dispatcher = self.core.dispatcher(self.delivery, worker="test")
+        while (await dispatcher.run()).claimed:
+            pass
+
     async def settled(self, method: str, count: int) -> list[dict[str, Any]]:
         """Wait until the advisor has called `method` `count` times (it answers after acking)."""
         async with asyncio.timeout(SETTLE_SECONDS):

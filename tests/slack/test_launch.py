@@ -149,10 +149,36 @@ async def test_those_who_have_not_answered_are_reminded_once_before_the_deadline
     await _answer_invitation(world, "U1", pick=1)
     posted = len(world.api.called("chat.postMessage"))
     world.clock.advance(days=3, hours=6)
-    await world.campaigns.tick()
-    await world.campaigns.tick()
+    await world.send_due_nudges()
+    world.clock.advance(hours=1)
+    await world.send_due_nudges()
     reminders = world.api.called("chat.postMessage")[posted:]
-    assert {call["channel"] for call in reminders} == set(TEAM) - {"U1"}
+    assert sorted(call["channel"] for call in reminders) == sorted(set(TEAM) - {"U1"})
+    assert "closes on 2026-11-27 11:00" in reminders[-1]["text"], "17:00 in Amsterdam, in New York"
+    assert any("Continue the scan" in json.dumps(call["blocks"]) for call in reminders)
+
+
+async def test_a_reminder_planned_before_someone_finishes_is_not_sent_to_them(
+    world: SlackWorld,
+) -> None:
+    await _launch(world)
+    world.clock.advance(days=3, hours=5, minutes=30)  # half an hour before the reminders
+    await world.send_due_nudges()
+    assert await world.core.activation.outbox.pending(await _org_id(world)), "planned"
+    await _answer_invitation(world, "U1", pick=1)
+    posted = len(world.api.called("chat.postMessage"))
+
+    world.clock.advance(hours=1)
+    await world.send_due_nudges()
+
+    reminded = {call["channel"] for call in world.api.called("chat.postMessage")[posted:]}
+    assert reminded == set(TEAM) - {"U1"}
+
+
+async def _org_id(world: SlackWorld) -> int:
+    org = await world.core.organisations.find(f"slack:{TEAM_ID}")
+    assert org is not None
+    return org.id
 
 
 async def test_a_user_group_and_a_channel_together_invite_each_person_once(
@@ -259,9 +285,9 @@ async def test_a_reminder_that_cannot_be_delivered_is_recorded_and_not_tried_aga
     await _launch(world)
     world.api.fail_next("chat.postMessage", "user_not_found", status=200, channel="U2")
     world.clock.advance(days=3, hours=6)
-    await world.campaigns.tick()
+    await world.send_due_nudges()
     world.clock.advance(hours=1)
-    await world.campaigns.tick()
+    await world.send_due_nudges()
     to_u2 = [call for call in world.api.called("chat.postMessage") if call["channel"] == "U2"]
     assert len(to_u2) == 2, "the invitation, and the one reminder that failed"
     await world.slack.slash(PM, "status", response_url=world.api.response_url("status"))

@@ -33,13 +33,6 @@ async def _team(world: SlackWorld) -> tuple[Organisation, Task]:
     return org, task
 
 
-async def _send_due_nudges(world: SlackWorld) -> None:
-    await world.core.activation.planner.plan_all()
-    dispatcher = world.core.dispatcher(world.delivery, worker="test")
-    while (await dispatcher.run()).claimed:
-        pass
-
-
 def _button(message: dict[str, Any], label: str) -> dict[str, Any]:
     for block in message["blocks"]:
         for element in block.get("elements", ()):
@@ -66,7 +59,7 @@ async def test_done_on_a_task_nudge_marks_that_occurrence_once_however_often_it_
     world: SlackWorld,
 ) -> None:
     org, task = await _team(world)
-    await _send_due_nudges(world)
+    await world.send_due_nudges()
     nudge = world.api.latest("DUOWN")
     done = _button(nudge, "Done")
 
@@ -84,7 +77,7 @@ async def test_snooze_on_a_task_nudge_moves_its_reminders_to_the_next_working_mo
     world: SlackWorld,
 ) -> None:
     await _team(world)
-    await _send_due_nudges(world)
+    await world.send_due_nudges()
     nudge = world.api.latest("DUOWN")
 
     reply = await _click(world, "UOWN", nudge, _button(nudge, "Snooze"))
@@ -97,7 +90,7 @@ async def test_someone_else_clicking_a_forwarded_done_button_changes_nothing(
 ) -> None:
     org, task = await _team(world)
     world.api.add_user("UOTHER", locale="en-US")
-    await _send_due_nudges(world)
+    await world.send_due_nudges()
     nudge = world.api.latest("DUOWN")
 
     reply = await _click(world, "UOTHER", nudge, _button(nudge, "Done"))
@@ -110,7 +103,7 @@ async def test_a_done_button_for_a_time_the_task_is_not_due_marks_nothing(
     world: SlackWorld,
 ) -> None:
     org, task = await _team(world)
-    await _send_due_nudges(world)
+    await world.send_due_nudges()
     nudge = world.api.latest("DUOWN")
     forged = {**_button(nudge, "Done"), "value": f"done {task.id} 2026-11-24T03:17"}
 
@@ -124,7 +117,7 @@ async def test_the_digest_offers_done_per_open_task_the_task_list_and_the_figure
     world: SlackWorld,
 ) -> None:
     org, task = await _team(world)
-    await _send_due_nudges(world)
+    await world.send_due_nudges()
     digest = world.api.latest("DUPM")
     assert "Your week" in digest["text"]
 

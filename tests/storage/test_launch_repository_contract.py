@@ -8,7 +8,7 @@ import pytest
 
 from dialogs.delivery import Undeliverable
 from dialogs.ports import StorageError
-from dialogs.records import Invitee, Launch
+from dialogs.records import Invitee, Launch, ScanReminder
 from storage.db import Database
 from storage.launches import SqlaEventLog, SqlaLaunchRepository
 from storage.repositories import SqlaOrganisationDirectory, SqlaScanRepository
@@ -46,23 +46,51 @@ async def test_invitations_say_who_finished_and_nothing_of_their_answers(
     assert [(i.respondent, i.completed) for i in invitations] == [("s:ann", True), ("s:bob", False)]
 
 
-async def test_a_reminder_is_claimed_once_and_never_for_a_finished_sheet(
+def _who(reminders: list[ScanReminder]) -> list[str]:
+    return [reminder.respondent for reminder in reminders]
+
+
+async def test_a_reminder_is_planned_once_and_never_for_a_finished_sheet(
+    database: Database,
+) -> None:
+    org, scan, scans, launches = await _launched(database, deadline=NOW + 24 * HOUR)
+    for person in ("s:ann", "s:bob"):
+        await launches.mark_invited(org.id, scan.id, person, now=NOW)
+    await scans.complete(org.id, scan.id, "s:ann", now=NOW)
+
+    assert await launches.reminders_to_plan(before=NOW) == []
+    (bob,) = await launches.reminders_to_plan(before=NOW + 2 * HOUR)
+    assert bob == ScanReminder(org.id, scan.id, "s:bob", None, NOW + HOUR, NOW + 24 * HOUR)
+    assert _who(await launches.reminders_to_plan(before=NOW + 2 * HOUR)) == ["s:bob"]
+    await launches.reminders_planned(org.id, scan.id, ["s:bob"], now=NOW)
+    assert await launches.reminders_to_plan(before=NOW + 3 * HOUR) == []
+
+
+async def test_a_reminder_is_needed_while_the_sheet_is_unfinished_and_the_scan_open(
     database: Database,
 ) -> None:
     org, scan, scans, launches = await _launched(database)
     for person in ("s:ann", "s:bob"):
         await launches.mark_invited(org.id, scan.id, person, now=NOW)
+
+    assert await launches.still_invited(org.id, scan.id, "s:ann") == Launch(
+        scan.id, "s:pm", None, "C1"
+    )
     await scans.complete(org.id, scan.id, "s:ann", now=NOW)
-    assert await launches.claim_reminders(now=NOW) == []
-    assert await launches.claim_reminders(now=NOW + 2 * HOUR) == [(org.id, scan.id, "s:bob")]
-    assert await launches.claim_reminders(now=NOW + 3 * HOUR) == []
+    assert await launches.still_invited(org.id, scan.id, "s:ann") is None
+    assert await launches.still_invited(org.id, scan.id, "s:carol") is None, "never invited"
+    other, _, _, _ = await _launched(database, key="t:other")
+    assert await launches.still_invited(other.id, scan.id, "s:bob") is None, "another org's"
+    await scans.close(org.id, scan.id, now=NOW)
+    assert await launches.still_invited(org.id, scan.id, "s:bob") is None
 
 
 async def test_no_reminder_goes_to_someone_whose_invitation_failed(database: Database) -> None:
     org, scan, _, launches = await _launched(database)
     await launches.mark_invited(org.id, scan.id, "s:ann", now=NOW)
     await launches.mark_failed(org.id, scan.id, "s:bob", failure=Undeliverable.PERSON_GONE)
-    assert await launches.claim_reminders(now=NOW + 2 * HOUR) == [(org.id, scan.id, "s:ann")]
+    assert _who(await launches.reminders_to_plan(before=NOW + 2 * HOUR)) == ["s:ann"]
+    assert await launches.still_invited(org.id, scan.id, "s:bob") is None
     failed = {i.respondent: i.failure for i in await launches.invitations(org.id, scan.id)}
     assert failed == {"s:ann": None, "s:bob": Undeliverable.PERSON_GONE}
 
@@ -71,7 +99,7 @@ async def test_no_reminder_goes_out_for_a_closed_scan(database: Database) -> Non
     org, scan, scans, launches = await _launched(database)
     await launches.mark_invited(org.id, scan.id, "s:ann", now=NOW)
     await scans.close(org.id, scan.id, now=NOW)
-    assert await launches.claim_reminders(now=NOW + 2 * HOUR) == []
+    assert await launches.reminders_to_plan(before=NOW + 2 * HOUR) == []
 
 
 async def test_a_scan_is_due_for_closing_once_its_deadline_passes(database: Database) -> None:
