@@ -29,6 +29,9 @@ _STILL_INVITED = (
     ),
 )
 """An invitation that went out, to an open scan, whose sheet is not finished."""
+_ITS_LAUNCH = and_(
+    LaunchRow.org_id == InvitationRow.org_id, LaunchRow.scan_id == InvitationRow.scan_id
+)
 
 
 class SqlaLaunchRepository:
@@ -123,13 +126,7 @@ class SqlaLaunchRepository:
         async with self._db.session() as session:
             rows = await session.execute(
                 select(InvitationRow, LaunchRow.deadline)
-                .join(
-                    LaunchRow,
-                    and_(
-                        LaunchRow.org_id == InvitationRow.org_id,
-                        LaunchRow.scan_id == InvitationRow.scan_id,
-                    ),
-                )
+                .join(LaunchRow, _ITS_LAUNCH)
                 .where(
                     InvitationRow.remind_at < before,
                     InvitationRow.reminded_at.is_(None),
@@ -138,16 +135,9 @@ class SqlaLaunchRepository:
                 .order_by(InvitationRow.id)
             )
             return [
-                ScanReminder(
-                    row.org_id,
-                    row.scan_id,
-                    row.respondent,
-                    row.time_zone,
-                    row.remind_at,
-                    deadline,
-                )
-                for row, deadline in rows
-                if row.remind_at is not None
+                ScanReminder(r.org_id, r.scan_id, r.respondent, r.time_zone, r.remind_at, deadline)
+                for r, deadline in rows
+                if r.remind_at is not None
             ]
 
     async def reminders_planned(
@@ -168,13 +158,7 @@ class SqlaLaunchRepository:
         async with self._db.session() as session:
             row = await session.scalar(
                 select(LaunchRow)
-                .join(
-                    InvitationRow,
-                    and_(
-                        InvitationRow.org_id == LaunchRow.org_id,
-                        InvitationRow.scan_id == LaunchRow.scan_id,
-                    ),
-                )
+                .join(InvitationRow, _ITS_LAUNCH)
                 .where(
                     LaunchRow.org_id == org_id,
                     LaunchRow.scan_id == scan_id,
