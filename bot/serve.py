@@ -25,6 +25,8 @@ from dialogs.nudging import Delivery
 log = logging.getLogger(__name__)
 PLAN_SECONDS = 60
 """How often nudges are planned from the tasks; planning twice plans once."""
+STOP_GRACE_SECONDS = 10
+"""On shutdown, how long a running tick may take to finish before it is cancelled."""
 
 
 async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = None) -> None:
@@ -46,7 +48,7 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     seconds = settings.tick_seconds
     ticking = asyncio.gather(
         _tick_until(slack.campaigns.tick, stop, seconds),
-        _tick_until(_nudging(app, delivery), stop, seconds),
+        _tick_until(_nudging(app, delivery, stop), stop, seconds),
     )
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
@@ -61,9 +63,11 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
             log.info("connected to Slack over Socket Mode")
         await stop.wait()
     finally:
-        ticking.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await ticking
+        # Let a running tick finish rather than cancel it mid-query or mid-send: a cancelled
+        # SQLite call cannot be interrupted in its thread and can hold the process up.
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(ticking, STOP_GRACE_SECONDS)
         if socket is not None:
             await socket.close_async()
         await runner.cleanup()
@@ -82,7 +86,7 @@ async def _tick_until(
             await asyncio.wait_for(stop.wait(), seconds)
 
 
-def _nudging(app: App, delivery: Delivery) -> Callable[[], Awaitable[None]]:
+def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], Awaitable[None]]:
     """Plan nudges (at most every PLAN_SECONDS) and send every due one."""
     dispatcher = app.dispatcher(delivery, worker=f"{socket.gethostname()}:{os.getpid()}")
     planned_at: float | None = None
@@ -92,7 +96,7 @@ def _nudging(app: App, delivery: Delivery) -> Callable[[], Awaitable[None]]:
         if planned_at is None or time.monotonic() - planned_at >= PLAN_SECONDS:
             await app.activation.planner.plan_all()
             planned_at = time.monotonic()
-        while (await dispatcher.run()).claimed:
+        while (await dispatcher.run()).claimed and not stop.is_set():
             pass
 
     return tick
