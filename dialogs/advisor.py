@@ -242,7 +242,7 @@ class Advisor:
                 if not isinstance(published.result, OrgResult):
                     return _say(state, phrases.NEEDS_RESULT)
                 plan = make_plan(published.result, self.knowledge.catalogue)
-                return Transition(state, await desk.adopt(key, plan, language))
+                return Transition(state, await desk.adopt(key, plan, language, argument))
             case Command.DONE:
                 return Transition(state, await desk.mark(key, argument, Outcome.DONE, language))
             case Command.SKIP:

@@ -54,6 +54,7 @@ _WORDS: dict[str, Command] = {
 }
 _TAKES_ARGUMENT = {
     Command.ADVICE,
+    Command.ADOPT,
     Command.LANGUAGE,
     Command.DONE,
     Command.SNOOZE,

@@ -63,9 +63,28 @@ class Desk:
         self._outbox = outbox
         self._clock = clock
 
-    async def adopt(self, key: ConversationKey, plan: Plan, language: Language) -> Reply:
+    async def adopt(
+        self, key: ConversationKey, plan: Plan, language: Language, chosen: str = ""
+    ) -> Reply:
+        """Adopt the plan's items numbered in `chosen` ("1,3", "2-4"), or all when it is empty;
+        items adopted before are left as they are, so adopting more later adds to them."""
+        numbers = _numbers(chosen, len(plan.steps) + len(plan.tasks))
+        if numbers is None:
+            total = len(plan.steps) + len(plan.tasks)
+            return (Paragraph(phrases.ADOPT_WHICH(language).format(total=total)),)
         org = await self._org(key.org_id)
-        if await self._tasks.active(org.id):
+        adopted = {task.key for task in await self._tasks.active(org.id)}
+        steps = [
+            step
+            for number, step in enumerate(plan.steps, start=1)
+            if (not numbers or number in numbers) and step.id not in adopted
+        ]
+        tasks = [
+            planned
+            for number, planned in enumerate(plan.tasks, start=len(plan.steps) + 1)
+            if (not numbers or number in numbers) and planned.template.id not in adopted
+        ]
+        if not steps and not tasks:
             return (Paragraph(phrases.ALREADY_ADOPTED(language)),)
         zone = await self._zone(org, key.respondent)
         today = LocalTime.of(self._clock.now(), zone).date()
@@ -80,7 +99,7 @@ class Desk:
                 datetime.combine(today + timedelta(weeks=number), DUE_TIME),
                 zone,
             )
-            for number, step in enumerate(plan.steps, start=1)
+            for number, step in enumerate(steps, start=1)
         ] + [
             NewTask(
                 planned.template.id,
@@ -91,13 +110,13 @@ class Desk:
                 tomorrow,
                 zone,
             )
-            for planned in plan.tasks
+            for planned in tasks
         ]
         await self._tasks.adopt(org.id, new, by=key.respondent, now=self._clock.now())
         if org.settings.manager is None:
             settings = replace(org.settings, manager=key.respondent)
             await self._organisations.update_settings(org.id, settings)
-        said = phrases.ADOPTED(language).format(steps=len(plan.steps), tasks=len(plan.tasks))
+        said = phrases.ADOPTED(language).format(steps=len(steps), tasks=len(tasks))
         return (Paragraph(said),)
 
     async def list_tasks(self, key: ConversationKey, language: Language) -> Reply:
@@ -288,3 +307,17 @@ def _person_named(word: str) -> str:
 
 
 _MENTION = re.compile(r"<@([A-Za-z0-9]+)(?:\|[^>]*)?>")
+
+
+def _numbers(chosen: str, total: int) -> frozenset[int] | None:
+    """The numbers in "1,3 5-7" (empty: none chosen, so all); None if any is off the list."""
+    numbers: set[int] = set()
+    for part in chosen.replace(",", " ").split():
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            return None
+        low, high = int(first), int(last) if dash else int(first)
+        if not 1 <= low <= high <= total:
+            return None
+        numbers.update(range(low, high + 1))
+    return frozenset(numbers)

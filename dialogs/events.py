@@ -69,7 +69,7 @@ ButtonEvent = TaskAction | CommandInvoked
 
 _TASK_ACTIONS = frozenset({Command.DONE, Command.SNOOZE})
 _BUTTON_COMMANDS = frozenset(
-    {Command.SCAN, Command.TASKS, Command.MEASURE, Command.PLAN, Command.RESULTS}
+    {Command.SCAN, Command.TASKS, Command.MEASURE, Command.PLAN, Command.RESULTS, Command.ADOPT}
 )
 
 

@@ -372,9 +372,23 @@ ADOPTED = text(
     "'tasks' for the list; I'll remind owners in time.",
 )
 ALREADY_ADOPTED = text(
-    "Dit plan is al overgenomen. Typ 'taken' voor de lijst.",
-    "This plan has been adopted already. Type 'tasks' for the list.",
+    "Dat is al overgenomen. Typ 'taken' voor de lijst.",
+    "That has been adopted already. Type 'tasks' for the list.",
 )
+ADOPT_WHICH = text(
+    "Noem de nummers uit het plan (1 tot en met {total}), bijvoorbeeld 'overnemen 1,3' of "
+    "'overnemen 2-4'; 'overnemen' alleen neemt alles over. Er is niets veranderd.",
+    "Name the plan's numbers (1 to {total}), for example 'adopt 1,3' or 'adopt 2-4'; 'adopt' "
+    "on its own adopts everything. Nothing was changed.",
+)
+PLAN_ADOPT = text(
+    "Neem het plan over met 'overnemen', of een deel ervan met 'overnemen 1,3'. Ik maak er "
+    "taken van en herinner de eigenaren op tijd.",
+    "Adopt the plan with 'adopt', or part of it with 'adopt 1,3'. I'll turn it into tasks and "
+    "remind their owners in time.",
+)
+BUTTON_ADOPT = text("Plan overnemen", "Adopt the plan")
+TYPED_ADOPT = text("overnemen", "adopt")
 TASKS_TITLE = text("Taken", "Tasks")
 TASKS_NONE = text(
     "Er zijn nog geen taken. Na een resultaat neemt de projectmanager het plan over met "

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dialogs import phrases
+from dialogs.events import Command, CommandInvoked
 from dialogs.messages import (
+    Actions,
     Bar,
     Bullets,
+    Button,
     Chart,
     Choice,
     ChoicePrompt,
@@ -231,20 +234,25 @@ def plan(the_plan: Plan, language: Language) -> Reply:
         else phrases.PLAN_TITLE_TOP(language).format(phase=here)
     )
     steps = tuple(
-        phrases.PLAN_STEP(language).format(
+        f"{number}. "
+        + phrases.PLAN_STEP(language).format(
             title=step.title(language),
             dimension=label(step.dimension, language),
             owner=label(step.owner, language),
         )
-        for step in the_plan.steps
+        for number, step in enumerate(the_plan.steps, start=1)
     )
     tasks = tuple(
-        phrases.PLAN_TASK(language).format(
+        f"{number}. "
+        + phrases.PLAN_TASK(language).format(
             title=task.template.title(language),
             cadence=task.cadence.label(language),
             owner=label(task.owner, language),
         )
-        for task in the_plan.tasks
+        for number, task in enumerate(the_plan.tasks, start=len(steps) + 1)
+    )
+    adopt = Button(
+        phrases.BUTTON_ADOPT(language), CommandInvoked(Command.ADOPT), phrases.TYPED_ADOPT(language)
     )
     return (
         Heading(title),
@@ -252,6 +260,8 @@ def plan(the_plan: Plan, language: Language) -> Reply:
         Bullets(steps) if steps else Paragraph(phrases.PLAN_NO_STEPS(language)),
         Heading(phrases.PLAN_TASKS(language)),
         Bullets(tasks),
+        Paragraph(phrases.PLAN_ADOPT(language)),
+        Actions((adopt,)),
     )
 
 
