@@ -21,6 +21,7 @@ from bot.report.render import to_html, to_pdf, to_png
 from bot.serve import serve
 from bot.settings import ConfigError, Settings, load_settings
 from dialogs.ports import StorageError
+from dialogs.records import Nudge
 from dialogs.report import ReportData, gather
 from engine.catalogue import CatalogueError
 from engine.vocabulary import Language
@@ -28,6 +29,8 @@ from storage.db import Database
 from storage.migrate import schema_status, upgrade
 
 EXIT_CONFIG = 2
+NOT_SENT_SHOWN = 20
+"""`advisor nudges` lists this many of the latest nudges that were dropped or failed."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--output", type=Path, help="where to write it (default: a file here)")
     report.set_defaults(run=_report)
 
-    nudges = commands.add_parser("nudges", help="the reminders and digests still to send")
+    nudges = commands.add_parser(
+        "nudges", help="the nudges still to send, and the latest not sent with why"
+    )
     nudges.add_argument("--org", required=True)
     nudges.set_defaults(run=_nudges)
 
@@ -226,15 +231,25 @@ async def _nudges(args: argparse.Namespace, settings: Settings) -> int:
         if org is None:
             raise ConfigError(f"there is no organisation called {args.org!r}")
         await app.activation.planner.plan(org.id)
-        for nudge in await app.activation.outbox.pending(org.id):
-            when = f"{nudge.deliver_at.at:%Y-%m-%d %H:%M} {nudge.deliver_at.zone}"
-            recipient = nudge.recipient.split(":", 1)[-1]
-            print(f"{when}  {nudge.kind.value:<13} {recipient}  {nudge.occurrence}")
-        counts = await app.activation.outbox.counts(org.id)
+        outbox = app.activation.outbox
+        for nudge in await outbox.pending(org.id):
+            print(_nudge_line(nudge))
+        not_sent = await outbox.not_sent(org.id, limit=NOT_SENT_SHOWN)
+        if not_sent:
+            print(f"not sent (latest {len(not_sent)}):")
+            for nudge in not_sent:
+                print(f"{_nudge_line(nudge)}  {nudge.status}: {nudge.outcome or '-'}")
+        counts = await outbox.counts(org.id)
         print(", ".join(f"{status}: {count}" for status, count in sorted(counts.items())))
         return 0
 
     return await _with_app(settings, work)
+
+
+def _nudge_line(nudge: Nudge) -> str:
+    when = f"{nudge.deliver_at.at:%Y-%m-%d %H:%M} {nudge.deliver_at.zone}"
+    recipient = nudge.recipient.split(":", 1)[-1]
+    return f"{when}  {nudge.kind.value:<13} {recipient}  {nudge.occurrence}"
 
 
 async def _scan(args: argparse.Namespace, settings: Settings) -> int:

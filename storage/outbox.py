@@ -153,6 +153,17 @@ class SqlaOutbox:
             )
             return [_nudge(row) for row in rows]
 
+    async def not_sent(self, org_id: int, *, limit: int = 50) -> list[Nudge]:
+        """The latest nudges dropped or failed, with why (their outcome), newest first."""
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(NudgeRow)
+                .where(NudgeRow.org_id == org_id, NudgeRow.status.in_([DROPPED, FAILED]))
+                .order_by(NudgeRow.finished_at.desc(), NudgeRow.id.desc())
+                .limit(limit)
+            )
+            return [_nudge(row) for row in rows]
+
     async def counts(self, org_id: int | None = None) -> dict[str, int]:
         """How many nudges are in each status (all organisations when None)."""
         query = select(NudgeRow.status, func.count()).group_by(NudgeRow.status)

@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.app import build_app
+from bot.cli import org_key
+from bot.settings import load_settings
 from engine.bank import default_bank
+from engine.nudges import NudgeKind, PlannedNudge
+from engine.recurrence import LocalTime
 
 ROOT = Path(__file__).parents[2]
 
@@ -151,3 +157,29 @@ def test_a_malformed_setting_stops_start_up_naming_it(sqlite_url: str) -> None:
     assert run.returncode == 2
     assert "ADVISOR_DATABASE_URL" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+async def test_advisor_nudges_lists_what_was_not_sent_and_why(sqlite_url: str) -> None:
+    app = await build_app(load_settings(database_url=sqlite_url))
+    try:
+        org = await app.organisations.ensure(org_key("Acme"), "Acme")
+        when = LocalTime(datetime(2026, 11, 23, 9, 0), "Europe/Amsterdam")  # noqa: DTZ001
+        planned = PlannedNudge("console:ann", NudgeKind.DIGEST, "2026-W48", when, when)
+        outbox = app.activation.outbox
+        await outbox.plan(org.id, [planned], now=when.instant())
+        (claimed,) = await outbox.claim(
+            now=when.instant(), worker="w", limit=1, lease=timedelta(minutes=5)
+        )
+        stale = "stale: too late to be useful"
+        await outbox.finish(claimed.id, status="dropped", outcome=stale, now=when.instant())
+    finally:
+        await app.close()
+
+    listed = advisor("nudges", "--org", "Acme", database=sqlite_url)
+
+    assert listed.returncode == 0, listed.stderr
+    (line,) = [line for line in listed.stdout.splitlines() if "2026-W48" in line]
+    assert "digest" in line
+    assert "ann" in line
+    assert line.endswith("dropped: stale: too late to be useful")
+    assert "dropped: 1" in listed.stdout.splitlines()[-1]
