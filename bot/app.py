@@ -93,6 +93,7 @@ class App:
             advisor=self.advisor,
             tasks=self.activation.tasks,
             kpis=self.activation.kpis,
+            people=self.activation.people,
             now=self.clock.now(),
             language=language,
         )

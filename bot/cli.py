@@ -206,6 +206,7 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
             advisor=app.advisor,
             tasks=app.activation.tasks,
             kpis=app.activation.kpis,
+            people=app.activation.people,
             now=app.clock.now(),
             language=args.lang,
         )

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dialogs.advisor import Advisor
-from dialogs.ports import KpiRepository, TaskRepository
+from dialogs.ports import KpiRepository, PeopleDirectory, TaskRepository
 from dialogs.records import Organisation
+from engine.crosscheck import WEEKS, PostingCheck, posting_check
 from engine.kpi import KpiEntry
 from engine.plan import Plan, make_plan
 from engine.recurrence import LocalTime
 from engine.scoring import OrgResult, Withheld
 from engine.tasks import CONSISTENCY_WEEKS, Consistency, consistency, streak, team_consistency
-from engine.vocabulary import Language
+from engine.vocabulary import Language, TaskKind
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class ReportData:
     team_longer: Consistency
     plan: Plan | None
     """What is next: the plan from the latest shown result."""
+    check: PostingCheck | None = None
+    """The way of working people perceive beside the posting actually logged."""
+    unreachable: tuple[str, ...] = ()
+    """People and places the chat refused for good (respondent or place addresses)."""
 
 
 async def gather(
@@ -59,6 +64,7 @@ async def gather(
     advisor: Advisor,
     tasks: TaskRepository,
     kpis: KpiRepository,
+    people: PeopleDirectory,
     now: datetime,
     language: Language | None = None,
 ) -> ReportData:
@@ -71,12 +77,14 @@ async def gather(
     active = await tasks.active(org.id)
     marks = await tasks.marks(org.id, [task.id for task in active])
     recent_weeks, longer_weeks = CONSISTENCY_WEEKS
-    lines, parts = [], []
+    lines, parts, posting = [], [], []
     for task in active:
         today = LocalTime.of(now, task.zone).date()
         own = marks.get(task.id, {})
         recent, longer = (consistency(task, own, today, w) for w in CONSISTENCY_WEEKS)
         parts += [recent, longer]
+        if task.kind is TaskKind.POST:
+            posting.append(consistency(task, own, today, WEEKS))
         lines.append(
             TaskLine(
                 task.title(language or org.settings.language),
@@ -99,4 +107,6 @@ async def gather(
         team_recent=team_consistency(parts, recent_weeks),
         team_longer=team_consistency(parts, longer_weeks),
         plan=plan,
+        check=posting_check(result, posting) if isinstance(result, OrgResult) else None,
+        unreachable=tuple(person.respondent for person in await people.unreachable(org.id)),
     )

@@ -166,6 +166,12 @@ ON_TIME_CELL = text("{percent} ({on_time} van {counted})", "{percent} ({on_time}
 NOTHING_DUE = text("nog niets te doen", "nothing due yet")
 TASKS_CHART = text("Deel op tijd gedaan (%)", "Share done on time (%)")
 LEGEND_WEEKS = text("Laatste {weeks} weken", "Last {weeks} weeks")
+UNREACHABLE = text(
+    "De chat weigerde berichten aan (tot zij zelf weer iets sturen, of het kanaal de advisor "
+    "toelaat):",
+    "The chat refused messages to (until they write to the advisor again, or the channel lets "
+    "it in):",
+)
 TASKS_EXPLAINED = text(
     "Op tijd: afgevinkt op of voor de dag waarop het moest. Overgeslagen keren tellen niet "
     "mee. Reeks: zoveel keer achter elkaar op tijd.",

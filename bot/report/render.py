@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from bot.report import phrases
+from dialogs.nudge_views import cross_check
 from dialogs.report import ReportData, ScanLine, TaskLine
 from engine.kpi import KpiEntry, Metric
 from engine.labels import label, phase_name
@@ -480,14 +481,22 @@ def _consistency(report: ReportData, language: Language) -> _Section:
     title = phrases.TASKS_TITLE(language)
     if not report.tasks:
         return _Section(title, (_Paragraph(phrases.NO_TASKS(language), key=True),))
-    return _Section(
-        title,
-        (
-            _consistency_table(report, language),
-            _consistency_plot(report, language),
-            _Paragraph(phrases.TASKS_EXPLAINED(language)),
-        ),
-    )
+    blocks: list[_Block] = [
+        _consistency_table(report, language),
+        _consistency_plot(report, language),
+        _Paragraph(phrases.TASKS_EXPLAINED(language)),
+    ]
+    if report.check is not None and report.check.disagrees:
+        blocks.append(_Paragraph(cross_check(report.check, language), key=True))
+    if report.unreachable:
+        blocks.append(_Paragraph(phrases.UNREACHABLE(language)))
+        blocks.append(_Bullets(tuple(_address(r) for r in report.unreachable)))
+    return _Section(title, tuple(blocks))
+
+
+def _address(recipient: str) -> str:
+    """A person's or a place's address as a reader knows it: ``ann``, ``#C0123``."""
+    return recipient.split(":", 1)[-1]
 
 
 def _consistency_table(report: ReportData, language: Language) -> _Table:

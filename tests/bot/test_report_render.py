@@ -14,7 +14,9 @@ import pytest
 
 from bot.report import phrases
 from bot.report.render import to_html, to_pdf, to_png
+from dialogs.nudge_views import cross_check
 from dialogs.report import ReportData, ScanLine, TaskLine
+from engine.crosscheck import PostingCheck
 from engine.bank import default_bank
 from engine.kpi import KpiEntry, Metric, entry
 from engine.labels import label, phase_name
@@ -23,7 +25,7 @@ from engine.plan_catalogue import default_plan_catalogue
 from engine.scoring import OrgResult, Withheld, score
 from engine.simulation import Persona, crowd
 from engine.tasks import Consistency, team_consistency
-from engine.vocabulary import Dimension, Language, Role
+from engine.vocabulary import Dimension, Language, Phase, Role
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EMBEDDED_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -206,6 +208,23 @@ def test_the_page_says_when_the_figures_were_logged_and_the_tasks_were_done(
     )
     assert phrases.ON_TIME_CELL(language).format(percent="75%", on_time=3, counted=4) in page
     assert phrases.NOTHING_DUE(language) in page
+
+
+@LANGUAGES
+def test_the_page_sets_perceived_practice_beside_posting_and_names_whom_the_chat_refused(
+    language: Language,
+) -> None:
+    report = full_report(language)
+    assert report.latest is not None
+    assert isinstance(report.latest.result, OrgResult)
+    check = PostingCheck(Phase.EXPERIMENTATION, Consistency(8, 8, 3))
+    page = to_html(replace(report, check=check, unreachable=("slack:U0ANN", "slack:#C0NEWS")))
+
+    assert html.escape(cross_check(check, language)) in page
+    assert phrases.UNREACHABLE(language) in page
+    assert "U0ANN" in page
+    assert "#C0NEWS" in page
+    assert phrases.UNREACHABLE(language) not in to_html(report)
 
 
 @LANGUAGES
