@@ -16,8 +16,8 @@ from bot.report import phrases
 from bot.report.render import to_html, to_pdf, to_png
 from dialogs.nudge_views import cross_check
 from dialogs.report import ReportData, ScanLine, TaskLine
-from engine.crosscheck import PostingCheck
 from engine.bank import default_bank
+from engine.crosscheck import PostingCheck
 from engine.kpi import KpiEntry, Metric, entry
 from engine.labels import label, phase_name
 from engine.plan import make_plan
