@@ -128,3 +128,33 @@ Block = (
     | Actions
 )
 Reply = tuple[Block, ...]
+
+
+def headline(reply: Reply) -> str:
+    """What a notification shows: the first heading, paragraph or question, else the first text
+    of any block, on one line; "" for a reply without text."""
+    leading = (
+        b.text
+        for b in reply
+        if isinstance(b, Heading | Paragraph | ChoicePrompt) and b.text.strip()
+    )
+    anything = (text for b in reply if (text := _plain(b).strip()))
+    return " ".join((next(leading, None) or next(anything, None) or "").split())
+
+
+def _plain(block: Block) -> str:
+    match block:
+        case Heading(text=text) | Paragraph(text=text) | ChoicePrompt(text=text):
+            return text
+        case Bullets(items=items):
+            return items[0] if items else ""
+        case Facts(rows=rows):
+            return " ".join(rows[0]) if rows else ""
+        case People(respondents=respondents):
+            return " ".join(r.split(":", 1)[-1] for r in respondents)
+        case Places(addresses=addresses):
+            return " ".join(addresses)
+        case File(title=title) | Progress(label=title) | Chart(title=title):
+            return title
+        case Actions(buttons=buttons):
+            return " ".join(button.label for button in buttons)

@@ -22,6 +22,7 @@ from dialogs.messages import (
     Places,
     Progress,
     Reply,
+    headline,
 )
 
 SlackBlock = dict[str, Any]
@@ -103,14 +104,7 @@ def to_home_view(
 
 def fallback_text(reply: Reply) -> str:
     """What notifications and screen readers show: the first heading, paragraph or question."""
-    leading = (
-        b.text
-        for b in reply
-        if isinstance(b, Heading | Paragraph | ChoicePrompt) and b.text.strip()
-    )
-    anything = (text for b in reply if (text := _plain(b).strip()))
-    first = next(leading, None) or next(anything, None) or ELLIPSIS
-    return _fit(" ".join(first.split()), MAX_FALLBACK)
+    return _fit(headline(reply) or ELLIPSIS, MAX_FALLBACK)
 
 
 @dataclass(frozen=True)
@@ -398,27 +392,3 @@ def _split_line(line: str, limit: int) -> Iterator[str]:
 def _groups(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _plain(block: Block) -> str:
-    match block:
-        case Heading(text=text) | Paragraph(text=text) | ChoicePrompt(text=text):
-            return text
-        case Bullets(items=items):
-            return items[0] if items else ""
-        case Facts(rows=rows):
-            return " ".join(rows[0]) if rows else ""
-        case People(respondents=respondents):
-            return " ".join(r.split(":", 1)[-1] for r in respondents)
-        case Places(addresses=addresses):
-            return " ".join(addresses)
-        case File(title=title):
-            return title
-        case Actions(buttons=buttons):
-            return " ".join(button.label for button in buttons)
-        case Progress(label=label):
-            return label
-        case Chart(title=title):
-            return title
-        case _:
-            raise TypeError(f"no plain text for {block!r}")

@@ -1,0 +1,1 @@
+"""The Teams adapter: Adaptive Cards out, card submits and messages in."""

@@ -1,0 +1,396 @@
+"""Neutral replies as Adaptive Cards 1.5 for Teams, within Teams' limits by construction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dialogs.events import to_token
+from dialogs.messages import (
+    Actions,
+    Block,
+    Bullets,
+    Chart,
+    ChoicePrompt,
+    Facts,
+    File,
+    Heading,
+    Paragraph,
+    People,
+    Places,
+    Progress,
+    Reply,
+    headline,
+)
+
+Element = dict[str, Any]
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+
+MAX_CARD_BYTES = 28_000
+"""Teams refuses a message over about 28 KB; the whole activity, card and all, stays under it."""
+ENVELOPE_BYTES = 4_000
+"""Room kept for the activity around the card: its keys and the fallback text (`MAX_FALLBACK`
+characters, up to twelve bytes each once ASCII-escaped)."""
+CARD_BUDGET = MAX_CARD_BYTES - ENVELOPE_BYTES
+MAX_BODY_ELEMENTS = 100
+"""Top-level body elements, the last one "…" if cut: Teams sets no such limit; it keeps a card
+readable, as Slack's fifty blocks do a message."""
+MAX_SET_ACTIONS = 5
+"""Buttons per ActionSet. Teams draws at most six actions in a set (its host config's maxActions)
+and hides the rest behind an overflow menu or drops them; five keeps every button in view and a
+phone's row short."""
+MAX_TEXT = 2000
+MAX_HEADING = 150
+MAX_LINE = 200
+MAX_FACTS = 10
+MAX_FACT_TITLE = 100
+MAX_FACT_VALUE = 1000
+MAX_CHART_LINES = 20
+MAX_BUTTON_TITLE = 75
+MAX_CHOICE_TITLE = 200
+MAX_ID = 255
+"""Prompt ids, choice ids and button tokens round-trip, so they are never cut; longer is a bug."""
+MAX_FALLBACK = 300
+
+ELLIPSIS = "…"
+BAR_CELLS = 10
+ADVISOR = "advisor"
+"""The key in every submit's `data` that says what the button does; Teams hands `data` back."""
+CHOICE = "choice"
+SUBMIT = "submit"
+BACK = "back"
+STOP = "stop"
+ACT = "act"
+"""A one-click action (a nudge's done or snooze); `token` in its data is the event's token."""
+PICK_INPUT = "pick:"
+"""Before the prompt id, the id of a multiple-choice prompt's input (one per prompt on a card)."""
+PICK_SEPARATOR = ","
+"""Between the choice ids Teams sends for a multi-select input."""
+
+
+def to_activity(
+    reply: Reply, *, back_label: str = "", pause_label: str = "", submit_label: str = ""
+) -> dict[str, Any]:
+    """A Bot Framework message activity: the reply as one Adaptive Card and a plain summary.
+
+    Args:
+        reply: the neutral reply.
+        back_label, pause_label, submit_label: button texts for a prompt that does not carry
+            its own (prompts from the dialogs do, in their language).
+    """
+    card = to_card(reply, back_label=back_label, pause_label=pause_label, submit_label=submit_label)
+    # `summary`, not `text`: Teams draws an activity's text as a message of its own above the
+    # card; the summary is what notifications and the chat list show.
+    return {
+        "type": "message",
+        "summary": fallback_text(reply),
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+    }
+
+
+def to_card(
+    reply: Reply, *, back_label: str = "", pause_label: str = "", submit_label: str = ""
+) -> dict[str, Any]:
+    """The reply as an Adaptive Card 1.5 of at most `CARD_BUDGET` bytes of JSON.
+
+    Every button sits in an ActionSet in the body, beside what it answers; the card's own
+    `actions` stays empty, since Teams draws at most six there, after everything else.
+    What would not fit is cut: a text to the part that fits, anything else left off; the card
+    then ends in "…".
+    """
+    labels = _Labels(back_label, pause_label, submit_label)
+    elements = [element for block in reply for element in _block(block, labels)]
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "fallbackText": fallback_text(reply),
+        "body": [],
+        "actions": [],
+    }
+    card["body"] = _fitting(elements, CARD_BUDGET - card_size(card))
+    return card
+
+
+def card_size(payload: Any) -> int:
+    """Bytes of `payload` as JSON, ASCII-escaped: never less than as UTF-8 or compact JSON."""
+    return len(json.dumps(payload))
+
+
+def fallback_text(reply: Reply) -> str:
+    """What notifications and screen readers show: the first heading, paragraph or question."""
+    return _fit(headline(reply) or ELLIPSIS, MAX_FALLBACK)
+
+
+@dataclass(frozen=True)
+class _Labels:
+    back: str
+    pause: str
+    submit: str
+
+    def check(self) -> None:
+        if not (self.back.strip() and self.pause.strip() and self.submit.strip()):
+            raise ValueError(
+                "a prompt needs back_label, pause_label and submit_label in its own language"
+            )
+
+
+def _fitting(elements: list[Element], room: int) -> list[Element]:
+    """The elements that fit in `room` bytes of a JSON list, in order, and "…" if any are cut.
+
+    The first text that does not fit is cut to what does, with "…"; anything else that does not
+    fit is left off, with everything after it, and a "…" text takes its place.
+    """
+    marker = _text_block(ELLIPSIS)
+    kept = elements if len(elements) <= MAX_BODY_ELEMENTS else elements[: MAX_BODY_ELEMENTS - 1]
+    body: list[Element] = []
+    used = card_size(body)
+    for index, element in enumerate(kept):
+        size = card_size(element) + (len(", ") if body else 0)
+        marker_room = 0 if index == len(elements) - 1 else card_size([marker])
+        if used + size > room - marker_room:  # with room for a "…" after it, if one may follow
+            return [*body, _shortened(element, room - used - len(", ")) or marker]
+        body.append(element)
+        used += size
+    return body if len(kept) == len(elements) else [*body, marker]
+
+
+def _shortened(element: Element, room: int) -> Element | None:
+    """A text block cut with "…" to `room` bytes of JSON; None for anything else, or no room."""
+    if element["type"] != "TextBlock":
+        return None
+    spare = room - card_size({**element, "text": ELLIPSIS})
+    count = 0
+    for character in element["text"]:
+        spare -= card_size(character) - len('""')
+        if spare < 0:
+            break
+        count += 1
+    text = element["text"][:count].rstrip()
+    return {**element, "text": text + ELLIPSIS} if text else None
+
+
+def _block(block: Block, labels: _Labels) -> list[Element]:
+    match block:
+        case Heading(text=text):
+            return [_heading(text)] if text.strip() else []
+        case Paragraph(text=text):
+            return [_text_block(chunk) for chunk in _pack(text.splitlines(), "\n\n", MAX_TEXT)]
+        case Bullets(items=items):
+            lines = (f"- {' '.join(item.split())}" for item in items)
+            return [_text_block(chunk) for chunk in _pack(lines, "\r", MAX_TEXT)]
+        case People(respondents=respondents):
+            names = ", ".join(r.split(":", 1)[-1] for r in respondents)
+            return [_text_block(chunk) for chunk in _pack([names], " ", MAX_TEXT)]
+        case Places(addresses=addresses):
+            return [_text_block(chunk) for chunk in _pack([", ".join(addresses)], " ", MAX_TEXT)]
+        case File():
+            return []  # sent beside the card as an attachment of its own, not drawn in it
+        case Actions(buttons=buttons):
+            submits = [
+                _submit(button.label, {ADVISOR: ACT, "token": _exact(to_token(button.event))})
+                for button in buttons
+            ]
+            return _action_sets(submits)
+        case Facts(rows=rows):
+            return _facts(rows)
+        case Progress():
+            return [_text_block(_progress(block), subtle=True)]
+        case Chart():
+            return _chart(block)
+        case ChoicePrompt():
+            own = _Labels(
+                block.back_label or labels.back,
+                block.pause_label or labels.pause,
+                block.submit_label or labels.submit,
+            )
+            own.check()
+            return _prompt(block, own)
+        case _:
+            raise TypeError(f"no Teams rendering for {block!r}")
+
+
+def _facts(rows: tuple[tuple[str, str], ...]) -> list[Element]:
+    facts = [
+        {
+            "title": _fit(name, MAX_FACT_TITLE) if name.strip() else "",
+            "value": _fit(value, MAX_FACT_VALUE) if value.strip() else "-",
+        }
+        for name, value in rows
+    ]
+    return [{"type": "FactSet", "facts": group} for group in _groups(facts, MAX_FACTS)]
+
+
+def _progress(progress: Progress) -> str:
+    done = round(BAR_CELLS * progress.current / progress.total) if progress.total > 0 else 0
+    done = min(max(done, 0), BAR_CELLS)
+    return f"{_fit(progress.label, MAX_LINE)}  {'▰' * done}{'▱' * (BAR_CELLS - done)}"
+
+
+def _chart(chart: Chart) -> list[Element]:
+    """The title in bold, then a container of text bars per `MAX_CHART_LINES` bars."""
+    title = [line.strip() for line in chart.title.splitlines() if line.strip()]
+    elements = [_text_block(chunk, bold=True) for chunk in _pack(title, "\n\n", MAX_TEXT)]
+    lines = [_text_block(line, spacing="None") for line in _chart_lines(chart)]
+    elements += [{"type": "Container", "items": group} for group in _groups(lines, MAX_CHART_LINES)]
+    return elements
+
+
+def _chart_lines(chart: Chart) -> Iterator[str]:
+    for bar in chart.bars:
+        share = bar.value / chart.maximum if chart.maximum > 0 else 0.0
+        filled = min(max(round(BAR_CELLS * share), 0), BAR_CELLS)
+        note = f" ({_fit(bar.note, MAX_LINE // 2)})" if bar.note.strip() else ""
+        label = _fit(bar.label, MAX_LINE // 2)
+        yield f"{label}  {'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.value:.1f}{note}"
+
+
+def _prompt(prompt: ChoicePrompt, labels: _Labels) -> list[Element]:
+    question = [line.strip() for line in prompt.text.splitlines() if line.strip()]
+    elements = [_text_block(chunk, bold=True) for chunk in _pack(question, "\n\n", MAX_TEXT)]
+    lines = []
+    for number, choice in enumerate(prompt.choices, start=1):
+        detail = " ".join(choice.detail.split())
+        text = f"{choice.label} — {detail}" if detail and detail != choice.label else choice.label
+        mark = " ✓" if choice.id in prompt.selected else ""
+        lines.append(f"{number}. {' '.join(text.split())}{mark}")
+    elements += [_text_block(chunk) for chunk in _pack(lines, "\r", MAX_TEXT)]
+    if prompt.hint.strip():
+        elements.append(_text_block(_fit(prompt.hint, MAX_TEXT), subtle=True))
+    elements += _choice_set(prompt, labels) if prompt.multiple else _choice_buttons(prompt)
+    navigation = [_submit(labels.back, {ADVISOR: BACK}), _submit(labels.pause, {ADVISOR: STOP})]
+    return [*elements, *_action_sets(navigation)]
+
+
+def _choice_buttons(prompt: ChoicePrompt) -> list[Element]:
+    prompt_id = _exact(prompt.prompt_id)
+    submits = [
+        _submit(
+            choice.label,
+            {ADVISOR: CHOICE, "prompt": prompt_id, "choice": _exact(choice.id)},
+            positive=choice.id in prompt.selected,
+        )
+        for choice in prompt.choices
+    ]
+    return _action_sets(submits)
+
+
+def _choice_set(prompt: ChoicePrompt, labels: _Labels) -> list[Element]:
+    """A multi-select input of every choice, its earlier answer ticked, and a submit button."""
+    prompt_id = _exact(prompt.prompt_id)
+    for choice in prompt.choices:
+        if PICK_SEPARATOR in _exact(choice.id):
+            raise ValueError(
+                f"a multiple-choice id must not hold {PICK_SEPARATOR!r}: {choice.id!r}"
+            )
+    choice_set: Element = {
+        "type": "Input.ChoiceSet",
+        "id": _exact(f"{PICK_INPUT}{prompt_id}"),
+        "isMultiSelect": True,
+        "style": "expanded",
+        "wrap": True,
+        "choices": [
+            {"title": _fit(choice.label, MAX_CHOICE_TITLE), "value": choice.id}
+            for choice in prompt.choices
+        ],
+    }
+    ticked = [choice.id for choice in prompt.choices if choice.id in prompt.selected]
+    if ticked:
+        choice_set["value"] = PICK_SEPARATOR.join(ticked)
+    submit = _submit(labels.submit, {ADVISOR: SUBMIT, "prompt": prompt_id}, positive=True)
+    return [choice_set, *_action_sets([submit])]
+
+
+def _heading(text: str) -> Element:
+    return {
+        "type": "TextBlock",
+        "text": _fit(text, MAX_HEADING),
+        "weight": "Bolder",
+        "size": "Medium",
+        "wrap": True,
+    }
+
+
+def _text_block(
+    text: str, *, bold: bool = False, subtle: bool = False, spacing: str = ""
+) -> Element:
+    block: Element = {"type": "TextBlock", "text": text, "wrap": True}
+    if bold:
+        block["weight"] = "Bolder"
+    if subtle:
+        block["isSubtle"] = True
+    if spacing:
+        block["spacing"] = spacing
+    return block
+
+
+def _action_sets(actions: list[Element]) -> list[Element]:
+    return [{"type": "ActionSet", "actions": group} for group in _groups(actions, MAX_SET_ACTIONS)]
+
+
+def _submit(title: str, data: dict[str, str], *, positive: bool = False) -> Element:
+    action: Element = {"type": "Action.Submit", "title": _fit(title, MAX_BUTTON_TITLE)}
+    if positive:
+        action["style"] = "positive"
+    action["data"] = data
+    return action
+
+
+def _exact(text: str) -> str:
+    """Ids round-trip, so they are never cut: a too-long one is a bug in the caller."""
+    if not text or len(text) > MAX_ID:
+        raise ValueError(f"a Teams submit value must be 1 to {MAX_ID} characters: {text[:80]!r}")
+    return text
+
+
+def _fit(text: str, limit: int) -> str:
+    """Text on one line of at most `limit` characters, cut with "…"; "…" when empty."""
+    text = " ".join(text.split()) or ELLIPSIS
+    if len(text) > limit:
+        text = text[: limit - len(ELLIPSIS)].rstrip() + ELLIPSIS
+    return text
+
+
+def _pack(lines: Iterable[str], joiner: str, limit: int) -> list[str]:
+    """Lines joined into as few chunks of at most `limit` characters as fit; blank ones dropped."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        for piece in _split_line(line.strip(), limit):
+            joined = f"{current}{joiner}{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _split_line(line: str, limit: int) -> Iterator[str]:
+    """One line broken between words (or inside a word too long for a chunk); none if blank."""
+    piece = ""
+    for word in line.split():
+        candidate = f"{piece} {word}" if piece else word
+        if len(candidate) <= limit:
+            piece = candidate
+            continue
+        if piece:
+            yield piece
+        while len(word) > limit:
+            yield word[:limit]
+            word = word[limit:]
+        piece = word
+    if piece:
+        yield piece
+
+
+def _groups(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
