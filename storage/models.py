@@ -318,3 +318,23 @@ class InboxRow(Base):
     body: Mapped[str] = mapped_column(String)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TeamsConversationRow(Base):
+    """How to reach a Teams person or team later: the Bot Framework conversation reference.
+
+    `address` is our recipient address (``teams:29:1abc`` for a person, ``teams:#19:x`` for a
+    team's conversation); `reference` is opaque to storage. `gone_at` is set when the app is
+    uninstalled or the bot blocked, and cleared when the reference is stored again.
+    """
+
+    __tablename__ = "teams_conversations"
+    __table_args__ = (UniqueConstraint("org_id", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[dict[str, Any]] = mapped_column(JSON)
+    name: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 import storage
 from storage.db import Database
@@ -17,7 +17,7 @@ from storage.migrate import SchemaAhead, SchemaBehind, prepare, schema_status, u
 from storage.models import Base
 from storage.repositories import SqlaOrganisationDirectory
 
-HEAD = "0005"
+HEAD = "0006"
 
 
 def _differences(connection: Connection) -> list[object]:
@@ -104,6 +104,34 @@ async def test_prepare_refuses_a_database_migrated_by_a_newer_advisor(
     assert "9999" in str(raised.value)
     assert HEAD in str(raised.value)
     assert await schema_status(database) == ("9999", HEAD)
+
+
+def _downgrade(connection: Connection, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(Path(storage.__file__).with_name("migrations")))
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def test_the_teams_conversations_migration_steps_down_and_up_again(
+    database: Database,
+) -> None:
+    async with database.connection() as connection:
+        await connection.run_sync(_downgrade, "0005")
+        below = await connection.run_sync(_tables)
+    assert await schema_status(database) == ("0005", HEAD)
+
+    await upgrade(database)
+    async with database.connection() as connection:
+        differences = await connection.run_sync(_differences)
+
+    assert "teams_conversations" not in below
+    assert await schema_status(database) == (HEAD, HEAD)
+    assert differences == []
 
 
 def test_the_developer_alembic_ini_migrates_a_database_on_its_own_engine(tmp_path: Path) -> None:
