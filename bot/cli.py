@@ -20,6 +20,7 @@ from bot.demo import run_demo
 from bot.report.render import to_html, to_pdf, to_png
 from bot.serve import serve
 from bot.settings import ConfigError, Settings, load_settings
+from bot.teams.package import DEFAULT_NAME, package
 from dialogs.ports import StorageError
 from dialogs.records import Nudge
 from dialogs.report import ReportData, gather
@@ -97,11 +98,27 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--org", required=True)
     scan.set_defaults(run=_scan)
 
-    serve = commands.add_parser("serve", help="serve Slack (HTTP or Socket Mode) and /healthz")
+    serve = commands.add_parser("serve", help="serve Slack, Teams and /healthz")
     serve.add_argument(
         "--socket-mode", action="store_true", help="receive Slack's events over Socket Mode"
     )
     serve.set_defaults(run=_serve)
+
+    teams = commands.add_parser(
+        "teams-package", help="the Teams app package (a zip) to upload to Microsoft Teams"
+    )
+    teams.add_argument("--app-id", required=True, help="the bot's Microsoft app id (a GUID)")
+    teams.add_argument(
+        "--host", required=True, help="the advisor's public host name, e.g. advisor.example.org"
+    )
+    teams.add_argument(
+        "--out", type=Path, default=Path(DEFAULT_NAME), help=f"the zip (default: {DEFAULT_NAME})"
+    )
+    teams.add_argument(
+        "--version",
+        help="the app's version, X.Y.Z, higher for each update (default: the advisor's)",
+    )
+    teams.set_defaults(run=_teams_package)
 
     db = commands.add_parser("db", help="the database schema")
     db.add_argument("action", choices=["upgrade", "status"])
@@ -280,11 +297,13 @@ async def _scan(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    if not settings.slack_enabled:
+    if not (settings.slack_enabled or settings.teams_enabled):
         raise ConfigError(
-            "advisor serve needs a chat to serve: set ADVISOR_SLACK_SIGNING_SECRET and "
+            "advisor serve needs a chat to serve: for Slack set ADVISOR_SLACK_SIGNING_SECRET and "
             "ADVISOR_SLACK_BOT_TOKEN (or ADVISOR_SLACK_CLIENT_ID, ADVISOR_SLACK_CLIENT_SECRET "
-            "and ADVISOR_ENCRYPTION_KEY); see the README"
+            "and ADVISOR_ENCRYPTION_KEY); for Teams ADVISOR_TEAMS_APP_ID and "
+            "ADVISOR_TEAMS_APP_PASSWORD (or ADVISOR_TEAMS=true for the Bot Framework Emulator); "
+            "see the README"
         )
     if args.socket_mode and settings.slack_app_token is None:
         raise ConfigError("--socket-mode needs ADVISOR_SLACK_APP_TOKEN (an xapp- token)")
@@ -296,6 +315,17 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return await _with_app(settings, work)
+
+
+async def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        written = await asyncio.to_thread(
+            package, args.app_id, args.host, args.out, version=args.version
+        )
+    except (ValueError, OSError) as error:
+        raise ConfigError(str(error)) from error
+    print(written)
+    return 0
 
 
 async def _db(args: argparse.Namespace, settings: Settings) -> int:

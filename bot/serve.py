@@ -20,6 +20,7 @@ from bot.delivery import ChannelRouter, InboxDelivery
 from bot.server import build_web_app
 from bot.settings import ConfigError
 from bot.slack.app import build_slack_app
+from bot.teams.app import build_teams_bot, check_exposure
 from dialogs.nudging import Delivery
 
 log = logging.getLogger(__name__)
@@ -36,26 +37,32 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         ConfigError: Slack refused the app token (Socket Mode).
     """
     settings = app.settings
+    check_exposure(settings)
     # Listen for the signals first: a stop while Socket Mode is still connecting is a clean one.
     stop = stop or _on_signal()
-    slack = build_slack_app(settings, app)
-    runner = web.AppRunner(build_web_app(app, slack.bolt))
+    slack = build_slack_app(settings, app) if settings.slack_enabled else None
+    teams = build_teams_bot(settings, app) if settings.teams_enabled else None
+    runner = web.AppRunner(build_web_app(app, slack.bolt if slack else None, teams))
     await runner.setup()
     socket: AsyncSocketModeHandler | None = None
-    delivery = ChannelRouter(
-        {"slack": slack.delivery, "console": InboxDelivery(app.activation.inbox, app.clock)}
-    )
+    channels: dict[str, Delivery] = {"console": InboxDelivery(app.activation.inbox, app.clock)}
+    closing = []
+    if slack is not None:
+        channels["slack"] = slack.delivery
+        closing.append(slack.campaigns.tick)
+    if teams is not None:
+        channels["teams"] = teams.delivery
+        closing.append(teams.campaigns.tick)
+    work = [*closing, _nudging(app, ChannelRouter(channels), stop)]
     seconds = settings.tick_seconds
-    ticking = asyncio.gather(
-        _tick_until(slack.campaigns.tick, stop, seconds),
-        _tick_until(_nudging(app, delivery, stop), stop, seconds),
-    )
+    ticking = asyncio.gather(*(_tick_until(tick, stop, seconds) for tick in work))
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
         log.info("serving on http://%s:%s", settings.host, settings.port)
         if socket_mode:
             assert settings.slack_app_token is not None
+            assert slack is not None
             token = settings.slack_app_token.get_secret_value()
             socket = AsyncSocketModeHandler(slack.bolt, token)
             if not await _unless_stopped(_connect(socket), stop):
@@ -68,6 +75,9 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         stop.set()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(ticking, STOP_GRACE_SECONDS)
+        if teams is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(teams.surface.idle(), STOP_GRACE_SECONDS)
         if socket is not None:
             await socket.close_async()
         await runner.cleanup()

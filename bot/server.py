@@ -1,4 +1,4 @@
-"""The advisor's aiohttp application: Slack's endpoints and the health checks."""
+"""The advisor's aiohttp application: Slack's and Teams' endpoints and the health checks."""
 
 from __future__ import annotations
 
@@ -8,15 +8,21 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
 from bot.slack.app import EVENTS_PATH
+from bot.teams.app import TeamsBot
 from dialogs.ports import StorageError
 
 MAX_BODY = 256 * 1024
-"""Slack's payloads are a few kilobytes; anything near this is refused with 413."""
+"""Slack's payloads and Teams' activities are a few kilobytes; anything near this is refused
+with 413."""
 
 
-def build_web_app(core: App, slack: AsyncApp | None) -> web.Application:
+def build_web_app(
+    core: App, slack: AsyncApp | None, teams: TeamsBot | None = None
+) -> web.Application:
     web_app = web.Application(client_max_size=MAX_BODY)
     web_app.add_routes([web.get("/healthz", _live), web.get("/readyz", _ready(core))])
+    if teams is not None:
+        web_app.add_routes(teams.routes())
     if slack is not None:
         web_app.add_routes([web.post(EVENTS_PATH, _slack_events(slack))])
         flow = slack.oauth_flow

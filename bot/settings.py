@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -45,6 +47,24 @@ class Settings(BaseSettings):
         None, description="Fernet key(s), comma-separated, encrypting stored tokens."
     )
 
+    teams: bool = Field(
+        False, description="Serve Microsoft Teams at /api/messages (on with a Teams app id)."
+    )
+    teams_app_id: str | None = Field(None, description="The bot's Microsoft app id (a GUID).")
+    teams_app_password: SecretStr | None = Field(None, description="The app's client secret.")
+    teams_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = "MultiTenant"
+    teams_tenant_id: str | None = Field(None, description="For SingleTenant and UserAssignedMSI.")
+    teams_allow_unauthenticated: bool = Field(
+        False,
+        description="Without an app id, also accept Teams activities on a non-loopback address.",
+    )
+    teams_openid_metadata_url: str | None = Field(
+        None, description="Where the Bot Connector's signing keys are published (other clouds)."
+    )
+    teams_login_url: str | None = Field(
+        None, description="Where the bot gets its tokens for calling Teams (other clouds)."
+    )
+
     @model_validator(mode="after")
     def _slack_complete(self) -> Settings:
         oauth = self.slack_client_id is not None or self.slack_client_secret is not None
@@ -68,9 +88,28 @@ class Settings(BaseSettings):
                 raise ValueError(f"Slack's OAuth flow also needs {', '.join(missing)}")
         return self
 
+    @model_validator(mode="after")
+    def _teams_complete(self) -> Settings:
+        if self.teams_app_id is None:
+            return self
+        if self.teams_app_type != "UserAssignedMSI" and self.teams_app_password is None:
+            raise ValueError("ADVISOR_TEAMS_APP_PASSWORD is required with ADVISOR_TEAMS_APP_ID")
+        if self.teams_app_type != "MultiTenant" and self.teams_tenant_id is None:
+            raise ValueError(f"a {self.teams_app_type} Teams app needs ADVISOR_TEAMS_TENANT_ID")
+        return self
+
     @property
     def slack_enabled(self) -> bool:
         return self.slack_signing_secret is not None
+
+    @property
+    def teams_enabled(self) -> bool:
+        return self.teams or self.teams_app_id is not None
+
+    @property
+    def teams_authenticated(self) -> bool:
+        """Whether every Teams activity must carry a valid Bot Connector token."""
+        return self.teams_app_id is not None
 
 
 class ConfigError(ValueError):

@@ -163,6 +163,16 @@ class Campaigns:
             return True
         return await self._launches.claim_publication(org_id, scan.id, now=self._clock.now())
 
+    async def due_for_closing(self, channel: str) -> list[Organisation]:
+        """The organisations of one chat (their key starts ``slack:``) whose launched scan's
+        deadline has passed: each chat's server closes and publishes its own."""
+        due = []
+        for org_id, _ in await self._launches.due_for_closing(now=self._clock.now()):
+            org = await self._organisations.get(org_id)
+            if org is not None and org.key.startswith(f"{channel}:"):
+                due.append(org)
+        return due
+
     async def _organisation(self, org_id: int) -> Organisation:
         org = await self._organisations.get(org_id)
         if org is None:

@@ -465,3 +465,35 @@ REPORT_READY = text(
     "with management.",
 )
 REPORT_FILE_TITLE = text("Managementrapport {month}", "Management report {month}")
+TEAMS_WELCOME = text(
+    "Hallo! Ik ben de adviseur voor jullie sociale-mediastrategie. Hieronder zie je waar je "
+    "staat en wat je me kunt vragen.",
+    "Hello! I'm the advisor for your social media strategy. Below is where you stand and what "
+    "you can ask me.",
+)
+TEAMS_CHANNEL_HELP = text(
+    "In dit kanaal start de projectleider een scan voor het team: noem mij en typ 'lanceren'. "
+    "Daarna 'status' om te zien wie klaar is, of 'sluiten' om af te ronden. De scan zelf, je "
+    "resultaat, het plan en je taken vind je in je persoonlijke chat met mij.",
+    "In this channel the project manager launches a scan for the team: mention me and type "
+    "'launch'. Then 'status' to see who has finished, or 'close' to wrap it up. The scan itself, "
+    "your result, the plan and your tasks are in your personal chat with me.",
+)
+TEAMS_LAUNCHING = text(
+    "Bezig met starten: ik nodig iedereen in het team persoonlijk uit en meld hier hoe dat ging.",
+    "Launching: I'm inviting everyone on the team personally and will report back here.",
+)
+
+# Teams forms
+FORM_CHECK_MARKED = text(
+    "Kijk de gemarkeerde velden na en probeer het opnieuw; er is nog niets gebeurd.",
+    "Check the marked fields and try again; nothing has happened yet.",
+)
+LAUNCH_TEAM_INTRO = text(
+    "Iedereen in het team {team} krijgt een uitnodiging voor de scan.",
+    "Everyone in the team {team} gets an invitation to the scan.",
+)
+LAUNCH_REPORT_HERE = text(
+    "Het resultaat en het maandrapport in dit kanaal plaatsen",
+    "Post the result and the monthly report in this channel",
+)

@@ -316,15 +316,14 @@ class SlackCampaigns:
 
     async def tick(self) -> None:
         """Close the scans whose deadline passed (reminders go through the nudge outbox)."""
-        now = self._clock.now()
-        for org_id, _ in await self._launches.due_for_closing(now=now):
+        for due in await self._campaigns.due_for_closing(CHANNEL):
             try:
-                org, client = await self._client_for(org_id)
+                org, client = await self._client_for(due.id)
             except LookupError as missing:
                 # Close it all the same, or every tick would try again; the result stays
                 # available to `/advisor results` once the app is reinstalled.
                 log.error("closing a scan without publishing it: %s", missing)
-                await self._campaigns.close(org_id, None)
+                await self._campaigns.close(due.id, None)
                 continue
             await self.close(client, org, None, org.settings.language)
 

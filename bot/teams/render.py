@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from PIL import Image
 
 from dialogs.events import to_token
 from dialogs.messages import (
@@ -24,6 +28,7 @@ from dialogs.messages import (
     Reply,
     headline,
 )
+from dialogs.records import PLACE_MARK
 
 Element = dict[str, Any]
 
@@ -74,7 +79,12 @@ PICK_SEPARATOR = ","
 
 
 def to_activity(
-    reply: Reply, *, back_label: str = "", pause_label: str = "", submit_label: str = ""
+    reply: Reply,
+    *,
+    back_label: str = "",
+    pause_label: str = "",
+    submit_label: str = "",
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A Bot Framework message activity: the reply as one Adaptive Card and a plain summary.
 
@@ -94,7 +104,12 @@ def to_activity(
 
 
 def to_card(
-    reply: Reply, *, back_label: str = "", pause_label: str = "", submit_label: str = ""
+    reply: Reply,
+    *,
+    back_label: str = "",
+    pause_label: str = "",
+    submit_label: str = "",
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The reply as an Adaptive Card 1.5 of at most `CARD_BUDGET` bytes of JSON.
 
@@ -103,7 +118,7 @@ def to_card(
     What would not fit is cut: a text to the part that fits, anything else left off; the card
     then ends in "…".
     """
-    labels = _Labels(back_label, pause_label, submit_label)
+    labels = _Labels(back_label, pause_label, submit_label, dict(names or {}))
     elements = [element for block in reply for element in _block(block, labels)]
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
@@ -132,6 +147,15 @@ class _Labels:
     back: str
     pause: str
     submit: str
+    names: dict[str, str] = field(default_factory=dict)
+
+    def name(self, address: str) -> str:
+        """The display name of a person or place (``teams:29:1ab``, ``teams:#19:x``), else its
+        id in Teams."""
+        if address in self.names:
+            return self.names[address]
+        channel, _, rest = address.partition(":")
+        return rest.removeprefix(PLACE_MARK) if channel.isalpha() and rest else address
 
     def check(self) -> None:
         if not (self.back.strip() and self.pause.strip() and self.submit.strip()):
@@ -185,10 +209,11 @@ def _block(block: Block, labels: _Labels) -> list[Element]:
             lines = (f"- {' '.join(item.split())}" for item in items)
             return [_text_block(chunk) for chunk in _pack(lines, "\r", MAX_TEXT)]
         case People(respondents=respondents):
-            names = ", ".join(r.split(":", 1)[-1] for r in respondents)
+            names = ", ".join(labels.name(r) for r in respondents)
             return [_text_block(chunk) for chunk in _pack([names], " ", MAX_TEXT)]
         case Places(addresses=addresses):
-            return [_text_block(chunk) for chunk in _pack([", ".join(addresses)], " ", MAX_TEXT)]
+            names = ", ".join(labels.name(a) for a in addresses)
+            return [_text_block(chunk) for chunk in _pack([names], " ", MAX_TEXT)]
         case File():
             return []  # sent beside the card as an attachment of its own, not drawn in it
         case Actions(buttons=buttons):
@@ -208,6 +233,7 @@ def _block(block: Block, labels: _Labels) -> list[Element]:
                 block.back_label or labels.back,
                 block.pause_label or labels.pause,
                 block.submit_label or labels.submit,
+                labels.names,
             )
             own.check()
             return _prompt(block, own)
@@ -394,3 +420,32 @@ def _split_line(line: str, limit: int) -> Iterator[str]:
 def _groups(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+IMAGE_COLOURS = 16
+"""A chart needs few colours; a 16-colour palette makes its PNG a third of the size."""
+
+
+def image_activity(png: bytes, *, name: str, title: str) -> dict[str, Any] | None:
+    """A message with `png` as an inline image, or None if it would not fit in a Teams message.
+
+    Teams shows an image attachment whose content URL is a base64 data URI in line; the image
+    travels inside the message, so the advisor needs no public file endpoint.
+    """
+    with Image.open(io.BytesIO(png)) as image:
+        small = image.convert("RGB").quantize(colors=IMAGE_COLOURS)
+        buffer = io.BytesIO()
+        small.save(buffer, format="PNG", optimize=True)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    activity = {
+        "type": "message",
+        "summary": _fit(title, MAX_FALLBACK),
+        "attachments": [
+            {
+                "contentType": "image/png",
+                "contentUrl": f"data:image/png;base64,{data}",
+                "name": name,
+            }
+        ],
+    }
+    return activity if card_size(activity) <= MAX_CARD_BYTES else None

@@ -1,0 +1,135 @@
+"""A person's own chat with the advisor in Teams: language by locale, the figures form, and the
+app removed (a 403 recorded, not retried)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from dialogs.records import NewTask
+from engine.kpi import Metric
+from engine.text import text
+from engine.vocabulary import TaskKind
+from storage.teams import SqlaTeamsConversations
+from tests.fakes.bot_connector import TENANT_ID, teams_member
+from tests.teams.activities import card_submit, installed_personal, message, uninstalled
+from tests.teams.conftest import TeamsWorld
+from tests.teams.teams_side import press, texts
+
+PERSON = teams_member("Noor Dekker")
+ORG_KEY = f"teams:{TENANT_ID}"
+MONDAY_TEN = datetime(2026, 11, 23, 10, 0)  # noqa: DTZ001 - a wall-clock time in the task's zone
+
+
+async def _chat(world: TeamsWorld, locale: str = "en-US") -> str:
+    conversation = world.connector.add_personal(PERSON)
+    for activity in installed_personal(
+        user=PERSON, service_url=world.connector.service_url, locale=locale
+    ):
+        assert await world.post(activity) == 200
+    return conversation
+
+
+async def _say(world: TeamsWorld, conversation: str, text: str, locale: str = "en-US") -> None:
+    said = message(
+        text,
+        user=PERSON,
+        conversation_id=conversation,
+        service_url=world.connector.service_url,
+        locale=locale,
+    )
+    assert await world.post(said) == 200
+
+
+async def test_the_advisor_speaks_the_language_of_the_teams_client(world: TeamsWorld) -> None:
+    dutch = await _chat(world, locale="nl-NL")
+    await _say(world, dutch, "help", locale="nl-NL")
+
+    (welcome, helped) = world.connector.sent(dutch)
+    assert "Hallo" in texts(welcome), "one welcome, though Teams says it was installed twice"
+    assert "scan" in texts(helped).lower()
+
+
+async def test_the_figures_form_saves_valid_figures_and_shows_errors_in_place(
+    world: TeamsWorld,
+) -> None:
+    conversation = await _chat(world)
+    await _say(world, conversation, "measure")
+    form = world.connector.sent(conversation)[-1]
+
+    wrong = press(form, "Save", **{"figure:posts": "-4"})
+    await world.post(
+        card_submit(
+            wrong,
+            reply_to_id=form["id"],
+            user=PERSON,
+            conversation_id=conversation,
+            service_url=world.connector.service_url,
+            locale="en-US",
+        )
+    )
+    shown = world.connector.sent(conversation)[-1]
+    assert shown["id"] == form["id"], "the form is shown again in place, with the error"
+    assert "nothing has happened yet" in texts(shown)
+    org = await world.core.organisations.find(ORG_KEY)
+    assert org is not None
+    assert await world.core.activation.kpis.series(org.id) == []
+
+    right = press(shown, "Save", **{"figure:posts": "4"})
+    await world.post(
+        card_submit(
+            right,
+            reply_to_id=form["id"],
+            user=PERSON,
+            conversation_id=conversation,
+            service_url=world.connector.service_url,
+            locale="en-US",
+        )
+    )
+    assert "Saved for" in texts(world.connector.sent(conversation)[-1])
+    (entry,) = await world.core.activation.kpis.series(org.id)
+    assert dict(entry.values) == {Metric.POSTS: 4}
+
+
+async def test_a_nudge_to_someone_who_blocked_the_app_is_recorded_as_not_deliverable(
+    world: TeamsWorld,
+) -> None:
+    conversation = await _chat(world)
+    org = await world.core.organisations.find(ORG_KEY)
+    assert org is not None
+    who = f"teams:{PERSON['id']}"
+    org = await world.core.organisations.update_settings(
+        org.id, replace(org.settings, manager=who, time_zone="UTC")
+    )
+    post = NewTask(
+        "post", TaskKind.POST, text("Post", "Post"), who, "FREQ=WEEKLY", MONDAY_TEN, "UTC"
+    )
+    await world.core.activation.tasks.adopt(org.id, [post], by=who, now=world.clock.now())
+    world.clock.set(datetime.fromisoformat("2026-11-23T10:05:00+00:00"))
+    before = len(world.connector.sent(conversation))
+    world.connector.fail(403, conversation=conversation, times=10, code="ConversationBlockedByUser")
+
+    await world.send_due_nudges()
+    await world.send_due_nudges()
+
+    outcomes = [
+        nudge.outcome or "" for nudge in await world.core.activation.outbox.not_sent(org.id)
+    ]
+    refused = [outcome for outcome in outcomes if outcome.endswith("person_gone")]
+    assert refused, outcomes
+    assert len(world.connector.sent(conversation)) == before
+    attempts = [r for r in world.connector.requests if r.conversation_id == conversation]
+    assert len(attempts) == len(refused), "a refused nudge is not tried again"
+
+
+async def test_uninstalling_forgets_the_conversation(world: TeamsWorld) -> None:
+    await _chat(world)
+    org = await world.core.organisations.find(ORG_KEY)
+    assert org is not None
+    conversations = SqlaTeamsConversations(world.core.database)
+    who = f"teams:{PERSON['id']}"
+    assert await conversations.reference(org.id, who) is not None
+
+    await world.post(uninstalled(user=PERSON, service_url=world.connector.service_url))
+
+    assert await conversations.reference(org.id, who) is None
