@@ -134,10 +134,9 @@ class TeamsSurface:
 
     async def _message(self, context: TurnContext) -> None:
         activity = context.activity
-        org = await self._org(activity)
         value = activity.value if isinstance(activity.value, dict) else None
         if value is not None and value.get("advisor") == forms.FORM:
-            await self._form(context, org, value)
+            await self._form(context, await self._org(activity), value)
             return
         try:
             event = card_event(value, activity.text)
@@ -147,12 +146,13 @@ class TeamsSurface:
         if event is None:
             return
         if not _personal(activity):
+            org = await self._org(activity)
             await self._remember(org.id, self._address(activity), context)
             await self._in_channel(context, org, event)
             return
         user = activity.from_property.id
-        key = key_of(org.id, user)
-        await self._remember(org.id, respondent(user), context)
+        key = key_of(await self._org_id(activity), user)
+        await self._remember(key.org_id, respondent(user), context)
         if event == CommandInvoked(Command.MEASURE) or (
             isinstance(event, TextReceived) and event.text.strip().lower() in _FORM_WORDS
         ):
@@ -164,7 +164,7 @@ class TeamsSurface:
             # The scan's question moves on in place, so the chat is not a stack of old cards.
             await self._update(context, activity.reply_to_id, reply)
         else:
-            await self._say(context, reply, org_id=org.id)
+            await self._say(context, reply, org_id=key.org_id)
 
     async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
         return await self._advisor.handle(key, event, language=language)
@@ -314,16 +314,17 @@ class TeamsSurface:
 
     # Bookkeeping
 
+    async def _org_id(self, activity: Activity) -> int:
+        """The tenant's organisation, created on its first activity; one query per process."""
+        key = f"{CHANNEL}:{_tenant(activity) or LOCAL_TENANT}"
+        if key not in self._org_ids:
+            org = await self._organisations.ensure(key, f"Teams {key.partition(':')[2]}")
+            self._org_ids[key] = org.id
+        return self._org_ids[key]
+
     async def _org(self, activity: Activity) -> Organisation:
-        tenant = _tenant(activity) or LOCAL_TENANT
-        key = f"{CHANNEL}:{tenant}"
-        org_id = self._org_ids.get(key)
-        if org_id is not None:
-            org = await self._organisations.get(org_id)
-            if org is not None:
-                return org
-        org = await self._organisations.ensure(key, f"Teams {tenant}")
-        self._org_ids[key] = org.id
+        org = await self._organisations.get(await self._org_id(activity))
+        assert org is not None
         return org
 
     def _address(self, activity: Activity) -> str:
