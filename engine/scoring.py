@@ -308,10 +308,17 @@ def _role_gaps(segments: tuple[RoleSegment, ...]) -> tuple[RoleGap, ...]:
 
 
 def _tally(choices: Iterable[frozenset[E]]) -> dict[E, int]:
+    """How often each term was picked, most first; ties in the vocabulary's order, not in the
+    order a set happens to hold them (which changes from process to process), so the advice
+    that names the first few is the same wherever it is computed."""
     counts: Counter[E] = Counter()
     for chosen in choices:
         counts.update(chosen)
-    return dict(counts.most_common())
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], _position(item[0]))))
+
+
+def _position(term: E) -> int:
+    return list(type(term)).index(term)
 
 
 def _changes(previous: OrgResult | None, medians: dict[Dimension, float]) -> tuple[Change, ...]:
