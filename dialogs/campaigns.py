@@ -5,14 +5,18 @@ Business rules:
 - A running scan that nobody launched (people started it themselves) is adopted by a launch.
 - A launch sets the organisation's anonymity threshold (never below 3).
 - Participation is kept apart from answers: a manager sees who finished, never what they said.
-- Each invitee is reminded once, a day before the deadline, at 10:00 in their own time zone.
-- A closed scan's result is published once, however many workers close it.
+- Each invitee is reminded once, a day before the deadline, at 10:00 in their own time zone
+  (the organisation's, when the chat does not say theirs).
+- A closed scan's result is published once, however many workers close it. A launched scan
+  closed within the last day whose result nobody claimed (its process stopped in between) is
+  published by the next tick.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from dialogs import phrases
 from dialogs.messages import Heading, Paragraph, People, Reply
@@ -29,6 +33,9 @@ from dialogs.records import (
 from engine.reminders import reminder_time
 from engine.text import Text
 from engine.vocabulary import Language
+
+REPUBLISH_WITHIN = timedelta(days=1)
+"""How long after closing a result left unpublished is still worth sending."""
 
 
 class CampaignRefused(Exception):
@@ -92,12 +99,13 @@ class Campaigns:
             raise CampaignRefused(phrases.ALREADY_LAUNCHED)
         if scan is None:
             scan = await self._scans.open(org_id, bank_version=self._bank_version, now=now)
+        home = ZoneInfo(org.settings.time_zone)
         invitees = [
             Invitee(
                 person.respondent,
                 str(person.zone) if person.zone else None,
-                reminder_time(request.deadline, person.zone, now)
-                if request.deadline and person.zone
+                reminder_time(request.deadline, person.zone or home, now)
+                if request.deadline
                 else None,
             )
             for person in request.audience
@@ -166,12 +174,32 @@ class Campaigns:
     async def due_for_closing(self, channel: str) -> list[Organisation]:
         """The organisations of one chat (their key starts ``slack:``) whose launched scan's
         deadline has passed: each chat's server closes and publishes its own."""
+        due = await self._launches.due_for_closing(now=self._clock.now())
+        return [org for org, _ in await self._of_channel(channel, due)]
+
+    async def due_for_publishing(self, channel: str) -> list[tuple[Organisation, Scan, Launch]]:
+        """One chat's launched scans closed lately whose result nobody has claimed."""
+        since = self._clock.now() - REPUBLISH_WITHIN
         due = []
-        for org_id, _ in await self._launches.due_for_closing(now=self._clock.now()):
+        for org, scan_id in await self._of_channel(
+            channel, await self._launches.unpublished(closed_since=since)
+        ):
+            history = await self._scans.history(org.id)
+            launch = await self._launches.get(org.id, scan_id)
+            # A result is published as the latest one; once a re-scan has begun, it is not.
+            if history and history[-1].id == scan_id and launch is not None:
+                due.append((org, history[-1], launch))
+        return due
+
+    async def _of_channel(
+        self, channel: str, scans: list[tuple[int, int]]
+    ) -> list[tuple[Organisation, int]]:
+        found = []
+        for org_id, scan_id in scans:
             org = await self._organisations.get(org_id)
             if org is not None and org.key.startswith(f"{channel}:"):
-                due.append(org)
-        return due
+                found.append((org, scan_id))
+        return found
 
     async def _organisation(self, org_id: int) -> Organisation:
         org = await self._organisations.get(org_id)

@@ -192,6 +192,11 @@ class LaunchRepository(Protocol):
         """(org_id, scan_id) of open launched scans whose deadline has passed."""
         ...
 
+    async def unpublished(self, *, closed_since: datetime) -> list[tuple[int, int]]:
+        """(org_id, scan_id) of launched scans closed since `closed_since` whose result nobody
+        has claimed to publish yet."""
+        ...
+
     async def claim_publication(self, org_id: int, scan_id: int, *, now: datetime) -> bool:
         """True once per scan: whoever gets True publishes the result."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 
 from dialogs.delivery import Undeliverable
 from dialogs.ports import StorageError
@@ -171,6 +171,15 @@ class SqlaLaunchRepository:
             return Launch(row.scan_id, row.launched_by, row.deadline, row.report_to)
 
     async def due_for_closing(self, *, now: datetime) -> list[tuple[int, int]]:
+        return await self._launched_scans(LaunchRow.deadline <= now, ScanRow.closed_at.is_(None))
+
+    async def unpublished(self, *, closed_since: datetime) -> list[tuple[int, int]]:
+        return await self._launched_scans(
+            ScanRow.closed_at >= closed_since, LaunchRow.published_at.is_(None)
+        )
+
+    async def _launched_scans(self, *where: ColumnElement[bool]) -> list[tuple[int, int]]:
+        """(org_id, scan_id) of every launch whose launch row and scan match `where`."""
         async with self._db.session() as session:
             rows = await session.execute(
                 select(LaunchRow.org_id, LaunchRow.scan_id)
@@ -178,7 +187,7 @@ class SqlaLaunchRepository:
                     ScanRow,
                     and_(ScanRow.id == LaunchRow.scan_id, ScanRow.org_id == LaunchRow.org_id),
                 )
-                .where(LaunchRow.deadline <= now, ScanRow.closed_at.is_(None))
+                .where(*where)
             )
             return [(org_id, scan_id) for org_id, scan_id in rows]
 

@@ -315,7 +315,8 @@ class SlackCampaigns:
     # The background tick
 
     async def tick(self) -> None:
-        """Close the scans whose deadline passed (reminders go through the nudge outbox)."""
+        """Close the scans whose deadline passed, and publish any result a stopped process left
+        unpublished (reminders go through the nudge outbox)."""
         for due in await self._campaigns.due_for_closing(CHANNEL):
             try:
                 org, client = await self._client_for(due.id)
@@ -326,6 +327,13 @@ class SlackCampaigns:
                 await self._campaigns.close(due.id, None)
                 continue
             await self.close(client, org, None, org.settings.language)
+        for org, scan, launch in await self._campaigns.due_for_publishing(CHANNEL):
+            try:
+                org, client = await self._client_for(org.id)
+            except LookupError as missing:
+                log.info("a result waits for the app to be reinstalled: %s", missing)
+                continue
+            await self.publish(client, org, scan, launch, None)
 
 
 def _respondent(user: str) -> str:

@@ -142,6 +142,25 @@ async def test_the_deadline_closes_the_scan_and_the_result_is_published_once(
     assert len([m for m in world.api.messages[REPORT].values()]) == 1
 
 
+async def test_a_result_a_stopped_process_left_unpublished_goes_out_on_the_next_tick(
+    world: SlackWorld,
+) -> None:
+    await _launch(world, deadline=None)
+    for number, person in enumerate(TEAM):
+        await _answer_invitation(world, person, pick=number % 3 + 1)
+    org = await world.core.organisations.find(f"slack:{TEAM_ID}")
+    assert org is not None
+    scan = await world.core.scans.current(org.id)
+    assert scan is not None
+    # What "close" does before it publishes; then the process stops.
+    await world.core.scans.close(org.id, scan.id, now=world.clock.now())
+
+    await world.campaigns.tick()
+    await world.campaigns.tick()
+
+    assert len(world.api.messages[REPORT]) == 1
+
+
 async def test_those_who_have_not_answered_are_reminded_once_before_the_deadline(
     world: SlackWorld,
 ) -> None:

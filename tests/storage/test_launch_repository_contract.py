@@ -116,6 +116,18 @@ async def test_a_result_is_published_once(database: Database) -> None:
     assert await launches.claim_publication(org.id, scan.id, now=NOW) is False
 
 
+async def test_a_closed_scan_is_unpublished_until_its_result_is_claimed(
+    database: Database,
+) -> None:
+    org, scan, scans, launches = await _launched(database)
+    assert await launches.unpublished(closed_since=NOW - HOUR) == [], "still open"
+    await scans.close(org.id, scan.id, now=NOW)
+    assert await launches.unpublished(closed_since=NOW - HOUR) == [(org.id, scan.id)]
+    assert await launches.unpublished(closed_since=NOW + HOUR) == [], "closed too long ago"
+    await launches.claim_publication(org.id, scan.id, now=NOW)
+    assert await launches.unpublished(closed_since=NOW - HOUR) == []
+
+
 async def test_another_organisation_sees_and_claims_nothing(database: Database) -> None:
     _, scan, _, launches = await _launched(database)
     other, _, _, _ = await _launched(database, key="t:other")
