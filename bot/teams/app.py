@@ -128,6 +128,7 @@ def build_teams_bot(
         conversations=conversations,
         connector=connector,
         desk=core.desk,
+        people=core.activation.people,
         clock=core.clock,
     )
     delivery = TeamsDelivery(connector, conversations, core.clock)

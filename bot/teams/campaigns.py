@@ -37,8 +37,7 @@ from storage.teams import SqlaTeamsConversations
 log = logging.getLogger(__name__)
 CHANNEL = "teams"
 CLOSING_TIME = time(17, 0)
-"""A closing date means the end of that working day (Teams does not tell a bot anyone's zone,
-so the organisation's)."""
+"""A closing date means the end of that working day."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,15 @@ class TeamLaunch:
     deadline: date | None
     threshold: int
     report_here: bool
+
+
+@dataclass(frozen=True)
+class Closed:
+    """What closing said, and the scan it closed (None when it was refused)."""
+
+    reply: Reply
+    scan: Scan | None = None
+    launch: Launch | None = None
 
 
 def respondent(user_id: str) -> str:
@@ -87,8 +95,11 @@ class TeamsCampaigns:
         team_id: str,
         asked: TeamLaunch,
         language: Language,
+        *,
+        zone: str | None = None,
     ) -> Reply:
-        """Launch for the team's roster and invite each member; the summary for the channel."""
+        """Launch for the team's roster and invite each member; the summary for the channel.
+        The closing date ends at 17:00 in the manager's `zone`, else the organisation's."""
         channel = place(CHANNEL, channel_of(context.activity))
         try:
             members = await self._connector.roster(context, team_id)
@@ -99,7 +110,9 @@ class TeamsCampaigns:
                 Paragraph(refused.failure.explanation(language)),
             )
         deadline = (
-            datetime.combine(asked.deadline, CLOSING_TIME, tzinfo=ZoneInfo(org.settings.time_zone))
+            datetime.combine(
+                asked.deadline, CLOSING_TIME, tzinfo=ZoneInfo(zone or org.settings.time_zone)
+            )
             if asked.deadline
             else None
         )
@@ -156,15 +169,17 @@ class TeamsCampaigns:
             return (Paragraph(refused.phrase(language)),)
         return participation(scan, invitations, language)
 
-    async def close(self, org: Organisation, user_id: str | None, language: Language) -> Reply:
+    async def close(self, org: Organisation, user_id: str | None, language: Language) -> Closed:
+        """Close the running scan; publishing its result is the caller's next step."""
         try:
             scan, launch = await self._campaigns.close(
                 org.id, respondent(user_id) if user_id else None
             )
         except CampaignRefused as refused:
-            return (Paragraph(refused.phrase(language)),)
-        await self.publish(org, scan, launch)
-        return (Paragraph(phrases.CLOSED(language).format(number=scan.number)),)
+            return Closed((Paragraph(refused.phrase(language)),))
+        return Closed(
+            (Paragraph(phrases.CLOSED(language).format(number=scan.number)),), scan, launch
+        )
 
     async def publish(self, org: Organisation, scan: Scan, launch: Launch | None) -> None:
         """The result (and its chart) to the manager and the launch's channel, once; each
@@ -225,9 +240,14 @@ class TeamsCampaigns:
     # The background tick
 
     async def tick(self) -> None:
-        """Close the Teams organisations' scans whose deadline passed."""
+        """Close the Teams organisations' scans whose deadline passed and publish their result,
+        and any result a stopped process left unpublished."""
         for org in await self._campaigns.due_for_closing(CHANNEL):
-            await self.close(org, None, org.settings.language)
+            closed = await self.close(org, None, org.settings.language)
+            if closed.scan is not None:
+                await self.publish(org, closed.scan, closed.launch)
+        for org, scan, launch in await self._campaigns.due_for_publishing(CHANNEL):
+            await self.publish(org, scan, launch)
 
 
 async def _chart(reply: Reply, scan: Scan) -> list[Reference]:

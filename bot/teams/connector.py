@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
@@ -212,6 +213,22 @@ def tenant_of(activity: Activity) -> str | None:
         return str(activity.conversation.tenant_id)
     tenant = (activity.channel_data or {}).get("tenant") or {}
     return str(tenant["id"]) if tenant.get("id") else None
+
+
+def zone_of(activity: Activity) -> str | None:
+    """The sender's time zone (IANA), which Teams clients put in a `clientInfo` entity; None if
+    absent or not a zone this machine knows."""
+    for entity in activity.entities or []:
+        named = (
+            entity.additional_properties.get("timezone") if entity.type == "clientInfo" else None
+        )
+        if isinstance(named, str) and named:
+            try:
+                ZoneInfo(named)
+            except (ValueError, ZoneInfoNotFoundError):
+                return None
+            return named
+    return None
 
 
 def channel_of(activity: Activity) -> str:

@@ -18,7 +18,14 @@ from botbuilder.schema import Activity
 
 from bot.teams import forms
 from bot.teams.campaigns import TeamLaunch, TeamsCampaigns, key_of, respondent
-from bot.teams.connector import Connector, Member, TeamsRefused, channel_of, tenant_of
+from bot.teams.connector import (
+    Connector,
+    Member,
+    TeamsRefused,
+    channel_of,
+    tenant_of,
+    zone_of,
+)
 from bot.teams.delivery import names_in
 from bot.teams.inbound import UnknownAction, card_event
 from bot.teams.render import to_activity
@@ -34,7 +41,7 @@ from dialogs.events import (
     TextReceived,
 )
 from dialogs.messages import Paragraph, Reply
-from dialogs.ports import Clock, OrganisationDirectory, StorageError
+from dialogs.ports import Clock, OrganisationDirectory, PeopleDirectory, StorageError
 from dialogs.records import Organisation, place
 from engine.vocabulary import Language
 from storage.teams import SqlaTeamsConversations
@@ -69,9 +76,11 @@ class TeamsSurface:
         conversations: SqlaTeamsConversations,
         connector: Connector,
         desk: Desk,
+        people: PeopleDirectory,
         clock: Clock,
     ) -> None:
         self._advisor = advisor
+        self._people = people
         self._organisations = organisations
         self._campaigns = campaigns
         self._conversations = conversations
@@ -106,7 +115,7 @@ class TeamsSurface:
             await self._say(context, (Paragraph(phrases.FAILED(_locale(activity))),))
 
     async def idle(self) -> None:
-        """Wait for the launches still running in the background."""
+        """Wait for the launches and publications still running in the background."""
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
@@ -233,8 +242,11 @@ class TeamsSurface:
                 reply = await self._campaigns.status(org, user, language)
                 await self._privately(context, org, user, reply)
             case "close":
-                reply = await self._campaigns.close(org, user, language)
-                await self._say(context, reply)
+                closed = await self._campaigns.close(org, user, language)
+                await self._say(context, closed.reply)
+                if closed.scan is not None:
+                    # Sending the result to everyone takes longer than Teams waits.
+                    self._in_background(self._campaigns.publish(org, closed.scan, closed.launch))
             case _:
                 await self._say(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))
 
@@ -263,10 +275,11 @@ class TeamsSurface:
         await self._replace(context, to_activity(launching))
         request = TeamLaunch(asked.deadline, int(asked.threshold), asked.report_here)
         reference = TurnContext.get_conversation_reference(context.activity).serialize()
+        zone = zone_of(context.activity)
 
         async def launch(channel: TurnContext) -> None:
             reply = await self._campaigns.launch(
-                channel, org, manager, team[0], request, asked.language
+                channel, org, manager, team[0], request, asked.language, zone=zone
             )
             await channel.send_activity(_activity(to_activity(reply)))
 
@@ -335,8 +348,8 @@ class TeamsSurface:
     async def _remember(
         self, org_id: int, address: str, context: TurnContext, *, force: bool = False
     ) -> None:
-        """Store where to reach this person or channel later; once per process unless forced
-        (an install), so a click costs no write."""
+        """Store where to reach this person (and their time zone) or channel later; once per
+        process unless forced (an install), so a click costs no write."""
         if not force and (org_id, address) in self._known:
             return
         activity = context.activity
@@ -350,6 +363,10 @@ class TeamsSurface:
         await self._conversations.remember(
             org_id, address, reference, name=name, now=self._clock.now()
         )
+        zone = zone_of(activity) if _personal(activity) else None
+        if zone is not None:
+            # Nudges and reminders come at the person's own hour; Teams' roster has no zone.
+            await self._people.set_zone(org_id, address, zone)
         self._known.add((org_id, address))
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
@@ -362,7 +379,7 @@ class TeamsSurface:
         try:
             await work
         except Exception:
-            log.exception("a Teams launch failed")
+            log.exception("a Teams launch or publication failed")
 
 
 def _activity(payload: dict[str, Any]) -> Activity:

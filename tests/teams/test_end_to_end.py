@@ -6,96 +6,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.fakes.bot_connector import teams_member
-from tests.teams.activities import (
-    card_submit,
-    installed_in_team,
-    installed_personal,
-    message,
-)
-from tests.teams.conftest import Json, TeamsWorld
-from tests.teams.teams_side import answer, card, press, texts
-
-TEAM_ID = "19:marketing@thread.tacv2"
-PEOPLE = [
-    teams_member(name)
-    for name in ("Pim Manager", "Ann Jansen", "Bo de Wit", "Cas Smit", "Dewi Bakker", "Eva Visser")
-]
-MANAGER = PEOPLE[0]
-MAX_QUESTIONS = 200
-
-
-async def _install(world: TeamsWorld) -> Json:
-    su = world.connector.service_url
-    team = world.connector.add_team(TEAM_ID, "Marketing", PEOPLE)
-    for activity in installed_in_team(team, user=MANAGER, service_url=su, locale="en-US"):
-        assert await world.post(activity) == 200
-    world.connector.add_personal(MANAGER)
-    for activity in installed_personal(user=MANAGER, service_url=su, locale="en-US"):
-        assert await world.post(activity) == 200
-    return team
-
-
-async def _in_channel(world: TeamsWorld, team: Json, text: str) -> tuple[str, list[Json]]:
-    """The manager says `text` to the advisor in the General channel; the thread's answers."""
-    said = message(
-        text, user=MANAGER, team=team, service_url=world.connector.service_url, locale="en-US"
-    )
-    assert await world.post(said) == 200
-    thread = said["conversation"]["id"]
-    return thread, world.connector.sent(thread)
-
-
-async def _launch(world: TeamsWorld, team: Json) -> list[Json]:
-    thread, (form,) = await _in_channel(world, team, "launch")
-    value = press(form, "Launch", threshold="3")
-    submitted = card_submit(
-        value,
-        reply_to_id=form["id"],
-        user=MANAGER,
-        team=team,
-        conversation_id=thread,
-        service_url=world.connector.service_url,
-        locale="en-US",
-    )
-    assert await world.post(submitted) == 200
-    return world.connector.sent(thread)
-
-
-async def _answer_all(world: TeamsWorld, person: Json, pick: int) -> str:
-    """Answer every question of the invitation's card, in place; the last card's text."""
-    conversation = world.connector.conversation_of(str(person["id"]))
-    assert conversation is not None, f"{person['name']} was not invited"
-    for step in range(MAX_QUESTIONS):
-        latest = world.connector.sent(conversation)[-1]
-        value = answer(latest, pick + step)
-        if value is None:
-            return texts(latest)
-        clicked = card_submit(
-            value,
-            reply_to_id=latest["id"],
-            user=person,
-            conversation_id=conversation,
-            service_url=world.connector.service_url,
-            locale="en-US",
-        )
-        assert await world.post(clicked) == 200
-    raise AssertionError("the scan never ended")
+from tests.teams.activities import message
+from tests.teams.conftest import TeamsWorld
+from tests.teams.team_scan import MANAGER, PEOPLE, TEAM_ID, answer_all, in_channel, install, launch
+from tests.teams.teams_side import card, texts
 
 
 async def test_a_team_of_six_scans_in_teams_and_the_manager_gets_the_digest(
     world: TeamsWorld,
 ) -> None:
-    team = await _install(world)
+    team = await install(world)
     welcome = world.connector.sent(TEAM_ID)
     assert "launch" in texts(welcome[0])
 
-    launched = await _launch(world, team)
+    launched = await launch(world, team)
     summary = texts(launched[-1])
     assert "6" in summary
     assert "sent: 6" in summary or "6 sent" in summary, summary
 
-    finals = [await _answer_all(world, person, index) for index, person in enumerate(PEOPLE)]
+    finals = [await answer_all(world, person, index) for index, person in enumerate(PEOPLE)]
     assert all(finals), "every scan ends in a card that thanks or shows the result"
     # Each answer moved the same card on in place: one invitation card per person, updated.
     for person in PEOPLE:
@@ -105,7 +34,7 @@ async def test_a_team_of_six_scans_in_teams_and_the_manager_gets_the_digest(
         assert len(invitations) <= 1
     assert len(world.connector.updates) >= 6 * 10
 
-    _, closed = await _in_channel(world, team, "close")
+    _, closed = await in_channel(world, team, "close")
     assert "closed" in texts(closed[-1]).lower()
 
     channel = world.connector.sent(TEAM_ID)
