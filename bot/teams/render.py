@@ -92,8 +92,15 @@ def to_activity(
         reply: the neutral reply.
         back_label, pause_label, submit_label: button texts for a prompt that does not carry
             its own (prompts from the dialogs do, in their language).
+        names: display names of the people and places the reply names, by address.
     """
-    card = to_card(reply, back_label=back_label, pause_label=pause_label, submit_label=submit_label)
+    card = to_card(
+        reply,
+        back_label=back_label,
+        pause_label=pause_label,
+        submit_label=submit_label,
+        names=names,
+    )
     # `summary`, not `text`: Teams draws an activity's text as a message of its own above the
     # card; the summary is what notifications and the chat list show.
     return {

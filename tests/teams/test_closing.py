@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.fakes.bot_connector import TENANT_ID, teams_member
+from tests.fakes.bot_connector import TENANT_ID, personal_conversation_id, teams_member
 from tests.teams.activities import message
 from tests.teams.conftest import Json, TeamsWorld
-from tests.teams.team_scan import MANAGER, PEOPLE, TEAM_ID, answer_all, install, launch
+from tests.teams.team_scan import (
+    MANAGER,
+    PEOPLE,
+    TEAM_ID,
+    answer_all,
+    in_channel,
+    install,
+    launch,
+)
 from tests.teams.teams_side import texts
 
 ORG_KEY = f"teams:{TENANT_ID}"
@@ -113,3 +121,26 @@ async def test_a_persons_zone_comes_from_their_teams_client(world: TeamsWorld) -
         for zone, person in travellers.items()
     }
     assert zones == {"Asia/Tokyo": "Asia/Tokyo", "Mars/Olympus": None}
+
+
+async def test_someone_who_blocked_the_app_is_shown_to_the_manager_in_the_status(
+    world: TeamsWorld,
+) -> None:
+    team = await install(world)
+    blocked = PEOPLE[-1]
+    world.connector.fail(
+        403,
+        conversation=personal_conversation_id(str(blocked["id"])),
+        times=5,
+        code="ConversationBlockedByUser",
+    )
+    summary = texts((await launch(world, team))[-1])
+    assert "sent: 5" in summary and "delivered: 1" in summary, summary
+
+    _, answered = await in_channel(world, team, "status")
+    assert "status" not in texts(answered[-1]).lower(), "the status itself goes privately"
+    pending, _, failed = texts(_chat_of(world, MANAGER)[-1]).partition("not delivered")
+    # By name, not by Teams id: the names were stored when the invitations went out.
+    assert str(blocked["name"]) in failed
+    assert "Ann Jansen" in pending
+    assert "Ann Jansen" not in failed
