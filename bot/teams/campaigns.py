@@ -20,7 +20,7 @@ from botbuilder.core import TurnContext
 from bot.charts import render_chart
 from bot.teams.connector import Connector, Member, Reference, TeamsRefused, channel_of
 from bot.teams.delivery import names_in
-from bot.teams.render import image_activity, to_activity
+from bot.teams.render import image_activities, to_activity
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.campaigns import Audience, CampaignRefused, Campaigns, LaunchRequest, participation
@@ -255,5 +255,4 @@ async def _chart(reply: Reply, scan: Scan) -> list[Reference]:
     if chart is None:
         return []
     png = await asyncio.to_thread(render_chart, chart)
-    image = image_activity(png, name=f"scan-{scan.number}-profile.png", title=chart.title)
-    return [image] if image else []
+    return image_activities(png, name=f"scan-{scan.number}-profile.png", title=chart.title)

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from bot.teams.connector import Connector, TeamsRefused
-from bot.teams.render import image_activity, to_activity
+from bot.teams.render import image_activities, to_activity
 from dialogs.delivery import Undeliverable
 from dialogs.messages import File, People, Places, Reply
 from dialogs.nudging import DeliveryFailed
@@ -49,16 +49,15 @@ class TeamsDelivery:
 
 
 def attachments(reply: Reply) -> list[dict[str, Any]]:
-    """The reply's PNG files as inline images; one too big for a Teams message is left off
-    (the card already says what it shows)."""
+    """The reply's PNG files as inline images, a tall one in slices; a file none of which fits
+    in a Teams message is left off (the card already says what it shows)."""
     images = []
     for block in reply:
         if isinstance(block, File) and block.name.endswith(".png"):
-            image = image_activity(block.content, name=block.name, title=block.title)
-            if image is None:
+            sent = image_activities(block.content, name=block.name, title=block.title)
+            if not sent:
                 log.warning("left off an image too big for a Teams message: %s", block.name)
-            else:
-                images.append(image)
+            images.extend(sent)
     return images
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import io
 import json
+import logging
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from PIL import Image
@@ -431,28 +434,83 @@ def _groups(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 IMAGE_COLOURS = 16
 """A chart needs few colours; a 16-colour palette makes its PNG a third of the size."""
+MAX_PICTURE_SIDE = 1024
+"""Teams shows a picture of up to 1 MB at up to 1024 x 1024 pixels (learn.microsoft.com,
+"Format your bot messages"); a taller one goes as slices."""
+MAX_IMAGE_ACTIVITY_BYTES = 200_000
+"""The Bot Connector refuses an activity over 256 KB ("The request content length exceeded limit
+of 256K"); this keeps a margin. Teams' own message limit (about 100 KB) leaves base64 images out,
+and a slice within this budget is well under Teams' 1 MB a picture."""
+CUT_SEARCH = MAX_PICTURE_SIDE // 4
+"""How far above a slice's limit to look for blank rows to cut in, so no text is cut in half."""
 
 
-def image_activity(png: bytes, *, name: str, title: str) -> dict[str, Any] | None:
-    """A message with `png` as an inline image, or None if it would not fit in a Teams message.
+log = logging.getLogger(__name__)
+
+
+def image_activities(png: bytes, *, name: str, title: str) -> list[dict[str, Any]]:
+    """Messages with `png` as inline images, in as few activities as Teams and its connector take.
 
     Teams shows an image attachment whose content URL is a base64 data URI in line; the image
-    travels inside the message, so the advisor needs no public file endpoint.
+    travels inside the message, so the advisor needs no public file endpoint. A picture wider
+    than Teams shows is scaled down and a taller one cut into slices, top to bottom; a slice too
+    big for an activity is left off (logged), so the result may be empty.
     """
     with Image.open(io.BytesIO(png)) as image:
-        small = image.convert("RGB").quantize(colors=IMAGE_COLOURS)
-        buffer = io.BytesIO()
-        small.save(buffer, format="PNG", optimize=True)
+        picture = image.convert("RGB")
+    if picture.width > MAX_PICTURE_SIDE:
+        height = max(1, round(picture.height * MAX_PICTURE_SIDE / picture.width))
+        picture = picture.resize((MAX_PICTURE_SIDE, height), Image.Resampling.LANCZOS)
+    slices = list(_slices(picture))
+    base, extension = os.path.splitext(name)
+    groups: list[list[dict[str, Any]]] = []
+    for number, piece in enumerate(slices, start=1):
+        part = name if len(slices) == 1 else f"{base}-{number}{extension}"
+        attachment = _inline_png(piece, part)
+        if not _fits(title, [attachment]):
+            log.warning("left off an image slice too big for a Teams message: %s", part)
+        elif groups and _fits(title, [*groups[-1], attachment]):
+            groups[-1].append(attachment)
+        else:
+            groups.append([attachment])
+    return [_image_message(title, group) for group in groups]
+
+
+def _slices(picture: Image.Image) -> Iterator[Image.Image]:
+    """Slices at most `MAX_PICTURE_SIDE` high, top to bottom."""
+    top = 0
+    while picture.height - top > MAX_PICTURE_SIDE:
+        cut = _cut(picture, top + MAX_PICTURE_SIDE)
+        yield picture.crop((0, top, picture.width, cut))
+        top = cut
+    yield picture.crop((0, top, picture.width, picture.height))
+
+
+def _cut(picture: Image.Image, limit: int) -> int:
+    """The first row of the next slice: the middle of the longest run of blank rows near the limit,
+    which in a report is the gap above a heading (so the heading stays with what it heads); the
+    limit itself if there is none."""
+    rows = range(limit - CUT_SEARCH, limit + 1)
+    runs = [list(run) for blank, run in groupby(rows, lambda row: _blank(picture, row)) if blank]
+    longest = max(runs, key=lambda run: (len(run), run[0]), default=None)
+    return longest[len(longest) // 2] if longest else limit
+
+
+def _blank(picture: Image.Image, row: int) -> bool:
+    """Whether the row is one colour, like a margin or a gap between sections."""
+    return picture.crop((0, row, picture.width, row + 1)).getcolors(1) is not None
+
+
+def _inline_png(picture: Image.Image, name: str) -> dict[str, Any]:
+    buffer = io.BytesIO()
+    picture.quantize(colors=IMAGE_COLOURS).save(buffer, format="PNG", optimize=True)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    activity = {
-        "type": "message",
-        "summary": _fit(title, MAX_FALLBACK),
-        "attachments": [
-            {
-                "contentType": "image/png",
-                "contentUrl": f"data:image/png;base64,{data}",
-                "name": name,
-            }
-        ],
-    }
-    return activity if card_size(activity) <= MAX_CARD_BYTES else None
+    return {"contentType": "image/png", "contentUrl": f"data:image/png;base64,{data}", "name": name}
+
+
+def _fits(title: str, attachments: list[dict[str, Any]]) -> bool:
+    return card_size(_image_message(title, attachments)) <= MAX_IMAGE_ACTIVITY_BYTES
+
+
+def _image_message(title: str, attachments: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "message", "summary": _fit(title, MAX_FALLBACK), "attachments": attachments}

@@ -213,7 +213,6 @@ def test_bullets_facts_progress_people_and_places_are_plain_card_elements() -> N
     ]
 
 
-
 def test_people_and_places_are_shown_by_the_names_given_for_them() -> None:
     reply = (People(("teams:29:1AbC", "teams:29:1Unknown")), Places(("teams:#19:news",)))
     names = {"teams:29:1AbC": "Ann Jansen", "teams:#19:news": "News"}
@@ -222,6 +221,7 @@ def test_people_and_places_are_shown_by_the_names_given_for_them() -> None:
     shown = [element["text"] for element in attachment["content"]["body"]]
 
     assert shown == ["Ann Jansen, 29:1Unknown", "News"]
+
 
 def test_a_chart_is_a_bold_title_and_a_container_of_text_bars() -> None:
     chart = Chart("Profile", (Bar("Media", 2.5, "n=7"), Bar("Impact", 5.0)))

@@ -135,7 +135,8 @@ async def test_someone_who_blocked_the_app_is_shown_to_the_manager_in_the_status
         code="ConversationBlockedByUser",
     )
     summary = texts((await launch(world, team))[-1])
-    assert "sent: 5" in summary and "delivered: 1" in summary, summary
+    assert "sent: 5" in summary
+    assert "delivered: 1" in summary
 
     _, answered = await in_channel(world, team, "status")
     assert "status" not in texts(answered[-1]).lower(), "the status itself goes privately"

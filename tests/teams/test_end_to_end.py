@@ -73,3 +73,16 @@ async def test_a_team_of_six_scans_in_teams_and_the_manager_gets_the_digest(
     await world.send_due_nudges()
     again = [a for a in world.connector.sent(manager_chat)[before + 1 :] if "week" in texts(a)]
     assert len(again) == len(digests), "a nudge is sent once"
+
+    # On the first working day of December the monthly report comes, as pictures Teams shows.
+    reported = len(world.connector.sent(manager_chat))
+    world.clock.set(datetime.fromisoformat("2026-12-01T09:05:00+01:00"))
+    await world.send_due_nudges()
+    report = [
+        attached
+        for activity in world.connector.sent(manager_chat)[reported:]
+        for attached in activity.get("attachments", ())
+        if attached["contentType"] == "image/png"
+    ]
+    assert len(report) > 1, "the report is tall: it comes in slices"
+    assert all(part["name"].startswith("report-2026-12-") for part in report)
