@@ -25,7 +25,7 @@ from engine.simulation import Persona, crowd
 from engine.vocabulary import Dimension, Role
 
 
-def _report(name: str, seconds: list[float]) -> None:
+def report(name: str, seconds: list[float]) -> None:
     ordered = sorted(seconds)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
     print(
@@ -43,7 +43,7 @@ def bench_scoring(respondents: int) -> None:
         start = time.perf_counter()
         score(bank, sheets, threshold=5)
         runs.append(time.perf_counter() - start)
-    _report(f"score {respondents} respondents", runs)
+    report(f"score {respondents} respondents", runs)
 
 
 async def bench_answers(url: str, people: int) -> None:
@@ -70,7 +70,7 @@ async def bench_answers(url: str, people: int) -> None:
                 )
                 clicks.append(time.perf_counter() - start)
                 per_click.append(statements - before)
-        _report("answer a question (one click)", clicks)
+        report("answer a question (one click)", clicks)
         print(
             f"{'SQL statements per click':<34} mean {statistics.mean(per_click):.1f}"
             f"   max {max(per_click)}"
