@@ -20,9 +20,11 @@ from dialogs.events import (
 )
 from dialogs.messages import Paragraph, Reply
 from dialogs.ports import (
+    AlreadyHandled,
     Clock,
     ConcurrentUpdate,
     ConversationStore,
+    Once,
     OrganisationDirectory,
     ScanClosed,
     ScanRepository,
@@ -91,19 +93,35 @@ class Advisor:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
     async def handle(
-        self, key: ConversationKey, event: Event, *, language: Language | None = None
+        self,
+        key: ConversationKey,
+        event: Event,
+        *,
+        language: Language | None = None,
+        once: str | None = None,
     ) -> Reply:
-        """Run one turn. `language` is the channel's hint for a conversation's first turn."""
+        """Run one turn; when this returns, what the turn changed is stored.
+
+        Args:
+            language: the channel's hint for a conversation's first turn.
+            once: the platform's id for this delivery, when it may deliver it again (Slack
+                retries an event, Teams redelivers an activity). The turn is then saved with
+                it, and a delivery already handled gets an empty reply and changes nothing.
+        """
         if self._desk is not None and isinstance(event, TextReceived | CommandInvoked):
             await self._desk.reachable_again(key)  # not on a button click: the hot path
         lock = self._locks.setdefault(f"{key.org_id}:{key.storage_key}", asyncio.Lock())
         async with lock:
             for attempt in range(TURN_ATTEMPTS):
+                if once is not None and await self._conversations.handled(key.org_id, once):
+                    return ()
                 try:
-                    return await self._turn(key, event, language)
+                    return await self._turn(key, event, language, once)
                 except ConcurrentUpdate:
                     if attempt == TURN_ATTEMPTS - 1:
                         raise
+                except AlreadyHandled:
+                    return ()
         raise AssertionError("unreachable")
 
     async def overview(self, key: ConversationKey, *, language: Language | None = None) -> Reply:
@@ -131,7 +149,9 @@ class Advisor:
             return DialogState.from_json(loaded[0]).language
         return default or (await self._organisation(key.org_id)).settings.language
 
-    async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
+    async def _turn(
+        self, key: ConversationKey, event: Event, language: Language | None, once: str | None
+    ) -> Reply:
         loaded = await self._conversations.load(key.org_id, key.storage_key)
         if loaded is None:
             if language is None:
@@ -145,8 +165,10 @@ class Advisor:
             if transition.effects
             else None
         )
-        if transition.state == state and version is not None and answers is None:
+        unchanged = transition.state == state and version is not None and answers is None
+        if unchanged and once is None:
             return transition.replies
+        seen = None if once is None else Once(once, self._clock.now())
         try:
             await self._conversations.save(
                 key.org_id,
@@ -154,12 +176,13 @@ class Advisor:
                 transition.state.to_json(),
                 version=version,
                 answers=answers,
+                once=seen,
             )
         except ScanClosed:
             closed = replace(transition.state, step=Step.IDLE, scan_id=None)
             transition = Transition(closed, (Paragraph(phrases.SCAN_CLOSED(state.language)),))
             await self._conversations.save(
-                key.org_id, key.storage_key, closed.to_json(), version=version
+                key.org_id, key.storage_key, closed.to_json(), version=version, once=seen
             )
         return transition.replies
 

@@ -37,6 +37,10 @@ class ConcurrentUpdate(StorageError):
     """Someone else saved this conversation since it was loaded."""
 
 
+class AlreadyHandled(StorageError):
+    """This delivery was handled before (a platform sent it again); nothing was saved."""
+
+
 class ScanClosed(StorageError):
     """The scan is closed: it takes no more answers."""
 
@@ -119,11 +123,24 @@ class TurnAnswers:
     now: datetime
 
 
+@dataclass(frozen=True)
+class Once:
+    """A platform's id for one delivery (Slack's event id, Teams' activity id): a turn saved
+    with it is saved once, however often the platform delivers it."""
+
+    key: str
+    at: datetime
+
+
 class ConversationStore(Protocol):
     """Dialog state as JSON with a version, so two workers cannot both advance one conversation."""
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
         """The saved state and its version, or None for a new conversation."""
+        ...
+
+    async def handled(self, org_id: int, once: str) -> bool:
+        """Whether a turn was saved with this delivery key."""
         ...
 
     async def save(
@@ -134,15 +151,17 @@ class ConversationStore(Protocol):
         *,
         version: int | None,
         answers: TurnAnswers | None = None,
+        once: Once | None = None,
     ) -> int:
-        """Save over `version` (None: a new conversation) and record the turn's `answers`, in
-        one transaction: both land or neither does.
+        """Save over `version` (None: a new conversation), record the turn's `answers` and its
+        delivery key `once`, in one transaction: all land or none does.
 
         Returns the new version.
 
         Raises:
             ConcurrentUpdate: the conversation moved on (another worker's turn); nothing saved.
             ScanClosed: an answer was for a scan that has closed; nothing saved.
+            AlreadyHandled: a turn with the key `once` was saved before; nothing saved.
         """
         ...
 

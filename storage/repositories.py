@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime, time
@@ -21,14 +22,33 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.ports import ConcurrentUpdate, ScanClosed, StorageError, TurnAnswers
+from dialogs.ports import (
+    AlreadyHandled,
+    ConcurrentUpdate,
+    Once,
+    ScanClosed,
+    StorageError,
+    TurnAnswers,
+)
 from dialogs.records import Organisation, OrgSettings, Participation, Scan
 from dialogs.state import CompleteSheet, RecordAnswer
 from engine.respect import Respect
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Language
 from storage.db import Database, UTCDateTime
-from storage.models import AnswerRow, ConversationRow, OrganisationRow, ResponseRow, ScanRow
+from storage.models import (
+    AnswerRow,
+    ConversationRow,
+    OrganisationRow,
+    ResponseRow,
+    ScanRow,
+    SeenEventRow,
+)
+
+TURN_SOURCE = "turn"
+"""The `seen_events` source of the delivery keys that turns are saved with."""
+MAX_DELIVERY_ID = 200
+"""The length of `seen_events.event_id`; a longer key is stored as its hash."""
 
 
 class SqlaOrganisationDirectory:
@@ -293,6 +313,11 @@ class SqlaConversationStore:
             ).one_or_none()
             return None if row is None else (row.state, row.version)
 
+    async def handled(self, org_id: int, once: str) -> bool:
+        async with self._db.session() as session:
+            seen = await session.get(SeenEventRow, (TURN_SOURCE, delivery_id(org_id, once)))
+            return seen is not None
+
     async def save(
         self,
         org_id: int,
@@ -301,6 +326,7 @@ class SqlaConversationStore:
         *,
         version: int | None,
         answers: TurnAnswers | None = None,
+        once: Once | None = None,
     ) -> int:
         async with self._db.session() as session:
             # The conditional update comes first: on PostgreSQL it locks the conversation's row,
@@ -327,6 +353,16 @@ class SqlaConversationStore:
                 )
             if answers is not None:
                 await self._record(session, org_id, answers)
+            if once is not None:
+                seen = await session.execute(
+                    self._db.insert(SeenEventRow)
+                    .values(
+                        source=TURN_SOURCE, event_id=delivery_id(org_id, once.key), seen_at=once.at
+                    )
+                    .on_conflict_do_nothing()
+                )
+                if seen.rowcount == 0:  # type: ignore[attr-defined]
+                    raise AlreadyHandled(f"delivery {once.key!r} was handled before")
         return 1 if version is None else version + 1
 
     async def _record(self, session: AsyncSession, org_id: int, answers: TurnAnswers) -> None:
@@ -346,6 +382,14 @@ class SqlaConversationStore:
                     await self._scans.complete_in(
                         session, org_id, scan_id, answers.respondent, now=answers.now
                     )
+
+
+def delivery_id(org_id: int, once: str) -> str:
+    """A delivery key as stored: the organisation's, and never longer than the column."""
+    scoped = f"{org_id}/{once}"
+    if len(scoped) <= MAX_DELIVERY_ID:
+        return scoped
+    return f"{org_id}/sha256:{hashlib.sha256(once.encode()).hexdigest()}"
 
 
 def _settings_to_row(settings: OrgSettings) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, TextReceived
 from dialogs.messages import Chart, Heading, Reply
-from dialogs.ports import ConcurrentUpdate, TurnAnswers
+from dialogs.ports import ConcurrentUpdate, Once, TurnAnswers
 from engine.vocabulary import Language
 from tests.dialogs.conftest import World, prompt_of, take_scan, text_of
 
@@ -102,6 +102,9 @@ class _RacingStore:
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
         return await self._inner.load(org_id, key)
 
+    async def handled(self, org_id: int, once: str) -> bool:
+        return await self._inner.handled(org_id, once)
+
     async def save(
         self,
         org_id: int,
@@ -110,12 +113,14 @@ class _RacingStore:
         *,
         version: int | None,
         answers: TurnAnswers | None = None,
+        once: Once | None = None,
     ) -> int:
+        saving = {"version": version, "answers": answers, "once": once}
         if version is not None and not self.lost:
             self.lost += 1
-            await self._inner.save(org_id, key, state, version=version, answers=answers)
+            await self._inner.save(org_id, key, state, **saving)
             raise ConcurrentUpdate("another worker saved first")
-        return await self._inner.save(org_id, key, state, version=version, answers=answers)
+        return await self._inner.save(org_id, key, state, **saving)
 
 
 async def test_a_turn_that_loses_a_race_is_replayed_and_the_answer_recorded_once(

@@ -10,7 +10,9 @@ from itertools import count
 from typing import Any
 
 from dialogs.ports import (
+    AlreadyHandled,
     ConcurrentUpdate,
+    Once,
     OrganisationDirectory,
     ScanClosed,
     StorageError,
@@ -183,6 +185,10 @@ class InMemoryConversationStore:
         self._organisations = organisations
         self._scans = scans
         self._saved: dict[tuple[int, str], tuple[str, int]] = {}
+        self._handled: set[tuple[int, str]] = set()
+
+    async def handled(self, org_id: int, once: str) -> bool:
+        return (org_id, once) in self._handled
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
         saved = self._saved.get((org_id, key))
@@ -196,6 +202,7 @@ class InMemoryConversationStore:
         *,
         version: int | None,
         answers: TurnAnswers | None = None,
+        once: Once | None = None,
     ) -> int:
         try:
             document = json.dumps(dict(state))
@@ -208,8 +215,12 @@ class InMemoryConversationStore:
             raise ConcurrentUpdate(
                 f"conversation {key!r} of organisation {org_id} moved on from version {version}"
             )
+        if once is not None and (org_id, once.key) in self._handled:
+            raise AlreadyHandled(f"delivery {once.key!r} was handled before")
         if answers is not None:
             await self._record(org_id, answers)
+        if once is not None:
+            self._handled.add((org_id, once.key))
         new_version = 1 if version is None else version + 1
         self._saved[(org_id, key)] = (document, new_version)
         return new_version

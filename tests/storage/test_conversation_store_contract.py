@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dialogs.ports import ConcurrentUpdate, ScanClosed, StorageError, TurnAnswers
+from dialogs.ports import (
+    AlreadyHandled,
+    ConcurrentUpdate,
+    Once,
+    ScanClosed,
+    StorageError,
+    TurnAnswers,
+)
 from dialogs.state import CompleteSheet, Effect, RecordAnswer
 from tests.storage.conftest import Backend
 
@@ -204,3 +211,46 @@ async def test_of_concurrent_answering_turns_only_the_winners_answer_is_kept(
     (winner,) = [n for n, result in enumerate(results) if result == 2]
     sheet = await backend.scans.sheet(org, scan.id, "s:alice")
     assert sheet.answers == {"q1": (f"c{winner}",)}
+
+
+async def test_a_turn_saved_with_a_delivery_key_is_known_as_handled(backend: Backend) -> None:
+    org = await _org(backend)
+    assert not await backend.conversations.handled(org, "slack:Ev1")
+
+    await backend.conversations.save(
+        org, "alice", {"step": "q1"}, version=None, once=Once("slack:Ev1", NOW)
+    )
+
+    assert await backend.conversations.handled(org, "slack:Ev1")
+    assert not await backend.conversations.handled(org, "slack:Ev2")
+
+
+async def test_a_second_save_with_the_same_delivery_key_changes_nothing(backend: Backend) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+    await backend.conversations.save(
+        org, "alice", {"step": "q1"}, version=None, once=Once("teams:a1", NOW)
+    )
+    answers = TurnAnswers("console:alice", (RecordAnswer(scan.id, "q1", ("a",)),), NOW)
+
+    with pytest.raises(AlreadyHandled):
+        await backend.conversations.save(
+            org, "alice", {"step": "q2"}, version=1, answers=answers, once=Once("teams:a1", NOW)
+        )
+
+    assert await backend.conversations.load(org, "alice") == ({"step": "q1"}, 1)
+    assert (await backend.scans.sheet(org, scan.id, "console:alice")).answers == {}
+
+
+async def test_delivery_keys_belong_to_their_organisation(backend: Backend) -> None:
+    acme, other = await _org(backend), await _org(backend, "console:other")
+    long_key = "teams:" + "x" * 400
+    await backend.conversations.save(
+        acme, "alice", {"step": "q1"}, version=None, once=Once(long_key, NOW)
+    )
+
+    await backend.conversations.save(
+        other, "alice", {"step": "q1"}, version=None, once=Once(long_key, NOW)
+    )
+
+    assert await backend.conversations.handled(other, long_key)
