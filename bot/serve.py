@@ -75,9 +75,10 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         stop.set()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(ticking, STOP_GRACE_SECONDS)
-        if teams is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(teams.surface.idle(), STOP_GRACE_SECONDS)
+        for surface in (slack.surface if slack else None, teams.surface if teams else None):
+            if surface is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(surface.idle(), STOP_GRACE_SECONDS)
         if socket is not None:
             await socket.close_async()
         await runner.cleanup()

@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
 from bot.slack.app import EVENTS_PATH
+from bot.slack.edge import events_handler
 from bot.teams.app import TeamsBot
 from dialogs.ports import StorageError
 
@@ -24,7 +25,11 @@ def build_web_app(
     if teams is not None:
         web_app.add_routes(teams.routes())
     if slack is not None:
-        web_app.add_routes([web.post(EVENTS_PATH, _slack_events(slack))])
+        secret = core.settings.slack_signing_secret
+        assert secret is not None, "Slack is served only with a signing secret"
+        web_app.add_routes(
+            [web.post(EVENTS_PATH, events_handler(slack, secret.get_secret_value()))]
+        )
         flow = slack.oauth_flow
         if flow is not None:
             web_app.add_routes(
@@ -49,13 +54,6 @@ def _ready(core: App) -> web.Handler:
         return web.json_response({"status": "ready"})
 
     return ready
-
-
-def _slack_events(slack: AsyncApp) -> web.Handler:
-    async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await slack.async_dispatch(await to_bolt_request(request)))
-
-    return events
 
 
 def _slack_install(slack: AsyncApp) -> web.Handler:

@@ -21,6 +21,17 @@ FAILED = text(
     "Something went wrong on our side; nothing was changed. Please try again shortly.",
 )
 
+FAILED_WITH_REFERENCE = text(
+    "Er ging iets mis aan onze kant (referentie {reference}). Probeer het zo nog eens; blijft het "
+    "misgaan, geef de referentie dan door aan wie de advisor beheert.",
+    "Something went wrong on our side (reference {reference}). Please try again shortly; if it "
+    "keeps happening, pass the reference on to whoever runs the advisor.",
+)
+BUTTON_UNKNOWN = text(
+    "Die knop ken ik niet (meer). Typ 'help' om te zien wat je kunt doen.",
+    "I don't know that button (any more). Type 'help' to see what you can do.",
+)
+
 WELCOME = text(
     "Hallo! Ik ben de social strategy advisor. Met een korte scan (16 vragen, minder dan vijf "
     "minuten) bepalen we samen in welke fase van het Social Strategy Readiness Model jullie "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -63,6 +64,7 @@ class SlackBot:
     """The Bolt app that answers Slack, and the background work the server runs beside it."""
 
     bolt: AsyncApp
+    surface: SlackSurface
     campaigns: SlackCampaigns
     delivery: SlackDelivery
 
@@ -70,15 +72,18 @@ class SlackBot:
 def build_slack_app(settings: Settings, core: App) -> SlackBot:
     assert settings.slack_signing_secret is not None
     secret = settings.slack_signing_secret.get_secret_value()
+    # A listener returns once what the person did is stored; only then does Slack get its 200
+    # (see SlackSurface). Bolt's own log lines are multi-line hints for developers: errors only.
+    common: dict[str, Any] = {
+        "signing_secret": secret,
+        "process_before_response": True,
+        "logger": _quiet(logging.getLogger("bot.slack.bolt")),
+    }
     if settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
-        app = AsyncApp(signing_secret=secret, client=web_client(settings, token))
+        app = AsyncApp(client=web_client(settings, token), **common)
     else:
-        app = AsyncApp(
-            signing_secret=secret,
-            client=web_client(settings),
-            oauth_settings=_oauth(settings, core),
-        )
+        app = AsyncApp(client=web_client(settings), oauth_settings=_oauth(settings, core), **common)
     launches = core.activation.launches
     client_for = _clients(settings, core, app)
     campaigns = SlackCampaigns(
@@ -94,14 +99,14 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         clock=core.clock,
         client_for=client_for,
     )
-    SlackSurface(
+    surface = SlackSurface(
         advisor=core.advisor,
         organisations=core.organisations,
         campaigns=campaigns,
-        events=SqlaEventLog(core.database),
         clock=core.clock,
         desk=core.desk,
-    ).register(app)
+    )
+    surface.register(app)
     if app.installation_store is not None:
         # Slack says when the app is removed or its tokens revoked: forget the installation, so
         # nothing keeps calling Slack with a dead token (reinstalling stores a fresh one).
@@ -109,7 +114,12 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
     else:
         app.event("app_uninstalled")(_uninstalled)
         app.event("tokens_revoked")(_uninstalled)
-    return SlackBot(app, campaigns, SlackDelivery(client_for))
+    return SlackBot(app, surface, campaigns, SlackDelivery(client_for))
+
+
+def _quiet(logger: logging.Logger) -> logging.Logger:
+    logger.setLevel(logging.ERROR)
+    return logger
 
 
 async def _uninstalled() -> None:

@@ -1,6 +1,7 @@
 """The project manager's side in Slack: launch, status, close, settings, and publishing the result.
 
-Everything here runs after Slack has had its acknowledgement, so it may take its time; whatever
+What a person did is stored before Slack has its acknowledgement (closing a scan, saving the
+settings); everything else here runs after it, so it may take its time; whatever
 Slack refuses is sorted (`errors.undeliverable`), recorded where it concerns an invitee, and told
 to the project manager in words that say who can fix it.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +54,15 @@ ClientFor = Callable[[int], Awaitable[tuple[Organisation, AsyncWebClient]]]
 
 Raises LookupError when the workspace has no installation (any more)."""
 Errors = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Closed:
+    """What closing said, and the scan to publish when it did close one."""
+
+    reply: Reply
+    scan: Scan | None = None
+    launch: Launch | None = None
 
 
 class SlackCampaigns:
@@ -181,17 +192,17 @@ class SlackCampaigns:
             return False
         return launch is not None
 
-    async def close(
-        self, client: AsyncWebClient, org: Organisation, manager: str | None, language: Language
-    ) -> Reply:
+    async def close(self, org: Organisation, manager: str | None, language: Language) -> Closed:
+        """Close the running scan (stored when this returns); publishing is the caller's next
+        step, and the tick's if the process stops first."""
         try:
             scan, launch = await self._campaigns.close(
                 org.id, _respondent(manager) if manager else None
             )
         except CampaignRefused as refused:
-            return (Paragraph(refused.phrase(language)),)
-        await self.publish(client, org, scan, launch, manager)
-        return (Paragraph(phrases.CLOSED(language).format(number=scan.number)),)
+            return Closed((Paragraph(refused.phrase(language)),))
+        reply = (Paragraph(phrases.CLOSED(language).format(number=scan.number)),)
+        return Closed(reply, scan, launch)
 
     async def publish(
         self,
@@ -326,7 +337,9 @@ class SlackCampaigns:
                 log.error("closing a scan without publishing it: %s", missing)
                 await self._campaigns.close(due.id, None)
                 continue
-            await self.close(client, org, None, org.settings.language)
+            closed = await self.close(org, None, org.settings.language)
+            if closed.scan is not None:
+                await self.publish(client, org, closed.scan, closed.launch, None)
         for org, scan, launch in await self._campaigns.due_for_publishing(CHANNEL):
             try:
                 org, client = await self._client_for(org.id)

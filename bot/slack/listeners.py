@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.failures import log_failure
 from bot.slack.campaigns import SlackCampaigns
 from bot.slack.errors import code, undeliverable
 from bot.slack.inbound import (
@@ -36,40 +39,61 @@ from dialogs.advisor import Advisor
 from dialogs.desk import Desk, rate_note
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationKey, Event
 from dialogs.messages import Paragraph, Reply
-from dialogs.ports import Clock, EventLog, OrganisationDirectory, StorageError
+from dialogs.ports import Clock, OrganisationDirectory, StorageError
 from dialogs.records import Organisation
 from engine.kpi import KpiError, parse_count
 from engine.kpi import entry as kpi_entry
+from engine.text import Text
 from engine.vocabulary import Language
 
 CHANNEL = "slack"
+TURN_DEADLINE_SECONDS = 2.0
+"""What a person did is stored before Slack gets its 200; a turn that takes longer than this
+gets a 503 instead (Slack allows 3 s) and finishes in the background: never acknowledged and
+then lost."""
+LANGUAGE_LOOKUP_SECONDS = 0.5
+"""users.info is asked once per person and process; a slow Slack gets the default language."""
 _NAVIGATION = (CommandInvoked(Command.BACK), CommandInvoked(Command.STOP))
+_NOT_STORED_YET = BoltResponse(status=503, body="")
+_BAD_ACTION = BoltResponse(status=400, body="")
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
+Respond = Callable[..., Awaitable[Any]]
+T = TypeVar("T")
 
 
 async def same_workspace(
     context: AsyncBoltContext, next: Callable[[], Awaitable[BoltResponse]]
 ) -> BoltResponse:
-    """Serve a request only for the workspace its token belongs to.
+    """Serve a request only for the workspace (or Enterprise Grid org) it was authorised for.
 
-    Bolt's single-workspace mode authorises every signed request with the one bot token; a
-    request that names another workspace must not reach that workspace's organisation.
+    Bolt's single-workspace mode authorises every signed request with the one bot token, so a
+    request naming another team, or an enterprise with no team, would reach (and create) an
+    organisation of its own. Here the request's ids must be the installation's.
     """
     authorised = context.authorize_result
-    if (
-        authorised is not None
-        and authorised.team_id is not None
-        and context.team_id is not None
-        and context.team_id != authorised.team_id
-    ):
-        log.warning("refused a request for another workspace than the token's")
+    if authorised is not None and not _installed_here(context, authorised):
+        log.warning("refused a request for another workspace than the installed one")
         return BoltResponse(status=403, body="")
     return await next()
 
 
+def _installed_here(context: AsyncBoltContext, authorised: AuthorizeResult) -> bool:
+    enterprise, team = context.enterprise_id, context.team_id
+    if enterprise is not None and enterprise != authorised.enterprise_id:
+        return False
+    if context.is_enterprise_install:
+        return enterprise is not None and bool(authorised.is_enterprise_install)
+    return team is not None and team == authorised.team_id
+
+
 class SlackSurface:
-    """The advisor in Slack: direct messages, the slash command, buttons, modals and App Home."""
+    """The advisor in Slack: direct messages, the slash command, buttons, modals and App Home.
+
+    Every listener first stores what the person did (the turn commits), then acknowledges, and
+    only then talks to Slack's Web API, in the background: Bolt runs with
+    `process_before_response`, so the 200 leaves when a listener returns.
+    """
 
     def __init__(
         self,
@@ -77,7 +101,6 @@ class SlackSurface:
         advisor: Advisor,
         organisations: OrganisationDirectory,
         campaigns: SlackCampaigns,
-        events: EventLog,
         clock: Clock,
         desk: Desk,
     ) -> None:
@@ -85,14 +108,13 @@ class SlackSurface:
         self._advisor = advisor
         self._organisations = organisations
         self._campaigns = campaigns
-        self._events = events
         self._clock = clock
         self._org_ids: dict[str, int] = {}
         self._languages: dict[str, Language] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(same_workspace)
-        app.middleware(self.once_per_event)
         app.command("/advisor")(self.on_command)
         app.view(LAUNCH_CALLBACK)(self.on_launch_submitted)
         app.view(SETTINGS_CALLBACK)(self.on_settings_submitted)
@@ -100,6 +122,12 @@ class SlackSurface:
         app.action(re.compile(r".+"))(self.on_action)
         app.event("message")(self.on_message)
         app.event("app_home_opened")(self.on_home_opened)
+        app.error(self.on_error)
+
+    async def idle(self) -> None:
+        """Wait for the replies and launches still being sent in the background."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
     async def on_command(
         self,
@@ -107,33 +135,20 @@ class SlackSurface:
         command: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
-        respond: Callable[..., Awaitable[Any]],
-    ) -> None:
-        await ack()
+        respond: Respond,
+    ) -> BoltResponse | None:
         user = command["user_id"]
         key = await self._key(context, user)
         # The person's own choice ('language en') wins over their Slack locale.
         language = await self._advisor.language_of(key, default=await self._language(client, user))
-        event = slash_event(command.get("text", ""))
+        event = slash_event(command["text"])
         if isinstance(event, ManagementCommand):
-            reply = await self._manage(event, key, user, client, command, language)
-            if not reply:
-                return
-        else:
-            reply = await self._turn(key, event, language)
-        try:
-            channel = await self._direct_channel(client, user)
-            await client.chat_postMessage(channel=channel, **to_message(reply))
-        except SlackApiError as error:
-            # The response URL needs no scope and no membership: the one place left to say so.
-            log.warning("could not answer a slash command: %s", code(error))
-            failure = undeliverable(error).explanation(language)
-            await respond(
-                text=f"{phrases.NOT_ANSWERED(language)} {failure}", response_type="ephemeral"
-            )
-            return
-        if command.get("channel_id") != channel:
-            await respond(text=phrases.SENT_DIRECTLY(language), response_type="ephemeral")
+            return await self._manage(ack, event, key, client, command, respond, language)
+
+        async def answer(reply: Reply) -> None:
+            await self._answer_command(client, command, respond, reply, language)
+
+        return await self._stored(ack, self._turn(key, event, language), answer)
 
     async def on_launch_submitted(
         self,
@@ -148,7 +163,8 @@ class SlackSurface:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
-        await self._campaigns.launch(client, await self._org(context), body["user"]["id"], view)
+        org = await self._org(context)
+        self._later(self._campaigns.launch(client, org, body["user"]["id"], view))
 
     async def on_settings_submitted(
         self,
@@ -157,15 +173,18 @@ class SlackSurface:
         view: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
-    ) -> None:
+    ) -> BoltResponse | None:
         errors = self._campaigns.validate_settings(view)
         if errors:
             await ack(response_action="errors", errors=errors)
-            return
-        await ack()
+            return None
         user = body["user"]["id"]
-        reply = await self._campaigns.save_settings(await self._org(context), user, view)
-        await client.chat_postMessage(channel=user, **to_message(reply))
+        saving = self._campaigns.save_settings(await self._org(context), user, view)
+
+        async def confirm(reply: Reply) -> None:
+            await client.chat_postMessage(channel=user, **to_message(reply))
+
+        return await self._stored(ack, saving, confirm)
 
     async def on_figures_submitted(
         self,
@@ -174,7 +193,7 @@ class SlackSurface:
         view: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
-    ) -> None:
+    ) -> BoltResponse | None:
         """The week's figures: each checked, the set stored as one entry."""
         language = modal_language(view)
         start, end, typed = measure_values(view)
@@ -184,73 +203,107 @@ class SlackSurface:
         except KpiError as error:
             field = error.field.value if error.field else next(iter(typed), "")
             await ack(response_action="errors", errors={field: error.phrase(language)})
-            return
-        await ack()
+            return None
         user = body["user"]["id"]
-        await self._desk.record(await self._key(context, user), checked)
         saved = phrases.MEASURE_SAVED(language).format(
             start=start, end=end, rate=rate_note(checked, language)
         )
-        await client.chat_postMessage(channel=user, text=saved)
 
-    async def once_per_event(
-        self, body: dict[str, Any], next: Callable[[], Awaitable[BoltResponse]]
-    ) -> BoltResponse:
-        """Slack redelivers an event it thinks was missed; handle each event id once."""
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not await self._events.first_seen(
-            "slack", str(event_id), now=self._clock.now()
-        ):
-            return BoltResponse(status=200, body="")
-        return await next()
+        async def confirm(_: None) -> None:
+            await client.chat_postMessage(channel=user, text=saved)
+
+        return await self._stored(
+            ack, self._desk.record(await self._key(context, user), checked), confirm
+        )
 
     async def on_action(
         self, ack: Ack, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-    ) -> None:
-        await ack()
+    ) -> BoltResponse | None:
+        user = body["user"]["id"]
         try:
             event = action_event(body["actions"][0], body.get("state", {}).get("values"))
-        except (UnknownAction, KeyError, IndexError) as error:
-            log.warning("ignored a Slack action: %s", error)
-            return
+        except UnknownAction as error:
+            log.warning("refused a Slack action: %s", error)
+            self._later(self._say(client, user, phrases.BUTTON_UNKNOWN))
+            return _BAD_ACTION
         if event is None:
-            return
-        user = body["user"]["id"]
+            await ack()
+            return None
         key = await self._key(context, user)
         if event == CommandInvoked(Command.MEASURE):
+            await ack()
             language = await self._advisor.language_of(key)
-            await self._open_measure(client, body["trigger_id"], key.org_id, language)
-            return
-        reply = await self._turn(key, event, None)
-        container = body.get("container", {})
-        if isinstance(event, ChoiceSelected) or event in _NAVIGATION:
-            # The scan's question moves on in place, so the chat is not a stack of old questions.
-            await client.chat_update(
-                channel=container["channel_id"], ts=container["message_ts"], **to_message(reply)
-            )
-        else:
-            # A nudge's or digest's button answers below it and leaves the nudge readable.
-            channel = container.get("channel_id") or await self._direct_channel(client, user)
-            await client.chat_postMessage(channel=channel, **to_message(reply))
+            self._later(self._open_measure(client, body["trigger_id"], key.org_id, language))
+            return None
+        container = body.get("container") or {}
+
+        async def show(reply: Reply) -> None:
+            if isinstance(event, ChoiceSelected) or event in _NAVIGATION:
+                # The scan's question moves on in place, so the chat is not a stack of old
+                # questions.
+                await client.chat_update(
+                    channel=container["channel_id"], ts=container["message_ts"], **to_message(reply)
+                )
+            else:
+                # A nudge's or digest's button answers below it and leaves the nudge readable.
+                channel = container.get("channel_id") or await self._direct_channel(client, user)
+                await client.chat_postMessage(channel=channel, **to_message(reply))
+
+        return await self._stored(ack, self._turn(key, event, None), show)
 
     async def on_message(
-        self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-    ) -> None:
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> BoltResponse | None:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return
-        user = event["user"]
+            return None
+        user, channel = event.get("user"), event.get("channel")
+        if not isinstance(user, str) or not isinstance(channel, str):
+            log.warning("ignored a direct message without a user or channel")
+            return None
         key = await self._key(context, user)
         language = await self._language(client, user)
-        reply = await self._turn(key, message_event(event.get("text", "")), language)
-        await client.chat_postMessage(channel=event["channel"], **to_message(reply))
+        text = event.get("text")
+        # Slack sends an event again when it thinks we missed it: handled once, by its id.
+        turn = self._turn(
+            key,
+            message_event(text if isinstance(text, str) else ""),
+            language,
+            once=f"{CHANNEL}:{body['event_id']}",
+        )
+
+        async def answer(reply: Reply) -> None:
+            if reply:
+                await client.chat_postMessage(channel=channel, **to_message(reply))
+
+        return await self._stored(ack, turn, answer)
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
-        if event.get("tab") != "home":
+        user = event.get("user")
+        if event.get("tab") != "home" or not isinstance(user, str):
             return
-        user = event["user"]
         key = await self._key(context, user)
+        self._later(self._publish_home(client, context, key, user))
+
+    async def on_error(
+        self, error: Exception, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        """A listener failed: one log line with a reference the person is also given."""
+        reference = log_failure(log, "a Slack listener", error)
+        user = _user_of(body)
+        client = context.client
+        if user is not None and client is not None:
+            self._later(self._say(client, user, phrases.FAILED_WITH_REFERENCE, reference=reference))
+
+    async def _publish_home(
+        self, client: AsyncWebClient, context: AsyncBoltContext, key: ConversationKey, user: str
+    ) -> None:
         language = await self._language(client, user)
         try:
             overview = await self._advisor.overview(key, language=language)
@@ -261,33 +314,85 @@ class SlackSurface:
             overview, managing = (Paragraph(phrases.FAILED(language)),), ()
         await client.views_publish(user_id=user, view=to_home_view((*managing, *overview)))
 
+    async def _answer_command(
+        self,
+        client: AsyncWebClient,
+        command: dict[str, Any],
+        respond: Respond,
+        reply: Reply,
+        language: Language,
+    ) -> None:
+        """A slash command's reply goes to the person's direct messages."""
+        user = command["user_id"]
+        try:
+            channel = await self._direct_channel(client, user)
+            await client.chat_postMessage(channel=channel, **to_message(reply))
+        except SlackApiError as error:
+            # The response URL needs no scope and no membership: the one place left to say so.
+            log.warning("could not answer a slash command: %s", code(error))
+            failure = undeliverable(error).explanation(language)
+            await respond(
+                text=f"{phrases.NOT_ANSWERED(language)} {failure}", response_type="ephemeral"
+            )
+            return
+        if command.get("channel_id") != channel:
+            await respond(text=phrases.SENT_DIRECTLY(language), response_type="ephemeral")
+
     async def _manage(
         self,
+        ack: Ack,
         command: ManagementCommand,
         key: ConversationKey,
-        user: str,
         client: AsyncWebClient,
         payload: dict[str, Any],
+        respond: Respond,
         language: Language,
-    ) -> Reply:
+    ) -> BoltResponse | None:
         org = await self._organisations.get(key.org_id)
         assert org is not None
+        user, trigger = key.user, payload.get("trigger_id", "")
+
+        async def answer(reply: Reply) -> None:
+            await self._answer_command(client, payload, respond, reply, language)
+
         match command.name:
-            case "launch":
-                await self._campaigns.open_launch(client, payload["trigger_id"], org, language)
-                return ()
-            case "status":
-                return await self._campaigns.status(org, user, language)
             case "close":
-                return await self._campaigns.close(client, org, user, language)
+                closed = await self._campaigns.close(org, user, language)
+                await ack()
+                if closed.scan is not None:
+                    # Publishing reaches everyone who took part: longer than Slack waits. A
+                    # process that stops before it is done leaves it to the next one's tick.
+                    publishing = self._campaigns.publish(
+                        client, org, closed.scan, closed.launch, user
+                    )
+                    self._later(publishing)
+                self._later(answer(closed.reply))
+                return None
+            case "status":
+                await ack()
+                self._later(self._status(org, user, language, answer))
+            case "launch":
+                await ack()
+                self._later(self._campaigns.open_launch(client, trigger, org, language))
             case "measure":
-                await self._open_measure(client, payload["trigger_id"], org.id, language)
-                return ()
+                await ack()
+                self._later(self._open_measure(client, trigger, org.id, language))
+            case _ if not await self._campaigns.may_manage(org, user):
+                await ack()
+                self._later(answer((Paragraph(phrases.MANAGERS_ONLY(language)),)))
             case _:
-                if not await self._campaigns.may_manage(org, user):
-                    return (Paragraph(phrases.MANAGERS_ONLY(language)),)
-                await self._campaigns.open_settings(client, payload["trigger_id"], org, language)
-                return ()
+                await ack()
+                self._later(self._campaigns.open_settings(client, trigger, org, language))
+        return None
+
+    async def _status(
+        self,
+        org: Organisation,
+        user: str,
+        language: Language,
+        answer: Callable[[Reply], Awaitable[None]],
+    ) -> None:
+        await answer(await self._campaigns.status(org, user, language))
 
     async def _open_measure(
         self, client: AsyncWebClient, trigger_id: str, org_id: int, language: Language
@@ -297,12 +402,65 @@ class SlackSurface:
         view = measure_modal(language, metrics, start, end)
         await client.views_open(trigger_id=trigger_id, view=view)
 
-    async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
+    async def _turn(
+        self,
+        key: ConversationKey,
+        event: Event,
+        language: Language | None,
+        *,
+        once: str | None = None,
+    ) -> Reply:
         try:
-            return await self._advisor.handle(key, event, language=language)
+            return await self._advisor.handle(key, event, language=language, once=once)
         except StorageError as error:
             log.error("a turn failed in storage: %s", error)
             return (Paragraph(phrases.FAILED(language or Language.EN)),)
+
+    async def _stored(
+        self,
+        ack: Ack,
+        storing: Awaitable[T],
+        then: Callable[[T], Awaitable[None]],
+    ) -> BoltResponse | None:
+        """Acknowledge once `storing` has committed, then run `then` with its result.
+
+        A turn that misses the deadline is not acknowledged (503: Slack shows the person an
+        error, and sends an event again); it carries on, and its reply is sent when it is done.
+        """
+        task = asyncio.ensure_future(storing)
+        try:
+            stored = await asyncio.wait_for(asyncio.shield(task), TURN_DEADLINE_SECONDS)
+        except TimeoutError:
+            log.warning("a turn took over %s s; Slack gets a 503", TURN_DEADLINE_SECONDS)
+            self._later(self._after(task, then))
+            return _NOT_STORED_YET
+        await ack()
+        self._later(then(stored))
+        return None
+
+    @staticmethod
+    async def _after(task: asyncio.Future[T], then: Callable[[T], Awaitable[None]]) -> None:
+        await then(await task)
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` after the acknowledgement; a failure is logged in one line."""
+        task = asyncio.ensure_future(self._logged(work))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    @staticmethod
+    async def _logged(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except SlackApiError as error:
+            log.warning("Slack refused a reply: %s", code(error))
+        except Exception as error:
+            log_failure(log, "work after a Slack acknowledgement", error)
+
+    async def _say(self, client: AsyncWebClient, user: str, phrase: Text, **values: str) -> None:
+        language = self._languages.get(user, Language.EN)
+        channel = await self._direct_channel(client, user)
+        await client.chat_postMessage(channel=channel, text=phrase(language).format(**values))
 
     async def _key(self, context: AsyncBoltContext, user: str) -> ConversationKey:
         return ConversationKey(CHANNEL, await self._org_id(context), user, user)
@@ -326,11 +484,13 @@ class SlackSurface:
         """The person's Slack locale: Dutch for nl-*, English otherwise; asked once per process."""
         if user not in self._languages:
             try:
-                info = await client.users_info(user=user, include_locale=True)
+                async with asyncio.timeout(LANGUAGE_LOOKUP_SECONDS):
+                    info = await client.users_info(user=user, include_locale=True)
                 locale = str(info["user"].get("locale", ""))
-            except SlackApiError as error:
-                log.warning("users.info failed: %s", error.response.get("error"))
-                locale = ""
+            except (SlackApiError, TimeoutError) as error:
+                reason = code(error) if isinstance(error, SlackApiError) else "timed out"
+                log.warning("users.info failed: %s", reason)
+                return Language.EN
             self._languages[user] = Language.NL if locale.startswith("nl") else Language.EN
         return self._languages[user]
 
@@ -338,3 +498,11 @@ class SlackSurface:
     async def _direct_channel(client: AsyncWebClient, user: str) -> str:
         opened = await client.conversations_open(users=user)
         return str(opened["channel"]["id"])
+
+
+def _user_of(body: dict[str, Any]) -> str | None:
+    """Who a payload came from, if anyone: a command's, an interaction's or an event's user."""
+    user = body.get("user_id") or body.get("user") or (body.get("event") or {}).get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return user if isinstance(user, str) else None

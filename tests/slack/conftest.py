@@ -18,6 +18,7 @@ from bot.settings import load_settings
 from bot.slack.app import build_slack_app
 from bot.slack.campaigns import SlackCampaigns
 from bot.slack.delivery import SlackDelivery
+from bot.slack.listeners import SlackSurface
 from tests.fakes.clock import FixedClock
 from tests.fakes.slack_api import TEAM_ID, FakeSlackWebApi, fake_slack_web_api
 from tests.slack.slack_side import SlackSide
@@ -39,6 +40,11 @@ class SlackWorld:
     clock: FixedClock
     campaigns: SlackCampaigns
     delivery: SlackDelivery
+    surface: SlackSurface
+
+    async def idle(self) -> None:
+        """Wait for what the advisor does after acknowledging (replies, publishing a result)."""
+        await self.surface.idle()
 
     async def send_due_nudges(self) -> None:
         """What `advisor serve`'s nudging tick does: plan, then send everything due."""
@@ -93,6 +99,7 @@ async def world(
                 clock,
                 slack_bot.campaigns,
                 slack_bot.delivery,
+                slack_bot.surface,
             )
         finally:
             await server.close()

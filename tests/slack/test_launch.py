@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.fakes.slack_api import TEAM_ID
 from tests.slack.conftest import SlackWorld
-from tests.slack.test_end_to_end import _buttons, _checkbox_state
+from tests.slack.scan_messages import buttons, checkbox_state
 
 PM = "UPM"
 TEAM = [f"U{n}" for n in range(6)]
@@ -58,12 +58,12 @@ async def _answer_invitation(world: SlackWorld, user: str, pick: int) -> None:
     channel = f"D{user}"
     while True:
         message = world.api.latest(channel)
-        buttons = _buttons(message)
+        choices = buttons(message)
         before = len(world.api.called("chat.update"))
-        if buttons:
-            await world.slack.click(user, message, buttons[min(pick, len(buttons) - 2)])
+        if choices:
+            await world.slack.click(user, message, choices[min(pick, len(choices) - 2)])
         else:
-            state, submit = _checkbox_state(message, picks=1)
+            state, submit = checkbox_state(message, picks=1)
             if not submit:
                 return
             await world.slack.click(user, message, submit, state=state)
@@ -271,7 +271,7 @@ async def test_the_manager_is_told_when_the_report_channel_will_not_take_the_res
         await _answer_invitation(world, person, pick=number % 3 + 1)
     world.api.fail_next("chat.postMessage", "not_in_channel", status=200, channel=REPORT)
     await world.slack.slash(PM, "close", response_url=world.api.response_url("pm"))
-    await world.settled("respond", 1)
+    await world.idle()
     assert REPORT not in world.api.messages
     to_manager = [json.dumps(m) for m in world.api.messages[f"D{PM}"].values()]
     told = [m for m in to_manager if "couldn't post the result of scan 1" in m]
@@ -434,7 +434,7 @@ async def test_at_close_each_respondent_gets_their_own_view_beside_the_result(
     for number, person in enumerate(TEAM[:5]):
         await _answer_invitation(world, person, pick=number % 3 + 1)
     await world.slack.slash(PM, "close", response_url=world.api.response_url("pm"))
-    await world.settled("respond", 1)
+    await world.idle()
 
     async def shared_with(user: str) -> list[str]:
         return [
