@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import App
 from bot.delivery import ChannelRouter, InboxDelivery
+from bot.jobs import JobRunner
 from bot.server import build_web_app
 from bot.settings import ConfigError
 from bot.slack.app import build_slack_app
@@ -49,7 +50,8 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     closing = []
     if slack is not None:
         channels["slack"] = slack.delivery
-        closing.append(slack.campaigns.tick)
+        # Jobs first: a launch a crashed process left is picked up again after a restart.
+        closing += [_jobs(slack.jobs), slack.campaigns.tick]
     if teams is not None:
         channels["teams"] = teams.delivery
         closing.append(teams.campaigns.tick)
@@ -95,6 +97,13 @@ async def _tick_until(
             log.exception("background work failed; trying again next time")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), seconds)
+
+
+def _jobs(runner: JobRunner) -> Callable[[], Awaitable[None]]:
+    async def tick() -> None:
+        await runner.run()
+
+    return tick
 
 
 def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], Awaitable[None]]:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     nudge_lease_seconds: float = Field(
         300, gt=0, description="After this, a nudge a crashed worker claimed is claimed again."
     )
+    job_lease_seconds: float = Field(
+        120, gt=0, description="After this, a job (a launch) a crashed worker held is run again."
+    )
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = Field(None, description="A single workspace (development).")

@@ -338,3 +338,30 @@ class TeamsConversationRow(Base):
     name: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class JobRow(Base):
+    """Work a request asked for that takes longer than the platform waits for its answer (a
+    launch that invites a whole channel): stored before the request is acknowledged, then run
+    by whichever process claims it, again after a crash, and finished once.
+
+    `key` is the platform's id for the request, so a second submission of the same form is the
+    same job. `progress` is what a run has done so far, for the run that picks it up after a
+    crash. A claim holds until `claimed_until`.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("org_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(200))

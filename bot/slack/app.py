@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -15,15 +16,16 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
+from bot.jobs import JobRunner, worker_name
 from bot.settings import Settings
-from bot.slack.campaigns import ClientFor, SlackCampaigns
+from bot.slack.campaigns import LAUNCH_JOB, ClientFor, SlackCampaigns
 from bot.slack.delivery import SlackDelivery
 from bot.slack.listeners import SlackSurface
 from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
 from dialogs.campaigns import Campaigns
 from dialogs.records import Organisation
 from storage.installations import SqlaInstallationRepository, SqlaStateRepository
-from storage.launches import SqlaEventLog
+from storage.jobs import SqlaJobQueue
 from storage.secrets import SecretBox
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class SlackBot:
     bolt: AsyncApp
     surface: SlackSurface
     campaigns: SlackCampaigns
+    jobs: JobRunner
     delivery: SlackDelivery
 
 
@@ -99,10 +102,14 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         clock=core.clock,
         client_for=client_for,
     )
+    lease = timedelta(seconds=settings.job_lease_seconds)
+    jobs = JobRunner(SqlaJobQueue(core.database), core.clock, worker=worker_name(), lease=lease)
+    jobs.handle(LAUNCH_JOB, campaigns.run_launch)
     surface = SlackSurface(
         advisor=core.advisor,
         organisations=core.organisations,
         campaigns=campaigns,
+        jobs=jobs,
         clock=core.clock,
         desk=core.desk,
     )
@@ -114,7 +121,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
     else:
         app.event("app_uninstalled")(_uninstalled)
         app.event("tokens_revoked")(_uninstalled)
-    return SlackBot(app, surface, campaigns, SlackDelivery(client_for))
+    return SlackBot(app, surface, campaigns, jobs, SlackDelivery(client_for))
 
 
 def _quiet(logger: logging.Logger) -> logging.Logger:

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts import render_chart
+from bot.jobs import KeepProgress
 from bot.slack.errors import code, undeliverable
 from bot.slack.modals import (
     LaunchForm,
@@ -42,6 +43,7 @@ from dialogs.records import Launch, Organisation, Scan, place
 from dialogs.views import org_result
 from engine.scoring import OrgResult
 from engine.vocabulary import Language
+from storage.jobs import Job
 
 log = logging.getLogger(__name__)
 CHANNEL = "slack"
@@ -49,11 +51,47 @@ CLOSING_TIME = time(17, 0)
 """A closing date means the end of that working day in the project manager's time zone."""
 PROGRESS_EVERY = 25
 """While inviting, the project manager's message is updated after this many invitations."""
+LAUNCH_JOB = "slack.launch"
+"""A submitted launch form: stored before Slack gets its 200, run by `SlackCampaigns.run_launch`."""
 ClientFor = Callable[[int], Awaitable[tuple[Organisation, AsyncWebClient]]]
 """The organisation and a Web API client holding its workspace's token.
 
 Raises LookupError when the workspace has no installation (any more)."""
 Errors = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Launching:
+    """A launch recorded and its invitations under way: what a job keeps as its progress."""
+
+    scan_id: int
+    people: tuple[dict[str, str], ...]
+    language: Language
+    shown: str | None
+    message: tuple[str, str]
+    """The manager's message that counts the invitations: channel and ts."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scan_id": self.scan_id,
+            "people": list(self.people),
+            "language": self.language.value,
+            "shown": self.shown,
+            "message": list(self.message),
+        }
+
+    @classmethod
+    def read(cls, progress: dict[str, Any] | None) -> Launching | None:
+        if not progress:
+            return None
+        channel, ts = progress["message"]
+        return cls(
+            scan_id=int(progress["scan_id"]),
+            people=tuple(progress["people"]),
+            language=Language(progress["language"]),
+            shown=progress["shown"],
+            message=(str(channel), str(ts)),
+        )
 
 
 @dataclass(frozen=True)
@@ -101,10 +139,23 @@ class SlackCampaigns:
             errors["deadline"] = phrases.DEADLINE_PAST(language)
         return errors
 
-    async def launch(
+    async def run_launch(self, job: Job, keep: KeepProgress) -> None:
+        """The job a submitted launch form left (`LAUNCH_JOB`): launch and invite, or after a
+        crash carry on inviting whoever was not invited yet."""
+        org, client = await self._client_for(job.org_id)
+        manager, view = job.payload["manager"], job.payload["view"]
+        started = Launching.read(job.progress)
+        if started is None:
+            started = await self._start_launch(client, org, manager, view)
+            if started is None:
+                return
+            await keep(started.to_json())
+        await self._invite_all(client, org, started, keep)
+
+    async def _start_launch(
         self, client: AsyncWebClient, org: Organisation, manager: str, view: View
-    ) -> None:
-        """Launch for the chosen people and invite each, keeping the manager's message current."""
+    ) -> Launching | None:
+        """Record the launch for the chosen people and tell the manager; None if it cannot be."""
         language = modal_language(view)
         form = launch_form(view)
         try:
@@ -118,7 +169,7 @@ class SlackCampaigns:
                 Paragraph(undeliverable(error).explanation(language)),
             )
             await client.chat_postMessage(channel=manager, **to_message(reply))
-            return
+            return None
         deadline = await _deadline(client, manager, form)
         request = LaunchRequest(
             launched_by=_respondent(manager),
@@ -131,25 +182,53 @@ class SlackCampaigns:
             scan = await self._campaigns.launch(org.id, request)
         except CampaignRefused as refused:
             await client.chat_postMessage(channel=manager, text=refused.phrase(language))
-            return
+            return None
         if form.report_to:
             await self._campaigns.report_to(org.id, place(CHANNEL, form.report_to))
         shown = f"{deadline:%Y-%m-%d %H:%M}" if deadline else None
         summary = launched_view(scan, len(people), shown, language)
         posted = await client.chat_postMessage(channel=manager, **to_message(summary))
+        return Launching(
+            scan_id=scan.id,
+            people=tuple({"id": p["id"], "locale": p.get("locale", "")} for p in people),
+            language=language,
+            shown=shown,
+            message=(str(posted["channel"]), str(posted["ts"])),
+        )
+
+    async def _invite_all(
+        self, client: AsyncWebClient, org: Organisation, started: Launching, keep: KeepProgress
+    ) -> None:
+        """Invite each person not invited yet, keeping the manager's message current."""
+        try:
+            scan, _ = await self._campaigns.running(org.id)
+        except CampaignRefused:
+            scan = None
+        if scan is None or scan.id != started.scan_id:
+            log.info("a launch's scan closed before everyone was invited")
+            return
+        invitations = await self._launches.invitations(org.id, scan.id)
+        earlier = {
+            i.respondent: i.failure is None for i in invitations if i.invited_at or i.failure
+        }
+        language, people = started.language, started.people
+        summary = launched_view(scan, len(people), started.shown, language)
         sent, failed = 0, 0
         for done, person in enumerate(people, start=1):
-            if await self._invite(client, org, scan, person):
+            delivered = earlier.get(_respondent(person["id"]))  # by the run before a crash
+            if delivered is not None:
+                sent, failed = sent + delivered, failed + (not delivered)
+            elif await self._invite(client, org, scan, person):
                 sent += 1
             else:
                 failed += 1
             if done % PROGRESS_EVERY == 0 or done == len(people):
                 counts = phrases.INVITATIONS_SENT(language).format(sent=sent, failed=failed)
+                channel, ts = started.message
                 await client.chat_update(
-                    channel=posted["channel"],
-                    ts=posted["ts"],
-                    **to_message((*summary, Paragraph(counts))),
+                    channel=channel, ts=ts, **to_message((*summary, Paragraph(counts)))
                 )
+                await keep(started.to_json())  # still alive: hold the claim
 
     async def _invite(
         self, client: AsyncWebClient, org: Organisation, scan: Scan, person: dict[str, Any]

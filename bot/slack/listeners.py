@@ -15,7 +15,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.failures import log_failure
-from bot.slack.campaigns import SlackCampaigns
+from bot.jobs import JobRunner
+from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
 from bot.slack.errors import code, undeliverable
 from bot.slack.inbound import (
     ManagementCommand,
@@ -101,9 +102,11 @@ class SlackSurface:
         advisor: Advisor,
         organisations: OrganisationDirectory,
         campaigns: SlackCampaigns,
+        jobs: JobRunner,
         clock: Clock,
         desk: Desk,
     ) -> None:
+        self._jobs = jobs
         self._desk = desk
         self._advisor = advisor
         self._organisations = organisations
@@ -157,14 +160,22 @@ class SlackSurface:
         view: dict[str, Any],
         client: AsyncWebClient,
         context: AsyncBoltContext,
-    ) -> None:
+    ) -> BoltResponse | None:
         errors = self._campaigns.validate_launch(view)
         if errors:
             await ack(response_action="errors", errors=errors)
-            return
-        await ack()
-        org = await self._org(context)
-        self._later(self._campaigns.launch(client, org, body["user"]["id"], view))
+            return None
+        # Inviting a channel takes a call per person: far longer than Slack waits. The form is
+        # stored as a job first, which any process runs (again, after a crash).
+        payload = {"manager": body["user"]["id"], "view": view}
+        submitting = self._jobs.submit(
+            await self._org_id(context), LAUNCH_JOB, f"{LAUNCH_JOB}:{view['id']}", payload
+        )
+
+        async def run(_: bool) -> None:
+            await self._jobs.run()
+
+        return await self._stored(ack, submitting, run)
 
     async def on_settings_submitted(
         self,

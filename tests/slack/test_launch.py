@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.fakes.slack_api import TEAM_ID
 from tests.slack.conftest import SlackWorld
+from tests.slack.launch_form import launch_values
 from tests.slack.scan_messages import buttons, checkbox_state
 
 PM = "UPM"
@@ -17,20 +18,7 @@ CHANNEL, REPORT = "C0TEAM", "C0REPORT"
 def _launch_values(
     channel: str | None, threshold: str, deadline: str | None, usergroup: str | None = None
 ) -> dict[str, Any]:
-    return {
-        "audience": {
-            "audience": {"type": "conversations_select", "selected_conversation": channel}
-        },
-        "usergroup": {
-            "usergroup": {
-                "type": "static_select",
-                "selected_option": {"value": usergroup} if usergroup else None,
-            }
-        },
-        "deadline": {"deadline": {"type": "datepicker", "selected_date": deadline}},
-        "threshold": {"threshold": {"type": "number_input", "value": threshold}},
-        "report": {"report": {"type": "conversations_select", "selected_conversation": REPORT}},
-    }
+    return launch_values(channel, threshold, deadline, usergroup, report=REPORT)
 
 
 async def _launch(world: SlackWorld, deadline: str | None = "2026-11-27") -> None:
