@@ -1,7 +1,9 @@
 """A fake Slack Web API on loopback: a real `AsyncWebClient` talks to it over HTTP.
 
 It answers the methods the advisor uses with Slack's shapes, records every call, and can be
-told to answer 429 (with Retry-After) or `{"ok": false}` for the next call of a method. It also
+told to answer 429 (with Retry-After) or `{"ok": false}` for the next call of a method, or to
+fail it the ways Slack's edge does (`Fault`: a proxy's plain-text or HTML page, a hang, a reset
+connection, a broken JSON body). It also
 plays Slack's side of an install (`oauth.v2.access` for codes handed out with `grant`) and hands
 out a Socket Mode URL (`apps.connections.open`, see tests/fakes/socket_mode.py).
 """
@@ -14,9 +16,12 @@ import binascii
 import contextlib
 import itertools
 import json
+import socket
+import struct
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -59,12 +64,38 @@ class Workspace:
     bot_id: str = BOT_ID
 
 
+class Fault(StrEnum):
+    """A way a call fails other than with Slack's JSON error; see `FakeSlackWebApi.break_next`."""
+
+    PLAIN_503 = "plain_503"
+    """A proxy's plain-text error page: 503, ``text/plain``. The call never reached Slack."""
+    HTML_502 = "html_502"
+    """A load balancer's HTML error page: 502, ``text/html``. The call never reached Slack."""
+    BROKEN_JSON = "broken_json"
+    """A 500 whose ``application/json`` body is cut off. The call never reached Slack."""
+    HANG = "hang"
+    """Slack does the call but its answer comes `hang_seconds` late, after any sane timeout:
+    the worst case for a client, which cannot tell whether a post it gave up on went out."""
+    RESET = "reset"
+    """The connection is reset (TCP RST) before any answer. The call never reached Slack."""
+
+
+_FAULT_PAGES = {
+    Fault.PLAIN_503: (503, "text/plain", "Service Unavailable"),
+    Fault.HTML_502: (502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"),
+    Fault.BROKEN_JSON: (500, "application/json", '{"ok": false, "err'),
+}
+RESET = 0
+"""The `Call.status` of a call whose connection was reset: no answer at all."""
+
+
 @dataclass(frozen=True)
 class _Failure:
     error: str
     status: int
     retry_after: int | None
     channel: str | None
+    fault: Fault | None = None
 
     def applies(self, params: Params) -> bool:
         return self.channel is None or params.get("channel") == self.channel
@@ -103,6 +134,9 @@ class FakeSlackWebApi:
         """By bot token: the workspaces whose code was exchanged."""
         self.delays: dict[str, float] = {}
         """Seconds to wait before answering a method, to make room for a crash mid-batch."""
+        self.hang_seconds = 30.0
+        """How long a `Fault.HANG` holds its answer back (cut short when the fake closes)."""
+        self._closing = asyncio.Event()
         self.socket_mode_url: str | None = None
         """What `apps.connections.open` answers; set by `FakeSocketMode`."""
         self._counter = itertools.count(1)
@@ -133,6 +167,7 @@ class FakeSlackWebApi:
         return self
 
     async def close(self) -> None:
+        self._closing.set()  # hung answers go out now, so shutting down does not wait for them
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -237,6 +272,18 @@ class FakeSlackWebApi:
         for _ in range(times):
             self._failures[method].append(_Failure(error, status, retry_after, channel))
 
+    def break_next(
+        self, method: str, fault: Fault, *, times: int = 1, channel: str | None = None
+    ) -> None:
+        """Fail the next `times` calls of `method` (to `channel`, if given) with `fault`; the
+        calls after them are answered as usual. Queued with `fail_next`'s, in order.
+
+        Each failed call is recorded, with the status sent (`RESET` when there was no answer).
+        """
+        status = _FAULT_PAGES[fault][0] if fault in _FAULT_PAGES else RESET
+        for _ in range(times):
+            self._failures[method].append(_Failure(fault.value, status, None, channel, fault))
+
     def add_user(
         self,
         user_id: str,
@@ -291,6 +338,9 @@ class FakeSlackWebApi:
         else:
             token = _token(request, params)
             refusal = self._token_refusal(method, token)
+        fault = self._fault(method, params)
+        if fault in _FAULT_PAGES or fault is Fault.RESET:
+            return await self._broken(request, Call(method, params, token), fault)
         if method in self.delays:
             await asyncio.sleep(self.delays[method])
         if refusal is None:
@@ -298,7 +348,34 @@ class FakeSlackWebApi:
         else:
             answer, status, headers = {"ok": False, "error": refusal}, 200, {}
         await self._record(Call(method, params, token, status))
+        if fault is Fault.HANG:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), self.hang_seconds)
         return web.json_response(answer, status=status, headers=headers)
+
+    def _fault(self, method: str, params: Params) -> Fault | None:
+        """Take the next failure for this call if it is a `Fault`; JSON errors wait for
+        `_answer`, which gives them only to calls that pass the token check."""
+        failure = next((f for f in self._failures[method] if f.applies(params)), None)
+        if failure is None or failure.fault is None:
+            return None
+        self._failures[method].remove(failure)
+        return failure.fault
+
+    async def _broken(self, request: web.Request, call: Call, fault: Fault) -> web.Response:
+        if fault is Fault.RESET:
+            await self._record(replace(call, status=RESET))
+            # A zero linger turns close into a TCP reset: the client reads ECONNRESET.
+            held = request.transport
+            if held is not None:
+                held.get_extra_info("socket").setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+                held.abort()
+            return web.Response()
+        status, content_type, body = _FAULT_PAGES[fault]
+        await self._record(replace(call, status=status))
+        return web.Response(status=status, text=body, content_type=content_type)
 
     def _token_refusal(self, method: str, token: str | None) -> str | None:
         if method not in _METHODS:
@@ -323,7 +400,7 @@ class FakeSlackWebApi:
     ) -> tuple[Answer, int, dict[str, str]]:
         handler = _METHODS[method]
         failure = next((f for f in self._failures[method] if f.applies(params)), None)
-        if failure is not None:
+        if failure is not None and failure.fault is None:
             self._failures[method].remove(failure)
             headers = {}
             if failure.status == 429 and failure.retry_after is not None:
@@ -640,9 +717,11 @@ __all__ = [
     "AUTHORIZE_URL",
     "BOT_ID",
     "BOT_USER_ID",
+    "RESET",
     "TEAM_ID",
     "Call",
     "FakeSlackWebApi",
+    "Fault",
     "Workspace",
     "fake_slack_web_api",
 ]
