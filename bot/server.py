@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
+from bot.failures import log_failure
 from bot.slack.app import EVENTS_PATH
 from bot.slack.edge import events_handler
 from bot.teams.app import TeamsBot
 from dialogs.ports import StorageError
 
+log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
 """Slack's payloads and Teams' activities are a few kilobytes; anything near this is refused
 with 413."""
@@ -20,7 +24,7 @@ with 413."""
 def build_web_app(
     core: App, slack: AsyncApp | None, teams: TeamsBot | None = None
 ) -> web.Application:
-    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app = web.Application(client_max_size=MAX_BODY, middlewares=[_no_tracebacks])
     web_app.add_routes([web.get("/healthz", _live), web.get("/readyz", _ready(core))])
     if teams is not None:
         web_app.add_routes(teams.routes())
@@ -39,6 +43,18 @@ def build_web_app(
                 ]
             )
     return web_app
+
+
+@web.middleware
+async def _no_tracebacks(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+    """An unexpected failure is one log line and a 500 that quotes its reference, nothing more."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise  # aiohttp's own answers: 404, 405, 413, ...
+    except Exception as error:
+        reference = log_failure(log, f"{request.method} {request.path}", error)
+        return web.json_response({"error": "internal", "reference": reference}, status=500)
 
 
 async def _live(_: web.Request) -> web.Response:
