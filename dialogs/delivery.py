@@ -1,7 +1,10 @@
 """Why a message could not be delivered, in words a project manager can act on.
 
 Each chat adapter sorts its platform's error codes into these kinds; the dialogs never see a
-platform's codes. A kind is permanent: the message is not tried again until someone fixes it.
+platform's codes. Every kind but UNAVAILABLE is permanent: the message is not tried again until
+someone fixes it. UNAVAILABLE is the platform itself failing (server errors, timeouts, dropped
+connections) after its client's own retries; it usually passes, so it says nothing about the
+recipient.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ class Undeliverable(StrEnum):
     """The app was removed from the workspace or its token was revoked."""
     OTHER = "other"
     """Anything else the platform refused; the advisor's log has the details."""
+    UNAVAILABLE = "unavailable"
+    """The platform did not answer, or answered with a server error, even after retrying."""
 
     @classmethod
     def read(cls, stored: str) -> Undeliverable:
@@ -31,6 +36,11 @@ class Undeliverable(StrEnum):
             return cls(stored)
         except ValueError:
             return cls.OTHER
+
+    @property
+    def transient(self) -> bool:
+        """Whether it may pass by itself, so trying again later makes sense."""
+        return self is Undeliverable.UNAVAILABLE
 
     @property
     def explanation(self) -> Text:
@@ -44,4 +54,5 @@ _EXPLANATIONS = {
     Undeliverable.MISSING_PERMISSION: phrases.UNDELIVERABLE_MISSING_PERMISSION,
     Undeliverable.APP_REMOVED: phrases.UNDELIVERABLE_APP_REMOVED,
     Undeliverable.OTHER: phrases.UNDELIVERABLE_OTHER,
+    Undeliverable.UNAVAILABLE: phrases.UNDELIVERABLE_UNAVAILABLE,
 }

@@ -9,6 +9,14 @@ Business rules:
   nudged again that week. Each drop is recorded with its reason.
 - A recipient a channel refused for good (account gone, app removed) is not tried again until
   they write to the advisor again; the project manager sees it in the digest.
+- A channel that was unavailable (server errors, timeouts, dropped connections, after its
+  client's own retries) says nothing about the recipient: the nudge is tried again later, each
+  wait RETRY_AFTER longer than the last, because outages mostly pass within minutes and a retry
+  is safe (it first asks whether the earlier attempt got through). After UNAVAILABLE_ATTEMPTS it
+  fails with its reason (``unavailable: http_503``) instead of retrying for as long as it is
+  fresh: an outage that long, or a proxy that always fails, is for whoever runs the advisor to
+  look into. A scan reminder's failure is also recorded on the invitation, for the project
+  manager's status.
 - A launched scan's reminder is planned once its time is near, and sent only while the person
   is still invited, the scan open and their sheet unfinished; it is stale at the scan's deadline.
 - Sending goes first, marking second: a crash between the two leaves the nudge claimed, and the
@@ -64,6 +72,9 @@ LEASE = timedelta(minutes=5)
 """A claim older than this belonged to a worker that died; the nudge is claimed again."""
 BATCH = 50
 RETRY_AFTER = timedelta(minutes=5)
+UNAVAILABLE_ATTEMPTS = 8
+"""Attempts at a nudge its channel was unavailable for, 5, 10, ... 35 minutes apart (about two
+hours and twenty minutes in all), before it fails."""
 REMINDERS_AHEAD = timedelta(hours=1)
 """Scan reminders are planned this long before they are due (not all at launch)."""
 REMINDER_STALE = timedelta(days=7)
@@ -72,18 +83,26 @@ SENT, DROPPED, FAILED = "sent", "dropped", "failed"
 
 
 class DeliveryFailed(Exception):
-    """The channel refused the recipient for good; `failure` says why."""
+    """The channel could not deliver: `failure` says why, and whether it may pass
+    (`failure.transient`); `detail` is the platform's own code, for the record (never a secret)."""
 
-    def __init__(self, failure: Undeliverable) -> None:
+    def __init__(self, failure: Undeliverable, detail: str | None = None) -> None:
         super().__init__(failure.value)
         self.failure = failure
+        self.detail = detail
+
+    @property
+    def reason(self) -> str:
+        """What the outbox records: ``unavailable: http_503``, or the kind alone."""
+        return f"{self.failure.value}: {self.detail}" if self.detail else self.failure.value
 
 
 class Delivery(Protocol):
     """A channel that can bring a nudge to its recipient (Slack, the terminal inbox, Teams)."""
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
-        """Send it. Raises DeliveryFailed for a permanent refusal; anything else is transient."""
+        """Send it. Raises DeliveryFailed when it cannot (transient or not, as its failure says);
+        anything else raised is taken as passing."""
         ...
 
     async def delivered(self, nudge: Nudge) -> bool:
@@ -281,16 +300,13 @@ class Dispatcher:
                 return await self._finish(nudge, SENT, "delivered before a restart")
             await self._delivery.deliver(nudge, reply)
         except DeliveryFailed as refused:
+            if refused.failure.transient:
+                return await self._unavailable(nudge, refused)
             now = self._clock.now()
             await self._people.set_unreachable(
                 nudge.org_id, nudge.recipient, refused.failure, now=now
             )
-            if nudge.kind is NudgeKind.SCAN_REMINDER and self._launches is not None:
-                # The scan's status lists whom its messages did not reach, and why.
-                await self._launches.mark_failed(
-                    nudge.org_id, _scan_of(nudge), nudge.recipient, failure=refused.failure
-                )
-            return await self._finish(nudge, FAILED, refused.failure.value)
+            return await self._failed(nudge, refused)
         except StorageError:
             raise
         except Exception as error:  # a transient channel failure: try again a little later
@@ -299,6 +315,23 @@ class Dispatcher:
             await self._outbox.postpone(nudge.id, later)
             return "postponed"
         return await self._finish(nudge, SENT, None)
+
+    async def _unavailable(self, nudge: Nudge, refused: DeliveryFailed) -> str:
+        if nudge.attempts >= UNAVAILABLE_ATTEMPTS:
+            return await self._failed(nudge, refused)
+        wait = RETRY_AFTER * max(nudge.attempts, 1)
+        log.warning("a nudge's channel was unavailable, retrying in %s: %s", wait, refused.reason)
+        later = LocalTime.of(self._clock.now() + wait, nudge.deliver_at.zone)
+        await self._outbox.postpone(nudge.id, later)
+        return "postponed"
+
+    async def _failed(self, nudge: Nudge, refused: DeliveryFailed) -> str:
+        if nudge.kind is NudgeKind.SCAN_REMINDER and self._launches is not None:
+            # The scan's status lists whom its messages did not reach, and why.
+            await self._launches.mark_failed(
+                nudge.org_id, _scan_of(nudge), nudge.recipient, failure=refused.failure
+            )
+        return await self._finish(nudge, FAILED, refused.reason)
 
     async def _compose(self, org: Organisation, nudge: Nudge, now: datetime) -> Reply | None:
         language = (

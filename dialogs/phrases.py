@@ -296,6 +296,15 @@ UNDELIVERABLE_OTHER = text(
     "Het chatplatform weigerde het bericht; de details staan in het logboek van de advisor.",
     "The chat platform refused the message; the details are in the advisor's log.",
 )
+UNDELIVERABLE_UNAVAILABLE = text(
+    "Het chatplatform was niet bereikbaar: het gaf geen antwoord, of een serverfout, ook na een "
+    "paar pogingen. Dat gaat meestal vanzelf over; probeer het over een paar minuten opnieuw. "
+    "Blijft het gebeuren, vraag dan wie de advisor beheert de verbinding met het platform na te "
+    "kijken.",
+    "The chat platform could not be reached: it gave no answer, or a server error, even after a "
+    "few tries. This usually passes by itself; try again in a few minutes. If it keeps happening, "
+    "ask whoever runs the advisor to check its connection to the platform.",
+)
 MEMBERS_UNREADABLE = text(
     "Ik kan niet zien wie er in dit kanaal zit, dus er is niets gelanceerd:",
     "I can't see who is in this channel, so nothing was launched:",

@@ -13,6 +13,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
@@ -20,6 +22,7 @@ from bot.jobs import JobRunner, worker_name
 from bot.settings import Settings
 from bot.slack.campaigns import LAUNCH_JOB, ClientFor, SlackCampaigns
 from bot.slack.delivery import SlackDelivery
+from bot.slack.errors import ServerErrorRetryHandler
 from bot.slack.listeners import SlackSurface
 from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
 from dialogs.campaigns import Campaigns
@@ -47,16 +50,42 @@ BOT_SCOPES = (
 groups, usergroups), messages and direct messages, the slash command, the result's chart, and a
 person's locale and time zone. deploy/slack/manifest.yaml asks for exactly these (a test checks)."""
 RATE_LIMIT_RETRIES = 3
+SERVER_ERROR_RETRIES = 2
+CONNECTION_RETRIES = 2
+"""The retries of one call share one count: a call is retried at most RATE_LIMIT_RETRIES times
+in all, and for a server error or a dropped connection only while fewer than these were made."""
+BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+"""Between retries of a server error or a dropped connection: 0.5 s, 1 s, ... plus up to 1 s of
+jitter, so workers that failed together do not retry together. A 429 waits its Retry-After."""
+TIMEOUT_SECONDS = 10
+"""A call Slack has not answered by then fails (TimeoutError) and is not retried: it may have
+reached Slack. Slack answers in well under a second; a report's upload is the largest call."""
 
 
-def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    """A client that waits out 429s (Retry-After) and retries dropped connections."""
+def web_client(
+    settings: Settings,
+    token: str | None = None,
+    *,
+    timeout: int = TIMEOUT_SECONDS,
+    backoff: RetryIntervalCalculator = BACKOFF,
+) -> AsyncWebClient:
+    """A client that waits out 429s (Retry-After), retries server errors and dropped
+    connections with `backoff`, and gives up on a call after `timeout` seconds.
+
+    What it still fails with is one of `bot.slack.errors.FAILURES`.
+    """
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
+        timeout=timeout,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-            AsyncConnectionErrorRetryHandler(),
+            ServerErrorRetryHandler(
+                max_retry_count=SERVER_ERROR_RETRIES, interval_calculator=backoff
+            ),
+            AsyncConnectionErrorRetryHandler(
+                max_retry_count=CONNECTION_RETRIES, interval_calculator=backoff
+            ),
         ],
     )
 

@@ -5,17 +5,19 @@ Slack has no idempotency key for chat.postMessage. Each nudge carries message me
 id instead; after a crash, `delivered` reads the recent direct messages for that id before the
 dispatcher sends again. The window left: a crash after Slack stored the message but before its
 reply reached us, when Slack's history does not show it yet (seconds).
+
+Every way a call can fail (`errors.FAILURES`: Slack's refusals, a proxy's error page, a timeout,
+a reset connection) ends as `DeliveryFailed` with its kind and code, or, for a refusal Slack
+gives no meaning for, as the error itself, which the dispatcher tries again later.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from slack_sdk.errors import SlackApiError
+from typing import Any, NoReturn
 
 from bot.slack.campaigns import ClientFor
-from bot.slack.errors import code, undeliverable
+from bot.slack.errors import FAILURES, code, undeliverable
 from bot.slack.render import to_message
 from dialogs.delivery import Undeliverable
 from dialogs.messages import File, Reply
@@ -48,7 +50,7 @@ class SlackDelivery:
                     filename=attached.name,
                     title=attached.title,
                 )
-        except SlackApiError as error:
+        except FAILURES as error:
             self._raise(error, nudge)
 
     async def delivered(self, nudge: Nudge) -> bool:
@@ -61,7 +63,7 @@ class SlackDelivery:
             history = await client.conversations_history(
                 channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
             )
-        except SlackApiError as error:
+        except FAILURES as error:
             self._raise(error, nudge)
         return any(_carries(message, nudge.id) for message in history["messages"])
 
@@ -72,12 +74,12 @@ class SlackDelivery:
             raise DeliveryFailed(Undeliverable.APP_REMOVED) from missing
 
     @staticmethod
-    def _raise(error: SlackApiError, nudge: Nudge) -> None:
+    def _raise(error: Exception, nudge: Nudge) -> NoReturn:
         failure = undeliverable(error, to_person=place_of(nudge.recipient) is None)
-        log.warning("Slack refused a nudge: %s", code(error))
+        log.warning("a nudge did not reach Slack: %s (%s)", code(error), failure.value)
         if failure is Undeliverable.OTHER:
-            raise error  # perhaps passing (a Slack outage): the dispatcher tries again later
-        raise DeliveryFailed(failure) from error
+            raise error  # no telling whether it passes: the dispatcher tries again later
+        raise DeliveryFailed(failure, detail=code(error)) from error
 
 
 def _user(nudge: Nudge) -> str:

@@ -15,7 +15,7 @@ from dialogs.nudging import DeliveryFailed
 from dialogs.records import Nudge, Organisation, OrgSettings
 from engine.nudges import NudgeKind
 from engine.recurrence import LocalTime
-from tests.fakes.slack_api import FakeSlackWebApi
+from tests.fakes.slack_api import FakeSlackWebApi, Fault
 
 WHEN = LocalTime(datetime(2026, 12, 1, 9, 0), "Europe/Amsterdam")  # noqa: DTZ001 - wall clock
 
@@ -69,10 +69,35 @@ async def test_a_permanent_refusal_is_a_delivery_failure_with_its_kind(
     assert refused.value.failure is failure
 
 
-async def test_anything_else_is_left_to_try_again(fake_slack_web_api: FakeSlackWebApi) -> None:
+async def test_slacks_own_trouble_is_a_passing_failure_with_slacks_code(
+    fake_slack_web_api: FakeSlackWebApi,
+) -> None:
     fake_slack_web_api.fail_next("chat.postMessage", "internal_error", status=200)
 
-    with pytest.raises(SlackApiError, match="internal_error"):
+    with pytest.raises(DeliveryFailed) as refused:
+        await _delivery(fake_slack_web_api).deliver(_nudge(1), (Paragraph("Hi"),))
+
+    assert refused.value.failure.transient
+    assert refused.value.reason == "unavailable: internal_error"
+
+
+async def test_a_lookup_a_proxy_answers_with_a_plain_text_page_is_a_passing_failure(
+    fake_slack_web_api: FakeSlackWebApi,
+) -> None:
+    fake_slack_web_api.break_next("conversations.history", Fault.PLAIN_503)
+
+    with pytest.raises(DeliveryFailed) as refused:
+        await _delivery(fake_slack_web_api).delivered(_nudge(1))
+
+    assert refused.value.reason == "unavailable: http_503"
+
+
+async def test_a_refusal_slack_gives_no_meaning_for_is_left_to_try_again(
+    fake_slack_web_api: FakeSlackWebApi,
+) -> None:
+    fake_slack_web_api.fail_next("chat.postMessage", "invalid_blocks", status=200)
+
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
         await _delivery(fake_slack_web_api).deliver(_nudge(1), (Paragraph("Hi"),))
 
 
