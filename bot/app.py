@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.report.render import to_png
-from bot.settings import Settings
+from bot.settings import DATABASE_SETTING, ConfigError, Settings
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.desk import Desk
 from dialogs.events import ConversationKey
@@ -172,6 +174,32 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
 
 
 def ensure_sqlite_folder(url: str) -> None:
+    """Make the folder of a SQLite database file, or refuse a path SQLite could not use.
+
+    Raises:
+        ConfigError: the folder cannot be made, the path is a folder, or it may not be written.
+    """
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(
+            f"{DATABASE_SETTING}: cannot make the folder {path.parent}: {error.strerror}"
+        ) from None
+    if path.is_dir():
+        raise ConfigError(f"{DATABASE_SETTING}: {path} is a folder, not a database file")
+    # SQLite writes its journal beside the file, so the folder must be writable too.
+    writable = os.access(path.parent, os.W_OK | os.X_OK) and (
+        not path.exists() or os.access(path, os.R_OK | os.W_OK)
+    )
+    if not writable:
+        raise ConfigError(f"{DATABASE_SETTING}: no permission to write {path} and its folder")
+    try:
+        # Opened here first: when aiosqlite fails to open a file, its thread can outlive the
+        # event loop and print a traceback after the refusal.
+        sqlite3.connect(path).close()
+    except sqlite3.Error as error:
+        raise ConfigError(f"{DATABASE_SETTING}: SQLite cannot open {path}: {error}") from None

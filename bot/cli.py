@@ -9,7 +9,8 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from bot.delivery import ChannelRouter, InboxDelivery
 from bot.demo import run_demo
 from bot.report.render import to_html, to_pdf, to_png
 from bot.serve import serve
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import DATABASE_SETTING, ConfigError, Settings, load_settings
 from bot.teams.package import DEFAULT_NAME, package
 from dialogs.ports import StorageError
 from dialogs.records import Nudge
@@ -41,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         return asyncio.run(args.run(args, settings))
     except (ConfigError, CatalogueError, StorageError) as error:
-        print(f"advisor: {error}", file=sys.stderr)
+        # One line whatever the message holds, so a refusal reads (and greps) as one.
+        print("advisor:", *str(error).split(), file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
@@ -130,8 +132,18 @@ def org_key(name: str) -> str:
     return f"org:{name.strip().casefold()}"
 
 
+@contextmanager
+def _opening_the_database() -> Iterator[None]:
+    """A database that cannot be opened or used is a refusal naming the setting that names it."""
+    try:
+        yield
+    except StorageError as error:
+        raise ConfigError(f"{DATABASE_SETTING}: {error}") from None
+
+
 async def _with_app(settings: Settings, work: Callable[[App], Awaitable[int]]) -> int:
-    app = await build_app(settings)
+    with _opening_the_database():
+        app = await build_app(settings)
     try:
         return await work(app)
     finally:
@@ -332,9 +344,10 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
     ensure_sqlite_folder(settings.database_url)
     database = Database(settings.database_url)
     try:
-        if args.action == "upgrade":
-            await upgrade(database)
-        current, head = await schema_status(database)
+        with _opening_the_database():
+            if args.action == "upgrade":
+                await upgrade(database)
+            current, head = await schema_status(database)
         print(f"schema: {current or 'empty'} (this advisor needs {head})")
         return 0
     finally:

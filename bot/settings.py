@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from engine.vocabulary import Language
+from storage.secrets import SecretBox
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/advisor.db"
+DATABASE_SETTING = "ADVISOR_DATABASE_URL"
+BOT_TOKEN_PREFIX = "xoxb-"
+APP_TOKEN_PREFIX = "xapp-"
 
 
 class Settings(BaseSettings):
@@ -68,6 +73,56 @@ class Settings(BaseSettings):
         None, description="Where the bot gets its tokens for calling Teams (other clouds)."
     )
 
+    @field_validator(
+        "slack_signing_secret",
+        "slack_bot_token",
+        "slack_client_id",
+        "slack_client_secret",
+        "slack_app_token",
+        "encryption_key",
+        "teams_app_id",
+        "teams_app_password",
+        "teams_tenant_id",
+        "teams_openid_metadata_url",
+        "teams_login_url",
+    )
+    @classmethod
+    def _not_empty(cls, value: SecretStr | str | None) -> SecretStr | str | None:
+        # An empty variable is a mistake, not a way to leave a setting out: an empty signing
+        # secret used to start a server that answered every Slack request with 500.
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if text is not None and not text.strip():
+            raise ValueError("is empty (give it a value, or remove it)")
+        return value
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _a_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _with_prefix(value, BOT_TOKEN_PREFIX, "the Bot User OAuth Token")
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _an_app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _with_prefix(value, APP_TOKEN_PREFIX, "an app-level token with connections:write")
+
+    @field_validator("database_url")
+    @classmethod
+    def _a_database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ValueError:
+            # SQLAlchemy's message can quote part of the URL, and so of its password.
+            raise ValueError(
+                "is not a database URL (is a port or the password malformed?)"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _encryption_key_usable(self) -> Settings:
+        if self.encryption_key is not None:
+            SecretBox.from_setting(self.encryption_key.get_secret_value())
+        return self
+
     @model_validator(mode="after")
     def _slack_complete(self) -> Settings:
         oauth = self.slack_client_id is not None or self.slack_client_secret is not None
@@ -124,7 +179,14 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         problems = "; ".join(_problem(e["loc"], e["msg"]) for e in error.errors())
-        raise ConfigError(f"configuration error: {problems}") from error
+        raise ConfigError(problems) from None
+
+
+def _with_prefix(token: SecretStr | None, prefix: str, kind: str) -> SecretStr | None:
+    """The token, unless it lacks Slack's prefix for its kind; the message never shows it."""
+    if token is None or token.get_secret_value().startswith(prefix):
+        return token
+    raise ValueError(f"must start with {prefix} ({kind})")
 
 
 def _problem(location: tuple[int | str, ...], message: str) -> str:
