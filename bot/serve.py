@@ -11,12 +11,14 @@ import socket
 import time
 from collections.abc import Awaitable, Callable
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.app import App
 from bot.delivery import ChannelRouter, InboxDelivery
+from bot.guard import listen
 from bot.jobs import JobRunner
 from bot.server import build_web_app
 from bot.settings import ConfigError
@@ -35,16 +37,25 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     """Serve until `stop` is set (by default: on SIGINT or SIGTERM).
 
     Raises:
-        ConfigError: Slack refused the app token (Socket Mode).
+        ConfigError: the address cannot be listened on, Teams would be exposed, or Slack
+            refused the app token or could not be reached (Socket Mode).
     """
     settings = app.settings
-    check_exposure(settings)
     # Listen for the signals first: a stop while Socket Mode is still connecting is a clean one.
     stop = stop or _on_signal()
     slack = build_slack_app(settings, app) if settings.slack_enabled else None
     teams = build_teams_bot(settings, app) if settings.teams_enabled else None
     runner = web.AppRunner(build_web_app(app, slack.bolt if slack else None, teams))
     await runner.setup()
+    try:
+        # Bound before anything runs, so a port in use refuses start-up and does nothing else.
+        # Nothing awaits between binding and the exposure check, so nothing is served before it
+        # refuses, and its warning comes only from a server that does listen.
+        await listen(runner, settings)
+        check_exposure(settings)
+    except ConfigError:
+        await runner.cleanup()
+        raise
     socket: AsyncSocketModeHandler | None = None
     channels: dict[str, Delivery] = {"console": InboxDelivery(app.activation.inbox, app.clock)}
     closing = []
@@ -59,9 +70,6 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     seconds = settings.tick_seconds
     ticking = asyncio.gather(*(_tick_until(tick, stop, seconds) for tick in work))
     try:
-        site = web.TCPSite(runner, settings.host, settings.port)
-        await site.start()
-        log.info("serving on http://%s:%s", settings.host, settings.port)
         if socket_mode:
             assert settings.slack_app_token is not None
             assert slack is not None
@@ -70,6 +78,8 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
             if not await _unless_stopped(_connect(socket), stop):
                 return
             log.info("connected to Slack over Socket Mode")
+        # Only now: a refused start-up prints its one line and nothing else.
+        log.info("serving on http://%s:%s", settings.host, settings.port)
         await stop.wait()
     finally:
         # Let a running tick finish rather than cancel it mid-query or mid-send: a cancelled
@@ -128,8 +138,14 @@ async def _connect(socket: AsyncSocketModeHandler) -> None:
     try:
         socket.client.wss_uri = await socket.client.issue_new_wss_url()
     except SlackApiError as error:
-        reason = error.response.get("error")
+        data = error.response.data
+        reason = data.get("error") if isinstance(data, dict) else error.response.status_code
         raise ConfigError(f"Slack refused ADVISOR_SLACK_APP_TOKEN: {reason}") from error
+    except (aiohttp.ClientError, OSError) as error:
+        raise ConfigError(
+            f"ADVISOR_SLACK_API_URL: cannot reach Slack at {socket.client.web_client.base_url} "
+            f"for Socket Mode: {str(error) or type(error).__name__}"
+        ) from error
     await socket.connect_async()
 
 

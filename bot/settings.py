@@ -44,6 +44,19 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(
         120, gt=0, description="After this, a job (a launch) a crashed worker held is run again."
     )
+    header_timeout_seconds: float = Field(
+        10,
+        gt=0,
+        le=3600,
+        description="How long a client may take over a request's headers, and stay quiet between "
+        "requests on a kept-alive connection.",
+    )
+    body_timeout_seconds: float = Field(
+        10, gt=0, le=3600, description="How long a client may take over a request's body (408)."
+    )
+    max_connections_per_address: int = Field(
+        100, ge=1, description="Open connections one client address may hold; more are refused."
+    )
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = Field(None, description="A single workspace (development).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -92,10 +93,26 @@ def assert_refused(code: int, printed: str, named: str) -> None:
             ("serve",), {**SLACK, "port": "eighty"}, "ADVISOR_PORT", id="a-malformed-port"
         ),
         pytest.param(
+            ("serve",),
+            {**SLACK, "header_timeout_seconds": "0"},
+            "ADVISOR_HEADER_TIMEOUT_SECONDS",
+            id="a-header-timeout-of-nothing",
+        ),
+        pytest.param(
             ("org", "--org", "Acme"),
             {"database_url": f"mysql://advisor:{DATABASE_PASSWORD}@127.0.0.1/advisor"},
             "ADVISOR_DATABASE_URL",
             id="another-kind-of-database",
+        ),
+        pytest.param(
+            ("serve", "--socket-mode"),
+            {
+                **SLACK,
+                "slack_app_token": APP_TOKEN,
+                "slack_api_url": f"http://127.0.0.1:{free_port()}/api/",
+            },
+            "ADVISOR_SLACK_API_URL",
+            id="socket-mode-with-slack-out-of-reach",
         ),
     ],
 )
@@ -159,3 +176,25 @@ async def test_an_unusable_sqlite_path_is_one_line_naming_the_setting_and_exit_2
     code, printed = await advisor_until_exit(tmp_path, "serve", database_url=url, **SLACK)
 
     assert_refused(code, printed, "ADVISOR_DATABASE_URL")
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        SLACK,
+        {"teams": "true", "host": "0.0.0.0", "teams_allow_unauthenticated": "true"},
+    ],
+    ids=["slack", "teams-unauthenticated-which-warns"],
+)
+async def test_a_port_in_use_is_one_line_naming_it_and_exit_2(
+    tmp_path: Path, settings: dict[str, str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+
+        code, printed = await advisor_until_exit(tmp_path, "serve", port=port, **settings)
+
+    assert_refused(code, printed, "ADVISOR_PORT")
+    assert port in printed
