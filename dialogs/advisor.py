@@ -6,7 +6,7 @@ import asyncio
 import weakref
 from dataclasses import dataclass, replace
 
-from dialogs import commands, nudge_views, phrases, scan_flow, views
+from dialogs import commands, nudge_views, phrases, prompts, scan_flow, views
 from dialogs.desk import Desk, rate_note
 from dialogs.events import (
     ChoiceSelected,
@@ -194,7 +194,7 @@ class Advisor:
             case ChoiceSelected() if state.step is Step.SCANNING:
                 return scan_flow.choose(state, event, bank)
             case ChoiceSelected():
-                return _say(state, phrases.SCAN_NOT_RUNNING)
+                return await self._click_outside_scan(key, state, event)
             case CommandInvoked():
                 return await self._command(key, state, event)
             case TaskAction():
@@ -206,6 +206,10 @@ class Advisor:
             case TextReceived(text=line):
                 if not line.strip():
                     return _say(state, phrases.EMPTY_INPUT)
+                if state.step is Step.SCANNING:
+                    answered = scan_flow.typed(state, line, bank)
+                    if answered is not None:
+                        return answered
                 if line.strip().isdigit():
                     return _say(state, phrases.SCAN_NOT_RUNNING)
                 command = commands.parse(line)
@@ -278,6 +282,17 @@ class Advisor:
                 return Transition(state, await desk.reassign(key, argument, language))
             case _:
                 return await self._start_measuring(key, state)
+
+    async def _click_outside_scan(
+        self, key: ConversationKey, state: DialogState, event: ChoiceSelected
+    ) -> Transition:
+        """A scan's button pressed while not scanning: say so, and whether that scan closed."""
+        prompt = prompts.read(event.prompt_id)
+        if prompt is not None and prompt.scan_id is not None:
+            scan = await self._scans.current(key.org_id)
+            if scan is None or scan.id != prompt.scan_id:
+                return _say(state, phrases.BUTTON_SCAN_CLOSED)
+        return _say(state, phrases.SCAN_NOT_RUNNING)
 
     async def metrics(self, org_id: int) -> tuple[Metric, ...]:
         """The figures the organisation's phase asks for."""
@@ -352,7 +367,7 @@ class Advisor:
         found = answer_question(knowledge.index, knowledge.advice, line, state.language)
         replies = views.answer(found, state.language)
         if state.step is Step.SCANNING:
-            replies += views.question(knowledge.bank, state.position, state.sheet, state.language)
+            replies += scan_flow.shown(state, knowledge.bank)
         return Transition(state, replies)
 
     async def _results(self, key: ConversationKey, state: DialogState) -> Reply:

@@ -108,6 +108,28 @@ STALE_PROMPT = text(
     "Die vraag hoort niet bij je huidige scan; er is niets opgeslagen.",
     "That question does not belong to your current scan; nothing was saved.",
 )
+OLD_BUTTON = text(
+    "Die knop komt uit een ouder bericht en beantwoordt niets meer; er is niets opgeslagen. "
+    "Antwoord hieronder.",
+    "That button is from an older message and no longer answers anything; nothing was saved. "
+    "Please answer below.",
+)
+BUTTON_SCAN_CLOSED = text(
+    "Die knop hoort bij een scan die gesloten is; er is niets opgeslagen. Typ 'scan' om met de "
+    "huidige scan te beginnen of verder te gaan.",
+    "That button belongs to a scan that has closed; nothing was saved. Type 'scan' to start or "
+    "continue the current one.",
+)
+TYPED_ONE = text(
+    "Typ één nummer van 1 tot en met {last}; er is niets opgeslagen.",
+    "Type one number from 1 to {last}; nothing was saved.",
+)
+TYPED_SEVERAL = text(
+    "Typ een of meer nummers van 1 tot en met {options}, zoals 1,3, of alleen {dont_know} voor "
+    "'weet ik niet'; er is niets opgeslagen.",
+    "Type one or more numbers from 1 to {options}, such as 1,3, or just {dont_know} for "
+    "'I don't know'; nothing was saved.",
+)
 EMPTY_INPUT = text(
     "Ik heb niets ontvangen. Typ een nummer, een opdracht of een vraag ('help' voor de lijst).",
     "I received nothing. Type a number, a command or a question ('help' lists them).",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs import phrases
+from dialogs import phrases, prompts
 from dialogs.events import Command, CommandInvoked
 from dialogs.messages import (
     Actions,
@@ -28,7 +28,16 @@ from engine.sheet import AnswerSheet
 from engine.vocabulary import Dimension, Language
 
 
-def question(bank: QuestionBank, position: int, sheet: AnswerSheet, language: Language) -> Reply:
+def question(
+    bank: QuestionBank,
+    position: int,
+    sheet: AnswerSheet,
+    language: Language,
+    *,
+    scan_id: int | None = None,
+) -> Reply:
+    """The question at `position`, its buttons bound to scan `scan_id` (None: to no scan, for a
+    preview; such a click answers only the question the person is on)."""
     if position >= len(bank):
         return (Paragraph(phrases.SCAN_ALREADY_DONE(language)),)
     item = bank.questions[position]
@@ -47,7 +56,7 @@ def question(bank: QuestionBank, position: int, sheet: AnswerSheet, language: La
             label=phrases.PROGRESS(language).format(current=position + 1, total=len(bank)),
         ),
         ChoicePrompt(
-            prompt_id=item.id,
+            prompt_id=item.id if scan_id is None else prompts.prompt_id(scan_id, item.id),
             text=item.prompt(language),
             choices=choices,
             multiple=item.kind.multiple,

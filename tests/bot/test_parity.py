@@ -28,6 +28,7 @@ from bot.teams.app import MESSAGES_PATH, TeamsBot, build_teams_bot
 from bot.teams.render import ADVISOR, CHOICE, PICK_INPUT, PICK_SEPARATOR, SUBMIT
 from dialogs.events import ConversationKey, TextReceived
 from dialogs.messages import Bullets, Chart, Facts, Heading, Paragraph, Reply
+from dialogs.prompts import read
 from dialogs.records import Organisation
 from engine.bank import DONT_KNOW, Question, QuestionBank, QuestionKind
 from engine.scoring import OrgResult
@@ -192,6 +193,13 @@ async def _settled(api: FakeSlackWebApi, method: str, count: int) -> None:
         await api.wait_for(method, count)
 
 
+def _asked(prompt_id: str) -> str:
+    """The question a button's prompt asks (its id names the scan too)."""
+    prompt = read(prompt_id)
+    assert prompt is not None, prompt_id
+    return prompt.question_id
+
+
 def _slack_click(message: Json, answers: Answers) -> tuple[Json, Json] | None:
     """The button to press, or the boxes to tick and the submit button, for the question the
     message asks; None when it asks none."""
@@ -200,11 +208,11 @@ def _slack_click(message: Json, answers: Answers) -> tuple[Json, Json] | None:
     for index, block in enumerate(message["blocks"]):
         for element in block.get("elements", []) if block["type"] == "actions" else []:
             if element["type"] == "button" and element["action_id"].startswith("choice:"):
-                question, choice = element["value"].split("|")
-                if answers[question] == (choice,):
+                prompt, choice = element["value"].split("|")
+                if answers[_asked(prompt)] == (choice,):
                     return element, {}
             elif element["type"] == "checkboxes":
-                question = element["action_id"].split(":", 1)[1]
+                question = _asked(element["action_id"].split(":", 1)[1])
                 ticked = [o for o in element["options"] if o["value"] in answers[question]]
                 state[f"b{index}"] = {
                     element["action_id"]: {"type": "checkboxes", "selected_options": ticked}
@@ -283,11 +291,11 @@ def _teams_press(activity: Json, answers: Answers) -> Json | None:
     body = card(activity)["body"]
     for action in submits(body):
         data = action.get("data", {})
-        if data.get(ADVISOR) == CHOICE and answers[data["prompt"]] == (data["choice"],):
+        if data.get(ADVISOR) == CHOICE and answers[_asked(data["prompt"])] == (data["choice"],):
             return dict(data)
     for field in inputs(body):
         if field["id"].startswith(PICK_INPUT):
-            question = field["id"].removeprefix(PICK_INPUT)
+            question = _asked(field["id"].removeprefix(PICK_INPUT))
             ticked = [c["value"] for c in field["choices"] if c["value"] in answers[question]]
             (button,) = [a for a in submits(body) if a["data"].get(ADVISOR) == SUBMIT]
             return {**button["data"], field["id"]: PICK_SEPARATOR.join(ticked)}

@@ -10,6 +10,7 @@ import pytest
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.events import ChoiceSelected, ConversationKey, ConversationStarted
 from dialogs.messages import ChoicePrompt, Reply
+from dialogs.prompts import read
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
 from engine.matching import TopicIndex
@@ -75,6 +76,14 @@ def prompt_of(reply: Reply) -> ChoicePrompt:
     prompts = [block for block in reply if isinstance(block, ChoicePrompt)]
     assert prompts, f"expected a question in {reply!r}"
     return prompts[-1]
+
+
+def question_of(prompt: ChoicePrompt) -> str:
+    """The question a prompt asks (its id also names the scan)."""
+    shown = read(prompt.prompt_id)
+    assert shown is not None, prompt.prompt_id
+    assert shown.scan_id is not None, prompt.prompt_id
+    return shown.question_id
 
 
 def text_of(reply: Reply) -> str:

@@ -11,7 +11,7 @@ from dialogs.events import ChoiceSelected, Command, CommandInvoked, TextReceived
 from dialogs.messages import Chart, Heading, Reply
 from dialogs.ports import ConcurrentUpdate, Once, TurnAnswers
 from engine.vocabulary import Language
-from tests.dialogs.conftest import World, prompt_of, take_scan, text_of
+from tests.dialogs.conftest import World, prompt_of, question_of, take_scan, text_of
 
 
 def _headings(reply: Reply) -> list[str]:
@@ -139,7 +139,7 @@ async def test_a_turn_that_loses_a_race_is_replayed_and_the_answer_recorded_once
     scan = await world.scans.current(world.org_id)
     assert scan is not None
     assert (await world.scans.sheet(world.org_id, scan.id, key.respondent)).answers == {
-        first.prompt_id: (first.choices[0].id,)
+        question_of(first): (first.choices[0].id,)
     }
 
 

@@ -6,14 +6,22 @@ from dialogs.events import (
     ChoiceSelected,
     Command,
     CommandInvoked,
+    ConversationKey,
     ConversationStarted,
     TextReceived,
 )
-from dialogs.messages import Facts, Heading, Progress
+from dialogs.messages import ChoicePrompt, Facts, Heading, Progress
 from dialogs.records import Scan
 from engine.bank import DONT_KNOW
 from engine.vocabulary import Language
-from tests.dialogs.conftest import World, prompt_of, shipped_knowledge, take_scan, text_of
+from tests.dialogs.conftest import (
+    World,
+    prompt_of,
+    question_of,
+    shipped_knowledge,
+    take_scan,
+    text_of,
+)
 
 BANK = shipped_knowledge().bank
 
@@ -25,7 +33,7 @@ async def test_the_first_turn_opens_the_baseline_scan_and_asks_question_one(worl
     progress = next(block for block in reply if isinstance(block, Progress))
     assert (progress.current, progress.total) == (1, len(BANK))
     assert "baseline" in text_of(reply)
-    assert prompt_of(reply).prompt_id == BANK.questions[0].id
+    assert question_of(prompt_of(reply)) == BANK.questions[0].id
     scans = await world.scans.history(world.org_id)
     assert [scan.number for scan in scans] == [1]
 
@@ -43,8 +51,8 @@ async def test_an_answer_is_stored_before_the_next_question_is_shown(world: Worl
     advisor, key = world.advisor(), world.key("ann")
     first = prompt_of(await advisor.handle(key, ConversationStarted()))
     reply = await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[1].id,)))
-    assert prompt_of(reply).prompt_id == BANK.questions[1].id
-    assert await world.stored(key) == {first.prompt_id: (first.choices[1].id,)}
+    assert question_of(prompt_of(reply)) == BANK.questions[1].id
+    assert await world.stored(key) == {question_of(first): (first.choices[1].id,)}
 
 
 async def test_going_back_and_answering_again_keeps_the_last_answer(world: World) -> None:
@@ -55,7 +63,7 @@ async def test_going_back_and_answering_again_keeps_the_last_answer(world: World
     assert again.prompt_id == first.prompt_id
     assert again.selected == (first.choices[0].id,)
     await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[2].id,)))
-    assert await world.stored(key) == {first.prompt_id: (first.choices[2].id,)}
+    assert await world.stored(key) == {question_of(first): (first.choices[2].id,)}
 
 
 async def test_after_a_restart_the_scan_resumes_at_the_first_unanswered_question(
@@ -70,7 +78,7 @@ async def test_after_a_restart_the_scan_resumes_at_the_first_unanswered_question
 
     after = world.advisor()
     resumed = await after.handle(key, CommandInvoked(Command.SCAN))
-    assert prompt_of(resumed).prompt_id == BANK.questions[3].id
+    assert question_of(prompt_of(resumed)) == BANK.questions[3].id
     assert "4" in text_of(resumed)
 
 
@@ -97,7 +105,7 @@ async def test_a_question_not_in_the_bank_is_refused_and_nothing_is_stored(world
     advisor, key = world.advisor(), world.key("ann")
     await advisor.handle(key, ConversationStarted())
     reply = await advisor.handle(key, ChoiceSelected("deleted_question", ("a",)))
-    assert prompt_of(reply).prompt_id == BANK.questions[0].id
+    assert question_of(prompt_of(reply)) == BANK.questions[0].id
     assert await world.stored(key) == {}
 
 
@@ -109,8 +117,8 @@ async def test_a_click_on_an_earlier_question_records_it_and_shows_the_current_o
     first = prompt_of(reply)
     await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[0].id,)))
     reply = await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[1].id,)))
-    assert prompt_of(reply).prompt_id == BANK.questions[1].id
-    assert await world.stored(key) == {first.prompt_id: (first.choices[1].id,)}
+    assert question_of(prompt_of(reply)) == BANK.questions[1].id
+    assert await world.stored(key) == {question_of(first): (first.choices[1].id,)}
 
 
 async def test_finishing_completes_the_sheet_and_shows_the_persons_own_profile(
@@ -146,7 +154,7 @@ async def test_a_free_question_during_the_scan_is_answered_and_the_question_show
     await advisor.handle(key, ConversationStarted(), language=Language.EN)
     reply = await advisor.handle(key, TextReceived("how do we measure ROI?"))
     assert "ROI" in text_of(reply)
-    assert prompt_of(reply).prompt_id == BANK.questions[0].id
+    assert question_of(prompt_of(reply)) == BANK.questions[0].id
 
 
 async def test_empty_input_gets_a_clear_message_and_changes_nothing(world: World) -> None:
@@ -182,5 +190,101 @@ async def test_a_scan_opened_by_someone_else_a_moment_ago_is_joined_not_reopened
 
     world.scans.current = stale_first_read  # type: ignore[method-assign]
     reply = await world.advisor().handle(world.key("ann"), ConversationStarted())
-    assert prompt_of(reply).prompt_id == BANK.questions[0].id
+    assert question_of(prompt_of(reply)) == BANK.questions[0].id
     assert await world.scans.history(world.org_id) == [theirs]
+
+
+async def _rescan(world: World, key: ConversationKey) -> ChoicePrompt:
+    """Answer the baseline's first question, close it, begin a re-scan; the baseline's
+    second question (still on screen in the old message) is returned."""
+    advisor = world.advisor()
+    first = prompt_of(await advisor.handle(key, ConversationStarted(), language=Language.EN))
+    old = prompt_of(await advisor.handle(key, ChoiceSelected(first.prompt_id, ("management",))))
+    baseline = await world.scans.current(world.org_id)
+    assert baseline is not None
+    await world.scans.close(world.org_id, baseline.id, now=world.clock.now())
+    await world.scans.open(world.org_id, bank_version=BANK.version, now=world.clock.now())
+    return old
+
+
+async def test_a_closed_scan_s_button_pressed_in_a_re_scan_stores_nothing_in_the_new_one(
+    world: World,
+) -> None:
+    key = world.key("ann")
+    old = await _rescan(world, key)
+    advisor = world.advisor()
+    await advisor.handle(key, CommandInvoked(Command.SCAN))
+    reply = await advisor.handle(key, ChoiceSelected(old.prompt_id, (old.choices[0].id,)))
+    assert "does not belong to your current scan" in text_of(reply)
+    assert question_of(prompt_of(reply)) == BANK.questions[0].id
+    assert await world.stored(key) == {}
+
+
+async def test_a_closed_scan_s_button_pressed_outside_any_scan_says_that_scan_has_closed(
+    world: World,
+) -> None:
+    key, advisor = world.key("ann"), world.advisor()
+    old = await _rescan(world, key)
+    click = ChoiceSelected(old.prompt_id, (old.choices[0].id,))
+    assert "This scan is closed" in text_of(await advisor.handle(key, click))
+    reply = await advisor.handle(key, click)
+    assert "belongs to a scan that has closed; nothing was saved" in text_of(reply)
+    assert await world.stored(key) == {}
+
+
+async def test_a_button_of_the_running_scan_pressed_after_pausing_says_the_scan_is_paused(
+    world: World,
+) -> None:
+    advisor, key = world.advisor(), world.key("ann")
+    first = prompt_of(await advisor.handle(key, ConversationStarted(), language=Language.EN))
+    await advisor.handle(key, CommandInvoked(Command.STOP))
+    reply = await advisor.handle(key, ChoiceSelected(first.prompt_id, (first.choices[0].id,)))
+    assert "You are not taking the scan" in text_of(reply)
+    assert await world.stored(key) == {}
+
+
+async def test_a_number_typed_during_the_scan_answers_the_current_question(world: World) -> None:
+    advisor, key = world.advisor(), world.key("ann")
+    first = prompt_of(await advisor.handle(key, ConversationStarted(), language=Language.EN))
+    reply = await advisor.handle(key, TextReceived("2"))
+    assert await world.stored(key) == {question_of(first): (first.choices[1].id,)}
+    assert question_of(prompt_of(reply)) == BANK.questions[1].id
+
+
+async def test_i_dont_know_typed_during_the_scan_answers_the_current_question(
+    world: World,
+) -> None:
+    advisor, key = world.advisor(), world.key("ann")
+    first = prompt_of(await advisor.handle(key, ConversationStarted(), language=Language.NL))
+    await advisor.handle(key, TextReceived("Weet ik niet"))
+    second = prompt_of(await advisor.handle(key, TextReceived("I don't know.")))
+    assert await world.stored(key) == {
+        question_of(first): (DONT_KNOW,),
+        BANK.questions[1].id: (DONT_KNOW,),
+    }
+    assert question_of(second) == BANK.questions[2].id
+
+
+async def test_a_number_off_the_list_during_the_scan_says_which_are_allowed_and_stores_nothing(
+    world: World,
+) -> None:
+    advisor, key = world.advisor(), world.key("ann")
+    await advisor.handle(key, ConversationStarted(), language=Language.EN)
+    before = await world.conversations.load(world.org_id, key.storage_key)
+    reply = await advisor.handle(key, TextReceived("9"))
+    assert "Type one number from 1 to 5; nothing was saved." in text_of(reply)
+    assert question_of(prompt_of(reply)) == BANK.questions[0].id
+    assert await world.stored(key) == {}
+    assert await world.conversations.load(world.org_id, key.storage_key) == before
+
+
+async def test_outside_the_scan_a_number_and_i_dont_know_keep_their_meaning(
+    world: World,
+) -> None:
+    advisor, key = world.advisor(), world.key("ann")
+    await advisor.handle(key, ConversationStarted(), language=Language.EN)
+    await advisor.handle(key, CommandInvoked(Command.STOP))
+    assert "You are not taking the scan" in text_of(await advisor.handle(key, TextReceived("2")))
+    answered = await advisor.handle(key, TextReceived("I don't know"))
+    assert not any(isinstance(block, ChoicePrompt) for block in answered)
+    assert await world.stored(key) == {}
