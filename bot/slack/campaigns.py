@@ -15,12 +15,11 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts import render_chart
 from bot.jobs import KeepProgress
-from bot.slack.errors import code, undeliverable
+from bot.slack.errors import FAILURES, code, undeliverable
 from bot.slack.modals import (
     LaunchForm,
     View,
@@ -160,7 +159,7 @@ class SlackCampaigns:
         form = launch_form(view)
         try:
             people = await _audience(client, form)
-        except SlackApiError as error:
+        except FAILURES as error:
             log.warning("could not read a launch's audience: %s", code(error))
             where = (form.channel or form.usergroup or "",)
             reply: Reply = (
@@ -240,7 +239,7 @@ class SlackCampaigns:
         message = to_message((Paragraph(phrases.INVITED(language)), *reply))
         try:
             await client.chat_postMessage(channel=user, **message)
-        except SlackApiError as error:
+        except FAILURES as error:
             failure = undeliverable(error, to_person=True)
             await self._launches.mark_failed(org.id, scan.id, _respondent(user), failure=failure)
             log.warning("an invitation failed: %s", code(error))
@@ -316,7 +315,7 @@ class SlackCampaigns:
                         filename=f"scan-{scan.number}-profile.png",
                         title=chart.title,
                     )
-            except SlackApiError as error:
+            except FAILURES as error:
                 log.warning("could not publish a result: %s", code(error))
                 if manager_id is not None and target == report_to:
                     await self._tell(client, manager_id, scan, target, undeliverable(error))
@@ -336,7 +335,7 @@ class SlackCampaigns:
         intro = Paragraph(phrases.RESULT_READY(language).format(number=scan.number))
         try:
             await client.chat_postMessage(channel=user, **to_message((intro, *reply)))
-        except SlackApiError as error:
+        except FAILURES as error:
             log.warning("could not show a respondent the result: %s", code(error))
 
     async def _tell(
@@ -355,7 +354,7 @@ class SlackCampaigns:
         )
         try:
             await client.chat_postMessage(channel=manager, **to_message(reply))
-        except SlackApiError as error:
+        except FAILURES as error:
             log.warning("could not tell the project manager either: %s", code(error))
 
     # Settings
@@ -459,7 +458,7 @@ async def _deadline(client: AsyncWebClient, manager: str, form: LaunchForm) -> d
 async def _person(client: AsyncWebClient, user: str) -> dict[str, Any]:
     try:
         info = await client.users_info(user=user, include_locale=True)
-    except SlackApiError as error:
+    except FAILURES as error:
         log.warning("users.info failed: %s", code(error))
         return {}
     return dict(info["user"])
@@ -473,7 +472,7 @@ async def _usergroups(client: AsyncWebClient) -> list[tuple[str, str]]:
     """The workspace's user groups (id, handle); none where the plan or the scopes lack them."""
     try:
         listed = await client.usergroups_list()
-    except SlackApiError as error:
+    except FAILURES as error:
         log.info("no user groups to offer: %s", code(error))
         return []
     return [(str(g["id"]), str(g.get("handle") or g.get("name"))) for g in listed["usergroups"]]

@@ -11,13 +11,12 @@ from typing import Any, TypeVar
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.failures import log_failure
 from bot.jobs import JobRunner
 from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
-from bot.slack.errors import code, undeliverable
+from bot.slack.errors import FAILURES, code, undeliverable
 from bot.slack.inbound import (
     ManagementCommand,
     UnknownAction,
@@ -338,7 +337,7 @@ class SlackSurface:
         try:
             channel = await self._direct_channel(client, user)
             await client.chat_postMessage(channel=channel, **to_message(reply))
-        except SlackApiError as error:
+        except FAILURES as error:
             # The response URL needs no scope and no membership: the one place left to say so.
             log.warning("could not answer a slash command: %s", code(error))
             failure = undeliverable(error).explanation(language)
@@ -463,7 +462,7 @@ class SlackSurface:
     async def _logged(work: Coroutine[Any, Any, None]) -> None:
         try:
             await work
-        except SlackApiError as error:
+        except FAILURES as error:
             log.warning("Slack refused a reply: %s", code(error))
         except Exception as error:
             log_failure(log, "work after a Slack acknowledgement", error)
@@ -498,9 +497,8 @@ class SlackSurface:
                 async with asyncio.timeout(LANGUAGE_LOOKUP_SECONDS):
                     info = await client.users_info(user=user, include_locale=True)
                 locale = str(info["user"].get("locale", ""))
-            except (SlackApiError, TimeoutError) as error:
-                reason = code(error) if isinstance(error, SlackApiError) else "timed out"
-                log.warning("users.info failed: %s", reason)
+            except FAILURES as error:
+                log.warning("users.info failed: %s", code(error))
                 return Language.EN
             self._languages[user] = Language.NL if locale.startswith("nl") else Language.EN
         return self._languages[user]

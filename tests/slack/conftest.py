@@ -103,4 +103,5 @@ async def world(
             )
         finally:
             await server.close()
+            await slack_bot.surface.idle()  # as `advisor serve` does before it exits
             await core.close()
