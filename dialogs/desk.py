@@ -5,6 +5,8 @@ Business rules:
   organisation has none; one-off steps fall due a week apart, always-on tasks at 10:00 on
   their cadence, starting tomorrow, in the adopter's zone.
 - A task is marked by its owner or the project manager; each occurrence is marked once.
+- A number that is none of the organisation's tasks (0, negative, or however large) says there
+  is no such task and changes nothing, for every task command and button.
 - Skipping needs a reason. Snoozing moves the task's reminders to the next working morning.
 - Figures are for the last full week (Monday to Sunday) in the organisation's zone.
 """
@@ -36,6 +38,11 @@ from engine.tasks import Consistency, Mark, Outcome, Task, consistency, current
 from engine.vocabulary import Language, TaskKind
 
 DUE_TIME = time(10, 0)
+LARGEST_ID = 2**31 - 1
+"""The largest id every database holds (PostgreSQL's integer): a larger number is no one's task,
+and handing it to a driver overflows (SQLite's at 2**63)."""
+_LONGEST_NUMBER = 24
+"""Digits: a longer typed number is no task and no plan item, and is shown cut short."""
 
 
 @dataclass(frozen=True)
@@ -273,11 +280,13 @@ class Desk:
         self, org: Organisation, key: ConversationKey, argument: str, language: Language
     ) -> _Found | Reply:
         number, _, rest = argument.strip().lstrip("#").partition(" ")
-        if not number.isdigit():
+        task_id = _task_number(number)
+        if task_id is None:
             return (Paragraph(phrases.WHICH_TASK(language)),)
-        task = await self._tasks.get(org.id, int(number))
+        task = await self._tasks.get(org.id, task_id) if 0 < task_id <= LARGEST_ID else None
         if task is None:
-            return (Paragraph(phrases.NO_SUCH_TASK(language).format(id=number)),)
+            shown = number if len(number) <= _LONGEST_NUMBER else f"{number[:_LONGEST_NUMBER]}…"
+            return (Paragraph(phrases.NO_SUCH_TASK(language).format(id=shown)),)
         if key.respondent not in (task.owner, org.settings.manager):
             return (Paragraph(phrases.NOT_YOUR_TASK(language).format(id=number)),)
         return _Found(task, rest.strip())
@@ -309,15 +318,32 @@ def _person_named(word: str) -> str:
 _MENTION = re.compile(r"<@([A-Za-z0-9]+)(?:\|[^>]*)?>")
 
 
+def _task_number(typed: str) -> int | None:
+    """A typed task number ("3", "+3", "-1", "007"), however large; None if it is no number.
+
+    A number too long to be any id reads as 0, so it is refused like one, never converted."""
+    if not _WHOLE_NUMBER.fullmatch(typed):
+        return None
+    return int(typed) if len(typed) <= _LONGEST_NUMBER else 0
+
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
 def _numbers(chosen: str, total: int) -> frozenset[int] | None:
     """The numbers in "1,3 5-7" (empty: none chosen, so all); None if any is off the list."""
     numbers: set[int] = set()
     for part in chosen.replace(",", " ").split():
         first, dash, last = part.partition("-")
-        if not first.isdigit() or (dash and not last.isdigit()):
+        if not _is_list_number(first) or (dash and not _is_list_number(last)):
             return None
         low, high = int(first), int(last) if dash else int(first)
         if not 1 <= low <= high <= total:
             return None
         numbers.update(range(low, high + 1))
     return frozenset(numbers)
+
+
+def _is_list_number(typed: str) -> bool:
+    """Plain digits, short enough for a list (so never near int()'s digit limit)."""
+    return typed.isascii() and typed.isdigit() and len(typed) <= _LONGEST_NUMBER

@@ -94,7 +94,12 @@ def from_token(token: str) -> ButtonEvent:
         command = None
     if command in _BUTTON_COMMANDS and len(words) == 1:
         return CommandInvoked(command)
-    if command in _TASK_ACTIONS and len(words) in (2, 3) and words[1].isdigit():
+    if (
+        command in _TASK_ACTIONS
+        and len(words) in (2, 3)
+        and words[1].isascii()
+        and words[1].isdigit()
+    ):
         try:
             occurrence = datetime.fromisoformat(words[2]) if len(words) == 3 else None
         except ValueError:
