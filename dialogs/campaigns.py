@@ -4,6 +4,8 @@ Business rules:
 - Whoever launched a scan in the organisation manages it; the first launch is open to anyone.
 - A running scan that nobody launched (people started it themselves) is adopted by a launch.
 - A launch sets the organisation's anonymity threshold (never below 3).
+- Two launches at once make one: the other launcher is told someone launched the scan a moment
+  ago, and their launch changes nothing (no invitations, no threshold).
 - Participation is kept apart from answers: a manager sees who finished, never what they said.
 - Each invitee is reminded once, a day before the deadline, at 10:00 in their own time zone
   (the organisation's, when the chat does not say theirs).
@@ -20,7 +22,14 @@ from zoneinfo import ZoneInfo
 
 from dialogs import phrases
 from dialogs.messages import Heading, Paragraph, People, Reply
-from dialogs.ports import Clock, LaunchRepository, OrganisationDirectory, ScanRepository
+from dialogs.ports import (
+    AlreadyLaunched,
+    Clock,
+    LaunchRepository,
+    OrganisationDirectory,
+    ScanRepository,
+    StorageError,
+)
 from dialogs.records import (
     MINIMUM_THRESHOLD,
     Invitation,
@@ -88,17 +97,15 @@ class Campaigns:
         if request.deadline is not None and request.deadline <= now:
             raise CampaignRefused(phrases.DEADLINE_PAST)
         org = await self._organisation(org_id)
-        if request.threshold != org.settings.anonymity_threshold:
-            try:
-                settings = replace(org.settings, anonymity_threshold=request.threshold)
-            except ValueError as error:
-                raise CampaignRefused(phrases.THRESHOLD_TOO_LOW) from error
-            await self._organisations.update_settings(org_id, settings)
+        try:
+            settings = replace(org.settings, anonymity_threshold=request.threshold)
+        except ValueError as error:
+            raise CampaignRefused(phrases.THRESHOLD_TOO_LOW) from error
         scan = await self._scans.current(org_id)
         if scan is not None and await self._launches.get(org_id, scan.id) is not None:
             raise CampaignRefused(phrases.ALREADY_LAUNCHED)
         if scan is None:
-            scan = await self._scans.open(org_id, bank_version=self._bank_version, now=now)
+            scan = await self._open(org_id, now)
         home = ZoneInfo(org.settings.time_zone)
         invitees = [
             Invitee(
@@ -111,8 +118,23 @@ class Campaigns:
             for person in request.audience
         ]
         launch = Launch(scan.id, request.launched_by, request.deadline, request.report_to)
-        await self._launches.record(org_id, launch, invitees)
+        try:
+            await self._launches.record(org_id, launch, invitees)
+        except AlreadyLaunched as lost:
+            raise CampaignRefused(phrases.JUST_LAUNCHED) from lost
+        if settings != org.settings:
+            await self._organisations.update_settings(org_id, settings)
         return scan
+
+    async def _open(self, org_id: int, now: datetime) -> Scan:
+        """Open the next scan; if someone just did (another launch, a first answer), that one."""
+        try:
+            return await self._scans.open(org_id, bank_version=self._bank_version, now=now)
+        except StorageError:
+            opened = await self._scans.current(org_id)
+            if opened is None:
+                raise
+            return opened
 
     async def running(self, org_id: int) -> tuple[Scan, Launch | None]:
         scan = await self._scans.current(org_id)

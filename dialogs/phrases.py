@@ -241,6 +241,12 @@ ALREADY_LAUNCHED = text(
     "Er loopt al een gelanceerde scan. Sluit die eerst met '/advisor close'.",
     "A launched scan is already running. Close it first with '/advisor close'.",
 )
+JUST_LAUNCHED = text(
+    "Iemand anders heeft deze scan zojuist gelanceerd, dus die van jou is niet nodig: er is niets "
+    "veranderd en er zijn geen uitnodigingen van jou verstuurd.",
+    "Someone else launched this scan a moment ago, so yours was not needed: nothing was changed "
+    "and no invitations went out from yours.",
+)
 MANAGERS_ONLY = text(
     "Dit kan alleen de projectmanager die de scan lanceerde.",
     "Only the project manager who launched the scan can do this.",

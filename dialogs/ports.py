@@ -345,3 +345,8 @@ class Inbox(Protocol):
     async def take(self, org_id: int, recipient: str, *, now: datetime) -> list[str]:
         """The unread messages, oldest first, marked read."""
         ...
+
+
+class AlreadyLaunched(StorageError):
+    """`LaunchRepository.record` for a scan that was launched already (someone else's launch
+    won a moment ago); nothing of this launch was stored."""

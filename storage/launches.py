@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, exists, select, update
 
 from dialogs.delivery import Undeliverable
-from dialogs.ports import StorageError
+from dialogs.ports import AlreadyLaunched, StorageError
 from dialogs.records import Invitation, Invitee, Launch, ScanReminder
 from storage.db import Database
 from storage.models import InvitationRow, LaunchRow, ResponseRow, ScanRow, SeenEventRow
@@ -51,15 +51,21 @@ class SqlaLaunchRepository:
             )
             if scan is None:
                 raise StorageError(f"organisation {org_id} has no scan {launch.scan_id}")
-            session.add(
-                LaunchRow(
+            # One insert that loses quietly to a launch committed first, where a plain insert
+            # would raise IntegrityError (and abort PostgreSQL's transaction).
+            inserted = await session.execute(
+                self._db.insert(LaunchRow)
+                .values(
                     scan_id=launch.scan_id,
                     org_id=org_id,
                     launched_by=launch.launched_by,
                     deadline=launch.deadline,
                     report_to=launch.report_to,
                 )
+                .on_conflict_do_nothing(index_elements=[LaunchRow.scan_id])
             )
+            if not inserted.rowcount:  # type: ignore[attr-defined]
+                raise AlreadyLaunched(f"scan {launch.scan_id} of {org_id} was launched already")
             session.add_all(
                 InvitationRow(
                     org_id=org_id,

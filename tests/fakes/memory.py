@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
+from dialogs.delivery import Undeliverable
 from dialogs.ports import (
     AlreadyHandled,
+    AlreadyLaunched,
     ConcurrentUpdate,
     Once,
     OrganisationDirectory,
@@ -18,7 +20,16 @@ from dialogs.ports import (
     StorageError,
     TurnAnswers,
 )
-from dialogs.records import Organisation, OrgSettings, Participation, Scan
+from dialogs.records import (
+    Invitation,
+    Invitee,
+    Launch,
+    Organisation,
+    OrgSettings,
+    Participation,
+    Scan,
+    ScanReminder,
+)
 from dialogs.state import CompleteSheet, RecordAnswer
 from engine.sheet import AnswerSheet
 
@@ -143,6 +154,16 @@ class InMemoryScanRepository:
             for respondent, response in sorted(self._responses_of(org_id, scan_id).items())
         ]
 
+    def own(self, org_id: int, scan_id: int) -> Scan | None:
+        """The organisation's scan with this id, or None."""
+        scan = self._scans.get(scan_id)
+        return scan if scan is not None and scan.org_id == org_id else None
+
+    def finished(self, org_id: int, scan_id: int, respondent: str) -> bool:
+        """Whether `respondent` completed their sheet of the organisation's scan."""
+        response = self._responses_of(org_id, scan_id).get(respondent)
+        return response is not None and response.completed_at is not None
+
     def _own_scan(self, org_id: int, scan_id: int) -> Scan:
         scan = self._scans.get(scan_id)
         if scan is None or scan.org_id != org_id:
@@ -243,3 +264,177 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise StorageError(f"a naive datetime cannot be stored: {moment.isoformat()}")
     return moment.astimezone(UTC)
+
+
+@dataclass
+class _Launched:
+    org_id: int
+    launch: Launch
+    published_at: datetime | None = None
+
+
+@dataclass
+class _Invited:
+    org_id: int
+    scan_id: int
+    invitee: Invitee
+    invited_at: datetime | None = None
+    reminded_at: datetime | None = None
+    failure: Undeliverable | None = None
+
+
+class InMemoryLaunchRepository:
+    """Launches and invitations in dicts (`LaunchRepository`).
+
+    Args:
+        scans: the scans launched, which say whether a scan is open and a sheet finished.
+    """
+
+    def __init__(self, scans: InMemoryScanRepository) -> None:
+        self._scans = scans
+        self._launches: dict[int, _Launched] = {}
+        self._invitations: dict[tuple[int, str], _Invited] = {}
+
+    async def record(self, org_id: int, launch: Launch, invitees: list[Invitee]) -> None:
+        if self._scans.own(org_id, launch.scan_id) is None:
+            raise StorageError(f"organisation {org_id} has no scan {launch.scan_id}")
+        if launch.scan_id in self._launches:
+            raise AlreadyLaunched(f"scan {launch.scan_id} of {org_id} was launched already")
+        deadline = _utc(launch.deadline) if launch.deadline else None
+        self._launches[launch.scan_id] = _Launched(org_id, replace(launch, deadline=deadline))
+        for invitee in {i.respondent: i for i in invitees}.values():
+            remind_at = _utc(invitee.remind_at) if invitee.remind_at else None
+            self._invitations[(launch.scan_id, invitee.respondent)] = _Invited(
+                org_id, launch.scan_id, replace(invitee, remind_at=remind_at)
+            )
+
+    async def get(self, org_id: int, scan_id: int) -> Launch | None:
+        launched = self._launched(org_id, scan_id)
+        return None if launched is None else launched.launch
+
+    async def managers(self, org_id: int) -> set[str]:
+        return {
+            launched.launch.launched_by
+            for launched in self._launches.values()
+            if launched.org_id == org_id
+        }
+
+    async def invitations(self, org_id: int, scan_id: int) -> list[Invitation]:
+        return [
+            Invitation(
+                respondent=invited.invitee.respondent,
+                remind_at=invited.invitee.remind_at,
+                invited_at=invited.invited_at,
+                reminded_at=invited.reminded_at,
+                failure=invited.failure,
+                completed=self._scans.finished(org_id, scan_id, invited.invitee.respondent),
+            )
+            for invited in sorted(
+                self._of_scan(org_id, scan_id), key=lambda invited: invited.invitee.respondent
+            )
+        ]
+
+    async def mark_invited(
+        self, org_id: int, scan_id: int, respondent: str, *, now: datetime
+    ) -> None:
+        invited = self._invited(org_id, scan_id, respondent)
+        if invited is not None:
+            invited.invited_at, invited.failure = _utc(now), None
+
+    async def mark_failed(
+        self, org_id: int, scan_id: int, respondent: str, *, failure: Undeliverable
+    ) -> None:
+        invited = self._invited(org_id, scan_id, respondent)
+        if invited is not None:
+            invited.failure = failure
+
+    async def reminders_to_plan(self, *, before: datetime) -> list[ScanReminder]:
+        return [
+            ScanReminder(
+                invited.org_id,
+                invited.scan_id,
+                invited.invitee.respondent,
+                invited.invitee.time_zone,
+                invited.invitee.remind_at,
+                self._launches[invited.scan_id].launch.deadline,
+            )
+            for invited in self._invitations.values()
+            if invited.invitee.remind_at is not None
+            and invited.invitee.remind_at < before
+            and invited.reminded_at is None
+            and self._still_invited(invited)
+        ]
+
+    async def reminders_planned(
+        self, org_id: int, scan_id: int, respondents: Sequence[str], *, now: datetime
+    ) -> None:
+        for respondent in respondents:
+            invited = self._invited(org_id, scan_id, respondent)
+            if invited is not None:
+                invited.reminded_at = _utc(now)
+
+    async def still_invited(self, org_id: int, scan_id: int, respondent: str) -> Launch | None:
+        invited = self._invited(org_id, scan_id, respondent)
+        if invited is None or not self._still_invited(invited):
+            return None
+        return self._launches[scan_id].launch
+
+    async def due_for_closing(self, *, now: datetime) -> list[tuple[int, int]]:
+        return [
+            (launched.org_id, scan.id)
+            for launched, scan in self._with_scans()
+            if launched.launch.deadline is not None
+            and launched.launch.deadline <= now
+            and scan.is_open
+        ]
+
+    async def unpublished(self, *, closed_since: datetime) -> list[tuple[int, int]]:
+        return [
+            (launched.org_id, scan.id)
+            for launched, scan in self._with_scans()
+            if scan.closed_at is not None
+            and scan.closed_at >= closed_since
+            and launched.published_at is None
+        ]
+
+    async def claim_publication(self, org_id: int, scan_id: int, *, now: datetime) -> bool:
+        launched = self._launched(org_id, scan_id)
+        if launched is None or launched.published_at is not None:
+            return False
+        launched.published_at = _utc(now)
+        return True
+
+    def _launched(self, org_id: int, scan_id: int) -> _Launched | None:
+        launched = self._launches.get(scan_id)
+        return launched if launched is not None and launched.org_id == org_id else None
+
+    def _with_scans(self) -> list[tuple[_Launched, Scan]]:
+        found = []
+        for scan_id, launched in self._launches.items():
+            scan = self._scans.own(launched.org_id, scan_id)
+            if scan is not None:
+                found.append((launched, scan))
+        return found
+
+    def _of_scan(self, org_id: int, scan_id: int) -> list[_Invited]:
+        return [
+            invited
+            for invited in self._invitations.values()
+            if invited.org_id == org_id and invited.scan_id == scan_id
+        ]
+
+    def _invited(self, org_id: int, scan_id: int, respondent: str) -> _Invited | None:
+        invited = self._invitations.get((scan_id, respondent))
+        return invited if invited is not None and invited.org_id == org_id else None
+
+    def _still_invited(self, invited: _Invited) -> bool:
+        """An invitation that went out, to an open scan, whose sheet is not finished."""
+        scan = self._scans.own(invited.org_id, invited.scan_id)
+        respondent = invited.invitee.respondent
+        return (
+            invited.invited_at is not None
+            and invited.failure is None
+            and scan is not None
+            and scan.is_open
+            and not self._scans.finished(invited.org_id, invited.scan_id, respondent)
+        )

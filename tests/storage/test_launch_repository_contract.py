@@ -1,45 +1,71 @@
-"""LaunchRepository and EventLog on SQLite and PostgreSQL."""
+"""LaunchRepository on the in-memory fake, SQLite and PostgreSQL; EventLog on SQL."""
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from dialogs.delivery import Undeliverable
-from dialogs.ports import StorageError
-from dialogs.records import Invitee, Launch, ScanReminder
+from dialogs.ports import (
+    AlreadyLaunched,
+    LaunchRepository,
+    OrganisationDirectory,
+    ScanRepository,
+    StorageError,
+)
+from dialogs.records import Invitee, Launch, Organisation, Scan, ScanReminder
 from storage.db import Database
 from storage.launches import SqlaEventLog, SqlaLaunchRepository
-from storage.repositories import SqlaOrganisationDirectory, SqlaScanRepository
+from tests.fakes.memory import InMemoryLaunchRepository, InMemoryScanRepository
+from tests.storage.conftest import Backend
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-async def _launched(database: Database, key: str = "t:acme", deadline: datetime | None = None):
-    organisations, scans = SqlaOrganisationDirectory(database), SqlaScanRepository(database)
-    launches = SqlaLaunchRepository(database)
-    org = await organisations.ensure(key, key)
-    scan = await scans.open(org.id, bank_version=1, now=NOW)
+@dataclass(frozen=True)
+class Stores:
+    organisations: OrganisationDirectory
+    scans: ScanRepository
+    launches: LaunchRepository
+
+
+@pytest.fixture
+def stores(backend: Backend, request: pytest.FixtureRequest) -> Stores:
+    """The contract suite's backend (in memory, SQLite, PostgreSQL) with its launches."""
+    if isinstance(backend.scans, InMemoryScanRepository):
+        return Stores(backend.organisations, backend.scans, InMemoryLaunchRepository(backend.scans))
+    which = request.node.callspec.params["backend"]
+    database: Database = request.getfixturevalue(f"{which}_database")
+    return Stores(backend.organisations, backend.scans, SqlaLaunchRepository(database))
+
+
+async def _launched(
+    stores: Stores, key: str = "t:acme", deadline: datetime | None = None
+) -> tuple[Organisation, Scan, ScanRepository, LaunchRepository]:
+    org = await stores.organisations.ensure(key, key)
+    scan = await stores.scans.open(org.id, bank_version=1, now=NOW)
     invitees = [
         Invitee("s:ann", "Europe/Amsterdam", NOW + HOUR),
         Invitee("s:bob", None, NOW + HOUR),
     ]
-    await launches.record(org.id, Launch(scan.id, "s:pm", deadline, "C1"), invitees)
-    return org, scan, scans, launches
+    await stores.launches.record(org.id, Launch(scan.id, "s:pm", deadline, "C1"), invitees)
+    return org, scan, stores.scans, stores.launches
 
 
-async def test_a_launch_is_read_back_and_its_launcher_is_a_manager(database: Database) -> None:
-    org, scan, _, launches = await _launched(database, deadline=NOW + 24 * HOUR)
+async def test_a_launch_is_read_back_and_its_launcher_is_a_manager(stores: Stores) -> None:
+    org, scan, _, launches = await _launched(stores, deadline=NOW + 24 * HOUR)
     assert await launches.get(org.id, scan.id) == Launch(scan.id, "s:pm", NOW + 24 * HOUR, "C1")
     assert await launches.managers(org.id) == {"s:pm"}
 
 
 async def test_invitations_say_who_finished_and_nothing_of_their_answers(
-    database: Database,
+    stores: Stores,
 ) -> None:
-    org, scan, scans, launches = await _launched(database)
+    org, scan, scans, launches = await _launched(stores)
     await scans.record_answer(org.id, scan.id, "s:ann", "role", ("employee",), now=NOW)
     await scans.complete(org.id, scan.id, "s:ann", now=NOW)
     invitations = await launches.invitations(org.id, scan.id)
@@ -51,9 +77,9 @@ def _who(reminders: list[ScanReminder]) -> list[str]:
 
 
 async def test_a_reminder_is_planned_once_and_never_for_a_finished_sheet(
-    database: Database,
+    stores: Stores,
 ) -> None:
-    org, scan, scans, launches = await _launched(database, deadline=NOW + 24 * HOUR)
+    org, scan, scans, launches = await _launched(stores, deadline=NOW + 24 * HOUR)
     for person in ("s:ann", "s:bob"):
         await launches.mark_invited(org.id, scan.id, person, now=NOW)
     await scans.complete(org.id, scan.id, "s:ann", now=NOW)
@@ -67,9 +93,9 @@ async def test_a_reminder_is_planned_once_and_never_for_a_finished_sheet(
 
 
 async def test_a_reminder_is_needed_while_the_sheet_is_unfinished_and_the_scan_open(
-    database: Database,
+    stores: Stores,
 ) -> None:
-    org, scan, scans, launches = await _launched(database)
+    org, scan, scans, launches = await _launched(stores)
     for person in ("s:ann", "s:bob"):
         await launches.mark_invited(org.id, scan.id, person, now=NOW)
 
@@ -79,14 +105,14 @@ async def test_a_reminder_is_needed_while_the_sheet_is_unfinished_and_the_scan_o
     await scans.complete(org.id, scan.id, "s:ann", now=NOW)
     assert await launches.still_invited(org.id, scan.id, "s:ann") is None
     assert await launches.still_invited(org.id, scan.id, "s:carol") is None, "never invited"
-    other, _, _, _ = await _launched(database, key="t:other")
+    other, _, _, _ = await _launched(stores, key="t:other")
     assert await launches.still_invited(other.id, scan.id, "s:bob") is None, "another org's"
     await scans.close(org.id, scan.id, now=NOW)
     assert await launches.still_invited(org.id, scan.id, "s:bob") is None
 
 
-async def test_no_reminder_goes_to_someone_whose_invitation_failed(database: Database) -> None:
-    org, scan, _, launches = await _launched(database)
+async def test_no_reminder_goes_to_someone_whose_invitation_failed(stores: Stores) -> None:
+    org, scan, _, launches = await _launched(stores)
     await launches.mark_invited(org.id, scan.id, "s:ann", now=NOW)
     await launches.mark_failed(org.id, scan.id, "s:bob", failure=Undeliverable.PERSON_GONE)
     assert _who(await launches.reminders_to_plan(before=NOW + 2 * HOUR)) == ["s:ann"]
@@ -95,31 +121,31 @@ async def test_no_reminder_goes_to_someone_whose_invitation_failed(database: Dat
     assert failed == {"s:ann": None, "s:bob": Undeliverable.PERSON_GONE}
 
 
-async def test_no_reminder_goes_out_for_a_closed_scan(database: Database) -> None:
-    org, scan, scans, launches = await _launched(database)
+async def test_no_reminder_goes_out_for_a_closed_scan(stores: Stores) -> None:
+    org, scan, scans, launches = await _launched(stores)
     await launches.mark_invited(org.id, scan.id, "s:ann", now=NOW)
     await scans.close(org.id, scan.id, now=NOW)
     assert await launches.reminders_to_plan(before=NOW + 2 * HOUR) == []
 
 
-async def test_a_scan_is_due_for_closing_once_its_deadline_passes(database: Database) -> None:
-    org, scan, scans, launches = await _launched(database, deadline=NOW + HOUR)
+async def test_a_scan_is_due_for_closing_once_its_deadline_passes(stores: Stores) -> None:
+    org, scan, scans, launches = await _launched(stores, deadline=NOW + HOUR)
     assert await launches.due_for_closing(now=NOW) == []
     assert await launches.due_for_closing(now=NOW + HOUR) == [(org.id, scan.id)]
     await scans.close(org.id, scan.id, now=NOW + HOUR)
     assert await launches.due_for_closing(now=NOW + 2 * HOUR) == []
 
 
-async def test_a_result_is_published_once(database: Database) -> None:
-    org, scan, _, launches = await _launched(database)
+async def test_a_result_is_published_once(stores: Stores) -> None:
+    org, scan, _, launches = await _launched(stores)
     assert await launches.claim_publication(org.id, scan.id, now=NOW) is True
     assert await launches.claim_publication(org.id, scan.id, now=NOW) is False
 
 
 async def test_a_closed_scan_is_unpublished_until_its_result_is_claimed(
-    database: Database,
+    stores: Stores,
 ) -> None:
-    org, scan, scans, launches = await _launched(database)
+    org, scan, scans, launches = await _launched(stores)
     assert await launches.unpublished(closed_since=NOW - HOUR) == [], "still open"
     await scans.close(org.id, scan.id, now=NOW)
     assert await launches.unpublished(closed_since=NOW - HOUR) == [(org.id, scan.id)]
@@ -128,14 +154,47 @@ async def test_a_closed_scan_is_unpublished_until_its_result_is_claimed(
     assert await launches.unpublished(closed_since=NOW - HOUR) == []
 
 
-async def test_another_organisation_sees_and_claims_nothing(database: Database) -> None:
-    _, scan, _, launches = await _launched(database)
-    other, _, _, _ = await _launched(database, key="t:other")
+async def test_another_organisation_sees_and_claims_nothing(stores: Stores) -> None:
+    _, scan, _, launches = await _launched(stores)
+    other, _, _, _ = await _launched(stores, key="t:other")
     assert await launches.get(other.id, scan.id) is None
     assert await launches.invitations(other.id, scan.id) == []
     assert await launches.claim_publication(other.id, scan.id, now=NOW) is False
     with pytest.raises(StorageError):
         await launches.record(other.id, Launch(scan.id, "s:x"), [])
+
+
+async def test_a_second_launch_of_a_scan_is_refused_and_stores_none_of_it(stores: Stores) -> None:
+    org, scan, _, launches = await _launched(stores)
+    with pytest.raises(AlreadyLaunched):
+        await launches.record(
+            org.id, Launch(scan.id, "s:other", NOW + HOUR, "C2"), [Invitee("s:carol")]
+        )
+    assert await launches.get(org.id, scan.id) == Launch(scan.id, "s:pm", None, "C1")
+    assert await launches.managers(org.id) == {"s:pm"}
+    invited = [i.respondent for i in await launches.invitations(org.id, scan.id)]
+    assert invited == ["s:ann", "s:bob"]
+
+
+async def test_of_two_launches_of_one_scan_at_once_one_is_stored_and_the_other_refused(
+    stores: Stores,
+) -> None:
+    org = await stores.organisations.ensure("t:acme", "Acme")
+    scan = await stores.scans.open(org.id, bank_version=1, now=NOW)
+    outcomes = await asyncio.gather(
+        *(
+            stores.launches.record(org.id, Launch(scan.id, who), [Invitee(who)])
+            for who in ("s:ann", "s:bob")
+        ),
+        return_exceptions=True,
+    )
+    refused = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    assert len(refused) == 1
+    assert isinstance(refused[0], AlreadyLaunched)
+    launch = await stores.launches.get(org.id, scan.id)
+    assert launch is not None
+    invited = [i.respondent for i in await stores.launches.invitations(org.id, scan.id)]
+    assert invited == [launch.launched_by], "only the stored launch's invitations"
 
 
 async def test_an_event_is_seen_for_the_first_time_once(database: Database) -> None:
