@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.slack.render import CHOICE_ACTION, SEPARATOR, SUBMIT_ACTION
+
+_QUESTION_ID = re.compile(r"[a-z][a-z0-9_]*")
+"""How a question id starts a prompt id, whatever follows it (such as the scan)."""
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -51,7 +55,12 @@ def ticked(state: dict[str, Any]) -> tuple[str, ...]:
 def shown_question(message: dict[str, Any]) -> str | None:
     """The id of the question the message asks; None when it asks none (a scan's end)."""
     choices = buttons(message)
-    if choices:
-        return str(choices[0]["value"]).partition(SEPARATOR)[0]
     _, submit = checkbox_state(message, picks=0)
-    return str(submit["value"]) if submit else None
+    if choices:
+        prompt = str(choices[0]["value"]).partition(SEPARATOR)[0]
+    elif submit:
+        prompt = str(submit["value"])
+    else:
+        return None
+    found = _QUESTION_ID.match(prompt)
+    return found.group() if found else None

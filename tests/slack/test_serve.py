@@ -82,10 +82,13 @@ def free_port() -> int:
 
 @asynccontextmanager
 async def advisor_serve(
-    tmp_path: Path, api: FakeSlackWebApi, *args: str, **settings: str
+    tmp_path: Path, api: FakeSlackWebApi, *args: str, port: int | None = None, **settings: str
 ) -> AsyncIterator[Served]:
-    """Start `advisor serve` (no terminal, its own folder, so no .env) and wait until it is live."""
-    port = free_port()
+    """Start `advisor serve` (no terminal, its own folder, so no .env) and wait until it is live.
+
+    On a free port, or on `port` to restart one where a killed one served.
+    """
+    port = port or free_port()
     env = environment(tmp_path, port=str(port), slack_api_url=api.api_url, **settings)
     output = tmp_path / "advisor.log"
     with output.open("wb") as log:

@@ -14,17 +14,10 @@ from typing import Any
 
 import pytest
 
-from dialogs.events import ConversationKey
-from dialogs.state import DialogState
 from engine.bank import default_bank
-from storage.db import Database
-from storage.repositories import (
-    SqlaConversationStore,
-    SqlaOrganisationDirectory,
-    SqlaScanRepository,
-)
-from tests.fakes.slack_api import TEAM_ID, FakeSlackWebApi
-from tests.slack.test_end_to_end import _buttons, _checkbox_state
+from tests.fakes.slack_api import FakeSlackWebApi
+from tests.slack.scan_messages import buttons, checkbox_state
+from tests.slack.stored_scans import StoredScan, stored_scans
 from tests.slack.test_serve import BOT_TOKEN, SIGNING_SECRET, Served, advisor_serve, settled
 
 pytestmark = pytest.mark.postgres
@@ -32,22 +25,8 @@ USER = "U1"
 CHANNEL = f"D{USER}"
 
 
-async def _stored(database_url: str) -> tuple[DialogState, dict[str, tuple[str, ...]], bool]:
-    """The person's conversation state, their answers in storage, and whether they finished."""
-    database = Database(database_url)
-    try:
-        org = await SqlaOrganisationDirectory(database).find(f"slack:{TEAM_ID}")
-        assert org is not None
-        key = ConversationKey("slack", org.id, USER, USER)
-        loaded = await SqlaConversationStore(database).load(org.id, key.storage_key)
-        assert loaded is not None
-        scans = SqlaScanRepository(database)
-        (scan,) = await scans.history(org.id)
-        sheet = await scans.sheet(org.id, scan.id, f"slack:{USER}")
-        finished = [p for p in await scans.participation(org.id, scan.id) if p.completed_at]
-        return DialogState.from_json(loaded[0]), dict(sheet.answers), bool(finished)
-    finally:
-        await database.dispose()
+async def _stored(database_url: str) -> StoredScan:
+    return (await stored_scans(database_url, [USER]))[USER]
 
 
 async def _click_on_both(
@@ -55,11 +34,11 @@ async def _click_on_both(
 ) -> None:
     """The same message clicked twice at once, each click reaching another process."""
     message = api.latest(CHANNEL)
-    buttons = _buttons(message)
+    choices = buttons(message)
     updates = len(api.called("chat.update"))
     await asyncio.gather(
-        first.slack().click(USER, message, buttons[picks[0]]),
-        second.slack().click(USER, message, buttons[picks[1]]),
+        first.slack().click(USER, message, choices[picks[0]]),
+        second.slack().click(USER, message, choices[picks[1]]),
     )
     await settled(api, "chat.update", updates + 2)
 
@@ -68,11 +47,11 @@ async def _click(served: Served, api: FakeSlackWebApi) -> bool:
     """Answer the question on screen through `served`; False once the scan is done."""
     message = api.latest(CHANNEL)
     updates = len(api.called("chat.update"))
-    buttons = _buttons(message)
-    if buttons:
-        await served.slack().click(USER, message, buttons[0])
+    choices = buttons(message)
+    if choices:
+        await served.slack().click(USER, message, choices[0])
     else:
-        state, submit = _checkbox_state(message, picks=1)
+        state, submit = checkbox_state(message, picks=1)
         if not submit:
             return False
         await served.slack().click(USER, message, submit, state=state)
@@ -101,21 +80,24 @@ async def test_quick_clicks_handled_by_two_processes_never_corrupt_a_scan(
         await settled(api, "chat.postMessage")
 
         await _click_on_both(first, second, api, picks=(0, 0))  # a double click
-        state, answers, _ = await _stored(postgres_url)
-        assert state.position == 1, "one click moved the scan on, the other changed nothing"
-        assert len(answers) == 1
+        stored = await _stored(postgres_url)
+        assert stored.state is not None
+        assert stored.state.position == 1, "one click moved the scan on, the other changed nothing"
+        assert len(stored.answers) == 1
 
         await _click_on_both(first, second, api, picks=(0, 1))  # a quick change of mind
-        state, answers, _ = await _stored(postgres_url)
-        assert state.position == 2
-        assert dict(state.sheet.answers) == answers, "what the dialog holds is what is stored"
+        stored = await _stored(postgres_url)
+        assert stored.state is not None
+        assert stored.state.position == 2
+        assert dict(stored.state.sheet.answers) == stored.answers, "the dialog holds what is stored"
 
         turn = 0
         while await _click((first, second)[turn % 2], api):
             turn += 1
 
-    state, answers, finished = await _stored(postgres_url)
-    assert finished
-    assert dict(state.sheet.answers) == answers
-    assert set(answers) == {question.id for question in default_bank()}
+    stored = await _stored(postgres_url)
+    assert stored.finished
+    assert stored.state is not None
+    assert dict(stored.state.sheet.answers) == stored.answers
+    assert set(stored.answers) == {question.id for question in default_bank()}
     assert "Done, thank you!" in json.dumps(api.latest(CHANNEL))
