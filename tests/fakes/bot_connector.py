@@ -22,12 +22,15 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from aiohttp import web
 
 Json = dict[str, Any]
+Shape = Literal["json", "html", "text", "reset"]
+"""How a failure answers: Bot Framework's ErrorResponse, a proxy's HTML or plain-text error
+page, or no answer at all (the connection dropped)."""
 
 TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 """The tenant of the fake organisation."""
@@ -36,6 +39,11 @@ DEFAULT_PAGE_SIZE = 200
 _FIRST_ACTIVITY_ID = 1_700_000_000_000
 """Teams' activity ids in channels are millisecond timestamps; ours count up from here."""
 _UNAUTHORIZED = {"message": "Authorization has been denied for this request."}
+_HTML_PAGE = (
+    "<html><head><title>{status}</title></head><body><center><h1>{status} {message}</h1>"
+    "</center><hr><center>nginx</center></body></html>"
+)
+_TEXT_PAGE = "upstream connect error or disconnect/reset before headers. reset reason: {message}"
 """The connector's 401 body is ASP.NET's default, not an ErrorResponse."""
 _ERROR_CODES = {
     # 403 and 404 are the codes Teams answers with; the others are plausible stand-ins.
@@ -110,18 +118,34 @@ class Update:
 
 
 @dataclass(frozen=True)
-class _Failure:
-    status: int
-    code: str
-    message: str
-    conversation_id: str | None
-    retry_after: int | None
+class _Fault:
+    """Something done to requests about a conversation, of a method, to a path (None: any)."""
 
-    def applies(self, conversation_id: str | None) -> bool:
+    conversation_id: str | None
+    method: str | None
+    path: str | None
+
+    def applies(self, conversation_id: str | None, method: str, path: str) -> bool:
+        if self.method not in (None, method) or self.path not in (None, path):
+            return False
         return self.conversation_id is None or (
             conversation_id is not None
             and self.conversation_id in (conversation_id, _thread_root(conversation_id))
         )
+
+
+@dataclass(frozen=True)
+class _Failure(_Fault):
+    status: int
+    code: str
+    message: str
+    retry_after: int | None
+    shape: Shape
+
+
+@dataclass(frozen=True)
+class _Stall(_Fault):
+    seconds: float
 
 
 @dataclass
@@ -150,6 +174,7 @@ class FakeConnector:
         self._personal: dict[str, Json] = {}
         """1:1 conversations: the member each belongs to, by conversation id."""
         self._failures: deque[_Failure] = deque()
+        self._stalls: deque[_Stall] = deque()
         self._token: str | None = None
         self._ids = itertools.count(_FIRST_ACTIVITY_ID)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -271,24 +296,52 @@ class FakeConnector:
         retry_after: int | None = None,
         code: str | None = None,
         message: str | None = None,
+        shape: Shape = "json",
+        method: str | None = None,
+        path: str | None = None,
     ) -> None:
-        """Answer the next `times` requests (about `conversation`, or any) with an error.
+        """Answer the next `times` requests (about `conversation`, of `method`, to `path`; any
+        if not given) with an error.
 
         The body is a Bot Framework ErrorResponse, ``{"error": {"code", "message"}}``, with a
         code for that status unless `code` is given (403 BotNotInConversationRoster, 404
         ConversationNotFound; pass "ConversationBlockedByUser" for a person who blocked the
-        bot). A failure for a channel also hits its threads (``<channel>;messageid=...``).
-        Status 429 sends ``Retry-After`` (`retry_after` seconds, 1 by default). Mind that the
-        SDK itself retries GET, PUT and DELETE after a 5xx, up to 3 times.
+        bot); with `shape` "html" or "text" it is a proxy's error page instead, and with
+        "reset" the connection is dropped without an answer (recorded as status 0). A failure
+        for a channel also hits its threads (``<channel>;messageid=...``). Status 429 sends
+        ``Retry-After`` (`retry_after` seconds, 1 by default). Mind that the SDK itself retries
+        GET, PUT and DELETE after a 5xx, up to 3 times.
         """
         default_code, default_message = _ERROR_CODES.get(status, ("ServiceError", "Failed."))
         if status == 429 and retry_after is None:
             retry_after = 1
         failure = _Failure(
-            status, code or default_code, message or default_message, conversation, retry_after
+            conversation,
+            method,
+            path,
+            status,
+            code or default_code,
+            message or default_message,
+            retry_after,
+            shape,
         )
         with self._lock:
             self._failures.extend([failure] * times)
+
+    def stall(
+        self,
+        seconds: float,
+        *,
+        conversation: str | None = None,
+        times: int = 1,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        """Keep the next `times` requests (about `conversation`, of `method`, to `path`; any if
+        not given) waiting `seconds` before answering them as usual: a slow connector, or one
+        the bot gives up on. ``path="/v3/conversations"`` stalls opening personal chats."""
+        with self._lock:
+            self._stalls.extend([_Stall(conversation, method, path, seconds)] * times)
 
     def expect_token(self, token: str | None) -> None:
         """Refuse with 401 any request not sent with ``Authorization: Bearer <token>``.
@@ -357,36 +410,39 @@ class FakeConnector:
         conversation = request.match_info.get("cid") or request.match_info.get("tid")
         body = await request.json() if request.can_read_body else None
         authorization = request.headers.get("Authorization")
+        with self._lock:
+            stall = self._take(self._stalls, conversation, request)
+        if stall is not None:
+            await asyncio.sleep(stall.seconds)
         headers: dict[str, str] = {}
+        shape: Shape = "json"
         with self._lock:
             if self._token is not None and authorization != f"Bearer {self._token}":
                 status, answer = 401, _UNAUTHORIZED
                 headers["WWW-Authenticate"] = "Bearer"
-            elif failure := self._take_failure(conversation):
-                status = failure.status
+            elif failure := self._take(self._failures, conversation, request):
+                status, shape = failure.status, failure.shape
                 answer = {"error": {"code": failure.code, "message": failure.message}}
                 if failure.retry_after is not None:
                     headers["Retry-After"] = str(failure.retry_after)
             else:
                 status, answer = handler(conversation, body)
+            recorded = 0 if shape == "reset" else status
             self._requests.append(
-                Request(request.method, request.path, conversation, body, authorization, status)
+                Request(request.method, request.path, conversation, body, authorization, recorded)
             )
         if self._test_loop is not None and not self._test_loop.is_closed():
             self._test_loop.call_soon_threadsafe(self._wake)
-        # No keep-alive: a pooled socket the SDK never closes would leak past the test.
-        if answer is None:
-            response = web.Response(status=status, headers=headers)
-        else:
-            response = web.json_response(answer, status=status, headers=headers)
-        response.force_close()
-        return response
+        return _response(status, answer, headers, shape, request)
 
-    def _take_failure(self, conversation: str | None) -> _Failure | None:
-        failure = next((f for f in self._failures if f.applies(conversation)), None)
-        if failure is not None:
-            self._failures.remove(failure)
-        return failure
+    @staticmethod
+    def _take(faults: deque[Any], conversation: str | None, request: web.Request) -> Any:
+        fault = next(
+            (f for f in faults if f.applies(conversation, request.method, request.path)), None
+        )
+        if fault is not None:
+            faults.remove(fault)
+        return fault
 
     def _next_id(self) -> str:
         return str(next(self._ids))
@@ -568,6 +624,28 @@ class FakeConnector:
         return next((dict(m) for m in everyone if member_id in _member_keys(m)), None)
 
 
+def _response(
+    status: int, answer: Any, headers: dict[str, str], shape: Shape, request: web.Request
+) -> web.Response:
+    if shape == "reset" and request.transport is not None:
+        request.transport.abort()
+    message = (answer or {}).get("error", {}).get("message", "") if shape != "json" else ""
+    if shape == "html":
+        page = _HTML_PAGE.format(status=status, message=message)
+        response = web.Response(status=status, text=page, content_type="text/html")
+    elif shape == "text":
+        page = _TEXT_PAGE.format(message=message)
+        response = web.Response(status=status, text=page, content_type="text/plain")
+    elif answer is None:
+        response = web.Response(status=status, headers=headers)
+    else:
+        response = web.json_response(answer, status=status, headers=headers)
+    response.headers.update(headers)
+    # No keep-alive: a pooled socket the SDK never closes would leak past the test.
+    response.force_close()
+    return response
+
+
 def _error(status: int, code: str, message: str) -> tuple[int, Json]:
     return status, {"error": {"code": code, "message": message}}
 
@@ -609,6 +687,7 @@ __all__ = [
     "TENANT_ID",
     "FakeConnector",
     "Request",
+    "Shape",
     "Update",
     "fake_connector",
     "personal_conversation_id",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -23,9 +24,9 @@ from botbuilder.schema.teams import TeamsChannelAccount
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
 from botframework.connector.models import ErrorResponseException
-from msrest.exceptions import HttpOperationError
+from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
 
-from tests.fakes.bot_connector import TENANT_ID, FakeConnector, teams_member
+from tests.fakes.bot_connector import TENANT_ID, FakeConnector, Shape, teams_member
 from tests.fakes.bot_tokens import (
     ISSUER,
     OAUTH_SCOPE,
@@ -247,6 +248,48 @@ async def test_throttling_says_when_to_retry(
 
     assert throttled.value.response.status_code == 429
     assert throttled.value.response.headers["Retry-After"] == "3"
+
+
+@pytest.mark.parametrize("shape", ["html", "text"])
+async def test_a_proxys_error_page_reaches_the_sdk_as_a_body_it_cannot_read(
+    connector: FakeConnector, client: ConnectorClient, shape: Shape
+) -> None:
+    conversation = connector.add_personal(DAAN)
+    connector.fail(503, shape=shape)
+
+    with pytest.raises(DeserializationError):
+        await client.conversations.send_to_conversation(conversation, reply("Hallo"))
+
+    assert [r.status for r in connector.requests] == [503]
+    assert connector.sent(conversation) == []
+
+
+async def test_a_dropped_connection_reaches_the_sdk_as_a_request_error(
+    connector: FakeConnector, client: ConnectorClient
+) -> None:
+    conversation = connector.add_personal(DAAN)
+    connector.fail(502, shape="reset", method="POST")
+
+    with pytest.raises(ClientRequestError):
+        await client.conversations.send_to_conversation(conversation, reply("Hallo"))
+
+    assert [r.status for r in connector.requests] == [0], "recorded as no answer"
+
+
+async def test_a_stalled_request_is_answered_late_and_only_requests_of_its_kind_stall(
+    connector: FakeConnector, client: ConnectorClient
+) -> None:
+    conversation = connector.add_personal(DAAN)
+    connector.stall(0.4, method="POST", path=f"/v3/conversations/{conversation}/activities")
+    started = time.monotonic()
+
+    await client.conversations.get_conversation_members(conversation)
+    read = time.monotonic()
+    await client.conversations.send_to_conversation(conversation, reply("Hallo"))
+
+    assert read - started < 0.3
+    assert time.monotonic() - read >= 0.4
+    assert [a["text"] for a in connector.sent(conversation)] == ["Hallo"]
 
 
 @pytest.mark.parametrize("status", [404, 500])
