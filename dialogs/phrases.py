@@ -527,9 +527,9 @@ TEAMS_CHANNEL_HELP = text(
     "'launch'. Then 'status' to see who has finished, or 'close' to wrap it up. The scan itself, "
     "your result, the plan and your tasks are in your personal chat with me.",
 )
-TEAMS_LAUNCHING = text(
-    "Bezig met starten: ik nodig iedereen in het team persoonlijk uit en meld hier hoe dat ging.",
-    "Launching: I'm inviting everyone on the team personally and will report back here.",
+TEAMS_NOT_INSTALLED = text(
+    "Ik ken jullie organisatie nog niet: voeg de app eerst toe aan Teams, dan kan ik je helpen.",
+    "I don't know your organisation yet: add the app to Teams first, then I can help you.",
 )
 
 # Teams forms

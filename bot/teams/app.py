@@ -8,9 +8,9 @@ folder only (see docs/teams.md).
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 from dataclasses import dataclass
+from functools import partial
 from types import SimpleNamespace
 
 from aiohttp import web
@@ -26,11 +26,14 @@ from botframework.connector.auth import (
 
 from bot.app import App
 from bot.settings import ConfigError, Settings
+from bot.teams import edge
 from bot.teams.campaigns import TeamsCampaigns
 from bot.teams.connector import Connector
 from bot.teams.delivery import TeamsDelivery
+from bot.teams.inbound import Said, UnknownAction, said
 from bot.teams.surface import TeamsSurface
 from dialogs.campaigns import Campaigns
+from storage.launches import SqlaEventLog
 from storage.teams import SqlaTeamsConversations
 
 log = logging.getLogger(__name__)
@@ -51,41 +54,36 @@ class TeamsBot:
         return [web.post(MESSAGES_PATH, self._messages)]
 
     async def _messages(self, request: web.Request) -> web.Response:
-        """One activity from Teams (or the Emulator): authenticated by the SDK, then the turn."""
-        if request.content_type != "application/json":
-            return _refused(415, "an activity must be sent as application/json")
-        try:
-            body = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _refused(400, "the body is not JSON")
-        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-            return _refused(400, "the body is not a Bot Framework activity (no type)")
-        try:
-            activity = Activity().deserialize(body)
-        except Exception:  # msrest raises several kinds for a malformed field
-            return _refused(400, "the body is not a Bot Framework activity")
-        if activity.conversation is None or activity.from_property is None:
-            return _refused(400, "an activity needs a conversation and a sender")
+        """One activity from Teams (or the Emulator): verified and read at the door, then the
+        turn, which has stored what it changed by the time this answers."""
         header = request.headers.get("Authorization")
-        if header is None and self.authenticated:
-            return _refused(401, "unauthorised")
+        authentication = self.adapter.bot_framework_authentication
         try:
-            # Apart from PermissionError, the SDK raises PyJWT's errors (expired, forged) and
-            # IndexError (an unknown key): each means the token is not one to trust.
-            authenticated = await self.adapter.bot_framework_authentication.authenticate_request(
-                activity, header or ""
+            if self.authenticated:
+                await edge.verify_token(authentication, header)
+            body = await request.read()  # over the server's cap: aiohttp answers 413
+            activity = edge.parse(
+                request.content_type, request.charset, body, teams_only=self.authenticated
             )
-        except Exception as error:
-            log.warning(
-                "refused a Teams activity not signed for this bot: %s", type(error).__name__
-            )
-            return _refused(401, "unauthorised")
+            authenticated = await edge.authenticate(authentication, activity, header or "")
+            said = _said(activity)
+        except edge.Refused as refused:
+            log.warning("refused a Teams activity (%s): %s", refused.status, refused.reason)
+            return refused.response()
+        # The turn answers its own failures; anything else is the web app's one line and 500.
         response = await self.adapter.process_activity(
-            authenticated, activity, self.surface.on_turn
+            authenticated, activity, partial(self.surface.on_turn, said=said)
         )
         if response is not None:
             return web.json_response(response.body, status=response.status)
         return web.Response(status=200)
+
+
+def _said(activity: Activity) -> Said:
+    try:
+        return said(activity.type, activity.value, activity.text)
+    except UnknownAction as error:
+        raise edge.Refused(400, f"unknown card data: {error}") from None
 
 
 def build_teams_bot(
@@ -129,7 +127,9 @@ def build_teams_bot(
         connector=connector,
         desk=core.desk,
         people=core.activation.people,
+        events=SqlaEventLog(core.database),
         clock=core.clock,
+        authenticated=settings.teams_authenticated,
     )
     delivery = TeamsDelivery(connector, conversations, core.clock)
     return TeamsBot(surface, campaigns, delivery, adapter, settings.teams_authenticated)
@@ -193,7 +193,3 @@ def _configuration(settings: Settings) -> SimpleNamespace:
         )
         configuration.VALIDATE_AUTHORITY = True
     return configuration
-
-
-def _refused(status: int, reason: str) -> web.Response:
-    return web.json_response({"error": reason}, status=status)

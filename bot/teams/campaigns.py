@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 from botbuilder.core import TurnContext
 
 from bot.charts import render_chart
-from bot.teams.connector import Connector, Member, Reference, TeamsRefused, channel_of
+from bot.teams.connector import (
+    Connector,
+    Member,
+    Reference,
+    TeamsFailed,
+    TeamsRefused,
+    channel_of,
+)
 from bot.teams.delivery import names_in
 from bot.teams.render import image_activities, to_activity
 from dialogs import phrases
@@ -47,6 +54,19 @@ class TeamLaunch:
     deadline: date | None
     threshold: int
     report_here: bool
+
+
+@dataclass(frozen=True)
+class Launched:
+    """A launch as stored: its scan, the members invited and the closing moment."""
+
+    scan: Scan
+    members: tuple[Member, ...]
+    deadline: datetime | None
+
+    def reply(self, language: Language) -> Reply:
+        shown = f"{self.deadline:%Y-%m-%d %H:%M}" if self.deadline else None
+        return launched_view(self.scan, len(self.members), shown, language)
 
 
 @dataclass(frozen=True)
@@ -97,13 +117,18 @@ class TeamsCampaigns:
         language: Language,
         *,
         zone: str | None = None,
-    ) -> Reply:
-        """Launch for the team's roster and invite each member; the summary for the channel.
-        The closing date ends at 17:00 in the manager's `zone`, else the organisation's."""
+    ) -> Launched | Reply:
+        """Launch for the team's roster: read it, open the scan and record everyone's
+        invitation, not yet sent (`invite` sends them). The closing date ends at 17:00 in the
+        manager's `zone`, else the organisation's.
+
+        Returns:
+            The launch, or why there is none, in `language`.
+        """
         channel = place(CHANNEL, channel_of(context.activity))
         try:
             members = await self._connector.roster(context, team_id)
-        except TeamsRefused as refused:
+        except TeamsFailed as refused:
             log.warning("could not read a team's roster: %s", refused)
             return (
                 Paragraph(phrases.MEMBERS_UNREADABLE(language)),
@@ -129,15 +154,22 @@ class TeamsCampaigns:
             return (Paragraph(refused.phrase(language)),)
         if asked.report_here:
             await self._campaigns.report_to(org.id, channel)
+        return Launched(scan, tuple(members), deadline)
+
+    async def invite(
+        self, context: TurnContext, org: Organisation, launched: Launched, language: Language
+    ) -> Reply:
+        """Send each member of a launch their invitation; how many went out, for the channel.
+
+        What Teams refuses, or cannot take even after retrying, is recorded on the invitation.
+        """
         sent = failed = 0
-        for member in members:
-            if await self._invite(context, org, scan, member):
+        for member in launched.members:
+            if await self._invite(context, org, launched.scan, member):
                 sent += 1
             else:
                 failed += 1
-        shown = f"{deadline:%Y-%m-%d %H:%M}" if deadline else None
-        counts = phrases.INVITATIONS_SENT(language).format(sent=sent, failed=failed)
-        return (*launched_view(scan, len(members), shown, language), Paragraph(counts))
+        return (Paragraph(phrases.INVITATIONS_SENT(language).format(sent=sent, failed=failed)),)
 
     async def _invite(
         self, context: TurnContext, org: Organisation, scan: Scan, member: Member
@@ -153,7 +185,8 @@ class TeamsCampaigns:
             )
             invitation = (Paragraph(phrases.INVITED(language)), *reply)
             await self._connector.send(reference, [to_activity(invitation)])
-        except TeamsRefused as refused:
+        except TeamsFailed as refused:
+            # Recorded either way: the status shows it, and says whether to try again later.
             log.warning("an invitation failed: %s", refused)
             await self._launches.mark_failed(org.id, scan.id, who, failure=refused.failure)
             return False
@@ -231,9 +264,10 @@ class TeamsCampaigns:
             return False
         try:
             await self._connector.send(reference, activities)
-        except TeamsRefused as refused:
-            log.warning("could not publish a result: %s", refused)
-            await self._conversations.gone(org.id, address, now=self._clock.now())
+        except TeamsFailed as failed:
+            log.warning("could not publish a result: %s", failed)
+            if isinstance(failed, TeamsRefused) and failed.gone:
+                await self._conversations.gone(org.id, address, now=self._clock.now())
             return False
         return True
 

@@ -3,9 +3,15 @@
 Every call goes through the Bot Framework `CloudAdapter`, so it carries the bot's token when an
 app id is configured. Teams' answers are sorted here, once, for everyone who sends:
 - 429 (too many requests) waits as long as Teams asks (Retry-After) and tries again;
-- 403 and 404 (the app was removed, the person blocked it, the conversation is gone) become
-  `TeamsRefused` carrying the neutral `Undeliverable`, so it can be recorded and told;
-- anything else is raised as it is: perhaps passing, the caller tries again later.
+- a server error (any body: Bot Framework's JSON, a proxy's HTML or plain-text page) or a
+  dropped connection is tried again after a short wait; the SDK itself already retries GET and
+  PUT that way, so what reaches here from those is not tried again;
+- a call with no answer in time is not tried again: it may have reached Teams, and sending
+  again would say it twice;
+- what outlasts that is `TeamsUnavailable` (`Undeliverable.UNAVAILABLE`: it usually passes);
+- 403 and 404 (the app was removed, the person blocked it, the conversation is gone) and any
+  other refusal become `TeamsRefused`, carrying the neutral `Undeliverable`, so it can be
+  recorded and told.
 """
 
 from __future__ import annotations
@@ -26,7 +32,10 @@ from botbuilder.schema import (
     ConversationParameters,
     ConversationReference,
 )
-from msrest.exceptions import HttpOperationError
+from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
+from requests.exceptions import ConnectionError as RequestsConnectionError
+from requests.exceptions import RetryError
+from urllib3.exceptions import MaxRetryError
 
 from dialogs.delivery import Undeliverable
 
@@ -40,19 +49,47 @@ RETRIES = 3
 MAX_WAIT_SECONDS = 30.0
 """The longest wait for a Retry-After; a longer one is left to the next tick."""
 DEFAULT_WAIT_SECONDS = 1.0
+BACKOFF_SECONDS = (1.0, 3.0)
+"""The waits before each new try of a call Teams failed (a server error, a dropped connection)."""
+CALL_SECONDS = 20.0
+"""How long a call may go unanswered; the SDK's own limit is 100 s."""
 ROSTER_PAGE = 500
 """Members per roster page; Teams serves at most 500."""
+MAX_ZONE = 64
+"""The longest time zone name stored; IANA's are under 40 characters."""
 _APP_GONE_CODES = frozenset({"BotNotInConversationRoster", "BotDisabledByAdmin"})
+_GONE = frozenset({Undeliverable.PERSON_GONE, Undeliverable.APP_REMOVED, Undeliverable.NO_ACCESS})
 
 
-class TeamsRefused(Exception):
-    """Teams refused for good (403/404): what it means for whoever tells the project manager."""
+class TeamsFailed(Exception):
+    """Teams did not take a call: `failure` says why, for whoever is told; `detail` names it
+    for the record (``http_403 ConversationBlockedByUser``, ``timeout``), never a secret."""
+
+    def __init__(self, failure: Undeliverable, detail: str) -> None:
+        super().__init__(f"Teams failed: {detail}")
+        self.failure = failure
+        self.detail = detail
+
+
+class TeamsRefused(TeamsFailed):
+    """Teams refused for good: trying again will not help until someone fixes it."""
 
     def __init__(self, failure: Undeliverable, status: int, code: str) -> None:
-        super().__init__(f"Teams refused with {status} {code}")
-        self.failure = failure
+        super().__init__(failure, f"http_{status} {code}".strip())
         self.status = status
         self.code = code
+
+    @property
+    def gone(self) -> bool:
+        """The conversation cannot be used again (app removed, bot blocked, no such chat)."""
+        return self.failure in _GONE
+
+
+class TeamsUnavailable(TeamsFailed):
+    """Teams failed even when tried again: it usually passes."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(Undeliverable.UNAVAILABLE, detail)
 
 
 @dataclass(frozen=True)
@@ -149,29 +186,63 @@ class Connector:
                 return members
 
     async def patiently(self, call: Callable[[], Awaitable[T]]) -> T:
-        """`call()`, tried again after a 429 as long as Teams asks, at most `RETRIES` times."""
-        for attempt in range(RETRIES + 1):
+        """`call()`, tried again as Teams' answers make sensible (see the module's docstring).
+
+        Raises:
+            TeamsRefused: Teams refused it for good.
+            TeamsUnavailable: Teams failed, and kept failing when tried again.
+        """
+        throttled = failed = 0
+        while True:
             try:
-                return await _sorted(call())
+                return await _sorted(asyncio.wait_for(call(), CALL_SECONDS))
             except HttpOperationError as error:
                 wait = _retry_after(error)
-                if wait is None or attempt == RETRIES or wait > MAX_WAIT_SECONDS:
-                    raise
-                log.info("Teams asked to slow down; trying again in %.1f s", wait)
-                await self._sleep(wait)
-        raise AssertionError("unreachable")
+                if wait is None:
+                    detail = f"http_{_status(error)}"  # a server error: refusals are sorted
+                elif throttled < RETRIES and wait <= MAX_WAIT_SECONDS:
+                    throttled += 1
+                    log.info("Teams asked to slow down; trying again in %.1f s", wait)
+                    await self._sleep(wait)
+                    continue
+                else:
+                    raise TeamsUnavailable("http_429") from error
+            except TimeoutError as error:
+                raise TeamsUnavailable("timeout") from error
+            except DeserializationError:
+                detail = "unreadable_answer"  # a proxy's error page, most likely
+            except ClientRequestError as error:
+                if _retried_by_sdk(error):
+                    raise TeamsUnavailable("connection_error") from error
+                detail = "connection_error"
+            if failed == len(BACKOFF_SECONDS):
+                raise TeamsUnavailable(detail)
+            log.info("Teams failed (%s); trying again in %.0f s", detail, BACKOFF_SECONDS[failed])
+            await self._sleep(BACKOFF_SECONDS[failed])
+            failed += 1
 
 
 async def _sorted(call: Awaitable[T]) -> T:
-    """`call`'s result; a refusal for good as `TeamsRefused`."""
+    """`call`'s result; a refusal (a status under 500, but not 429) as `TeamsRefused`."""
     try:
         return await call
     except HttpOperationError as error:
         status = _status(error)
-        if status in (403, 404):
+        if status < 500 and status != 429:
             code = _code(error)
             raise TeamsRefused(_failure(status, code), status, code) from error
         raise
+
+
+def _retried_by_sdk(error: ClientRequestError) -> bool:
+    """msrest's urllib3 retries ran out (GET, PUT and DELETE after a 5xx or a dropped
+    connection): trying once more here would only take longer."""
+    inner = error.inner_exception
+    return isinstance(inner, RetryError) or (
+        isinstance(inner, RequestsConnectionError)
+        and bool(inner.args)
+        and isinstance(inner.args[0], MaxRetryError)
+    )
 
 
 def _failure(status: int, code: str) -> Undeliverable:
@@ -179,7 +250,9 @@ def _failure(status: int, code: str) -> Undeliverable:
         return Undeliverable.PERSON_GONE
     if status == 404 or code in _APP_GONE_CODES:
         return Undeliverable.APP_REMOVED
-    return Undeliverable.NO_ACCESS
+    if status == 403:
+        return Undeliverable.NO_ACCESS
+    return Undeliverable.OTHER  # 400, 401, 412, 413: the advisor's log has the details
 
 
 def _status(error: HttpOperationError) -> int:
@@ -222,10 +295,10 @@ def zone_of(activity: Activity) -> str | None:
         named = (
             entity.additional_properties.get("timezone") if entity.type == "clientInfo" else None
         )
-        if isinstance(named, str) and named:
+        if isinstance(named, str) and 0 < len(named) <= MAX_ZONE:
             try:
                 ZoneInfo(named)
-            except (ValueError, ZoneInfoNotFoundError):
+            except (ValueError, OSError, ZoneInfoNotFoundError):  # OSError: a name too long
                 return None
             return named
     return None

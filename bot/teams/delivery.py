@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.teams.connector import Connector, TeamsRefused
+from bot.teams.connector import Connector, TeamsFailed, TeamsRefused
 from bot.teams.render import image_activities, to_activity
 from dialogs.delivery import Undeliverable
 from dialogs.messages import File, People, Places, Reply
@@ -39,10 +39,12 @@ class TeamsDelivery:
         activities = [to_activity(reply, names=names), *attachments(reply)]
         try:
             await self._connector.send(reference, activities)
-        except TeamsRefused as refused:
-            log.warning("Teams refused a nudge: %s", refused)
-            await self._conversations.gone(nudge.org_id, nudge.recipient, now=self._clock.now())
-            raise DeliveryFailed(refused.failure) from refused
+        except TeamsFailed as failed:
+            log.warning("a nudge did not reach Teams: %s", failed)
+            if isinstance(failed, TeamsRefused) and failed.gone:
+                now = self._clock.now()
+                await self._conversations.gone(nudge.org_id, nudge.recipient, now=now)
+            raise DeliveryFailed(failed.failure, failed.detail) from failed
 
     async def delivered(self, nudge: Nudge) -> bool:
         return False

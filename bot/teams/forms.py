@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.teams.render import (
     ADVISOR,
@@ -73,6 +73,20 @@ class LaunchValues:
     report_here: bool
 
 
+class FiguresValues(NamedTuple):
+    """A figures card as submitted: the period and each figure as typed, checked by
+    `check_figures`."""
+
+    language: Language
+    start: date
+    end: date
+    typed: dict[Metric, str]
+
+
+Submission = FormSubmit | FiguresValues | LaunchValues
+"""A form's submit as read: a cancel (the `FormSubmit` saying so), the figures or a launch."""
+
+
 def measure_card(
     language: Language,
     metrics: Sequence[Metric],
@@ -125,7 +139,7 @@ def measure_card(
     )
 
 
-def measure_submitted(value: Mapping[str, Any]) -> tuple[Language, date, date, dict[Metric, str]]:
+def measure_submitted(value: Mapping[str, Any]) -> FiguresValues:
     """The language, the period and the typed figures of a figures submit.
 
     Blank figures are left out, and inputs for no metric are ignored.
@@ -142,7 +156,7 @@ def measure_submitted(value: Mapping[str, Any]) -> tuple[Language, date, date, d
         typed = _optional_text(value, f"{FIGURE_INPUT}{metric.value}")
         if typed:
             figures[metric] = typed
-    return language, start, end, figures
+    return FiguresValues(language, start, end, figures)
 
 
 def check_figures(
@@ -288,6 +302,20 @@ def form_submit(value: Mapping[str, Any]) -> FormSubmit:
     if button not in (None, CANCEL):
         raise FormError("a form submit with an unknown button")
     return FormSubmit(form, language, cancelled=button == CANCEL)
+
+
+def submitted(value: Mapping[str, Any]) -> Submission:
+    """What a form's submit says: cancelled, or the figures or launch as sent.
+
+    Raises:
+        FormError: not a form this app rendered, or its data was tampered with.
+    """
+    submit = form_submit(value)
+    if submit.cancelled:
+        return submit
+    if submit.form is Form.MEASURE:
+        return measure_submitted(value)
+    return launch_submitted(value)
 
 
 def form_activity(card: Mapping[str, Any]) -> dict[str, Any]:

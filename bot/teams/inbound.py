@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from bot.teams import forms
 from bot.teams.render import (
     ACT,
     ADVISOR,
@@ -29,10 +30,33 @@ from dialogs.events import (
 )
 
 _LEADING_MENTION = re.compile(r"^\s*(<at>[^<]*</at>\s*)+")
+Said = Event | forms.Submission | None
+"""What an activity says: an event for the dialogs, a form's submit, or nothing to act on."""
 
 
 class UnknownAction(ValueError):
     """A card submit this app did not render, or one whose data was tampered with."""
+
+
+def said(kind: str, value: Any, text: str | None) -> Said:
+    """What an activity of type `kind` says, read before anything is done about it.
+
+    Raises:
+        UnknownAction: card data this app did not render or that was tampered with, or an
+            invoke (the advisor's cards send Action.Submit, which arrives as a message).
+    """
+    if kind == "invoke":
+        raise UnknownAction("an invoke: the advisor's cards send none")
+    if kind != "message":
+        return None
+    if value is not None and not isinstance(value, Mapping):
+        raise UnknownAction("a card submit's data is an object")
+    if value is not None and value.get(ADVISOR) == forms.FORM:
+        try:
+            return forms.submitted(value)
+        except forms.FormError as error:
+            raise UnknownAction(str(error)) from error
+    return card_event(value, text)
 
 
 def card_event(value: Mapping[str, Any] | None, text: str | None) -> Event | None:

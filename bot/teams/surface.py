@@ -4,30 +4,44 @@ Personal chat: the scan (the answered card updated in place), results, plan, adv
 tasks and the figures form. A team's channel: the project manager launches a scan for the team
 (a form), follows it and closes it; everything else is said in the personal chat. Installing
 the app, for a person or a team, stores the conversation's reference for later nudges.
+
+Business rules:
+- What an activity changes is stored before Teams gets its answer; only sending invitations
+  and publishing a result carry on after it (they take longer than Teams waits).
+- An activity is handled once: Teams may deliver it again when it thinks the first delivery
+  failed. A turn is saved with the activity's key; any other activity's work is idempotent or
+  refused the second time, and only the delivery that first records the key says anything.
+- An organisation is made by an installation: with authentication, by any activity from its
+  tenant (the Bot Connector delivers only where the app is installed); without (the Emulator),
+  only by the app being added to a conversation.
+- A failure tells the person something went wrong, with a reference that the log's one line
+  about it also carries.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from bot.failures import log_failure
 from bot.teams import forms
-from bot.teams.campaigns import TeamLaunch, TeamsCampaigns, key_of, respondent
+from bot.teams.campaigns import Launched, TeamLaunch, TeamsCampaigns, key_of, respondent
 from bot.teams.connector import (
     Connector,
     Member,
-    TeamsRefused,
+    TeamsFailed,
     channel_of,
     tenant_of,
     zone_of,
 )
 from bot.teams.delivery import names_in
-from bot.teams.inbound import UnknownAction, card_event
+from bot.teams.inbound import Said
 from bot.teams.render import to_activity
 from dialogs import phrases
 from dialogs.advisor import Advisor
@@ -41,7 +55,7 @@ from dialogs.events import (
     TextReceived,
 )
 from dialogs.messages import Paragraph, Reply
-from dialogs.ports import Clock, OrganisationDirectory, PeopleDirectory, StorageError
+from dialogs.ports import Clock, EventLog, OrganisationDirectory, PeopleDirectory
 from dialogs.records import Organisation, place
 from engine.vocabulary import Language
 from storage.teams import SqlaTeamsConversations
@@ -50,6 +64,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "teams"
 LOCAL_TENANT = "local"
 """The organisation of activities without a tenant: the Bot Framework Emulator's."""
+MAX_NAME = 200
+"""A display name as stored; Teams' are far shorter."""
 _IN_PLACE = (CommandInvoked(Command.BACK), CommandInvoked(Command.STOP))
 _FORM_WORDS = frozenset({"measure", "meten"})
 _CHANNEL_COMMANDS = {
@@ -62,10 +78,24 @@ _CHANNEL_COMMANDS = {
     "sluit": "close",
     "sluiten": "close",
 }
+Send = Callable[[], Awaitable[None]]
+"""One thing to tell Teams, once the activity is known to be handled for the first time."""
+
+
+def delivery_key(activity: Activity) -> str | None:
+    """The key an activity is handled once by; None if it has no id.
+
+    Teams numbers messages by the millisecond within a conversation, so two people's messages
+    can share an id: the key names the conversation too (hashed, as ids can be long).
+    """
+    if not activity.id:
+        return None
+    named = f"{activity.conversation.id}\n{activity.id}".encode()
+    return f"{CHANNEL}:{hashlib.sha256(named).hexdigest()[:40]}"
 
 
 class TeamsSurface:
-    """The Bot Framework bot: `on_turn` is handed every activity the adapter authenticated."""
+    """The Bot Framework bot: `on_turn` is handed every activity the door let in."""
 
     def __init__(
         self,
@@ -77,7 +107,9 @@ class TeamsSurface:
         connector: Connector,
         desk: Desk,
         people: PeopleDirectory,
+        events: EventLog,
         clock: Clock,
+        authenticated: bool,
     ) -> None:
         self._advisor = advisor
         self._people = people
@@ -86,141 +118,185 @@ class TeamsSurface:
         self._conversations = conversations
         self._connector = connector
         self._desk = desk
+        self._events = events
         self._clock = clock
+        self._authenticated = authenticated
         self._org_ids: dict[str, int] = {}
         self._known: set[tuple[int, str]] = set()
+        self._in_hand: set[str] = set()
         self._background: set[asyncio.Task[None]] = set()
 
-    async def on_turn(self, context: TurnContext) -> None:
-        activity = context.activity
+    async def on_turn(self, context: TurnContext, said: Said) -> None:
+        """Handle one activity and what `inbound.said` read in it."""
+        once = delivery_key(context.activity)
+        if once is not None and once in self._in_hand:
+            # Teams gave up waiting and sent it again: the first delivery answers.
+            log.info("a Teams activity delivered again while still in hand")
+            return
+        if once is not None:
+            self._in_hand.add(once)
         try:
-            match activity.type:
-                case "message":
-                    await self._message(context)
-                case "conversationUpdate":
-                    added = activity.members_added or []
-                    if any(member.id == activity.recipient.id for member in added):
-                        await self._installed(context)
-                case "installationUpdate":
-                    # Teams sends this beside the conversationUpdate that greets: store only.
-                    if (activity.action or "").startswith("remove"):
-                        await self._uninstalled(context)
-                    else:
-                        org = await self._org(activity)
-                        await self._remember(org.id, self._address(activity), context, force=True)
-                case _:
-                    return
-        except StorageError as error:
-            log.error("a Teams turn failed in storage: %s", error)
-            await self._say(context, (Paragraph(phrases.FAILED(_locale(activity))),))
+            await self._dispatch(context, said, once)
+        except Exception as error:
+            await self._failed(context, error)
+        finally:
+            if once is not None:
+                self._in_hand.discard(once)
 
     async def idle(self) -> None:
         """Wait for the launches and publications still running in the background."""
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
+    async def _dispatch(self, context: TurnContext, said: Said, once: str | None) -> None:
+        activity = context.activity
+        match activity.type:
+            case "message" if said is not None:
+                await self._message(context, said, once)
+            case "conversationUpdate" if any(
+                member.id == activity.recipient.id for member in activity.members_added or []
+            ):
+                await self._answer(once, await self._installed(context))
+            case "installationUpdate" if (activity.action or "").startswith("remove"):
+                await self._uninstalled(context)
+            case "installationUpdate":
+                # Teams sends this beside the conversationUpdate that greets: store only.
+                org = await self._org(activity, install=True)
+                if org is not None:
+                    await self._remember(org.id, self._address(activity), context, force=True)
+
+    async def _failed(self, context: TurnContext, error: Exception) -> None:
+        reference = log_failure(log, "a Teams turn", error)
+        failed = phrases.FAILED_WITH_REFERENCE(_locale(context.activity))
+        try:
+            await self._say(context, (Paragraph(failed.format(reference=reference)),))
+        except Exception as unsent:
+            log.warning("could not tell of failure %s: %s", reference, type(unsent).__name__)
+
+    async def _answer(self, once: str | None, sends: Sequence[Send]) -> None:
+        """Tell Teams what the activity's work decided, unless the activity was handled before:
+        its work has then run again without effect (idempotent, or refused), and only the
+        delivery that first records the key speaks."""
+        if not sends:
+            return
+        if once is not None and not await self._events.first_seen(
+            CHANNEL, once, now=self._clock.now()
+        ):
+            log.info("a Teams activity delivered again after it was handled: nothing sent")
+            return
+        for send in sends:
+            await send()
+
     # Installing
 
-    async def _installed(self, context: TurnContext) -> None:
-        org = await self._org(context.activity)
+    async def _installed(self, context: TurnContext) -> list[Send]:
+        org = await self._org(context.activity, install=True)
+        assert org is not None
         address = self._address(context.activity)
         await self._remember(org.id, address, context, force=True)
         language = _locale(context.activity)
-        if _personal(context.activity):
-            user = context.activity.from_property.id
-            reply = await self._advisor.overview(key_of(org.id, user), language=language)
-            await self._say(context, (Paragraph(phrases.TEAMS_WELCOME(language)), *reply))
-        else:
-            await self._say(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))
+        if not _personal(context.activity):
+            return [self._saying(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))]
+        user = context.activity.from_property.id
+        reply = await self._advisor.overview(key_of(org.id, user), language=language)
+        return [self._saying(context, (Paragraph(phrases.TEAMS_WELCOME(language)), *reply))]
 
     async def _uninstalled(self, context: TurnContext) -> None:
-        org = await self._org(context.activity)
+        org_id = await self._org_id(context.activity, install=False)
+        if org_id is None:
+            return
         address = self._address(context.activity)
-        await self._conversations.gone(org.id, address, now=self._clock.now())
-        self._known.discard((org.id, address))
+        await self._conversations.gone(org_id, address, now=self._clock.now())
+        self._known.discard((org_id, address))
 
     # Messages
 
-    async def _message(self, context: TurnContext) -> None:
+    async def _message(
+        self, context: TurnContext, said: Event | forms.Submission, once: str | None
+    ) -> None:
         activity = context.activity
-        value = activity.value if isinstance(activity.value, dict) else None
-        if value is not None and value.get("advisor") == forms.FORM:
-            await self._form(context, await self._org(activity), value)
+        org_id = await self._org_id(activity, install=False)
+        if org_id is None:
+            unknown = (Paragraph(phrases.TEAMS_NOT_INSTALLED(_locale(activity))),)
+            await self._answer(once, [self._saying(context, unknown)])
             return
-        try:
-            event = card_event(value, activity.text)
-        except UnknownAction as error:
-            log.warning("ignored a Teams submit: %s", error)
-            return
-        if event is None:
+        if isinstance(said, forms.Submission):
+            await self._answer(once, await self._form(context, await self._org_of(org_id), said))
             return
         if not _personal(activity):
-            org = await self._org(activity)
+            org = await self._org_of(org_id)
             await self._remember(org.id, self._address(activity), context)
-            await self._in_channel(context, org, event)
+            await self._answer(once, await self._in_channel(context, org, said))
             return
         user = activity.from_property.id
-        key = key_of(await self._org_id(activity), user)
-        await self._remember(key.org_id, respondent(user), context)
-        if event == CommandInvoked(Command.MEASURE) or (
-            isinstance(event, TextReceived) and event.text.strip().lower() in _FORM_WORDS
+        key = key_of(org_id, user)
+        await self._remember(org_id, respondent(user), context)
+        if said == CommandInvoked(Command.MEASURE) or (
+            isinstance(said, TextReceived) and said.text.strip().lower() in _FORM_WORDS
         ):
-            await self._measure_form(context, key)
+            await self._answer(once, [await self._measure_form(context, key)])
             return
+        await self._turn(context, key, said, once)
+
+    async def _turn(
+        self, context: TurnContext, key: ConversationKey, event: Event, once: str | None
+    ) -> None:
+        activity = context.activity
         clicked = isinstance(event, ChoiceSelected) or event in _IN_PLACE
-        reply = await self._turn(key, event, None if clicked else _locale(activity))
+        language = None if clicked else _locale(activity)
+        reply = await self._advisor.handle(key, event, language=language, once=once)
+        if not reply:
+            return  # handled before: Teams delivered it again
         if clicked and activity.reply_to_id:
             # The scan's question moves on in place, so the chat is not a stack of old cards.
             await self._update(context, activity.reply_to_id, reply)
         else:
             await self._say(context, reply, org_id=key.org_id)
 
-    async def _turn(self, key: ConversationKey, event: Event, language: Language | None) -> Reply:
-        return await self._advisor.handle(key, event, language=language)
-
     # The figures form
 
-    async def _measure_form(self, context: TurnContext, key: ConversationKey) -> None:
+    async def _measure_form(self, context: TurnContext, key: ConversationKey) -> Send:
         language = await self._advisor.language_of(key, default=_locale(context.activity))
         start, end = await self._desk.week_to_measure(key.org_id)
         metrics = await self._advisor.metrics(key.org_id)
         card = forms.measure_card(language, metrics, start, end)
-        await context.send_activity(_activity(forms.form_activity(card)))
+        return self._sending(context, forms.form_activity(card))
 
-    async def _form(self, context: TurnContext, org: Organisation, value: dict[str, Any]) -> None:
-        try:
-            submit = forms.form_submit(value)
-            if submit.cancelled:
-                stopped = (Paragraph(phrases.MEASURE_STOPPED(submit.language)),)
-                await self._replace(context, to_activity(stopped))
-            elif submit.form is forms.Form.MEASURE:
-                await self._figures(context, org, value)
-            else:
-                await self._launch(context, org, value)
-        except forms.FormError as error:
-            log.warning("ignored a malformed Teams form submit: %s", error)
+    async def _form(
+        self, context: TurnContext, org: Organisation, submitted: forms.Submission
+    ) -> list[Send]:
+        match submitted:
+            case forms.FormSubmit(language=language):
+                stopped = (Paragraph(phrases.MEASURE_STOPPED(language)),)
+                return [self._replacing(context, to_activity(stopped))]
+            case forms.FiguresValues():
+                return [await self._figures(context, org, submitted)]
+            case forms.LaunchValues():
+                return await self._launch(context, org, submitted)
 
     async def _figures(
-        self, context: TurnContext, org: Organisation, value: dict[str, Any]
-    ) -> None:
+        self, context: TurnContext, org: Organisation, submitted: forms.FiguresValues
+    ) -> Send:
         """The week's figures: each checked, the set stored as one entry; any error shown on the
         form, sent again with what was typed (Teams has no modal to keep it open)."""
-        language, start, end, typed = forms.measure_submitted(value)
+        language, start, end, typed = submitted
         checked = forms.check_figures(language, start, end, typed)
         if isinstance(checked, dict):
             metrics = await self._advisor.metrics(org.id)
             card = forms.measure_card(language, metrics, start, end, values=typed, errors=checked)
-            await self._replace(context, forms.form_activity(card))
-            return
+            return self._replacing(context, forms.form_activity(card))
+        # Figures for a period replace the earlier ones: recording them again changes nothing.
         await self._desk.record(key_of(org.id, context.activity.from_property.id), checked)
         saved = phrases.MEASURE_SAVED(language).format(
             start=start, end=end, rate=rate_note(checked, language)
         )
-        await self._replace(context, to_activity((Paragraph(saved),)))
+        return self._replacing(context, to_activity((Paragraph(saved),)))
 
     # A team's channel
 
-    async def _in_channel(self, context: TurnContext, org: Organisation, event: Event) -> None:
+    async def _in_channel(
+        self, context: TurnContext, org: Organisation, event: Event
+    ) -> list[Send]:
         language = _locale(context.activity)
         words = event.text.strip().lower().split() if isinstance(event, TextReceived) else []
         command = _CHANNEL_COMMANDS.get(words[0]) if words else None
@@ -228,35 +304,39 @@ class TeamsSurface:
         match command:
             case "launch":
                 if not await self._campaigns.may_manage(org, user):
-                    await self._say(context, (Paragraph(phrases.MANAGERS_ONLY(language)),))
-                    return
+                    return [self._saying(context, (Paragraph(phrases.MANAGERS_ONLY(language)),))]
                 team = _team(context.activity)
                 if team is None:
-                    await self._say(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))
-                    return
+                    return [
+                        self._saying(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))
+                    ]
                 card = forms.launch_card(
                     language, org.settings.anonymity_threshold, team_name=team[1]
                 )
-                await context.send_activity(_activity(forms.form_activity(card)))
+                return [self._sending(context, forms.form_activity(card))]
             case "status":
                 reply = await self._campaigns.status(org, user, language)
-                await self._privately(context, org, user, reply)
+                return [lambda: self._privately(context, org, user, reply)]
             case "close":
                 closed = await self._campaigns.close(org, user, language)
-                await self._say(context, closed.reply)
+                sends = [self._saying(context, closed.reply)]
                 if closed.scan is not None:
                     # Sending the result to everyone takes longer than Teams waits.
-                    self._in_background(self._campaigns.publish(org, closed.scan, closed.launch))
+                    publishing = self._campaigns.publish(org, closed.scan, closed.launch)
+                    sends.append(self._starting(publishing))
+                return sends
             case _:
-                await self._say(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))
+                return [self._saying(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))]
 
-    async def _launch(self, context: TurnContext, org: Organisation, value: dict[str, Any]) -> None:
-        asked = forms.launch_submitted(value)
+    async def _launch(
+        self, context: TurnContext, org: Organisation, asked: forms.LaunchValues
+    ) -> list[Send]:
+        """The launch stored (the roster read, the scan opened, everyone's invitation recorded)
+        before Teams has its answer; the invitations go out after it."""
         team = _team(context.activity)
-        today = self._clock.now().date()
-        errors = forms.launch_errors(asked, today)
         if team is None:
-            return
+            return []
+        errors = forms.launch_errors(asked, self._clock.now().date())
         if errors:
             card = forms.launch_card(
                 asked.language,
@@ -265,46 +345,70 @@ class TeamsSurface:
                 values=asked,
                 errors=errors,
             )
-            await self._replace(context, forms.form_activity(card))
-            return
+            return [self._replacing(context, forms.form_activity(card))]
         manager = Member(context.activity.from_property.id, _name(context.activity), None)
         if not await self._campaigns.may_manage(org, manager.id):
-            await self._say(context, (Paragraph(phrases.MANAGERS_ONLY(asked.language)),))
-            return
-        launching = (Paragraph(phrases.TEAMS_LAUNCHING(asked.language)),)
-        await self._replace(context, to_activity(launching))
+            return [self._saying(context, (Paragraph(phrases.MANAGERS_ONLY(asked.language)),))]
         request = TeamLaunch(asked.deadline, int(asked.threshold), asked.report_here)
+        launched = await self._campaigns.launch(
+            context, org, manager, team[0], request, asked.language, zone=zone_of(context.activity)
+        )
+        if not isinstance(launched, Launched):
+            return [self._replacing(context, to_activity(launched))]
         reference = TurnContext.get_conversation_reference(context.activity).serialize()
-        zone = zone_of(context.activity)
 
-        async def launch(channel: TurnContext) -> None:
-            reply = await self._campaigns.launch(
-                channel, org, manager, team[0], request, asked.language, zone=zone
-            )
-            await channel.send_activity(_activity(to_activity(reply)))
+        async def invite(channel: TurnContext) -> None:
+            try:
+                summary = await self._campaigns.invite(channel, org, launched, asked.language)
+            except Exception as error:
+                failure = log_failure(log, "inviting a team", error)
+                failed = phrases.FAILED_WITH_REFERENCE(asked.language)
+                summary = (Paragraph(failed.format(reference=failure)),)
+            await self._send(channel, _activity(to_activity(summary)))
 
-        # Inviting a big team takes longer than Teams waits for an answer: carry on after it.
-        self._in_background(self._connector.continue_in(reference, launch))
+        return [
+            self._replacing(context, to_activity(launched.reply(asked.language))),
+            # Inviting a big team takes longer than Teams waits for an answer: carry on after it.
+            self._starting(self._connector.continue_in(reference, invite)),
+        ]
 
     # Sending
 
+    def _saying(self, context: TurnContext, reply: Reply) -> Send:
+        return lambda: self._say(context, reply)
+
+    def _sending(self, context: TurnContext, payload: dict[str, Any]) -> Send:
+        return lambda: self._send(context, _activity(payload))
+
+    def _replacing(self, context: TurnContext, payload: dict[str, Any]) -> Send:
+        return lambda: self._replace(context, payload)
+
+    def _starting(self, work: Coroutine[Any, Any, None]) -> Send:
+        async def start() -> None:
+            self._in_background(work)
+
+        return start
+
     async def _say(self, context: TurnContext, reply: Reply, *, org_id: int | None = None) -> None:
         names = await names_in(self._conversations, org_id, reply) if org_id is not None else {}
-        await context.send_activity(_activity(to_activity(reply, names=names)))
+        await self._send(context, _activity(to_activity(reply, names=names)))
+
+    async def _send(self, context: TurnContext, activity: Activity) -> None:
+        await self._connector.patiently(lambda: context.send_activity(activity))
 
     async def _update(self, context: TurnContext, activity_id: str, reply: Reply) -> None:
         updated = _activity(to_activity(reply))
         updated.id = activity_id
-        await context.update_activity(updated)
+        await self._connector.patiently(lambda: context.update_activity(updated))
 
     async def _replace(self, context: TurnContext, payload: dict[str, Any]) -> None:
         """The submitted card replaced by `payload` (a new message if Teams did not say which)."""
+        if not context.activity.reply_to_id:
+            await self._send(context, _activity(payload))
+            return
         activity = _activity(payload)
-        if context.activity.reply_to_id:
-            activity.id = context.activity.reply_to_id
-            await context.update_activity(activity)
-        else:
-            await context.send_activity(activity)
+        activity.id = context.activity.reply_to_id
+        await self._connector.patiently(lambda: context.update_activity(activity))
 
     async def _privately(
         self, context: TurnContext, org: Organisation, user: str, reply: Reply
@@ -318,7 +422,7 @@ class TeamsSurface:
             )
             names = await names_in(self._conversations, org.id, reply)
             await self._connector.send(reference, [to_activity(reply, names=names)])
-        except TeamsRefused as refused:
+        except TeamsFailed as refused:
             log.warning("could not answer in a personal chat: %s", refused)
             language = _locale(context.activity)
             await self._say(context, (Paragraph(refused.failure.explanation(language)),))
@@ -327,17 +431,31 @@ class TeamsSurface:
 
     # Bookkeeping
 
-    async def _org_id(self, activity: Activity) -> int:
-        """The tenant's organisation, created on its first activity; one query per process."""
+    async def _org_id(self, activity: Activity, *, install: bool) -> int | None:
+        """The tenant's organisation, made if `install` or authenticated; one query a process.
+
+        None: unknown, and this activity may not make it (the Emulator's, before an install).
+        """
         key = f"{CHANNEL}:{tenant_of(activity) or LOCAL_TENANT}"
         if key not in self._org_ids:
-            org = await self._organisations.ensure(key, f"Teams {key.partition(':')[2]}")
+            if install or self._authenticated:
+                org = await self._organisations.ensure(key, f"Teams {key.partition(':')[2]}")
+            else:
+                found = await self._organisations.find(key)
+                if found is None:
+                    return None
+                org = found
             self._org_ids[key] = org.id
         return self._org_ids[key]
 
-    async def _org(self, activity: Activity) -> Organisation:
-        org = await self._organisations.get(await self._org_id(activity))
-        assert org is not None
+    async def _org(self, activity: Activity, *, install: bool) -> Organisation | None:
+        org_id = await self._org_id(activity, install=install)
+        return None if org_id is None else await self._org_of(org_id)
+
+    async def _org_of(self, org_id: int) -> Organisation:
+        org = await self._organisations.get(org_id)
+        if org is None:
+            raise LookupError(f"no organisation with id {org_id}")
         return org
 
     def _address(self, activity: Activity) -> str:
@@ -378,8 +496,8 @@ class TeamsSurface:
     async def _logged(work: Coroutine[Any, Any, None]) -> None:
         try:
             await work
-        except Exception:
-            log.exception("a Teams launch or publication failed")
+        except Exception as error:
+            log_failure(log, "a Teams launch or publication", error)
 
 
 def _activity(payload: dict[str, Any]) -> Activity:
@@ -398,8 +516,9 @@ def _locale(activity: Activity) -> Language:
 def _team(activity: Activity) -> tuple[str, str] | None:
     """The team's id and name, for an activity in a team's channel."""
     team = (activity.channel_data or {}).get("team") or {}
-    return (str(team["id"]), str(team.get("name") or "")) if team.get("id") else None
+    name = str(team.get("name") or "")[:MAX_NAME]
+    return (str(team["id"]), name) if team.get("id") else None
 
 
 def _name(activity: Activity) -> str:
-    return str(activity.from_property.name or "") if activity.from_property else ""
+    return str(activity.from_property.name or "")[:MAX_NAME] if activity.from_property else ""

@@ -36,12 +36,15 @@ async def install(world: TeamsWorld) -> Json:
     return team
 
 
-async def in_channel(world: TeamsWorld, team: Json, text: str) -> tuple[str, list[Json]]:
-    """The manager says `text` to the advisor in the General channel; the thread's answers."""
+async def in_channel(
+    world: TeamsWorld, team: Json, text: str, *, settle: bool = True
+) -> tuple[str, list[Json]]:
+    """The manager says `text` to the advisor in the General channel; the thread's answers
+    (by the time of the 200 unless `settle`: then after what follows it too)."""
     said = message(
         text, user=MANAGER, team=team, service_url=world.connector.service_url, locale="en-US"
     )
-    assert await world.post(said) == 200
+    assert await world.post(said, settle=settle) == 200
     thread = said["conversation"]["id"]
     return thread, world.connector.sent(thread)
 
@@ -49,9 +52,14 @@ async def in_channel(world: TeamsWorld, team: Json, text: str) -> tuple[str, lis
 async def launch(world: TeamsWorld, team: Json, **typed: Any) -> list[Json]:
     """The manager's "launch", and the form sent with `typed` (by input id); the thread."""
     thread, (form,) = await in_channel(world, team, "launch")
-    value = press(form, "Launch", **{"threshold": "3", **typed})
-    submitted = card_submit(
-        value,
+    assert await world.post(launching(world, team, thread, form, **typed)) == 200
+    return world.connector.sent(thread)
+
+
+def launching(world: TeamsWorld, team: Json, thread: str, form: Json, **typed: Any) -> Json:
+    """The manager pressing Launch on the launch `form` in `thread`, with `typed` in it."""
+    return card_submit(
+        press(form, "Launch", **{"threshold": "3", **typed}),
         reply_to_id=form["id"],
         user=MANAGER,
         team=team,
@@ -59,8 +67,6 @@ async def launch(world: TeamsWorld, team: Json, **typed: Any) -> list[Json]:
         service_url=world.connector.service_url,
         locale="en-US",
     )
-    assert await world.post(submitted) == 200
-    return world.connector.sent(thread)
 
 
 async def answer_all(world: TeamsWorld, person: Json, pick: int) -> str:

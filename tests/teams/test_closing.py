@@ -48,8 +48,9 @@ async def test_the_scan_reminds_then_closes_at_its_deadline_and_publishes_once(
     world: TeamsWorld,
 ) -> None:
     team = await install(world)
-    summary = texts((await launch(world, team, deadline=CLOSING_DAY))[-1])
-    assert "2026-11-25 17:00" in summary, summary
+    form, summary = await launch(world, team, deadline=CLOSING_DAY)
+    assert "2026-11-25 17:00" in texts(form), "the form became the launch, closing that day"
+    assert "sent: 6" in texts(summary)
     for pick, person in enumerate(FINISHERS):
         await answer_all(world, person, pick)
 
@@ -99,6 +100,7 @@ async def test_a_result_a_stopped_process_left_unpublished_goes_out_on_the_next_
 
 
 async def test_a_persons_zone_comes_from_their_teams_client(world: TeamsWorld) -> None:
+    await install(world)
     travellers = {"Asia/Tokyo": teams_member("Yuki Sato"), "Mars/Olympus": teams_member("Zed")}
     for zone, person in travellers.items():
         conversation = world.connector.add_personal(person)
