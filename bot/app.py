@@ -11,7 +11,6 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.report.render import to_png
 from bot.settings import DATABASE_SETTING, ConfigError, Settings
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.desk import Desk
@@ -99,6 +98,8 @@ class App:
             now=self.clock.now(),
             language=language,
         )
+        from bot.report.render import to_png  # matplotlib: only when a report is made
+
         return await asyncio.to_thread(to_png, data)
 
     async def _language_of(self, org: Organisation, respondent: str) -> Language:

@@ -18,8 +18,6 @@ from bot.app import App, build_app, ensure_sqlite_folder
 from bot.console.chat import CHANNEL, chat
 from bot.delivery import ChannelRouter, InboxDelivery
 from bot.demo import run_demo
-from bot.report.render import to_html, to_pdf, to_png
-from bot.serve import serve
 from bot.settings import DATABASE_SETTING, ConfigError, Settings, load_settings
 from bot.teams.package import DEFAULT_NAME, package
 from dialogs.ports import StorageError
@@ -249,6 +247,8 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _write_report(data: ReportData, form: str, output: Path) -> None:
+    from bot.report.render import to_html, to_pdf, to_png  # matplotlib: only for a report
+
     if form == "html":
         output.write_text(to_html(data), encoding="utf-8")
     else:
@@ -321,6 +321,8 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("--socket-mode needs ADVISOR_SLACK_APP_TOKEN (an xapp- token)")
 
     logging.getLogger("bot").setLevel(logging.INFO)
+
+    from bot.serve import serve  # the chat SDKs: only for the server
 
     async def work(app: App) -> int:
         await serve(app, socket_mode=args.socket_mode)

@@ -10,6 +10,7 @@ import signal
 import socket
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
@@ -21,10 +22,12 @@ from bot.delivery import ChannelRouter, InboxDelivery
 from bot.guard import listen
 from bot.jobs import JobRunner
 from bot.server import build_web_app
-from bot.settings import ConfigError
+from bot.settings import ConfigError, Settings
 from bot.slack.app import build_slack_app
-from bot.teams.app import build_teams_bot, check_exposure
 from dialogs.nudging import Delivery
+
+if TYPE_CHECKING:
+    from bot.teams.app import TeamsBot
 
 log = logging.getLogger(__name__)
 PLAN_SECONDS = 60
@@ -44,7 +47,7 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     # Listen for the signals first: a stop while Socket Mode is still connecting is a clean one.
     stop = stop or _on_signal()
     slack = build_slack_app(settings, app) if settings.slack_enabled else None
-    teams = build_teams_bot(settings, app) if settings.teams_enabled else None
+    teams = _teams(settings, app)
     runner = web.AppRunner(build_web_app(app, slack.bolt if slack else None, teams))
     await runner.setup()
     try:
@@ -52,7 +55,10 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         # Nothing awaits between binding and the exposure check, so nothing is served before it
         # refuses, and its warning comes only from a server that does listen.
         await listen(runner, settings)
-        check_exposure(settings)
+        if teams is not None:
+            from bot.teams.app import check_exposure
+
+            check_exposure(settings)
     except ConfigError:
         await runner.cleanup()
         raise
@@ -107,6 +113,15 @@ async def _tick_until(
             log.exception("background work failed; trying again next time")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), seconds)
+
+
+def _teams(settings: Settings, app: App) -> TeamsBot | None:
+    """The Teams bot, when Teams is served; its SDK is imported only then."""
+    if not settings.teams_enabled:
+        return None
+    from bot.teams.app import build_teams_bot
+
+    return build_teams_bot(settings, app)
 
 
 def _jobs(runner: JobRunner) -> Callable[[], Awaitable[None]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -12,8 +13,10 @@ from bot.app import App
 from bot.failures import log_failure
 from bot.slack.app import EVENTS_PATH
 from bot.slack.edge import events_handler
-from bot.teams.app import TeamsBot
 from dialogs.ports import StorageError
+
+if TYPE_CHECKING:
+    from bot.teams.app import TeamsBot
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
