@@ -11,36 +11,9 @@ import pytest
 
 from tests.fakes.slack_api import TEAM_ID
 from tests.slack.conftest import TOKEN, SlackWorld, eventually
+from tests.slack.scan_messages import buttons, checkbox_state
 
 ROLE_QUESTION = "role"
-
-
-def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        element
-        for block in message["blocks"]
-        if block["type"] == "actions"
-        for element in block["elements"]
-        if element["type"] == "button" and element["action_id"].startswith("choice:")
-    ]
-
-
-def _checkbox_state(message: dict[str, Any], picks: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Tick the first `picks` boxes; returns the state and the submit action."""
-    state: dict[str, Any] = {}
-    submit: dict[str, Any] = {}
-    for index, block in enumerate(message["blocks"]):
-        if block["type"] != "actions":
-            continue
-        for element in block["elements"]:
-            if element["type"] == "checkboxes":
-                chosen = element["options"][:picks]
-                state[f"b{index}"] = {
-                    element["action_id"]: {"type": "checkboxes", "selected_options": chosen}
-                }
-            elif element.get("action_id") == "submit":
-                submit = {**element, "block_id": f"b{index}"}
-    return state, submit
 
 
 async def answer_everything(world: SlackWorld, user: str, pick: int) -> dict[str, Any]:
@@ -53,13 +26,13 @@ async def answer_everything(world: SlackWorld, user: str, pick: int) -> dict[str
     clicks = 0
     while True:
         message = world.api.latest(channel)
-        buttons = _buttons(message)
+        choices = buttons(message)
         before = len(world.api.called("chat.update"))
-        if buttons:
-            button = buttons[min(pick, len(buttons) - 2)]
+        if choices:
+            button = choices[min(pick, len(choices) - 2)]
             response = await world.slack.click(user, message, button)
         else:
-            state, submit = _checkbox_state(message, picks=2)
+            state, submit = checkbox_state(message, picks=2)
             if not submit:
                 return message
             response = await world.slack.click(user, message, submit, state=state)
@@ -123,7 +96,7 @@ async def test_a_double_clicked_button_records_the_answer_once(world: SlackWorld
     await world.slack.direct_message("U1", "scan")
     await world.settled("chat.postMessage", 1)
     message = world.api.latest("DU1")
-    button = _buttons(message)[0]
+    button = buttons(message)[0]
     await asyncio.gather(
         world.slack.click("U1", message, button), world.slack.click("U1", message, button)
     )
@@ -177,7 +150,7 @@ async def test_a_rate_limited_post_waits_and_is_delivered_once(world: SlackWorld
     assert len(calls) == 2
 
 
-async def test_an_unknown_action_is_acknowledged_and_changes_nothing(world: SlackWorld) -> None:
+async def test_an_unknown_action_is_refused_changes_nothing_and_says_so(world: SlackWorld) -> None:
     world.api.add_user("U1", locale="en-US")
     await world.slack.direct_message("U1", "scan")
     await world.settled("chat.postMessage", 1)
