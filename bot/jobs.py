@@ -60,21 +60,19 @@ class JobRunner:
     async def run(self) -> int:
         """Run every job there is to run; returns how many were run."""
         ran = 0
-        while (
-            job := await self._queue.claim(
-                worker=self._worker, now=self._clock.now(), lease=self._lease
-            )
-        ) is not None:
+        while (job := await self._claim()) is not None:
             ran += 1
             await self._run(job)
         return ran
 
+    async def _claim(self) -> Job | None:
+        # Only the kinds this process can run: a Teams job is left to a process serving Teams.
+        return await self._queue.claim(
+            self._handlers, worker=self._worker, now=self._clock.now(), lease=self._lease
+        )
+
     async def _run(self, job: Job) -> None:
-        handler = self._handlers.get(job.kind)
-        if handler is None:
-            # Another version of the advisor put it; leave it to one that knows it.
-            log.warning("a job of an unknown kind %r is left for another process", job.kind)
-            return
+        handler = self._handlers[job.kind]
         if job.attempts > MAX_ATTEMPTS:
             log.error("gave up a %s job after %d attempts", job.kind, MAX_ATTEMPTS)
             await self._queue.finish(job.id, outcome="gave up", now=self._clock.now())

@@ -49,6 +49,8 @@ from engine.tasks import Outcome
 from engine.text import Text
 from engine.vocabulary import Language, Phase
 
+MAX_QUESTION_CHARACTERS = 1000
+"""How much of a free-text question is matched against the advice base."""
 TURN_ATTEMPTS = 3
 """A turn that lost an optimistic race is replayed on fresh state; effects are idempotent."""
 
@@ -364,7 +366,10 @@ class Advisor:
 
     def _question(self, state: DialogState, line: str) -> Transition:
         knowledge = self.knowledge
-        found = answer_question(knowledge.index, knowledge.advice, line, state.language)
+        # A question is a sentence or two; matching costs grow with its length, and a 40,000
+        # character message (Slack's most) took over 2 s. Its opening says what it is about.
+        asked = line[:MAX_QUESTION_CHARACTERS]
+        found = answer_question(knowledge.index, knowledge.advice, asked, state.language)
         replies = views.answer(found, state.language)
         if state.step is Step.SCANNING:
             replies += scan_flow.shown(state, knowledge.bank)

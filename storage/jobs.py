@@ -8,6 +8,7 @@ the progress the first one recorded.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,9 +53,13 @@ class SqlaJobQueue:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def claim(self, *, worker: str, now: datetime, lease: timedelta) -> Job | None:
-        """The oldest unfinished job nobody holds, now held by `worker` until `now + lease`."""
+    async def claim(
+        self, kinds: Collection[str], *, worker: str, now: datetime, lease: timedelta
+    ) -> Job | None:
+        """The oldest unfinished job of one of `kinds` that nobody holds, now held by `worker`
+        until `now + lease`."""
         free = and_(
+            JobRow.kind.in_(list(kinds)),
             JobRow.finished_at.is_(None),
             or_(JobRow.claimed_until.is_(None), JobRow.claimed_until < now),
         )

@@ -31,6 +31,8 @@ MAX_FORM_FIELDS = 64
 _TIMESTAMP_DIGITS = 12
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
+_EVENTS_BY_A_PERSON = frozenset({"message", "app_home_opened"})
+"""Events the listeners answer, which Slack always sends with the person's id."""
 _INTERACTIVE_WITH_USER = frozenset(
     {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
 )
@@ -96,10 +98,18 @@ def bolt_request(text: str, payload: dict[str, Any], query: str, headers: Any) -
     Bolt guesses a form's kind by looking for the word "payload" anywhere in the body, so a
     slash command that mentions it would reach Bolt empty; the payload read here is the truth.
     """
-    request = AsyncBoltRequest(body=text, query=query, headers=headers)
-    if request.body != payload:
-        request.body = payload
-        request.context = build_async_context(request.context, payload)
+    try:
+        request = AsyncBoltRequest(body=text, query=query, headers=headers)
+        if request.body != payload:
+            request.body = payload
+            request.context = build_async_context(request.context, payload)
+    except (TypeError, AttributeError, KeyError, ValueError):
+        # Bolt reads the ids from wherever a payload kind keeps them, trusting their types.
+        raise Refused(400, "the payload's ids are not where or what Slack sends") from None
+    context = request.context
+    ids = (context.user_id, context.team_id, context.enterprise_id, context.channel_id)
+    if not all(isinstance(value, str | None) for value in ids):
+        raise Refused(400, "the payload's user, team or channel id is not text")
     return request
 
 
@@ -112,13 +122,12 @@ def events_handler(bolt: AsyncApp, signing_secret: str) -> web.Handler:
         try:
             verify(request.headers, body, secret, now=time.time())
             payload = parse(request.content_type, request.charset, body)
+            text = body.decode("utf-8")
+            verified = bolt_request(text, payload, request.query_string, request.headers)
         except Refused as refused:
             log.warning("refused a Slack request (%s): %s", refused.status, refused.reason)
             return refused.response()
-        text = body.decode("utf-8")
-        answer = await bolt.async_dispatch(
-            bolt_request(text, payload, request.query_string, request.headers)
-        )
+        answer = await bolt.async_dispatch(verified)
         if answer.status == 404:
             # Nothing here handles this kind of payload (an event we never asked for, say):
             # 200, or Slack would keep sending it again.
@@ -132,8 +141,8 @@ def events_handler(bolt: AsyncApp, signing_secret: str) -> web.Handler:
 def _json(text: str) -> dict[str, Any]:
     try:
         document = json.loads(text)
-    except ValueError:
-        raise Refused(400, "the payload is not JSON") from None
+    except (ValueError, RecursionError):
+        raise Refused(400, "the payload is not JSON (or nested too deep)") from None
     if not isinstance(document, dict):
         raise Refused(400, "the payload is not a JSON object")
     return document
@@ -155,7 +164,8 @@ def _check_shape(document: dict[str, Any]) -> None:
     """The fields the listeners read, there and of the right type."""
     kind = document.get("type")
     if "command" in document:
-        _strings(document, "command", "user_id", "team_id", "text")
+        _strings(document, "command", "user_id", "text")
+        _team_or_enterprise(document.get("team_id"), document.get("enterprise_id"))
     elif kind == "url_verification":
         _strings(document, "challenge")
     elif kind == "event_callback":
@@ -163,6 +173,11 @@ def _check_shape(document: dict[str, Any]) -> None:
         event = document.get("event")
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             raise Refused(400, "an event callback without an event")
+        if not isinstance(event.get("user"), str | None):
+            raise Refused(400, "an event's user is not an id")
+        from_a_person = not (event.get("subtype") or event.get("bot_id"))
+        if event["type"] in _EVENTS_BY_A_PERSON and from_a_person:
+            _strings(event, "user")
         _team_or_enterprise(document.get("team_id"), document.get("enterprise_id"))
     elif kind in _INTERACTIVE_WITH_USER:
         user = document.get("user")
@@ -172,6 +187,9 @@ def _check_shape(document: dict[str, Any]) -> None:
         team, enterprise = document.get("team"), document.get("enterprise")
         if not isinstance(team, dict | None) or not isinstance(enterprise, dict | None):
             raise Refused(400, "an interaction's team or enterprise is not an object")
+        _team_or_enterprise(
+            (team or {}).get("id") or user.get("team_id"), (enterprise or {}).get("id")
+        )
         if kind == "block_actions":
             actions = document.get("actions")
             if not (isinstance(actions, list) and actions and isinstance(actions[0], dict)):

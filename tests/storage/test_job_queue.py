@@ -11,6 +11,7 @@ from storage.repositories import SqlaOrganisationDirectory
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
+KINDS = ("launch",)
 
 
 async def _queue(database: Database) -> tuple[SqlaJobQueue, int]:
@@ -25,10 +26,10 @@ async def test_a_job_put_twice_under_one_key_is_one_job(database: Database) -> N
     again = await queue.put(org, "launch", "V1", {"n": 2}, now=NOW)
 
     assert (first, again) == (True, False)
-    job = await queue.claim(worker="a", now=NOW, lease=LEASE)
+    job = await queue.claim(KINDS, worker="a", now=NOW, lease=LEASE)
     assert job is not None
     assert (job.payload, job.attempts) == ({"n": 1}, 1)
-    assert await queue.claim(worker="a", now=NOW, lease=LEASE) is None
+    assert await queue.claim(KINDS, worker="a", now=NOW, lease=LEASE) is None
 
 
 async def test_a_held_job_is_claimed_by_nobody_else_until_its_lease_runs_out(
@@ -36,13 +37,15 @@ async def test_a_held_job_is_claimed_by_nobody_else_until_its_lease_runs_out(
 ) -> None:
     queue, org = await _queue(database)
     await queue.put(org, "launch", "V1", {}, now=NOW)
-    held = await queue.claim(worker="a", now=NOW, lease=LEASE)
+    held = await queue.claim(KINDS, worker="a", now=NOW, lease=LEASE)
     assert held is not None
 
-    assert await queue.claim(worker="b", now=NOW + LEASE / 2, lease=LEASE) is None
+    assert await queue.claim(KINDS, worker="b", now=NOW + LEASE / 2, lease=LEASE) is None
     await queue.record_progress(held.id, {"done": 3}, now=NOW + LEASE / 2, lease=LEASE)
-    assert await queue.claim(worker="b", now=NOW + LEASE, lease=LEASE) is None, "progress holds"
-    again = await queue.claim(worker="b", now=NOW + 2 * LEASE, lease=LEASE)
+    assert await queue.claim(KINDS, worker="b", now=NOW + LEASE, lease=LEASE) is None, (
+        "progress holds"
+    )
+    again = await queue.claim(KINDS, worker="b", now=NOW + 2 * LEASE, lease=LEASE)
 
     assert again is not None
     assert (again.id, again.attempts, again.progress) == (held.id, 2, {"done": 3})
@@ -51,12 +54,12 @@ async def test_a_held_job_is_claimed_by_nobody_else_until_its_lease_runs_out(
 async def test_a_finished_job_is_never_claimed_again(database: Database) -> None:
     queue, org = await _queue(database)
     await queue.put(org, "launch", "V1", {}, now=NOW)
-    job = await queue.claim(worker="a", now=NOW, lease=LEASE)
+    job = await queue.claim(KINDS, worker="a", now=NOW, lease=LEASE)
     assert job is not None
 
     await queue.finish(job.id, outcome="done", now=NOW)
 
-    assert await queue.claim(worker="a", now=NOW + 10 * LEASE, lease=LEASE) is None
+    assert await queue.claim(KINDS, worker="a", now=NOW + 10 * LEASE, lease=LEASE) is None
     assert await queue.unfinished(org) == 0
 
 
@@ -66,8 +69,16 @@ async def test_workers_claiming_at_once_each_get_a_different_job(database: Datab
         await queue.put(org, "launch", f"V{number}", {"n": number}, now=NOW)
 
     claimed = await asyncio.gather(
-        *(queue.claim(worker=f"w{n}", now=NOW, lease=LEASE) for n in range(8))
+        *(queue.claim(KINDS, worker=f"w{n}", now=NOW, lease=LEASE) for n in range(8))
     )
 
     ids = [job.id for job in claimed if job is not None]
     assert len(ids) == len(set(ids)) == 6
+
+
+async def test_a_worker_claims_only_the_kinds_it_runs(database: Database) -> None:
+    queue, org = await _queue(database)
+    await queue.put(org, "teams.launch", "a1", {}, now=NOW)
+
+    assert await queue.claim(KINDS, worker="slack", now=NOW, lease=LEASE) is None
+    assert await queue.claim(("teams.launch",), worker="teams", now=NOW, lease=LEASE)
