@@ -92,6 +92,19 @@ def test_an_interaction_form_parses_to_its_payload() -> None:
         (FORM, None, b"just words"),
         (FORM, None, b"text=a&text=b"),
         (JSON, None, b"[]"),
+        (JSON, None, b'{"type": "event_callback", "event": ' + b"[" * 5000 + b"]" * 5000 + b"}"),
+        (
+            JSON,
+            None,
+            b'{"type": "event_callback", "event_id": "E", "team_id": "T", '
+            b'"event": {"type": "message", "user": 5}}',
+        ),
+        (
+            JSON,
+            None,
+            b'{"type": "event_callback", "event_id": "E", "team_id": "T", '
+            b'"event": {"type": "app_home_opened", "tab": "home"}}',
+        ),
         (JSON, None, b'{"type": 5}'),
         (JSON, None, b'{"type": "event_callback", "event_id": "Ev1", "team_id": "T1"}'),
         (JSON, None, b'{"type": "event_callback", "event_id": "Ev1", "event": {"type": "x"}}'),
