@@ -23,6 +23,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.refusals import Refused
+
 log = logging.getLogger(__name__)
 MAX_AGE_SECONDS = 300
 """Slack's own rule: a request signed more than five minutes ago (or ahead) may be a replay."""
@@ -36,18 +38,6 @@ _EVENTS_BY_A_PERSON = frozenset({"message", "app_home_opened"})
 _INTERACTIVE_WITH_USER = frozenset(
     {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}
 )
-
-
-class Refused(Exception):
-    """A request turned away at the door, with the status and why (safe to log: no content)."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-    def response(self) -> web.Response:
-        return web.json_response({"error": self.reason}, status=self.status)
 
 
 def verify(headers: Mapping[str, str], body: bytes, secret: bytes, *, now: float) -> None:

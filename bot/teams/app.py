@@ -25,6 +25,7 @@ from botframework.connector.auth import (
 )
 
 from bot.app import App
+from bot.refusals import Refused
 from bot.settings import ConfigError, Settings
 from bot.teams import edge
 from bot.teams.campaigns import TeamsCampaigns
@@ -67,7 +68,7 @@ class TeamsBot:
             )
             authenticated = await edge.authenticate(authentication, activity, header or "")
             said = _said(activity)
-        except edge.Refused as refused:
+        except Refused as refused:
             log.warning("refused a Teams activity (%s): %s", refused.status, refused.reason)
             return refused.response()
         # The turn answers its own failures; anything else is the web app's one line and 500.
@@ -83,7 +84,7 @@ def _said(activity: Activity) -> Said:
     try:
         return said(activity.type, activity.value, activity.text)
     except UnknownAction as error:
-        raise edge.Refused(400, f"unknown card data: {error}") from None
+        raise Refused(400, f"unknown card data: {error}") from None
 
 
 def build_teams_bot(

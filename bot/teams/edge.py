@@ -15,10 +15,11 @@ import json
 import logging
 from typing import Any
 
-from aiohttp import web
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 from requests import RequestException
+
+from bot.refusals import Refused
 
 log = logging.getLogger(__name__)
 JSON = "application/json"
@@ -29,18 +30,6 @@ MAX_CONVERSATION_ID = 1000
 """A channel thread's id is the channel's and the post's (``19:...;messageid=...``)."""
 _ACCOUNT_FIELDS = ("from", "recipient", "conversation")
 _OBJECT_FIELDS = ("team", "tenant", "channel")
-
-
-class Refused(Exception):
-    """A request turned away at the door: the status and why (safe to log: no content)."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-    def response(self) -> web.Response:
-        return web.json_response({"error": self.reason}, status=self.status)
 
 
 async def verify_token(authentication: BotFrameworkAuthentication, header: str | None) -> None:

@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.slack.edge import FORM, JSON, MAX_AGE_SECONDS, Refused, parse, verify
+from bot.refusals import Refused
+from bot.slack.edge import FORM, JSON, MAX_AGE_SECONDS, parse, verify
 from tests.slack.slack_side import block_actions, sign, slash_form
 
 SECRET = "edge-secret"
