@@ -225,7 +225,18 @@ def test_a_multiple_choice_question_says_its_numbers_and_that_i_dont_know_goes_a
 
 
 @pytest.mark.parametrize(
-    "line", ["how do we measure ROI?", "back", "2 colleagues post", "1,,3", "I know", "weet ik"]
+    "line",
+    [
+        "how do we measure ROI?",
+        "back",
+        "2 colleagues post",
+        "1,,3",
+        "I know",
+        "weet ik",
+        # Took the old pattern 12 s at 27 digits, minutes at 40 (exponential backtracking).
+        "1" * 40 + " x",
+        "1 " * 40,
+    ],
 )
 def test_other_lines_are_no_typed_answer(line: str) -> None:
     assert scan_flow.typed(_scanning(1), line, BANK) is None
