@@ -52,8 +52,6 @@ _NUMBERS = re.compile(r"\d+(?:(?:\s*[,;]\s*|\s+)\d+)*", re.ASCII)
 """Numbers apart by a comma, a semicolon or spaces. The separator is required: with an optional
 one, a run of digits can be split in exponentially many ways, and 40 typed digits held the
 event loop for minutes."""
-_LONGEST_TYPED = 60
-"""A typed answer is a few numbers; anything longer is not one (and is never matched)."""
 _LONGEST_NUMBER = 3
 """Digits; any longer number is off the list (and never reaches int()'s digit limit)."""
 
@@ -156,7 +154,7 @@ def _typed_numbers(line: str) -> tuple[int, ...] | None:
     if words in DONT_KNOW_WORDS:
         return ()
     typed = line.strip().rstrip(".!")
-    if len(typed) > _LONGEST_TYPED or not _NUMBERS.fullmatch(typed):
+    if not _NUMBERS.fullmatch(typed):
         return None
     return tuple(
         int(number) if len(number) <= _LONGEST_NUMBER else 0
