@@ -46,16 +46,24 @@ def verify(headers: Mapping[str, str], body: bytes, secret: bytes, *, now: float
     Raises:
         Refused: 401, the request is not signed with `secret` within the last five minutes.
     """
-    stamp = headers.get("X-Slack-Request-Timestamp", "")
+    stamp = _single(headers, "X-Slack-Request-Timestamp")
     if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= _TIMESTAMP_DIGITS):
         raise Refused(401, "no valid X-Slack-Request-Timestamp")
     if abs(now - int(stamp)) > MAX_AGE_SECONDS:
         raise Refused(401, "the request timestamp is not within five minutes of now")
     signed = b"v0:" + stamp.encode() + b":" + body
     expected = b"v0=" + hmac.new(secret, signed, hashlib.sha256).hexdigest().encode()
-    given = headers.get("X-Slack-Signature", "").encode("utf-8", "replace")
+    given = _single(headers, "X-Slack-Signature").encode("utf-8", "replace")
     if not hmac.compare_digest(expected, given):
         raise Refused(401, "the signature does not match")
+
+
+def _single(headers: Mapping[str, str], name: str) -> str:
+    """A header Slack sends once; given twice it is refused, since Bolt reads the last copy."""
+    getall = getattr(headers, "getall", None)  # aiohttp's headers keep every copy
+    if getall is not None and len(getall(name, [])) > 1:
+        raise Refused(401, f"{name} is given more than once")
+    return headers.get(name, "")
 
 
 def parse(content_type: str, charset: str | None, body: bytes) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
+from multidict import CIMultiDict
 
 from bot.refusals import Refused
 from bot.slack.edge import FORM, JSON, MAX_AGE_SECONDS, parse, verify
@@ -60,6 +61,14 @@ def test_a_stale_or_future_timestamp_is_a_401_even_when_signed(offset: int) -> N
 )
 def test_a_missing_or_forged_signature_is_a_401(headers: dict[str, str]) -> None:
     assert _refusal(lambda: verify(headers, b"text=hi", SECRET.encode(), now=NOW)) == 401
+
+
+@pytest.mark.parametrize("name", ["X-Slack-Request-Timestamp", "X-Slack-Signature"])
+def test_a_signature_header_given_twice_is_a_401_even_if_one_copy_is_right(name: str) -> None:
+    body = b"text=hi"
+    headers = CIMultiDict(_headers(body))
+    headers.add(name, "abc")
+    assert _refusal(lambda: verify(headers, body, SECRET.encode(), now=NOW)) == 401
 
 
 def test_a_body_changed_after_signing_is_a_401() -> None:
