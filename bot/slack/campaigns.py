@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,8 +67,8 @@ class Launching:
     people: tuple[dict[str, str], ...]
     language: Language
     shown: str | None
-    message: tuple[str, str]
-    """The manager's message that counts the invitations: channel and ts."""
+    message: tuple[str, str] | None
+    """The manager's message that counts the invitations (channel and ts), once posted."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,20 +76,20 @@ class Launching:
             "people": list(self.people),
             "language": self.language.value,
             "shown": self.shown,
-            "message": list(self.message),
+            "message": list(self.message) if self.message else None,
         }
 
     @classmethod
     def read(cls, progress: dict[str, Any] | None) -> Launching | None:
         if not progress:
             return None
-        channel, ts = progress["message"]
+        message = progress.get("message")
         return cls(
             scan_id=int(progress["scan_id"]),
             people=tuple(progress["people"]),
             language=Language(progress["language"]),
             shown=progress["shown"],
-            message=(str(channel), str(ts)),
+            message=(str(message[0]), str(message[1])) if message else None,
         )
 
 
@@ -145,16 +145,35 @@ class SlackCampaigns:
         manager, view = job.payload["manager"], job.payload["view"]
         started = Launching.read(job.progress)
         if started is None:
-            started = await self._start_launch(client, org, manager, view)
+            started = await self._start_launch(client, org, manager, view, keep)
             if started is None:
                 return
+        if started.message is None:
+            # Kept the moment the launch was recorded, so a crash from here on resumes it.
+            report_to = launch_form(view).report_to
+            if report_to:
+                await self._campaigns.report_to(org.id, place(CHANNEL, report_to))
+            try:
+                scan, _ = await self._campaigns.running(org.id)
+            except CampaignRefused:
+                log.info("a launch's scan closed before its summary was posted")
+                return
+            summary = launched_view(scan, len(started.people), started.shown, started.language)
+            posted = await client.chat_postMessage(channel=manager, **to_message(summary))
+            started = replace(started, message=(str(posted["channel"]), str(posted["ts"])))
             await keep(started.to_json())
         await self._invite_all(client, org, started, keep)
 
     async def _start_launch(
-        self, client: AsyncWebClient, org: Organisation, manager: str, view: View
+        self,
+        client: AsyncWebClient,
+        org: Organisation,
+        manager: str,
+        view: View,
+        keep: KeepProgress,
     ) -> Launching | None:
-        """Record the launch for the chosen people and tell the manager; None if it cannot be."""
+        """Record the launch for the chosen people and keep that as the job's progress; None
+        (the manager told why) if it cannot be."""
         language = modal_language(view)
         form = launch_form(view)
         try:
@@ -182,18 +201,15 @@ class SlackCampaigns:
         except CampaignRefused as refused:
             await client.chat_postMessage(channel=manager, text=refused.phrase(language))
             return None
-        if form.report_to:
-            await self._campaigns.report_to(org.id, place(CHANNEL, form.report_to))
-        shown = f"{deadline:%Y-%m-%d %H:%M}" if deadline else None
-        summary = launched_view(scan, len(people), shown, language)
-        posted = await client.chat_postMessage(channel=manager, **to_message(summary))
-        return Launching(
+        started = Launching(
             scan_id=scan.id,
             people=tuple({"id": p["id"], "locale": p.get("locale", "")} for p in people),
             language=language,
-            shown=shown,
-            message=(str(posted["channel"]), str(posted["ts"])),
+            shown=f"{deadline:%Y-%m-%d %H:%M}" if deadline else None,
+            message=None,
         )
+        await keep(started.to_json())
+        return started
 
     async def _invite_all(
         self, client: AsyncWebClient, org: Organisation, started: Launching, keep: KeepProgress
@@ -223,6 +239,7 @@ class SlackCampaigns:
                 failed += 1
             if done % PROGRESS_EVERY == 0 or done == len(people):
                 counts = phrases.INVITATIONS_SENT(language).format(sent=sent, failed=failed)
+                assert started.message is not None, "posted before anyone is invited"
                 channel, ts = started.message
                 await client.chat_update(
                     channel=channel, ts=ts, **to_message((*summary, Paragraph(counts)))
