@@ -87,6 +87,14 @@ def _installed_here(context: AsyncBoltContext, authorised: AuthorizeResult) -> b
     return team is not None and team == authorised.team_id
 
 
+class NotStored(Exception):
+    """A turn that storage refused: what to tell the person, who must not get a 200."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__("the turn was not stored")
+        self.reply = reply
+
+
 class SlackSurface:
     """The advisor in Slack: direct messages, the slash command, buttons, modals and App Home.
 
@@ -424,7 +432,7 @@ class SlackSurface:
             return await self._advisor.handle(key, event, language=language, once=once)
         except StorageError as error:
             log.error("a turn failed in storage: %s", error)
-            return (Paragraph(phrases.FAILED(language or Language.EN)),)
+            raise NotStored((Paragraph(phrases.FAILED(language or Language.EN)),)) from error
 
     async def _stored(
         self,
@@ -444,13 +452,23 @@ class SlackSurface:
             log.warning("a turn took over %s s; Slack gets a 503", TURN_DEADLINE_SECONDS)
             self._later(self._after(task, then))
             return _NOT_STORED_YET
+        except NotStored as failed:
+            # The person is told nothing changed; Slack is not told it was stored (for an
+            # event, it sends it again).
+            self._later(then(failed.reply))
+            return _NOT_STORED_YET
         await ack()
         self._later(then(stored))
         return None
 
     @staticmethod
     async def _after(task: asyncio.Future[T], then: Callable[[T], Awaitable[None]]) -> None:
-        await then(await task)
+        try:
+            done = await task
+        except NotStored as failed:
+            await then(failed.reply)
+            return
+        await then(done)
 
     def _later(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` after the acknowledgement; a failure is logged in one line."""

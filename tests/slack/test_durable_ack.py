@@ -125,3 +125,22 @@ async def test_an_enterprise_request_without_a_team_is_refused_and_creates_nothi
     assert response.status == 403
     assert await _organisations(world) == before
     assert await _answers(world) == {}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_click_the_database_refuses_gets_a_503_and_the_person_is_told(
+    world: SlackWorld, database_url: str
+) -> None:
+    message = await _start_scan(world)
+    # The database loses the table the turn writes to (a botched restore, say).
+    broken = sqlite3.connect(database_url.removeprefix("sqlite+aiosqlite:///"))
+    broken.execute("DROP TABLE conversations")
+    broken.commit()
+    broken.close()
+
+    response = await world.slack.click(USER, message, buttons(message)[0])
+    await world.idle()
+
+    assert response.status == 503, "nothing was stored, so nothing is acknowledged"
+    (update,) = world.api.called("chat.update")
+    assert "nothing was changed" in json.dumps(update)
