@@ -91,15 +91,17 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         # Let a running tick finish rather than cancel it mid-query or mid-send: a cancelled
         # SQLite call cannot be interrupted in its thread and can hold the process up.
         stop.set()
+        # Stop taking requests and let those in progress finish first, so no reply or launch
+        # is started after the wait for the background work below has begun.
+        if socket is not None:
+            await socket.close_async()
+        await runner.cleanup()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(ticking, STOP_GRACE_SECONDS)
         for surface in (slack.surface if slack else None, teams.surface if teams else None):
             if surface is not None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(surface.idle(), STOP_GRACE_SECONDS)
-        if socket is not None:
-            await socket.close_async()
-        await runner.cleanup()
 
 
 async def _tick_until(
