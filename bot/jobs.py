@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -16,6 +18,8 @@ from storage.jobs import Job, SqlaJobQueue
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 """How long a claim holds without news; a handler that records progress holds it longer."""
+HOLDS_PER_LEASE = 3
+"""A running job's claim is renewed this often per lease."""
 MAX_ATTEMPTS = 3
 """A job that failed this often (a bug, or a workspace gone for good) is given up, said once."""
 KeepProgress = Callable[[dict[str, Any]], Awaitable[None]]
@@ -75,17 +79,38 @@ class JobRunner:
         handler = self._handlers[job.kind]
         if job.attempts > MAX_ATTEMPTS:
             log.error("gave up a %s job after %d attempts", job.kind, MAX_ATTEMPTS)
-            await self._queue.finish(job.id, outcome="gave up", now=self._clock.now())
+            await self._queue.finish(job, outcome="gave up", now=self._clock.now())
             return
 
         async def keep(progress: dict[str, Any]) -> None:
-            await self._queue.record_progress(
-                job.id, progress, now=self._clock.now(), lease=self._lease
-            )
+            if not await self._queue.hold(
+                job, now=self._clock.now(), lease=self._lease, progress=progress
+            ):
+                raise LostClaim(f"a {job.kind} job was taken over by another run")
 
+        holding = asyncio.ensure_future(self._hold(job))
         try:
             await handler(job, keep)
+        except LostClaim as lost:
+            log.warning("%s; this run stops", lost)
+            return
         except Exception as error:
             log_failure(log, f"a {job.kind} job (attempt {job.attempts})", error)
             return  # tried again when the claim runs out
-        await self._queue.finish(job.id, outcome="done", now=self._clock.now())
+        finally:
+            holding.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await holding
+        await self._queue.finish(job, outcome="done", now=self._clock.now())
+
+    async def _hold(self, job: Job) -> None:
+        """While the handler runs, hold its claim, however long a step between progress takes
+        (reading a big channel's people is a call each)."""
+        while True:
+            await asyncio.sleep(self._lease.total_seconds() / HOLDS_PER_LEASE)
+            if not await self._queue.hold(job, now=self._clock.now(), lease=self._lease):
+                return
+
+
+class LostClaim(Exception):
+    """The run's claim ran out and another run has the job: this one must stop."""

@@ -85,24 +85,39 @@ class SqlaJobQueue:
                 return None
             return Job(row.id, row.org_id, row.kind, row.payload, row.progress, row.attempts)
 
-    async def record_progress(
-        self, job_id: int, progress: dict[str, Any], *, now: datetime, lease: timedelta
-    ) -> None:
-        """Keep what the run has done so far, and hold the claim for another `lease`."""
-        async with self._db.session() as session:
-            await session.execute(
-                update(JobRow)
-                .where(JobRow.id == job_id)
-                .values(progress=progress, claimed_until=now + lease)
-            )
+    async def hold(
+        self,
+        job: Job,
+        *,
+        now: datetime,
+        lease: timedelta,
+        progress: dict[str, Any] | None = None,
+    ) -> bool:
+        """Hold `job`'s claim for another `lease` (keeping `progress`, if given); False if the
+        claim is no longer this run's: it ran out and another run claimed the job."""
+        values: dict[str, Any] = {"claimed_until": now + lease}
+        if progress is not None:
+            values["progress"] = progress
+        return await self._update_claimed(job, values)
 
-    async def finish(self, job_id: int, *, outcome: str, now: datetime) -> None:
+    async def finish(self, job: Job, *, outcome: str, now: datetime) -> bool:
+        """Mark the job done; False (and unchanged) if another run holds it now."""
+        values = {"finished_at": now, "outcome": outcome[:200], "claimed_until": None}
+        return await self._update_claimed(job, values)
+
+    async def _update_claimed(self, job: Job, values: dict[str, Any]) -> bool:
+        # Fenced by the attempt: a run whose claim ran out and was taken over changes nothing.
         async with self._db.session() as session:
-            await session.execute(
+            result = await session.execute(
                 update(JobRow)
-                .where(JobRow.id == job_id)
-                .values(finished_at=now, outcome=outcome[:200], claimed_until=None)
+                .where(
+                    JobRow.id == job.id,
+                    JobRow.attempts == job.attempts,
+                    JobRow.finished_at.is_(None),
+                )
+                .values(**values)
             )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def unfinished(self, org_id: int) -> int:
         """How many of the organisation's jobs are still to run (or running)."""

@@ -41,7 +41,7 @@ async def test_a_held_job_is_claimed_by_nobody_else_until_its_lease_runs_out(
     assert held is not None
 
     assert await queue.claim(KINDS, worker="b", now=NOW + LEASE / 2, lease=LEASE) is None
-    await queue.record_progress(held.id, {"done": 3}, now=NOW + LEASE / 2, lease=LEASE)
+    assert await queue.hold(held, now=NOW + LEASE / 2, lease=LEASE, progress={"done": 3})
     assert await queue.claim(KINDS, worker="b", now=NOW + LEASE, lease=LEASE) is None, (
         "progress holds"
     )
@@ -57,7 +57,7 @@ async def test_a_finished_job_is_never_claimed_again(database: Database) -> None
     job = await queue.claim(KINDS, worker="a", now=NOW, lease=LEASE)
     assert job is not None
 
-    await queue.finish(job.id, outcome="done", now=NOW)
+    assert await queue.finish(job, outcome="done", now=NOW)
 
     assert await queue.claim(KINDS, worker="a", now=NOW + 10 * LEASE, lease=LEASE) is None
     assert await queue.unfinished(org) == 0
@@ -82,3 +82,20 @@ async def test_a_worker_claims_only_the_kinds_it_runs(database: Database) -> Non
 
     assert await queue.claim(KINDS, worker="slack", now=NOW, lease=LEASE) is None
     assert await queue.claim(("teams.launch",), worker="teams", now=NOW, lease=LEASE)
+
+
+async def test_a_run_whose_claim_was_taken_over_can_neither_hold_nor_finish_the_job(
+    database: Database,
+) -> None:
+    queue, org = await _queue(database)
+    await queue.put(org, "launch", "V1", {}, now=NOW)
+    first = await queue.claim(KINDS, worker="a", now=NOW, lease=LEASE)
+    assert first is not None
+    second = await queue.claim(KINDS, worker="b", now=NOW + 2 * LEASE, lease=LEASE)
+    assert second is not None
+
+    assert not await queue.hold(first, now=NOW + 2 * LEASE, lease=LEASE, progress={"x": 1})
+    assert not await queue.finish(first, outcome="done", now=NOW + 2 * LEASE)
+
+    assert await queue.unfinished(org) == 1
+    assert await queue.finish(second, outcome="done", now=NOW + 2 * LEASE)
