@@ -8,6 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import (
+    AsyncAuthorize,
+    AsyncInstallationStoreAuthorize,
+)
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -115,7 +119,10 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         token = settings.slack_bot_token.get_secret_value()
         app = AsyncApp(client=web_client(settings, token), **common)
     else:
-        app = AsyncApp(client=web_client(settings), oauth_settings=_oauth(settings, core), **common)
+        oauth, client = _oauth(settings, core), web_client(settings)
+        app = AsyncApp(
+            client=client, oauth_settings=oauth, authorize=_cached(oauth, client), **common
+        )
     launches = core.activation.launches
     client_for = _clients(settings, core, app)
     campaigns = SlackCampaigns(
@@ -187,6 +194,21 @@ def _clients(settings: Settings, core: App, app: AsyncApp) -> ClientFor:
         return org, web_client(settings, bot.bot_token)
 
     return client_for
+
+
+def _cached(oauth: AsyncOAuthSettings, client: AsyncWebClient) -> AsyncAuthorize:
+    """Bolt's own authorize from the installations, but remembering each token's auth.test:
+    without that, every click waits on a Web API call before it is stored, and fails with a
+    200 and a 'please reinstall' message whenever that call does. A removed installation is not
+    found any more, so its token is never used from the cache."""
+    return AsyncInstallationStoreAuthorize(
+        installation_store=oauth.installation_store,
+        client_id=oauth.client_id,
+        client_secret=oauth.client_secret,
+        logger=logging.getLogger("bot.slack.bolt"),
+        cache_enabled=True,
+        client=client,
+    )
 
 
 def _oauth(settings: Settings, core: App) -> AsyncOAuthSettings:

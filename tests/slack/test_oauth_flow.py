@@ -281,6 +281,20 @@ async def test_each_workspace_is_answered_with_its_own_token_in_its_own_organisa
     assert acme.id != globex.id
 
 
+async def test_a_workspaces_token_is_checked_with_slack_once_not_before_every_request(
+    world: Distribution,
+) -> None:
+    assert await world.install(ACME) == 200
+    world.api.add_user("U0ACME1", team_id=ACME.id, locale="en-US")
+    checks_after_install = len(world.api.called("auth.test"))
+
+    for number in range(3):
+        assert (await world.slack(ACME.id).direct_message("U0ACME1", "help")).status == 200
+        await world.replies(number + 1)
+
+    assert len(world.api.called("auth.test")) - checks_after_install == 1
+
+
 async def test_a_workspace_that_never_installed_the_app_gets_no_reply_and_nothing_is_stored(
     world: Distribution,
 ) -> None:
