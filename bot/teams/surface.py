@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
@@ -123,25 +124,28 @@ class TeamsSurface:
         self._authenticated = authenticated
         self._org_ids: dict[str, int] = {}
         self._known: set[tuple[int, str]] = set()
-        self._in_hand: set[str] = set()
+        self._in_hand: weakref.WeakValueDictionary[str, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
         self._background: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, context: TurnContext, said: Said) -> None:
         """Handle one activity and what `inbound.said` read in it."""
         once = delivery_key(context.activity)
-        if once is not None and once in self._in_hand:
-            # Teams gave up waiting and sent it again: the first delivery answers.
-            log.info("a Teams activity delivered again while still in hand")
+        if once is None:
+            await self._handled(context, said, None)
             return
-        if once is not None:
-            self._in_hand.add(once)
+        # Teams gave up waiting and sent it again: this copy waits for the first, so its 200
+        # never comes before the first is stored, and then finds it handled (or, if the first
+        # failed, does the work itself).
+        async with self._in_hand.setdefault(once, asyncio.Lock()):
+            await self._handled(context, said, once)
+
+    async def _handled(self, context: TurnContext, said: Said, once: str | None) -> None:
         try:
             await self._dispatch(context, said, once)
         except Exception as error:
             await self._failed(context, error)
-        finally:
-            if once is not None:
-                self._in_hand.discard(once)
 
     async def idle(self) -> None:
         """Wait for the launches and publications still running in the background."""

@@ -101,6 +101,21 @@ async def test_a_click_delivered_twice_at_once_is_applied_once(world: TeamsWorld
     assert len(await _answered(world)) == 1
 
 
+async def test_no_copy_of_a_click_gets_its_200_before_the_answer_is_stored(
+    world: TeamsWorld,
+) -> None:
+    conversation = await _scanning(world)
+    click = _click(world, conversation, 0)
+
+    async def post() -> tuple[int, int]:
+        status = await world.post(click)
+        return status, len(await _answered(world))  # read the moment the 200 arrives
+
+    outcomes = await asyncio.gather(*(post() for _ in range(3)))
+
+    assert outcomes == [(200, 1)] * 3
+
+
 async def test_a_welcome_delivered_again_is_said_once(world: TeamsWorld) -> None:
     conversation = world.connector.add_personal(PERSON)
     update, _ = installed_personal(user=PERSON, service_url=world.connector.service_url)
