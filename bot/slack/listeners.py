@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -13,6 +13,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.background import Background
 from bot.failures import log_failure
 from bot.jobs import JobRunner
 from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
@@ -121,7 +122,7 @@ class SlackSurface:
         self._clock = clock
         self._org_ids: dict[str, int] = {}
         self._languages: dict[str, Language] = {}
-        self._background: set[asyncio.Task[None]] = set()
+        self._later = Background(log, "work after a Slack acknowledgement", _slack_refusal)
 
     def register(self, app: AsyncApp) -> None:
         app.middleware(same_workspace)
@@ -136,8 +137,7 @@ class SlackSurface:
 
     async def idle(self) -> None:
         """Wait for the replies and launches still being sent in the background."""
-        while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        await self._later.idle()
 
     async def on_command(
         self,
@@ -242,7 +242,7 @@ class SlackSurface:
             event = action_event(body["actions"][0], body.get("state", {}).get("values"))
         except UnknownAction as error:
             log.warning("refused a Slack action: %s", error)
-            self._later(self._say(client, user, phrases.BUTTON_UNKNOWN))
+            self._later.start(self._say(client, user, phrases.BUTTON_UNKNOWN))
             return _BAD_ACTION
         if event is None:
             await ack()
@@ -251,7 +251,7 @@ class SlackSurface:
         if event == CommandInvoked(Command.MEASURE):
             await ack()
             language = await self._advisor.language_of(key)
-            self._later(self._open_measure(client, body["trigger_id"], key.org_id, language))
+            self._later.start(self._open_measure(client, body["trigger_id"], key.org_id, language))
             return None
         container = body.get("container") or {}
 
@@ -307,7 +307,7 @@ class SlackSurface:
         if event.get("tab") != "home" or not isinstance(user, str):
             return
         key = await self._key(context, user)
-        self._later(self._publish_home(client, context, key, user))
+        self._later.start(self._publish_home(client, context, key, user))
 
     async def on_error(
         self, error: Exception, body: dict[str, Any], context: AsyncBoltContext
@@ -317,7 +317,9 @@ class SlackSurface:
         user = _user_of(body)
         client = context.client
         if user is not None and client is not None:
-            self._later(self._say(client, user, phrases.FAILED_WITH_REFERENCE, reference=reference))
+            self._later.start(
+                self._say(client, user, phrases.FAILED_WITH_REFERENCE, reference=reference)
+            )
 
     async def _publish_home(
         self, client: AsyncWebClient, context: AsyncBoltContext, key: ConversationKey, user: str
@@ -383,24 +385,24 @@ class SlackSurface:
                     publishing = self._campaigns.publish(
                         client, org, closed.scan, closed.launch, user
                     )
-                    self._later(publishing)
-                self._later(answer(closed.reply))
+                    self._later.start(publishing)
+                self._later.start(answer(closed.reply))
                 return None
             case "status":
                 await ack()
-                self._later(self._status(org, user, language, answer))
+                self._later.start(self._status(org, user, language, answer))
             case "launch":
                 await ack()
-                self._later(self._campaigns.open_launch(client, trigger, org, language))
+                self._later.start(self._campaigns.open_launch(client, trigger, org, language))
             case "measure":
                 await ack()
-                self._later(self._open_measure(client, trigger, org.id, language))
+                self._later.start(self._open_measure(client, trigger, org.id, language))
             case _ if not await self._campaigns.may_manage(org, user):
                 await ack()
-                self._later(answer((Paragraph(phrases.MANAGERS_ONLY(language)),)))
+                self._later.start(answer((Paragraph(phrases.MANAGERS_ONLY(language)),)))
             case _:
                 await ack()
-                self._later(self._campaigns.open_settings(client, trigger, org, language))
+                self._later.start(self._campaigns.open_settings(client, trigger, org, language))
         return None
 
     async def _status(
@@ -450,15 +452,15 @@ class SlackSurface:
             stored = await asyncio.wait_for(asyncio.shield(task), TURN_DEADLINE_SECONDS)
         except TimeoutError:
             log.warning("a turn took over %s s; Slack gets a 503", TURN_DEADLINE_SECONDS)
-            self._later(self._after(task, then))
+            self._later.start(self._after(task, then))
             return _NOT_STORED_YET
         except NotStored as failed:
             # The person is told nothing changed; Slack is not told it was stored (for an
             # event, it sends it again).
-            self._later(then(failed.reply))
+            self._later.start(then(failed.reply))
             return _NOT_STORED_YET
         await ack()
-        self._later(then(stored))
+        self._later.start(then(stored))
         return None
 
     @staticmethod
@@ -469,21 +471,6 @@ class SlackSurface:
             await then(failed.reply)
             return
         await then(done)
-
-    def _later(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run `work` after the acknowledgement; a failure is logged in one line."""
-        task = asyncio.ensure_future(self._logged(work))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    @staticmethod
-    async def _logged(work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        except FAILURES as error:
-            log.warning("Slack refused a reply: %s", code(error))
-        except Exception as error:
-            log_failure(log, "work after a Slack acknowledgement", error)
 
     async def _say(self, client: AsyncWebClient, user: str, phrase: Text, **values: str) -> None:
         language = self._languages.get(user, Language.EN)
@@ -525,6 +512,11 @@ class SlackSurface:
     async def _direct_channel(client: AsyncWebClient, user: str) -> str:
         opened = await client.conversations_open(users=user)
         return str(opened["channel"]["id"])
+
+
+def _slack_refusal(error: Exception) -> str | None:
+    """Slack's code for a Web API call that failed (safe to log), or None for anything else."""
+    return code(error) if isinstance(error, FAILURES) else None
 
 
 def _user_of(body: dict[str, Any]) -> str | None:

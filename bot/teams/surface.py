@@ -30,6 +30,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
+from bot.background import Background
 from bot.failures import log_failure
 from bot.teams import forms
 from bot.teams.campaigns import Launched, TeamLaunch, TeamsCampaigns, key_of, respondent
@@ -127,7 +128,7 @@ class TeamsSurface:
         self._in_hand: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = Background(log, "a Teams launch or publication")
 
     async def on_turn(self, context: TurnContext, said: Said) -> None:
         """Handle one activity and what `inbound.said` read in it."""
@@ -149,8 +150,7 @@ class TeamsSurface:
 
     async def idle(self) -> None:
         """Wait for the launches and publications still running in the background."""
-        while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        await self._background.idle()
 
     async def _dispatch(self, context: TurnContext, said: Said, once: str | None) -> None:
         activity = context.activity
@@ -389,7 +389,7 @@ class TeamsSurface:
 
     def _starting(self, work: Coroutine[Any, Any, None]) -> Send:
         async def start() -> None:
-            self._in_background(work)
+            self._background.start(work)
 
         return start
 
@@ -490,18 +490,6 @@ class TeamsSurface:
             # Nudges and reminders come at the person's own hour; Teams' roster has no zone.
             await self._people.set_zone(org_id, address, zone)
         self._known.add((org_id, address))
-
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(self._logged(work))
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
-
-    @staticmethod
-    async def _logged(work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        except Exception as error:
-            log_failure(log, "a Teams launch or publication", error)
 
 
 def _activity(payload: dict[str, Any]) -> Activity:
