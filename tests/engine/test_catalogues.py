@@ -9,7 +9,8 @@ from engine.advice_base import default_advice_base, parse_advice_base
 from engine.bank import DONT_KNOW, QuestionKind, default_bank, parse_bank
 from engine.catalogue import CatalogueError, read_packaged
 from engine.plan_catalogue import default_plan_catalogue, parse_plan_catalogue
-from engine.vocabulary import Dimension, Phase, TaskKind
+from engine.text import counted
+from engine.vocabulary import Dimension, Language, Phase, TaskKind
 
 
 def test_the_shipped_bank_fits_a_chat_scan() -> None:
@@ -98,3 +99,9 @@ def test_an_advice_base_without_a_tip_for_an_obstacle_says_which() -> None:
     del data["obstacles"]["no_time"]
     with pytest.raises(CatalogueError, match="obstacles lacks a tip for no_time"):
         parse_advice_base(yaml.safe_dump(data, allow_unicode=True), "advice.yaml")
+
+
+def test_a_counted_text_is_singular_for_one_and_plural_for_every_other_number() -> None:
+    people = counted(nl=("{n} persoon", "{n} mensen"), en=("{n} person", "{n} people"))
+    assert [people(Language.EN, n) for n in (0, 1, 2)] == ["0 people", "1 person", "2 people"]
+    assert [people(Language.NL, n) for n in (0, 1, 2)] == ["0 mensen", "1 persoon", "2 mensen"]
