@@ -52,7 +52,7 @@ BASELINE = (
 FOLLOW_UP = (
     (_persona(Role.MANAGEMENT, (3, 3, 3, 2, 3, 4), **_MANAGEMENT_CONTEXT), 5),
     (_persona(Role.EMPLOYEE, (3, 2, 3, 2, 2, 3), **_STAFF_CONTEXT), 6),
-    (_persona(Role.PROJECT_TEAM, (3, 3, 3, 2, 2, 4), **_STAFF_CONTEXT), 2),
+    (_persona(Role.PROJECT_TEAM, (3, 3, 3, 2, 2, 4), **_STAFF_CONTEXT), 4),
     (_persona(Role.LOCAL_PARTNER, (3, 2, 3, 2, 2, 3), **_STAFF_CONTEXT), 1),
 )
 

@@ -270,6 +270,8 @@ class Advisor:
                 published = await self.published(await self._organisation(key.org_id))
                 if not isinstance(published.result, OrgResult):
                     return _say(state, phrases.NEEDS_RESULT)
+                if published.result.overall is None:
+                    return _say(state, phrases.NEEDS_PHASE)
                 plan = make_plan(published.result, self.knowledge.catalogue)
                 return Transition(state, await desk.adopt(key, plan, language, argument))
             case Command.DONE:
@@ -396,6 +398,8 @@ class Advisor:
         published = await self.published(await self._organisation(org_id))
         if not isinstance(published.result, OrgResult):
             return (Paragraph(phrases.NEEDS_RESULT(language)),)
+        if published.result.overall is None:
+            return (Paragraph(phrases.NEEDS_PHASE(language)),)
         knowledge = self.knowledge
         the_plan = make_plan(published.result, knowledge.catalogue)
         if command is Command.PLAN:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.text import text
+from engine.text import counted, text
 
 DONT_KNOW = text("Weet ik niet", "I don't know")
 PROGRESS = text("Vraag {current} van {total}", "Question {current} of {total}")
@@ -162,6 +162,22 @@ ORG_WITHHELD = text(
     "The organisation's result appears once {threshold} people have completed the scan; "
     "{missing} more are needed. That way no one can be singled out.",
 )
+ORG_AWAITING = counted(
+    nl=(
+        "Het resultaat van de organisatie verschijnt zodra {threshold} mensen de scan hebben "
+        "ingevuld; er is er nog {n} nodig. Zo blijft niemand herleidbaar.",
+        "Het resultaat van de organisatie verschijnt zodra {threshold} mensen de scan hebben "
+        "ingevuld; er zijn er nog {n} nodig. Zo blijft niemand herleidbaar.",
+    ),
+    en=(
+        "The organisation's result appears once {threshold} people have completed the scan; "
+        "{n} more person is needed. That way no one can be singled out.",
+        "The organisation's result appears once {threshold} people have completed the scan; "
+        "{n} more people are needed. That way no one can be singled out.",
+    ),
+)
+"""ORG_WITHHELD with the right form for one missing person: `ORG_AWAITING(language, missing,
+threshold=threshold)`. The threshold is never below MINIMUM_THRESHOLD (3), so always plural."""
 ORG_PHASE = text("Fase van de organisatie", "Organisation's phase")
 ORG_PROGRESS = text("Op weg naar de volgende fase", "Towards the next phase")
 ORG_RESPONDENTS = text("Ingevuld door", "Completed by")
@@ -179,8 +195,31 @@ UNRATED = text("Te weinig antwoorden om te tonen: {areas}.", "Too few answers to
 SEGMENTS_TITLE = text("Per rol", "By role")
 SEGMENT_ROW = text("{phase} (n={n})", "{phase} (n={n})")
 SEGMENTS_HIDDEN = text(
-    "Rollen met minder dan {threshold} mensen worden niet apart getoond.",
-    "Roles with fewer than {threshold} people are not shown separately.",
+    "Een rol wordt alleen apart getoond als ze minstens {threshold} mensen telt en er buiten "
+    "haar ook minstens {threshold} zijn: zo is geen groep uit de andere cijfers af te leiden.",
+    "A role is shown separately only if it has at least {threshold} people and at least "
+    "{threshold} are outside it: that way no group can be worked out from the other figures.",
+)
+A_FEW = text("een paar", "a few")
+ORG_NO_PHASE = counted(
+    nl=(
+        "Nog geen fase: daarvoor zijn genoeg antwoorden nodig op minstens {minimum} van de "
+        "{total} dimensies, en die zijn er op {n} dimensie.",
+        "Nog geen fase: daarvoor zijn genoeg antwoorden nodig op minstens {minimum} van de "
+        "{total} dimensies, en die zijn er op {n} dimensies.",
+    ),
+    en=(
+        "No phase yet: that needs enough answers on at least {minimum} of the {total} "
+        "dimensions, and {n} dimension has them.",
+        "No phase yet: that needs enough answers on at least {minimum} of the {total} "
+        "dimensions, and {n} dimensions have them.",
+    ),
+)
+NEEDS_PHASE = text(
+    "Een plan en advies volgen uit de fase van de organisatie, en die is er nog niet: te weinig "
+    "dimensies hebben genoeg antwoorden. Bekijk het resultaat om te zien welke.",
+    "A plan and advice follow from the organisation's phase, and there is no phase yet: too "
+    "few dimensions have enough answers. The result shows which.",
 )
 ROLE_GAP_TITLE = text(
     "Management en medewerkers zien het anders", "Management and employees see it differently"

@@ -95,7 +95,11 @@ async def gather(
             )
         )
     result = latest.result if latest else None
-    plan = make_plan(result, advisor.knowledge.catalogue) if isinstance(result, OrgResult) else None
+    plan = (
+        make_plan(result, advisor.knowledge.catalogue)
+        if isinstance(result, OrgResult) and result.overall is not None
+        else None
+    )
     return ReportData(
         organisation=org.name,
         language=language or org.settings.language,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dialogs import phrases, prompts
 from dialogs.events import Command, CommandInvoked
 from dialogs.messages import (
@@ -23,7 +25,7 @@ from engine.advice import Advice, Answer
 from engine.bank import DONT_KNOW, QuestionBank
 from engine.labels import label, phase_name
 from engine.plan import Plan
-from engine.scoring import OrgResult, Profile, Withheld, profile
+from engine.scoring import Named, OrgResult, Profile, Withheld, profile
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Dimension, Language
 
@@ -118,15 +120,12 @@ def org_result(scan: Scan | None, result: OrgResult | Withheld | None, language:
     if isinstance(result, Withheld):
         return (
             Heading(phrases.ORG_TITLE(language)),
-            Paragraph(
-                phrases.ORG_WITHHELD(language).format(
-                    threshold=result.threshold, missing=result.missing
-                )
-            ),
+            Paragraph(phrases.ORG_AWAITING(language, result.missing, threshold=result.threshold)),
         )
     return (
         Heading(phrases.ORG_TITLE(language)),
         _headline_facts(scan, result, language),
+        *_no_phase(result, language),
         _profile_chart(result, language),
         *_unrated(result, language),
         *_segments(result, language),
@@ -145,9 +144,10 @@ def _headline_facts(scan: Scan, result: OrgResult, language: Language) -> Facts:
     rows = [
         (phrases.ORG_SCAN(language), number),
         (phrases.ORG_RESPONDENTS(language), str(result.respondents)),
-        (phrases.ORG_PHASE(language), phase_name(result.overall, language)),
     ]
-    if result.overall.next() is not None:
+    if result.overall is not None:
+        rows.append((phrases.ORG_PHASE(language), phase_name(result.overall, language)))
+    if result.progress is not None:
         rows.append((phrases.ORG_PROGRESS(language), f"{round(result.progress * 100)}%"))
     if result.limiting:
         rows.append((phrases.ORG_LIMITING(language), _names(result.limiting, language)))
@@ -168,6 +168,19 @@ def _profile_chart(result: OrgResult, language: Language) -> Chart:
         for d, score in result.dimensions.items()
     )
     return Chart(title=phrases.PROFILE_CHART(language), bars=bars)
+
+
+def _no_phase(result: OrgResult, language: Language) -> Reply:
+    """Without enough dimensions there is no phase, and the result says what is missing."""
+    if result.overall is not None:
+        return ()
+    return (
+        Paragraph(
+            phrases.ORG_NO_PHASE(
+                language, len(result.dimensions), minimum=result.minimum, total=len(Dimension)
+            )
+        ),
+    )
 
 
 def _unrated(result: OrgResult, language: Language) -> Reply:
@@ -222,15 +235,21 @@ def _changes(result: OrgResult, language: Language) -> Reply:
 
 def _context(result: OrgResult, language: Language) -> Reply:
     rows = [
-        (title(language), ", ".join(f"{label(term, language)} ({n})" for term, n in counts.items()))
-        for title, counts in (
+        (title(language), ", ".join(_mention(named, language) for named in mentions))
+        for title, mentions in (
             (phrases.OBSTACLES, result.obstacles),
             (phrases.OBJECTIVES, result.objectives),
             (phrases.GOALS, result.goals),
         )
-        if counts
+        if mentions
     ]
     return (Heading(phrases.CONTEXT_TITLE(language)), Facts(tuple(rows))) if rows else ()
+
+
+def _mention(named: Named[Any], language: Language) -> str:
+    """A term with how many named it; fewer than the threshold are "a few", never a number."""
+    count = str(named.count) if named.count is not None else phrases.A_FEW(language)
+    return f"{label(named.term, language)} ({count})"
 
 
 def plan(the_plan: Plan, language: Language) -> Reply:

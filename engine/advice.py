@@ -10,17 +10,15 @@ from engine.labels import label, phase_name
 from engine.matching import TopicIndex
 from engine.plan import Plan
 from engine.plan_catalogue import PlanCatalogue
-from engine.scoring import OrgResult
+from engine.scoring import Named, OrgResult
 from engine.text import text
-from engine.vocabulary import Dimension, Language
+from engine.vocabulary import Dimension, Goal, Language, Objective, Obstacle
 
-T = TypeVar("T")
+T = TypeVar("T", Obstacle, Objective, Goal)
 
 LOW_AGREEMENT = 0.5
 MANY_DONT_KNOW = 0.3
 MAX_OBSTACLES = 2
-NAMED_BY = 1 / 3
-"""An obstacle, objective or goal counts as the group's when a third of respondents name it."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ def advise(
     objectives people named, the role gap and where people disagree or do not know."""
     reasons: list[str] = []
     actions: list[str] = []
-    profile = catalogue.profile(result.overall)
+    profile = catalogue.profile(plan.phase)
     if plan.target is not None and profile.why_next is not None:
         reasons.append(profile.why_next(language))
     if plan.steps:
@@ -79,20 +77,20 @@ def advise(
 
 
 def _headline(result: OrgResult, plan: Plan, language: Language) -> str:
-    here = phase_name(result.overall, language)
+    here = phase_name(plan.phase, language)
     if plan.target is None:
         return _AT_TOP(language).format(phase=here)
     weakest = _names(result.limiting, language) if result.limiting else "-"
     return _TOWARDS(language).format(
         phase=here,
         target=phase_name(plan.target, language),
-        progress=round(result.progress * 100),
+        progress=round((result.progress or 0) * 100),
         weakest=weakest,
     )
 
 
-def _named(counts: dict[T, int], respondents: int) -> list[T]:
-    return [term for term, n in counts.items() if n / respondents >= NAMED_BY]
+def _named(named: tuple[Named[T], ...], respondents: int) -> list[T]:
+    return [mention.term for mention in named if mention.common]
 
 
 def _names(dimensions: list[Dimension] | tuple[Dimension, ...], language: Language) -> str:

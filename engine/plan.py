@@ -39,7 +39,10 @@ def make_plan(result: OrgResult, catalogue: PlanCatalogue) -> Plan:
     phases behind is lifted one phase at a time. Management support goes first among equals,
     being the precondition for everything else.
     """
-    target = result.overall.next()
+    if result.overall is None:
+        raise ValueError("a plan needs an overall phase; this result has too few dimensions")
+    phase = result.overall
+    target = phase.next()
     phases = {d: s.phase for d, s in result.dimensions.items()}
     behind = (
         sorted(
@@ -58,12 +61,12 @@ def make_plan(result: OrgResult, catalogue: PlanCatalogue) -> Plan:
     for dimension in behind:
         steps.extend(catalogue.steps_towards(dimension, Phase(phases[dimension] + 1)))
     tasks = tuple(
-        PlannedTask(template=task, cadence=task.cadence_for(result.overall))
+        PlannedTask(template=task, cadence=task.cadence_for(phase))
         for task in catalogue.tasks
-        if task.from_phase <= result.overall
+        if task.from_phase <= phase
     )
     return Plan(
-        phase=result.overall,
+        phase=phase,
         target=target,
         focus=result.limiting,
         steps=tuple(steps[:MAX_STEPS]),

@@ -7,20 +7,86 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from statistics import median
-from typing import TypeVar
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Generic, TypeVar
 
 from engine.bank import DONT_KNOW, Question, QuestionBank, QuestionKind
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Dimension, Goal, Objective, Obstacle, Phase, Role
 
 E = TypeVar("E", Role, Obstacle, Objective, Goal)
+K = TypeVar("K", bound=Hashable)
 
 PHASE_SPAN = Phase.PERFORMANCE_DRIVEN - Phase.AD_HOC
 ROLE_GAP = 1.0
 """Management and employees seeing the organisation this many phases apart is flagged."""
+MINIMUM_ASSESSED = 4
+"""Dimensions (of six) that need a phase before there is an overall phase."""
+MAX_LIMITING = 2
+"""The weakest link names at most this many dimensions: more tells the reader nothing."""
+NAMED_BY = Fraction(1, 3)
+"""An obstacle, objective or goal is the group's when a third of respondents name it."""
+
+
+# -- the rule for a set of answers ----------------------------------------------------------------
+
+Votes = dict[int, Fraction]
+"""Phase -> weight. One respondent's answers on a dimension weigh 1 together, split evenly."""
+
+
+def votes_of(answers: Sequence[int]) -> Votes:
+    """One respondent's answers on a dimension as one vote, split evenly between them."""
+    share = Fraction(1, len(answers))
+    tally: Votes = {}
+    for phase in answers:
+        tally[phase] = tally.get(phase, Fraction(0)) + share
+    return tally
+
+
+def pooled(many: Iterable[Votes]) -> Votes:
+    total: Votes = {}
+    for votes in many:
+        for phase, weight in votes.items():
+            total[phase] = total.get(phase, Fraction(0)) + weight
+    return total
+
+
+def weighted_median(votes: Votes) -> Fraction:
+    """The middle of the votes; where exactly half lies at or below a phase, halfway to the next."""
+    half = sum(votes.values()) / 2
+    below = Fraction(0)
+    ordered = sorted(votes)
+    for position, phase in enumerate(ordered):
+        below += votes[phase]
+        if below > half:
+            return Fraction(phase)
+        if below == half:
+            return Fraction(phase + ordered[position + 1], 2)
+    raise ValueError("a median needs at least one vote")
+
+
+def weighted_mean(votes: Votes) -> Fraction:
+    return sum((phase * weight for phase, weight in votes.items()), Fraction(0)) / sum(
+        votes.values()
+    )
+
+
+def phase_of(votes: Votes) -> Phase:
+    """The phase a set of answers points to: the median, rounded to the nearest phase.
+
+    A median exactly halfway between two phases goes to the side the mean is on; only when
+    the mean is exactly halfway too does it go to the even phase (as round() does), so ties
+    go up as often as down and symmetric noise gives symmetric error.
+    """
+    middle = weighted_median(votes)
+    if middle.denominator == 1:
+        return Phase(int(middle))
+    mean = weighted_mean(votes)
+    if mean != middle:
+        return Phase(math.floor(middle) if mean < middle else math.ceil(middle))
+    return Phase(round(middle))
 
 
 # -- one respondent --------------------------------------------------------------------------------
@@ -32,37 +98,37 @@ class Profile:
 
     dimensions: dict[Dimension, Phase | None]
     overall: Phase | None
+    """None while fewer than MINIMUM_ASSESSED dimensions have an answer."""
     role: Role | None
     obstacles: frozenset[Obstacle]
     objectives: frozenset[Objective]
     goals: frozenset[Goal]
-
-
-def lower_median(values: Sequence[int]) -> int:
-    """The middle value; of two middle values the lower, so half the group reaches it or more."""
-    ordered = sorted(values)
-    return ordered[(len(ordered) - 1) // 2]
+    votes: dict[Dimension, Votes] = field(default_factory=dict, repr=False)
+    """Their answers per rated dimension, as one vote, for the organisation's median."""
 
 
 def profile(bank: QuestionBank, sheet: AnswerSheet, *, tolerance: int = 1) -> Profile:
-    """Score one respondent: a dimension's phase is the lower median of their items on it."""
-    dimensions: dict[Dimension, Phase | None] = {}
+    """Score one respondent: a dimension's phase is `phase_of` their answers on its questions."""
+    votes: dict[Dimension, Votes] = {}
     for dimension in Dimension:
-        phases = [
+        answers = [
             phase
             for question in bank.phase_questions(dimension)
             if (phase := _phase_answer(question, sheet)) is not None
         ]
-        dimensions[dimension] = Phase(lower_median(phases)) if phases else None
+        if answers:
+            votes[dimension] = votes_of(answers)
+    dimensions = {d: phase_of(votes[d]) if d in votes else None for d in Dimension}
     known = {d: p for d, p in dimensions.items() if p is not None}
     roles = _values(bank, sheet, QuestionKind.ROLE, Role)
     return Profile(
         dimensions=dimensions,
-        overall=gated_phase(known, tolerance=tolerance) if known else None,
+        overall=gated_phase(known, tolerance=tolerance) if assessable(known, tolerance) else None,
         role=next(iter(roles)) if len(roles) == 1 else None,
         obstacles=_values(bank, sheet, QuestionKind.OBSTACLES, Obstacle),
         objectives=_values(bank, sheet, QuestionKind.OBJECTIVES, Objective),
         goals=_values(bank, sheet, QuestionKind.GOALS, Goal),
+        votes=votes,
     )
 
 
@@ -91,6 +157,17 @@ def _values(
 # -- the gate --------------------------------------------------------------------------------------
 
 
+def minimum_assessed(tolerance: int) -> int:
+    """How many dimensions need a phase before there is an overall phase: at least
+    MINIMUM_ASSESSED, and always more than the tolerance, so the tolerated laggard can
+    never be the whole basis."""
+    return max(MINIMUM_ASSESSED, tolerance + 1)
+
+
+def assessable(phases: Mapping[Dimension, object], tolerance: int) -> bool:
+    return len(phases) >= minimum_assessed(tolerance)
+
+
 def gated_phase(phases: dict[Dimension, Phase], *, tolerance: int = 1) -> Phase:
     """As mature as the weakest link: the highest phase P that every dimension reaches,
     except that up to `tolerance` dimensions may sit at P - 1 (never lower)."""
@@ -102,22 +179,38 @@ def gated_phase(phases: dict[Dimension, Phase], *, tolerance: int = 1) -> Phase:
     return reached
 
 
-def limiting_dimensions(phases: dict[Dimension, Phase], overall: Phase) -> tuple[Dimension, ...]:
-    """The dimensions that hold the organisation below the next phase: the lowest ones below it."""
+def limiting_dimensions(
+    scores: Mapping[Dimension, DimensionScore], overall: Phase
+) -> tuple[Dimension, ...]:
+    """At most the MAX_LIMITING dimensions that hold the organisation back most.
+
+    Of the dimensions below the next phase, the lowest median comes first; on equal medians,
+    the one where fewer people already reach the next phase. Dimensions that tie on both are
+    named together or not at all: if naming them would exceed MAX_LIMITING, the list stops
+    before them (when every dimension is level, no single one holds the organisation back).
+    """
     following = overall.next()
     if following is None:
         return ()
-    below = {d: v for d, v in phases.items() if v < following}
-    if not below:
-        return ()
-    lowest = min(below.values())
-    return tuple(d for d in Dimension if below.get(d) == lowest)
+    ranked: dict[tuple[Fraction, Fraction], list[Dimension]] = {}
+    for dimension, result in scores.items():
+        if result.phase < following:
+            key = (result.exact_median, result.reaching(following))
+            ranked.setdefault(key, []).append(dimension)
+    named: list[Dimension] = []
+    for key in sorted(ranked):
+        group = ranked[key]
+        if len(named) + len(group) > MAX_LIMITING:
+            break
+        named.extend(group)
+    return tuple(named)
 
 
-def progress_within(medians: dict[Dimension, float], overall: Phase) -> float:
-    """How far the dimensions have come from `overall` towards the next phase, from 0 to 1."""
+def progress_within(medians: Mapping[Dimension, float], overall: Phase) -> float | None:
+    """How far the dimensions have come from `overall` towards the next phase, from 0 to 1;
+    None at the highest phase, where there is no next one."""
     if overall is Phase.PERFORMANCE_DRIVEN or not medians:
-        return 1.0
+        return None
     steps = [min(max(value - overall, 0.0), 1.0) for value in medians.values()]
     return sum(steps) / len(steps)
 
@@ -127,13 +220,17 @@ def progress_within(medians: dict[Dimension, float], overall: Phase) -> float:
 
 def consensus(phases: Iterable[int]) -> float:
     """Tastle and Wierman's ordinal consensus: 1 when all agree, 0 for two opposed camps."""
-    counts = Counter(phases)
-    total = sum(counts.values())
+    return consensus_of(pooled(votes_of([phase]) for phase in phases))
+
+
+def consensus_of(votes: Votes) -> float:
+    total = sum(votes.values())
     if total == 0:
         raise ValueError("consensus needs at least one answer")
-    mean = sum(phase * n for phase, n in counts.items()) / total
+    mean = float(weighted_mean(votes))
     value = 1.0 + sum(
-        (n / total) * math.log2(1.0 - abs(phase - mean) / PHASE_SPAN) for phase, n in counts.items()
+        float(weight / total) * math.log2(1.0 - abs(phase - mean) / PHASE_SPAN)
+        for phase, weight in votes.items()
     )
     return round(max(0.0, min(1.0, value)), 6)
 
@@ -145,13 +242,23 @@ def consensus(phases: Iterable[int]) -> float:
 class DimensionScore:
     dimension: Dimension
     phase: Phase
-    """The lower median of the respondents' phases on this dimension."""
+    """`phase_of` everyone's votes on this dimension: the median, rounded without bias."""
     median: float
     n: int
     dont_know: float
     """The share of respondents who answered only "I don't know" on this dimension."""
     agreement: float
-    spread: dict[Phase, int]
+    votes: Votes = field(default_factory=dict, repr=False)
+    """How many people's worth of answers each phase got."""
+
+    @property
+    def exact_median(self) -> Fraction:
+        return Fraction(self.median)
+
+    def reaching(self, phase: Phase) -> Fraction:
+        """The share of the votes at `phase` or above."""
+        total = sum(self.votes.values())
+        return sum((w for p, w in self.votes.items() if p >= phase), Fraction(0)) / total
 
 
 @dataclass(frozen=True)
@@ -159,7 +266,8 @@ class RoleSegment:
     role: Role
     n: int
     medians: dict[Dimension, float]
-    """The median per dimension of this role's respondents, where enough of them answered."""
+    """The median per dimension of this role's respondents, where enough of them (and enough
+    people outside the role) answered."""
     overall: Phase | None
 
 
@@ -187,6 +295,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Named(Generic[E]):
+    """An obstacle, objective or goal that respondents named."""
+
+    term: E
+    count: int | None
+    """How many named it; None when fewer than the threshold did, shown as "a few"."""
+    common: bool
+    """Named by at least a third of the respondents: the group's concern, not one person's."""
+
+
+@dataclass(frozen=True)
 class Withheld:
     """Too few respondents to show anything: the result says how many more are needed."""
 
@@ -202,21 +321,25 @@ class Withheld:
 class OrgResult:
     respondents: int
     threshold: int
-    overall: Phase
-    progress: float
+    overall: Phase | None
+    """None while fewer than `minimum_assessed` dimensions can be shown: no evidence, no phase."""
+    progress: float | None
+    """Towards the next phase, 0 to 1; None without a phase or at the highest one."""
     limiting: tuple[Dimension, ...]
     dimensions: dict[Dimension, DimensionScore]
     """Only dimensions that at least `threshold` respondents could rate."""
     unrated: tuple[Dimension, ...]
     segments: tuple[RoleSegment, ...]
-    """Only roles with at least `threshold` respondents."""
+    """Only roles that, and whose complement, reach the threshold (docs/scoring.md, Privacy)."""
     role_gaps: tuple[RoleGap, ...]
-    """Where management and employees differ by a phase or more; empty if either group is small."""
-    obstacles: dict[Obstacle, int]
-    objectives: dict[Objective, int]
-    goals: dict[Goal, int]
+    """Where management and employees differ by a phase or more; empty if either is hidden."""
+    obstacles: tuple[Named[Obstacle], ...]
+    objectives: tuple[Named[Objective], ...]
+    goals: tuple[Named[Goal], ...]
     changes: tuple[Change, ...] = ()
     """Per dimension, the change since the previous scan; empty for the baseline."""
+    minimum: int = MINIMUM_ASSESSED
+    """How many dimensions an overall phase needs."""
 
     def medians(self) -> dict[Dimension, float]:
         return {d: score.median for d, score in self.dimensions.items()}
@@ -237,58 +360,89 @@ def score(
 
     dimensions: dict[Dimension, DimensionScore] = {}
     for dimension in Dimension:
-        rated = [p.dimensions[dimension] for p in profiles if p.dimensions[dimension] is not None]
+        rated = [p for p in profiles if dimension in p.votes]
         if len(rated) >= threshold:
             dimensions[dimension] = _dimension_score(dimension, rated, len(profiles))
     phases = {d: s.phase for d, s in dimensions.items()}
     medians = {d: s.median for d, s in dimensions.items()}
-    overall = gated_phase(phases, tolerance=tolerance) if phases else Phase.AD_HOC
+    overall = gated_phase(phases, tolerance=tolerance) if assessable(phases, tolerance) else None
     segments = _segments(profiles, threshold, tolerance)
     return OrgResult(
         respondents=len(profiles),
         threshold=threshold,
         overall=overall,
-        progress=progress_within(medians, overall),
-        limiting=limiting_dimensions(phases, overall),
+        progress=progress_within(medians, overall) if overall is not None else None,
+        limiting=limiting_dimensions(dimensions, overall) if overall is not None else (),
         dimensions=dimensions,
         unrated=tuple(d for d in Dimension if d not in dimensions),
         segments=segments,
         role_gaps=_role_gaps(segments),
-        obstacles=_tally(p.obstacles for p in profiles),
-        objectives=_tally(p.objectives for p in profiles),
-        goals=_tally(p.goals for p in profiles),
+        obstacles=_named((p.obstacles for p in profiles), len(profiles), threshold),
+        objectives=_named((p.objectives for p in profiles), len(profiles), threshold),
+        goals=_named((p.goals for p in profiles), len(profiles), threshold),
         changes=_changes(previous, medians),
+        minimum=minimum_assessed(tolerance),
     )
 
 
-def _dimension_score(dimension: Dimension, rated: list[Phase | None], asked: int) -> DimensionScore:
-    phases = [int(p) for p in rated if p is not None]
+def _dimension_score(dimension: Dimension, rated: list[Profile], asked: int) -> DimensionScore:
+    votes = pooled(p.votes[dimension] for p in rated)
     return DimensionScore(
         dimension=dimension,
-        phase=Phase(lower_median(phases)),
-        median=float(median(phases)),
-        n=len(phases),
-        dont_know=round(1 - len(phases) / asked, 6),
-        agreement=consensus(phases),
-        spread={phase: phases.count(phase) for phase in Phase},
+        phase=phase_of(votes),
+        median=float(weighted_median(votes)),
+        n=len(rated),
+        dont_know=round(1 - len(rated) / asked, 6),
+        agreement=consensus_of(votes),
+        votes=votes,
     )
+
+
+def visible(groups: Mapping[K, int], total: int, threshold: int) -> frozenset[K]:
+    """Which groups may be shown without any group following by subtraction.
+
+    A group is shown only if it and everyone outside it both reach the threshold; and the
+    people outside every shown group are none or reach it too (else the smallest shown group
+    is hidden as well, the later in order on a tie), so the whole minus the shown groups
+    never isolates fewer than `threshold` people.
+    """
+    shown = [g for g, n in groups.items() if n >= threshold and total - n >= threshold]
+    while shown and 0 < total - sum(groups[g] for g in shown) < threshold:
+        smallest = min(groups[g] for g in shown)
+        shown.remove([g for g in shown if groups[g] == smallest][-1])
+    return frozenset(shown)
 
 
 def _segments(profiles: list[Profile], threshold: int, tolerance: int) -> tuple[RoleSegment, ...]:
+    groups = {role: [p for p in profiles if p.role is role] for role in Role}
+    shown = visible({r: len(g) for r, g in groups.items()}, len(profiles), threshold)
+    raters = {d: sum(1 for p in profiles if d in p.votes) for d in Dimension}
+    by_dimension = {
+        d: visible(
+            {r: sum(1 for p in groups[r] if d in p.votes) for r in Role if r in shown},
+            raters[d],
+            threshold,
+        )
+        for d in Dimension
+    }
     segments = []
     for role in Role:
-        group = [p for p in profiles if p.role is role]
-        if len(group) < threshold:
+        if role not in shown:
             continue
         medians: dict[Dimension, float] = {}
         phases: dict[Dimension, Phase] = {}
         for dimension in Dimension:
-            rated = [int(v) for p in group if (v := p.dimensions[dimension]) is not None]
-            if len(rated) >= threshold:
-                medians[dimension] = float(median(rated))
-                phases[dimension] = Phase(lower_median(rated))
-        overall = gated_phase(phases, tolerance=tolerance) if phases else None
-        segments.append(RoleSegment(role=role, n=len(group), medians=medians, overall=overall))
+            if role not in by_dimension[dimension]:
+                continue
+            votes = pooled(p.votes[dimension] for p in groups[role] if dimension in p.votes)
+            medians[dimension] = float(weighted_median(votes))
+            phases[dimension] = phase_of(votes)
+        overall = (
+            gated_phase(phases, tolerance=tolerance) if assessable(phases, tolerance) else None
+        )
+        segments.append(
+            RoleSegment(role=role, n=len(groups[role]), medians=medians, overall=overall)
+        )
     return tuple(segments)
 
 
@@ -307,14 +461,28 @@ def _role_gaps(segments: tuple[RoleSegment, ...]) -> tuple[RoleGap, ...]:
     return tuple(gap for gap in gaps if gap.size >= ROLE_GAP)
 
 
-def _tally(choices: Iterable[frozenset[E]]) -> dict[E, int]:
-    """How often each term was picked, most first; ties in the vocabulary's order, not in the
-    order a set happens to hold them (which changes from process to process), so the advice
-    that names the first few is the same wherever it is computed."""
+def _named(
+    choices: Iterable[frozenset[E]], respondents: int, threshold: int
+) -> tuple[Named[E], ...]:
+    """What respondents named: exact counts (most first) from the threshold up, then the ones
+    fewer people named as "a few", in the vocabulary's order, so neither their counts nor
+    their order can be read off. Ties keep the vocabulary's order, so the advice that picks
+    the first few is the same in every process."""
     counts: Counter[E] = Counter()
     for chosen in choices:
         counts.update(chosen)
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], _position(item[0]))))
+    ordered = sorted(
+        counts.items(),
+        key=lambda item: (
+            item[1] < threshold,
+            -item[1] if item[1] >= threshold else 0,
+            _position(item[0]),
+        ),
+    )
+    return tuple(
+        Named(term, n if n >= threshold else None, common=Fraction(n, respondents) >= NAMED_BY)
+        for term, n in ordered
+    )
 
 
 def _position(term: E) -> int:

@@ -57,6 +57,27 @@ def _some(question: Question, likely: Sequence[str], rng: random.Random) -> tupl
     return tuple(o.id for o in question.options if o.value in picked) or (DONT_KNOW,)
 
 
+def noisy_respondent(
+    bank: QuestionBank,
+    phases: Mapping[Dimension, int],
+    noise: float,
+    rng: random.Random,
+    role: Role | None = None,
+) -> AnswerSheet:
+    """A respondent truly at `phases` whose every answer slips one phase with chance `noise`,
+    up or down alike; a slip past phase 1 or 5 stays at the end of the scale."""
+    answers: dict[str, tuple[str, ...]] = {}
+    for question in bank:
+        if question.kind is QuestionKind.PHASE and question.dimension is not None:
+            roll = rng.random()
+            slip = -1 if roll < noise / 2 else 1 if roll < noise else 0
+            lean = min(max(phases[question.dimension] + slip, 1), 5)
+            answers[question.id] = tuple(o.id for o in question.options if o.phase == lean)[:1]
+        elif question.kind is QuestionKind.ROLE and role is not None:
+            answers[question.id] = tuple(o.id for o in question.options if o.value == role)[:1]
+    return AnswerSheet(answers)
+
+
 def crowd(
     bank: QuestionBank, personas: Sequence[tuple[Persona, int]], seed: int
 ) -> list[AnswerSheet]:

@@ -71,6 +71,11 @@ PROFILE_PROGRESS = text(
     "On the way to {target}, {percent} of the distance is covered.",
 )
 PROFILE_TOP = text("Dit is de hoogste fase.", "This is the highest phase.")
+NO_PHASE_SHORT = text("nog geen fase", "no phase yet")
+NO_PHASE = text(
+    "Een fase vraagt genoeg antwoorden op minstens {minimum} dimensies; die zijn er nog niet.",
+    "A phase needs enough answers on at least {minimum} dimensions; there are not enough yet.",
+)
 PROFILE_LIMITING = text(
     "Wat de organisatie nu het meest tegenhoudt: {dimensions}.",
     "What holds the organisation back most right now: {dimensions}.",

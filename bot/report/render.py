@@ -152,7 +152,7 @@ def _scan_facts(latest: ScanLine | None, language: Language) -> list[tuple[str, 
     if isinstance(result, Withheld):
         return [(phase, f"{phrases.NOT_SHOWN_YET(language)}. {_more_answers(result, language)}")]
     rows = [
-        (phase, phase_name(result.overall, language)),
+        (phase, _phase(result, language)),
         (phrases.FACT_RESPONDENTS(language).format(number=latest.number), str(result.respondents)),
     ]
     if result.limiting:
@@ -168,9 +168,7 @@ def _baseline_facts(
         return []
     before, after = pair
     heading = phrases.FACT_SINCE_BASELINE(language).format(number=baseline.number)
-    return [
-        (heading, f"{phase_name(before.overall, language)} → {phase_name(after.overall, language)}")
-    ]
+    return [(heading, f"{_phase(before, language)} → {_phase(after, language)}")]
 
 
 def _task_facts(report: ReportData, language: Language) -> list[tuple[str, str]]:
@@ -201,7 +199,7 @@ def _profile(latest: ScanLine | None, language: Language) -> _Section:
             phrases.PROFILE_INTRO(language).format(
                 number=latest.number,
                 respondents=result.respondents,
-                phase=phase_name(result.overall, language),
+                phase=_phase(result, language),
             )
         ),
         _Paragraph(_progress(result, language)),
@@ -238,9 +236,17 @@ def _more_answers(result: Withheld, language: Language) -> str:
     return phrases.MORE_ANSWERS(language).format(missing=result.missing)
 
 
+def _phase(result: OrgResult, language: Language) -> str:
+    if result.overall is None:
+        return phrases.NO_PHASE_SHORT(language)
+    return phase_name(result.overall, language)
+
+
 def _progress(result: OrgResult, language: Language) -> str:
+    if result.overall is None:
+        return phrases.NO_PHASE(language).format(minimum=result.minimum)
     target = result.overall.next()
-    if target is None:
+    if target is None or result.progress is None:
         return phrases.PROFILE_TOP(language)
     return phrases.PROFILE_PROGRESS(language).format(
         target=phase_name(target, language), percent=_percent(result.progress * 100, language)

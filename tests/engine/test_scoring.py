@@ -9,10 +9,11 @@ from engine.scoring import (
     Withheld,
     consensus,
     gated_phase,
-    limiting_dimensions,
-    lower_median,
+    phase_of,
+    pooled,
     profile,
     score,
+    votes_of,
 )
 from engine.vocabulary import Dimension, Obstacle, Phase, Role
 from tests.builders import sheet, tiny_bank, uniform
@@ -44,22 +45,75 @@ def test_the_overall_phase_is_as_mature_as_the_weakest_link(
     assert gated_phase(_phases(*values), tolerance=tolerance) == expected
 
 
+def _scored(*values: int | None, people: int = 5) -> OrgResult:
+    result = score(BANK, [sheet(dict(zip(Dimension, values, strict=True)))] * people, threshold=5)
+    assert isinstance(result, OrgResult)
+    return result
+
+
 def test_the_limiting_dimensions_are_the_lowest_below_the_next_phase() -> None:
-    phases = _phases(3, 3, 4, 2, 3, 4)
-    assert limiting_dimensions(phases, gated_phase(phases)) == (D.TECHNOLOGY,)
+    assert _scored(3, 3, 4, 2, 3, 4).limiting == (D.TECHNOLOGY,)
+
+
+def test_the_weakest_link_names_at_most_two_dimensions() -> None:
+    assert _scored(3, 2, 3, 2, 3, 4).limiting == (D.WAY_OF_WORKING, D.TECHNOLOGY)
+    # One lowest, then three level with each other: naming two of the three would be arbitrary.
+    assert _scored(3, 3, 3, 2, 3, 4).limiting == (D.TECHNOLOGY,)
+    assert _scored(2, 3, 3, 3, 2, 2).limiting == ()
+
+
+def test_on_equal_medians_the_dimension_where_fewer_reach_the_next_phase_limits_more() -> None:
+    # Both medians are 3; on technology one of five already reaches 4, on impact two do, though
+    # two people put impact at 2: technology needs more people to move to reach phase 4.
+    def person(technology: int, impact: int) -> dict[Dimension, int | None]:
+        return {**dict.fromkeys(Dimension, 4), D.TECHNOLOGY: technology, D.IMPACT: impact}
+
+    sheets = [sheet(person(t, i)) for t, i in ((3, 2), (3, 2), (3, 3), (3, 4), (4, 4))]
+    result = score(BANK, sheets, threshold=5)
+    assert isinstance(result, OrgResult)
+    assert result.dimensions[D.TECHNOLOGY].median == result.dimensions[D.IMPACT].median == 3.0
+    assert result.overall is Phase.EXPERIMENTATION
+    assert result.limiting == (D.TECHNOLOGY, D.IMPACT)
+
+
+def test_every_dimension_level_names_no_weakest_link() -> None:
+    assert _scored(3, 3, 3, 3, 3, 3).limiting == ()
 
 
 def test_nothing_limits_an_organisation_in_the_last_phase() -> None:
-    assert limiting_dimensions(_phases(5, 5, 5, 5, 5, 5), Phase.PERFORMANCE_DRIVEN) == ()
+    result = _scored(5, 5, 5, 5, 5, 5)
+    assert (result.overall, result.limiting, result.progress) == (
+        Phase.PERFORMANCE_DRIVEN,
+        (),
+        None,
+    )
 
 
 @pytest.mark.parametrize(
-    ("values", "expected"), [([3], 3), ([2, 3], 2), ([1, 2, 3, 4], 2), ([4, 1, 5], 4)]
+    ("answers", "expected"),
+    [
+        ([3], 3),
+        ([3, 3, 2], 3),
+        # Exactly halfway, mean and median alike: to the even phase, so ties split evenly.
+        ([2, 3], 2),
+        ([3, 4], 4),
+        ([1, 2], 2),
+        ([4, 5], 4),
+        # The median halfway, the mean to one side: the mean decides.
+        ([2, 2, 3, 5], 3),
+        ([1, 2, 3, 3], 2),
+        # Management at 4, employees at 2: the middle is 3, and so is the phase.
+        ([4, 4, 4, 2, 2, 2], 3),
+    ],
 )
-def test_the_lower_median_takes_the_lower_of_two_middle_values(
-    values: list[int], expected: int
-) -> None:
-    assert lower_median(values) == expected
+def test_a_set_of_answers_points_to_its_rounded_median(answers: list[int], expected: int) -> None:
+    assert phase_of(pooled(votes_of([a]) for a in answers)) == expected
+
+
+def test_each_respondent_weighs_one_however_many_items_they_answered() -> None:
+    # One person answered 1 and 1, two others one item each at 3: two of three people say 3.
+    votes = pooled([votes_of([1, 1]), votes_of([3]), votes_of([3])])
+    assert phase_of(votes) == 3
 
 
 @pytest.mark.parametrize(
@@ -104,11 +158,57 @@ def test_a_dimension_too_few_could_rate_is_not_shown_and_does_not_gate() -> None
 
 
 def test_a_small_role_is_not_shown_and_no_role_gap_is_flagged() -> None:
-    sheets = [uniform(4, Role.MANAGEMENT)] * 5 + [uniform(1, Role.EMPLOYEE)] * 4
+    sheets = [uniform(4, Role.MANAGEMENT)] * 5 + [uniform(1, Role.EMPLOYEE)] * 5
+    sheets += [uniform(1, Role.PROJECT_TEAM)] * 4 + [uniform(1)] * 1
     result = score(BANK, sheets, threshold=5)
     assert isinstance(result, OrgResult)
-    assert [segment.role for segment in result.segments] == [Role.MANAGEMENT]
-    assert result.role_gaps == ()
+    # The project team (4) is hidden; management and employees each leave ten people outside,
+    # but together they leave five: enough, so both are shown.
+    assert [segment.role for segment in result.segments] == [Role.MANAGEMENT, Role.EMPLOYEE]
+    smaller = score(BANK, sheets[:-1], threshold=5)
+    assert isinstance(smaller, OrgResult)
+    # Without the one unnamed respondent, the whole minus management and employees would be
+    # the project team's four: employees (the later of two equal roles) are hidden as well.
+    assert [segment.role for segment in smaller.segments] == [Role.MANAGEMENT]
+    assert smaller.role_gaps == ()
+
+
+def test_a_role_whose_complement_is_below_the_threshold_is_not_shown() -> None:
+    # Eight people, five of them managers: showing management would show the other three.
+    sheets = [uniform(4, Role.MANAGEMENT)] * 5 + [uniform(1, Role.EMPLOYEE)] * 3
+    result = score(BANK, sheets, threshold=5)
+    assert isinstance(result, OrgResult)
+    assert result.segments == ()
+
+
+def test_too_few_dimensions_with_answers_give_no_phase_and_no_progress() -> None:
+    only_support = {**dict.fromkeys(Dimension), D.SUPPORT: 4}
+    result = score(BANK, [sheet(only_support)] * 6, threshold=5)
+    assert isinstance(result, OrgResult)
+    assert (result.overall, result.progress, result.limiting) == (None, None, ())
+    assert result.unrated == tuple(d for d in Dimension if d is not D.SUPPORT)
+    nobody_knows = score(BANK, [sheet(dict.fromkeys(Dimension))] * 6, threshold=5)
+    assert isinstance(nobody_knows, OrgResult)
+    assert (nobody_knows.overall, nobody_knows.progress) == (None, None)
+    four = {**dict.fromkeys(Dimension, 3), D.IMPACT: None, D.SUPPORT: None}
+    enough = score(BANK, [sheet(four)] * 5, threshold=5)
+    assert isinstance(enough, OrgResult)
+    assert enough.overall is Phase(3)
+
+
+def test_a_respondent_with_too_few_dimensions_has_no_phase() -> None:
+    mine = profile(BANK, sheet({**dict.fromkeys(Dimension), D.SUPPORT: 1}))
+    assert mine.overall is None
+    assert mine.dimensions[D.SUPPORT] is Phase.AD_HOC
+
+
+def test_medians_of_three_everywhere_read_phase_three_not_two() -> None:
+    sheets = [uniform(4, Role.MANAGEMENT)] * 5 + [uniform(2, Role.EMPLOYEE)] * 5
+    result = score(BANK, sheets, threshold=5)
+    assert isinstance(result, OrgResult)
+    assert {s.median for s in result.dimensions.values()} == {3.0}
+    assert result.overall is Phase(3)
+    assert result.progress == 0.0
 
 
 def test_management_and_employees_a_phase_apart_are_flagged() -> None:
@@ -134,7 +234,11 @@ def test_obstacles_are_counted_for_the_whole_organisation() -> None:
     ]
     result = score(BANK, sheets, threshold=5)
     assert isinstance(result, OrgResult)
-    assert result.obstacles == {Obstacle.NO_TIME: 5, Obstacle.NO_SUPPORT: 1}
+    # Five reach the threshold and are counted; one does not and is "a few".
+    assert [(n.term, n.count) for n in result.obstacles] == [
+        (Obstacle.NO_TIME, 5),
+        (Obstacle.NO_SUPPORT, None),
+    ]
 
 
 def test_obstacles_named_equally_often_keep_the_vocabularys_order() -> None:
@@ -145,4 +249,19 @@ def test_obstacles_named_equally_often_keep_the_vocabularys_order() -> None:
         BANK, [sheet(dict.fromkeys(Dimension, 2), obstacles=everything)] * 5, threshold=5
     )
     assert isinstance(result, OrgResult)
-    assert list(result.obstacles) == list(Obstacle)
+    assert [named.term for named in result.obstacles] == list(Obstacle)
+
+
+def test_obstacles_a_few_named_come_after_the_counted_ones_in_the_vocabularys_order() -> None:
+    first, second, *_, last = list(Obstacle)
+    sheets = [sheet(dict.fromkeys(Dimension, 2), obstacles=(last,))] * 5
+    sheets += [sheet(dict.fromkeys(Dimension, 2), obstacles=(first,))] * 1
+    sheets += [sheet(dict.fromkeys(Dimension, 2), obstacles=(second,))] * 3
+    result = score(BANK, sheets, threshold=5)
+    assert isinstance(result, OrgResult)
+    assert [(n.term, n.count) for n in result.obstacles] == [
+        (last, 5),
+        (first, None),
+        (second, None),
+    ]
+    assert [n.common for n in result.obstacles] == [True, False, True]
