@@ -1,9 +1,20 @@
-"""Matching free-text questions to the advice base: Snowball stemming and BM25 ranking."""
+"""Matching free-text questions to the advice base: in the question's language, or not at all.
+
+A question is read in one language: the one its function words (and the topic words it uses)
+point to, or the person's own when that evidence is weak. Its words are stemmed with that
+language's Snowball stemmer, compounds are split into parts the base knows, and BM25 ranks the
+topics. A question is answered only if the base knows most of its informative words and the
+topic knows at least one that is not an everyday word, so a question about the weather or a
+meeting room gets no article rather than the nearest one.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
 
 import snowballstemmer
 from rank_bm25 import BM25Okapi
@@ -15,32 +26,162 @@ MIN_SCORE = 2.0
 """Below this BM25 score a match is a guess; the advisor says it does not know instead."""
 RUNNER_UP = 0.75
 """A second topic scoring at least this share of the best is offered as well."""
+MIN_COVERAGE = 0.5
+"""A question is answered only if the base's vocabulary holds at least this share of its
+informative words: one known word in a question about something else is not a match."""
+UBIQUITOUS = 0.5
+"""A term in more than this share of the topics is, like social and media, the subject of the
+whole base: it neither counts for nor against a question's coverage."""
+MIN_PART = 4
+"""The shortest stem that may be one part of a compound (a whole known word may be 3 letters:
+app, crm, roi)."""
+MAX_COMPOUND = 40
+"""No real compound is longer; longer runs of letters are not split at all."""
 
-_STOPWORDS = {
+# Words that tell the languages apart. Words both languages use (we, in, is, of, over, die, me,
+# was, had, want, door) are left out: they are evidence of neither.
+_FUNCTION_WORDS = {
     Language.NL: frozenset(
-        "de het een en of maar dat die dit deze wat wie hoe waarom wanneer waar welk welke is zijn "
-        "was waren wordt worden word kan kun kunnen moet moeten mag zal zullen wil willen we wij "
-        "ons onze jij je jullie u hij zij ze ik mij me mijn van voor met op in aan bij naar om uit "
-        "over door als dan ook nog niet geen wel er hier daar zo te tot veel meer beter goed "
-        "iets zich krijgen doen maken hebben heb heeft".split()
+        "de het een en maar dat deze dit wat wie hoe waarom wanneer waar welk welke zijn waren "
+        "wordt worden word kan kun kunt kunnen moet moeten mag mogen zal zullen zou zouden wil "
+        "wilt willen wij ons onze jij je jou jouw jullie u uw hij zij ze ik mij mijn zich hun hen "
+        "hem van voor met op aan bij naar om uit als dan ook nog er hier daar zo te tot veel "
+        "meer heel erg hebben heb hebt heeft doen doe doet gaan gaat ga krijgen krijg krijgt "
+        "maken maak maakt eigenlijk gewoon echt toch nou eens al alle nu wel iets omdat dus "
+        "beter betere goed goede graag hoeveel hoelang geen niet nooit niets iemand iedereen "
+        "alles zelf soort advies hoi hallo bedankt alsjeblieft".split()
     ),
     Language.EN: frozenset(
-        "the a an and or but that this these those what who how why when where which is are was "
-        "were be been being do does did can could should would will shall may might must we us "
-        "our you your they them their i me my he she it its of for with on in at to from by about "
-        "as than then also not no yes so too very more better good get make have has had there "
-        "here some any".split()
+        "the a an and or but that this these those what who how why when where which are were "
+        "be been being do does did can could should would will shall may might must us our you "
+        "your they them their i my he she it its for with on at to from by about than then also "
+        "yes too very there here some any all just really please if into out up off much "
+        "many more most only such better good get got have has having no not never nothing "
+        "someone something anything anyone everyone everything himself herself themselves "
+        "myself ourselves after before few kind sort advice hi hello thanks".split()
     ),
 }
+_SHARED_WORDS = frozenset(
+    "we in is of over die me was had want door even via per tip tips ok hey".split()
+)
+_NEGATION = {
+    Language.NL: {"geen": "niet", "nooit": "niet", "niets": "niet", "niet": "niet"},
+    Language.EN: {"no": "not", "never": "not", "nothing": "not", "not": "not"},
+}
+"""Negations are kept, as one word: 'no time' and 'nobody shares' are what a topic is about."""
+_PERMISSION = {Language.NL: frozenset({"mag", "mogen"}), Language.EN: frozenset[str]()}
+"""Kept too: 'what may we post' asks about rules."""
+_STOPWORDS = {
+    language: (function | _SHARED_WORDS) - _NEGATION[language].keys() - _PERMISSION[language]
+    for language, function in _FUNCTION_WORDS.items()
+}
+"""Dropped before matching."""
+_SUBJECT = frozenset(
+    "social socials sociale media socialmedia linkedin facebook instagram twitter tiktok "
+    "youtube".split()
+)
+"""Words that name the medium itself: every topic is about them, so they say that a question
+is about social media, not which topic it is about."""
+
+# Words people use about anything. They count for a topic alongside other words it knows, but a
+# single one never makes a match: 'what time is it' is not a question about having no time.
+_EVERYDAY = {
+    Language.NL: frozenset(
+        "tijd tijden dag dagen week weken maand maanden jaar jaren vandaag morgen gisteren "
+        "vanavond ochtend avond nu uur minuut mensen persoon ding dingen manier nieuw nieuwe oud "
+        "groot klein mooi leuk hulp helpen nodig weten denken zien kijken vinden gebruiken geven "
+        "nemen zeggen vertellen komen houden zetten werk werken laat weer niet voorbeeld "
+        "belangrijk belangrijkst moeite zorgen team volgende vorige komende laag hoog weinig "
+        "aanraden raden adviseren".split()
+    ),
+    Language.EN: frozenset(
+        "time times day days week weeks month months year years today tomorrow yesterday "
+        "tonight morning evening now hour minute people person thing things way lot new old big "
+        "small little nice great best help need want like know think see look find use give "
+        "take tell say go going come keep put make work job again not example important team "
+        "next last coming low high came went made took gave told said kept found saw thought "
+        "knew recommend suggest".split()
+    ),
+}
+
 _STEMMERS = {Language.NL: "dutch", Language.EN: "english"}
-_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_WORD = re.compile(r"'?[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
+_CLITICS = frozenset({"'s", "'t", "'n"})
+"""Dutch 's (des), 't (het), 'n (een): "'s ochtends", "op 't werk"."""
+_SUFFIXES = frozenset({"s", "re", "ve", "ll", "d", "m"})
+"""What follows an apostrophe and is not part of the word: what's, we're, LinkedIn's, foto's."""
+_CONTRACTED = {
+    "can't": ("can", "not"),
+    "won't": ("will", "not"),
+    "shan't": ("shall", "not"),
+    "cant": ("can", "not"),
+    "wont": ("will", "not"),
+    **{
+        f"{verb}nt": (verb, "not")
+        for verb in "do does did is are was were have has should would could".split()
+    },
+}
+"""English negated contractions, and the same typed without the apostrophe (dont, doesnt)."""
+_LINKS = ("s", "e", "en")
+"""What Dutch puts between the parts of a compound: medewerker-s-betrokkenheid."""
+_PARTICLES = frozenset("op aan mee uit in af door over terug bij vol weg toe na om samen".split())
+"""The particles of Dutch separable verbs: 'zakt het in' is about something that 'inzakt'."""
+_SYNONYMS = {
+    Language.NL: dict.fromkeys(("plaatsen", "plaatst", "geplaatst", "publiceren"), "posten"),
+    Language.EN: dict.fromkeys(("publish", "publishes", "published", "publishing"), "post"),
+}
+"""Everyday words for what the base calls by one name."""
+
+
+def words(sentence: str) -> list[str]:
+    """The words of a sentence, lower-cased, with apostrophes resolved.
+
+    Clitics and suffixes after an apostrophe are dropped (what's -> what, kpi's -> kpi,
+    foto's -> foto, 's ochtends -> ochtends) and negated contractions open up (don't -> do not).
+    """
+    found: list[str] = []
+    for word in _WORD.findall(sentence.lower().translate(_APOSTROPHES)):
+        found.extend(_resolved(word))
+    return found
+
+
+def _resolved(word: str) -> Iterator[str]:
+    if word in _CLITICS:
+        return
+    word = word.lstrip("'")
+    if word in _CONTRACTED:
+        yield from _CONTRACTED[word]
+    elif word.endswith("n't"):
+        yield word[:-3]
+        yield "not"
+    elif "'" in word:
+        head, _, tail = word.rpartition("'")
+        yield head.replace("'", "") if tail in _SUFFIXES else word.replace("'", "")
+    else:
+        yield word
 
 
 def tokens(sentence: str, language: Language) -> list[str]:
-    """Lower-cased, stop words dropped, stemmed."""
-    words = [w for w in _WORD.findall(sentence.lower()) if w not in _STOPWORDS[language]]
-    stemmer = snowballstemmer.stemmer(_STEMMERS[language])
-    return [str(stem) for stem in stemmer.stemWords(words)]
+    """The informative words of a sentence, stemmed: stop words dropped, negations kept."""
+    return [_stem(language, word) for word in _informative(words(sentence), language)]
+
+
+@cache
+def _stemmer(language: Language) -> Any:
+    return snowballstemmer.stemmer(_STEMMERS[language])
+
+
+@lru_cache(maxsize=4096)
+def _stem(language: Language, word: str) -> str:
+    # Building an index stems the same few hundred words thousands of times.
+    return str(_stemmer(language).stemWord(word))
+
+
+def _informative(found: Iterable[str], language: Language) -> Iterator[str]:
+    for word in found:
+        if word not in _STOPWORDS[language]:
+            yield _NEGATION[language].get(word, word)
 
 
 @dataclass(frozen=True)
@@ -50,40 +191,202 @@ class Match:
 
 
 class TopicIndex:
-    """A BM25 index per language over each topic's title, example questions and keywords."""
+    """Per language, a BM25 index over each topic's title, example questions and keywords.
+
+    Everything is built here, once; a search stems a handful of words and scores them.
+    """
 
     def __init__(self, base: AdviceBase) -> None:
-        self._topics = base.topics
-        self._indexes = {
-            language: BM25Okapi([_document(topic, language) for topic in base.topics])
+        self._languages = {language: _Index(base.topics, language) for language in Language}
+
+    def language_of(self, question: str, fallback: Language) -> Language:
+        """The language a question is written in, or `fallback` when the evidence is weak.
+
+        Evidence for a language is a word only it uses: a function word (hoe, the, niet, not)
+        or a word of the base's vocabulary that only that language has (werving, meeting is
+        none). A language must have more such words than the other; a tie, or none at all, is
+        weak evidence.
+        """
+        found = words(question)
+        evidence = {
+            language: sum(
+                1
+                for word in found
+                if word in _FUNCTION_WORDS[language]
+                or (
+                    self._languages[language].knows(word)
+                    and not self._known_elsewhere(word, language)
+                )
+            )
             for language in Language
         }
+        best = max(Language, key=lambda language: (evidence[language], language is fallback))
+        others = max(evidence[language] for language in Language if language is not best)
+        return best if evidence[best] > others else fallback
+
+    def _known_elsewhere(self, word: str, language: Language) -> bool:
+        return any(
+            other is not language and (word in _FUNCTION_WORDS[other] or index.knows(word))
+            for other, index in self._languages.items()
+        )
 
     def search(self, question: str, language: Language) -> tuple[Match, ...]:
         """The best topics for a question, best first; empty when nothing matches well.
 
-        The question is also tried in the other language, since people mix them.
+        The question is read in its own language (see `language_of`), falling back to the
+        person's `language`; it is never scored with the other language's stemmer.
         """
-        best: dict[str, Match] = {}
-        for lang in (language, *(other for other in Language if other is not language)):
-            query = tokens(question, lang)
-            if not query:
+        asked_in = self.language_of(question, language)
+        return self._languages[asked_in].search(words(question))
+
+
+class _Index:
+    """One language's vocabulary, compound splitter and BM25 index over the topics."""
+
+    def __init__(self, topics: tuple[Topic, ...], language: Language) -> None:
+        self._language = language
+        self._topics = topics
+        texts = [_texts(topic, language) for topic in topics]
+        found = [word for parts in texts for part in parts for word in self._words(part)]
+        self._surfaces = frozenset(found)
+        self._stems = frozenset(self._stem(word) for word in found)
+        self._subject = frozenset(self._stem(word) for word in _SUBJECT)
+        documents = [
+            [term for part in parts for word in self._words(part) for term in self.terms(word)]
+            for parts in texts
+        ]
+        self._bm25 = BM25Okapi(documents)
+        self._vocabularies = [frozenset(document) for document in documents]
+        self._terms = frozenset().union(*self._vocabularies)
+        self._ubiquitous = frozenset(
+            term
+            for term in self._stems
+            if sum(term in vocabulary for vocabulary in self._vocabularies)
+            > UBIQUITOUS * len(topics)
+        )
+        self._everyday = frozenset(self._stem(word) for word in _EVERYDAY[language])
+
+    def _words(self, sentence: str) -> Iterator[str]:
+        return _informative(words(sentence), self._language)
+
+    def _stem(self, word: str) -> str:
+        return _stem(self._language, word)
+
+    def knows(self, word: str) -> bool:
+        """Whether a word, or each part of it as a compound, is in this language's topics."""
+        return (
+            word in self._surfaces
+            or self._known_stem(word) in self._stems
+            or len(self._parts(word)) > 1
+        )
+
+    def terms(self, word: str) -> tuple[str, ...]:
+        """A word's stem, plus its parts' stems when it is a compound of known words."""
+        parts = self._parts(word)
+        compound = parts if len(parts) > 1 else ()
+        stems = (self._known_stem(word), *(self._known_stem(part) for part in compound))
+        return tuple(stem for stem in stems if stem not in self._subject)
+
+    def _known_stem(self, word: str) -> str:
+        """The stem, or the stem without a plural s the stemmer leaves on a loan word (Dutch
+        posts, likes, tools)."""
+        stem = self._stem(word)
+        if stem not in self._stems and word.endswith("s"):
+            singular = self._stem(word[:-1])
+            if singular in self._stems:
+                return singular
+        return stem
+
+    def _parts(self, word: str) -> tuple[str, ...]:
+        """The fewest known parts a word splits into, with linking letters between them;
+        contentkalender -> content, kalender; medewerkersbetrokkenheid -> medewerker,
+        betrokkenheid. A word that does not split has itself as its one part."""
+        if not 2 * MIN_PART <= len(word) <= MAX_COMPOUND:
+            return (word,)
+        best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
+        best[0] = ()
+        for start in range(len(word)):
+            so_far = best[start]
+            if so_far is None:
                 continue
-            for topic, value in zip(
-                self._topics, self._indexes[lang].get_scores(query), strict=True
-            ):
-                if value > best.get(topic.id, Match(topic, 0.0)).score:
-                    best[topic.id] = Match(topic, float(value))
-        ranked = sorted(best.values(), key=lambda match: match.score, reverse=True)
-        if not ranked or ranked[0].score < MIN_SCORE:
+            for end in range(start + 3, len(word) + 1 - (start == 0)):
+                part = word[start:end]
+                if self._is_part(part):
+                    _keep_fewer(best, end, (*so_far, part))
+                    for link in _LINKS:
+                        if word.startswith(link, end):
+                            _keep_fewer(best, end + len(link), (*so_far, part))
+        split = best[len(word)]
+        return split if split else (word,)
+
+    def _is_part(self, part: str) -> bool:
+        return part in self._surfaces or (len(part) >= MIN_PART and part in self._stems)
+
+    def search(self, found: list[str]) -> tuple[Match, ...]:
+        asked = list(self._units(found))
+        evidence = [frozenset(terms) - self._ubiquitous for terms in asked]
+        evidence = [terms for terms in evidence if terms]
+        if not self._about_the_base(evidence):
+            return ()
+        scores = self._bm25.get_scores([term for terms in asked for term in terms])
+        ranked = sorted(
+            (
+                Match(topic, float(score))
+                for topic, vocabulary, score in zip(
+                    self._topics, self._vocabularies, scores, strict=True
+                )
+                if score >= MIN_SCORE and self._speaks_to(vocabulary, evidence)
+            ),
+            key=lambda match: match.score,
+            reverse=True,
+        )
+        if not ranked:
             return ()
         top = ranked[0].score
-        return tuple(m for m in ranked[:2] if m.score >= max(MIN_SCORE, RUNNER_UP * top))
+        return tuple(match for match in ranked[:2] if match.score >= RUNNER_UP * top)
+
+    def _units(self, found: list[str]) -> Iterator[tuple[str, ...]]:
+        """The terms of each informative word: synonyms replaced and, in Dutch, a separable
+        verb the base does not know also read joined to its particle (zakt ... in is also
+        inzakt)."""
+        particles = sorted(_PARTICLES & set(found)) if self._language is Language.NL else []
+        for word in _informative(found, self._language):
+            word = _SYNONYMS[self._language].get(word, word)
+            joined = (
+                [] if self.knows(word) else [p + word for p in particles if self.knows(p + word)]
+            )
+            yield tuple(term for form in (word, *joined) for term in self.terms(form))
+
+    def _about_the_base(self, evidence: list[frozenset[str]]) -> bool:
+        """Whether the question is about what the base covers at all.
+
+        At least MIN_COVERAGE of its informative words must be in some topic's vocabulary,
+        and all of them when only one is: one word is too little to outweigh a word the base
+        has never seen ('share my screen'). Everyday words count neither way; a question of
+        nothing else is left to the topics (see `_speaks_to`).
+        """
+        content = [terms - self._everyday for terms in evidence if terms - self._everyday]
+        known = [terms for terms in content if terms & self._terms]
+        if len(known) < MIN_COVERAGE * len(content):
+            return False
+        return len(known) > 1 or len(known) == len(content)
+
+    def _speaks_to(self, vocabulary: frozenset[str], evidence: list[frozenset[str]]) -> bool:
+        """Whether a topic knows the question's words: two of them, or one that is not an
+        everyday word ('what time is it' is not about having no time)."""
+        hits = [terms & vocabulary for terms in evidence if terms & vocabulary]
+        return len(hits) > 1 or any(terms - self._everyday for terms in hits)
 
 
-def _document(topic: Topic, language: Language) -> list[str]:
+def _keep_fewer(best: list[tuple[str, ...] | None], at: int, parts: tuple[str, ...]) -> None:
+    if at < len(best):
+        known = best[at]
+        if known is None or len(parts) < len(known):
+            best[at] = parts
+
+
+def _texts(topic: Topic, language: Language) -> list[str]:
     lang = language.value
-    parts = [getattr(topic.title, lang), *getattr(topic.questions, lang)]
     # Keywords count twice: they are what distinguishes one topic from its neighbours.
-    parts += [*getattr(topic.keywords, lang)] * 2
-    return [token for part in parts for token in tokens(part, language)]
+    keywords = [*getattr(topic.keywords, lang)]
+    return [getattr(topic.title, lang), *getattr(topic.questions, lang), *keywords, *keywords]
