@@ -8,6 +8,7 @@ from typing import TextIO
 
 from bot.app import App
 from bot.console.render import render
+from dialogs import phrases
 from dialogs.events import Command, CommandInvoked, ConversationKey, TextReceived
 from engine.simulation import Persona, crowd
 from engine.text import text
@@ -21,11 +22,12 @@ SAMPLE_QUESTIONS = {
     Language.EN: ("How do we get employees to share?", "How do we measure ROI?"),
 }
 INTRO = text(
-    "Demo: {name}. Een nulmeting half jaar geleden ({before} mensen) en een nieuwe scan "
-    "({after} mensen), door gesimuleerde medewerkers van verschillende rollen ingevuld.",
-    "Demo: {name}. A baseline six months ago ({before} people) and a new scan ({after} "
-    "people), answered by simulated staff in different roles.",
+    "Demo: {name}. Een nulmeting half jaar geleden ({before}) en een nieuwe scan ({after}), "
+    "door gesimuleerde medewerkers van verschillende rollen ingevuld.",
+    "Demo: {name}. A baseline six months ago ({before}) and a new scan ({after}), answered by "
+    "simulated staff in different roles.",
 )
+"""`{before}` and `{after}` are a phrases.PEOPLE each."""
 ASKED = text("Gevraagd: “{question}”", "Asked: “{question}”")
 
 
@@ -62,7 +64,11 @@ async def run_demo(app: App, language: Language, out: TextIO) -> None:
     if not await app.scans.history(org.id):
         await _simulate(app, org.id)
     before, after = (sum(n for _, n in group) for group in (BASELINE, FOLLOW_UP))
-    out.write(INTRO(language).format(name=DEMO_NAME, before=before, after=after) + "\n\n")
+    people = phrases.PEOPLE
+    intro = INTRO(language).format(
+        name=DEMO_NAME, before=people(language, before), after=people(language, after)
+    )
+    out.write(intro + "\n\n")
     manager = ConversationKey("demo", org.id, "project-manager", "project-manager")
     for command in (Command.RESULTS, Command.PLAN, Command.ADVICE):
         out.write(

@@ -232,20 +232,17 @@ class Campaigns:
 
 def launched(scan: Scan, people: int, deadline: str | None, language: Language) -> Reply:
     until = phrases.UNTIL(language).format(deadline=deadline) if deadline else ""
-    return (
-        Paragraph(
-            phrases.LAUNCHED(language).format(number=scan.number, count=people, deadline=until)
-        ),
-    )
+    return (Paragraph(phrases.LAUNCHED(language, people, number=scan.number, deadline=until)),)
 
 
 def participation(scan: Scan, invitations: list[Invitation], language: Language) -> Reply:
     """Who finished and who did not, never what anyone answered."""
     done = sum(invitation.completed for invitation in invitations)
+    invited = phrases.STATUS_INVITED(language, len(invitations))
     pending = [i.respondent for i in invitations if not i.completed and i.failure is None]
     blocks: list[Heading | Paragraph | People] = [
         Heading(phrases.STATUS_TITLE(language).format(number=scan.number)),
-        Paragraph(phrases.STATUS_COUNTS(language).format(done=done, invited=len(invitations))),
+        Paragraph(phrases.STATUS_COUNTS(language, done, invited=invited)),
     ]
     if pending:
         blocks += [Heading(phrases.STATUS_PENDING(language)), People(tuple(pending))]

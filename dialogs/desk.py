@@ -123,7 +123,10 @@ class Desk:
         if org.settings.manager is None:
             settings = replace(org.settings, manager=key.respondent)
             await self._organisations.update_settings(org.id, settings)
-        said = phrases.ADOPTED(language).format(steps=len(steps), tasks=len(tasks))
+        said = phrases.ADOPTED(language).format(
+            steps=phrases.ADOPTED_STEPS(language, len(steps)),
+            tasks=phrases.ADOPTED_TASKS(language, len(tasks)),
+        )
         return (Paragraph(said),)
 
     async def list_tasks(self, key: ConversationKey, language: Language) -> Reply:

@@ -46,8 +46,8 @@ def task_nudge(task: Task, occurrence: datetime, kind: NudgeKind, language: Lang
 
 def escalation(task: Task, missed: int, language: Language) -> Reply:
     owner = task.owner.split(":", 1)[-1]
-    text = phrases.NUDGE_ESCALATION(language).format(
-        title=task.title(language), owner=owner, missed=missed, id=task.id
+    text = phrases.NUDGE_ESCALATION(
+        language, missed, title=task.title(language), owner=owner, id=task.id
     )
     return (Paragraph(text),)
 
@@ -141,8 +141,8 @@ def _done(task: Task, occurrence: datetime, label: str, language: Language) -> B
 
 
 def cross_check(check: PostingCheck, language: Language) -> str:
-    return phrases.CROSS_CHECK(language).format(
-        phase=int(check.perceived), on_time=check.posting.on_time, counted=check.posting.counted
+    return phrases.CROSS_CHECK(
+        language, check.posting.counted, phase=int(check.perceived), on_time=check.posting.on_time
     )
 
 

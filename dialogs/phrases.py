@@ -156,12 +156,6 @@ ORG_NO_SCAN = text(
     "Er is nog geen scan in jullie organisatie. Typ 'scan' om de eerste te starten.",
     "Your organisation has no scan yet. Type 'scan' to start the first one.",
 )
-ORG_WITHHELD = text(
-    "Het resultaat van de organisatie verschijnt zodra {threshold} mensen de scan hebben "
-    "ingevuld; er zijn er nog {missing} nodig. Zo blijft niemand herleidbaar.",
-    "The organisation's result appears once {threshold} people have completed the scan; "
-    "{missing} more are needed. That way no one can be singled out.",
-)
 ORG_AWAITING = counted(
     nl=(
         "Het resultaat van de organisatie verschijnt zodra {threshold} mensen de scan hebben "
@@ -176,8 +170,8 @@ ORG_AWAITING = counted(
         "{n} more people are needed. That way no one can be singled out.",
     ),
 )
-"""ORG_WITHHELD with the right form for one missing person: `ORG_AWAITING(language, missing,
-threshold=threshold)`. The threshold is never below MINIMUM_THRESHOLD (3), so always plural."""
+"""`{n}` is how many more people must complete the scan. The threshold is never below
+MINIMUM_THRESHOLD (3), so it is always plural."""
 ORG_PHASE = text("Fase van de organisatie", "Organisation's phase")
 ORG_PROGRESS = text("Op weg naar de volgende fase", "Towards the next phase")
 ORG_RESPONDENTS = text("Ingevuld door", "Completed by")
@@ -259,9 +253,17 @@ ALSO_RELEVANT = text("Misschien ook: {title}", "Perhaps also: {title}")
 LANGUAGE_SET = text("Ik spreek vanaf nu Nederlands.", "I'll speak English from now on.")
 LANGUAGE_UNKNOWN = text("Kies 'taal nl' of 'taal en'.", "Choose 'language nl' or 'language en'.")
 
-LAUNCHED = text(
-    "Scan {number} is gestart voor {count} mensen{deadline}. Ik stuur iedereen een uitnodiging.",
-    "Scan {number} is launched for {count} people{deadline}. I'm sending everyone an invitation.",
+PEOPLE = counted(nl=("{n} persoon", "{n} mensen"), en=("{n} person", "{n} people"))
+LAUNCHED = counted(
+    nl=(
+        "Scan {number} is gestart voor {n} persoon{deadline}. Ik stuur die persoon een "
+        "uitnodiging.",
+        "Scan {number} is gestart voor {n} mensen{deadline}. Ik stuur iedereen een uitnodiging.",
+    ),
+    en=(
+        "Scan {number} is launched for {n} person{deadline}. I'm sending them an invitation.",
+        "Scan {number} is launched for {n} people{deadline}. I'm sending everyone an invitation.",
+    ),
 )
 UNTIL = text(", tot {deadline}", ", until {deadline}")
 INVITATIONS_SENT = text(
@@ -292,10 +294,20 @@ MANAGERS_ONLY = text(
 )
 NO_OPEN_SCAN = text("Er loopt geen scan.", "No scan is running.")
 STATUS_TITLE = text("Deelname aan scan {number}", "Participation in scan {number}")
-STATUS_COUNTS = text(
-    "{done} van de {invited} uitgenodigden hebben de scan afgerond.",
-    "{done} of the {invited} people invited have completed the scan.",
+STATUS_INVITED = counted(
+    nl=("{n} uitgenodigde", "{n} uitgenodigden"), en=("{n} person invited", "{n} people invited")
 )
+STATUS_COUNTS = counted(
+    nl=(
+        "{n} van de {invited} heeft de scan afgerond.",
+        "{n} van de {invited} hebben de scan afgerond.",
+    ),
+    en=(
+        "{n} of the {invited} has completed the scan.",
+        "{n} of the {invited} have completed the scan.",
+    ),
+)
+"""`{n}` is how many finished (the verb agrees with it), `{invited}` a STATUS_INVITED."""
 STATUS_PENDING = text("Nog niet afgerond", "Not completed yet")
 STATUS_FAILED = text("Uitnodiging niet aangekomen", "Invitation not delivered")
 STATUS_PRIVATE = text(
@@ -393,12 +405,20 @@ MY_SCAN_WAITING = text(
     "Scan {number} loopt en wacht op jouw antwoorden. Typ 'scan' om te beginnen.",
     "Scan {number} is running and waiting for your answers. Type 'scan' to begin.",
 )
-MY_SCAN_PARTWAY = text(
-    "Je hebt {answered} van de {total} vragen van scan {number} beantwoord. Typ 'scan' om verder "
-    "te gaan.",
-    "You've answered {answered} of the {total} questions of scan {number}. Type 'scan' to carry "
-    "on.",
+MY_SCAN_PARTWAY = counted(
+    nl=(
+        "Je hebt {answered} van de {n} vraag van scan {number} beantwoord. Typ 'scan' om verder "
+        "te gaan.",
+        "Je hebt {answered} van de {n} vragen van scan {number} beantwoord. Typ 'scan' om verder "
+        "te gaan.",
+    ),
+    en=(
+        "You've answered {answered} of the {n} question of scan {number}. Type 'scan' to carry on.",
+        "You've answered {answered} of the {n} questions of scan {number}. Type 'scan' to carry "
+        "on.",
+    ),
 )
+"""`{n}` is the number of questions in the scan."""
 RESULT_READY = text(
     "Scan {number} is gesloten. Zo zie jij de organisatie, naast het resultaat van iedereen:",
     "Scan {number} is closed. Here is how you see the organisation, beside everyone's result:",
@@ -414,12 +434,21 @@ NUDGE_ACTIONS = text(
     "Done? Reply 'done {id}' (add a link or a note if you like). Later: 'snooze {id}'. "
     "Skip it: 'skip {id} reason'. Away: 'away until 2026-12-31'.",
 )
-NUDGE_ESCALATION = text(
-    "{title} ({owner}) is {missed} keer op rij niet gedaan. Misschien past een andere eigenaar "
-    "('overdragen {id} naam') of een ander ritme.",
-    "{title} ({owner}) was missed {missed} times in a row. Perhaps it needs another owner "
-    "('reassign {id} name') or another rhythm.",
+NUDGE_ESCALATION = counted(
+    nl=(
+        "{title} ({owner}) is {n} keer niet gedaan. Misschien past een andere eigenaar "
+        "('overdragen {id} naam') of een ander ritme.",
+        "{title} ({owner}) is {n} keer op rij niet gedaan. Misschien past een andere eigenaar "
+        "('overdragen {id} naam') of een ander ritme.",
+    ),
+    en=(
+        "{title} ({owner}) was missed once. Perhaps it needs another owner ('reassign {id} "
+        "name') or another rhythm.",
+        "{title} ({owner}) was missed {n} times in a row. Perhaps it needs another owner "
+        "('reassign {id} name') or another rhythm.",
+    ),
 )
+"""`{n}` is how many occurrences in a row were missed."""
 BUTTON_DONE = text("Klaar", "Done")
 BUTTON_DONE_TASK = text("Klaar: #{id} {title}", "Done: #{id} {title}")
 BUTTON_SNOOZE = text("Later", "Snooze")
@@ -453,10 +482,17 @@ DESK_UNAVAILABLE = text(
     "Taken en metingen zijn hier niet beschikbaar.", "Tasks and figures are not available here."
 )
 ADOPTED = text(
-    "Plan overgenomen: {steps} eenmalige stappen en {tasks} vaste taken, met jou als eigenaar. "
-    "Typ 'taken' voor de lijst; ik herinner eigenaren op tijd.",
-    "Plan adopted: {steps} one-off steps and {tasks} always-on tasks, with you as owner. Type "
-    "'tasks' for the list; I'll remind owners in time.",
+    "Plan overgenomen: {steps} en {tasks}, met jou als eigenaar. Typ 'taken' voor de lijst; ik "
+    "herinner eigenaren op tijd.",
+    "Plan adopted: {steps} and {tasks}, with you as owner. Type 'tasks' for the list; I'll "
+    "remind owners in time.",
+)
+"""`{steps}` an ADOPTED_STEPS, `{tasks}` an ADOPTED_TASKS."""
+ADOPTED_STEPS = counted(
+    nl=("{n} eenmalige stap", "{n} eenmalige stappen"), en=("{n} one-off step", "{n} one-off steps")
+)
+ADOPTED_TASKS = counted(
+    nl=("{n} vaste taak", "{n} vaste taken"), en=("{n} always-on task", "{n} always-on tasks")
 )
 ALREADY_ADOPTED = text(
     "Dat is al overgenomen. Typ 'taken' voor de lijst.",
@@ -534,12 +570,21 @@ MEASURE_RATE = text(
     " Engagement rate: {rate}% (engagements / reach).",
 )
 MEASURE_STOPPED = text("Gestopt; er is niets opgeslagen.", "Stopped; nothing was saved.")
-CROSS_CHECK = text(
-    "Let op: de werkwijze krijgt fase {phase}, maar berichten gingen de afgelopen 8 weken "
-    "{on_time} van de {counted} keer op tijd uit. Beeld en praktijk lopen uiteen.",
-    "Note: way of working is rated phase {phase}, but posts went out on time {on_time} of "
-    "{counted} times in the last 8 weeks. Perception and practice differ.",
+CROSS_CHECK = counted(
+    nl=(
+        "Let op: de werkwijze krijgt fase {phase}, maar berichten gingen de afgelopen 8 weken "
+        "{on_time} van de {n} keer op tijd uit. Beeld en praktijk lopen uiteen.",
+        "Let op: de werkwijze krijgt fase {phase}, maar berichten gingen de afgelopen 8 weken "
+        "{on_time} van de {n} keer op tijd uit. Beeld en praktijk lopen uiteen.",
+    ),
+    en=(
+        "Note: way of working is rated phase {phase}, but in the last 8 weeks {on_time} of the "
+        "{n} post due went out on time. Perception and practice differ.",
+        "Note: way of working is rated phase {phase}, but in the last 8 weeks {on_time} of the "
+        "{n} posts due went out on time. Perception and practice differ.",
+    ),
 )
+"""`{n}` is how many posts were due ("keer" is both singular and plural in Dutch)."""
 MEASURE_TITLE = text("Cijfers", "Figures")
 MEASURE_FORM_INTRO = text(
     "De cijfers van *{start}* tot en met *{end}*. Laat leeg wat je niet weet.",

@@ -87,9 +87,7 @@ def my_scan(
     answered = sum(1 for question in bank if sheet.get(question.id) is not None)
     if not answered:
         return (heading, Paragraph(phrases.MY_SCAN_WAITING(language).format(number=scan.number)))
-    partway = phrases.MY_SCAN_PARTWAY(language).format(
-        number=scan.number, answered=answered, total=len(bank)
-    )
+    partway = phrases.MY_SCAN_PARTWAY(language, len(bank), number=scan.number, answered=answered)
     return (heading, Paragraph(partway))
 
 

@@ -116,6 +116,7 @@ def test_bad_input_at_the_prompt_gets_a_clear_message(sqlite_url: str) -> None:
         (
             "en",
             [
+                "A baseline six months ago (12 people) and a new scan (14 people)",
                 "Organisation's phase",
                 "Profile per dimension",
                 "agreement",
@@ -130,6 +131,7 @@ def test_bad_input_at_the_prompt_gets_a_clear_message(sqlite_url: str) -> None:
         (
             "nl",
             [
+                "Een nulmeting half jaar geleden (12 mensen) en een nieuwe scan (14 mensen)",
                 "Fase van de organisatie",
                 "Profiel per dimensie",
                 "eensgezindheid",

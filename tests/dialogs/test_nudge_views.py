@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
+import pytest
+
 from dialogs.events import Command, CommandInvoked, TaskAction
-from dialogs.messages import Actions, People, Places
-from dialogs.nudge_views import DIGEST_BUTTONS, Digest, DueLine, digest, task_nudge
+from dialogs.messages import Actions, Paragraph, People, Places, Reply
+from dialogs.nudge_views import (
+    DIGEST_BUTTONS,
+    Digest,
+    DueLine,
+    digest,
+    escalation,
+    task_nudge,
+)
+from engine.crosscheck import PostingCheck
 from engine.nudges import NudgeKind
 from engine.tasks import Consistency, Task
 from engine.text import text
-from engine.vocabulary import Language, TaskKind
+from engine.vocabulary import Language, Phase, TaskKind
 
 START = datetime(2026, 11, 23, 10, 0)  # noqa: DTZ001 - a wall-clock time beside its zone
 
@@ -53,3 +64,38 @@ def test_the_digest_names_unreachable_people_and_channels_each_their_own_way() -
 
     assert People(("slack:U9",)) in reply
     assert Places(("C0NEWS",)) in reply
+
+
+def _said(reply: Reply) -> str:
+    return " ".join(block.text for block in reply if isinstance(block, Paragraph))
+
+
+@pytest.mark.parametrize(
+    ("missed", "language", "said"),
+    [
+        (1, Language.EN, "Task 3 (U1) was missed once. Perhaps it needs another owner"),
+        (2, Language.EN, "Task 3 (U1) was missed 2 times in a row. Perhaps"),
+        (1, Language.NL, "Taak 3 (U1) is 1 keer niet gedaan. Misschien past"),
+        (2, Language.NL, "Taak 3 (U1) is 2 keer op rij niet gedaan. Misschien past"),
+    ],
+)
+def test_an_escalation_counts_one_miss_and_more(missed: int, language: Language, said: str) -> None:
+    assert said in _said(escalation(_task(3), missed, language))
+
+
+@pytest.mark.parametrize(
+    ("counted", "language", "said"),
+    [
+        (1, Language.EN, "in the last 8 weeks 0 of the 1 post due went out on time."),
+        (2, Language.EN, "in the last 8 weeks 0 of the 2 posts due went out on time."),
+        (1, Language.NL, "berichten gingen de afgelopen 8 weken 0 van de 1 keer op tijd uit."),
+        (2, Language.NL, "berichten gingen de afgelopen 8 weken 0 van de 2 keer op tijd uit."),
+    ],
+)
+def test_the_digests_cross_check_counts_one_post_and_more(
+    counted: int, language: Language, said: str
+) -> None:
+    check = PostingCheck(Phase.EXPERIMENTATION, Consistency(8, counted, 0))
+    week = replace(_digest(0), check=check)
+
+    assert said in _said(digest(week, language))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationStarted
 from engine.vocabulary import Language
 from tests.dialogs.conftest import World, prompt_of, take_scan, text_of
@@ -17,17 +19,34 @@ async def test_before_any_scan_the_overview_says_none_is_running_and_stores_noth
     assert await world.conversations.load(world.org_id, world.key("ann").storage_key) is None
 
 
-async def test_partway_through_it_counts_the_persons_own_answers(world: World) -> None:
+@pytest.mark.parametrize(
+    ("language", "partway", "waiting"),
+    [
+        (
+            Language.EN,
+            "You've answered 1 of the 16 questions of scan 1",
+            "Scan 1 is running and waiting for your answers",
+        ),
+        (
+            Language.NL,
+            "Je hebt 1 van de 16 vragen van scan 1 beantwoord",
+            "Scan 1 loopt en wacht op jouw antwoorden",
+        ),
+    ],
+)
+async def test_partway_through_it_counts_the_persons_own_answers(
+    world: World, language: Language, partway: str, waiting: str
+) -> None:
     advisor = world.advisor()
     key = world.key("ann")
-    prompt = prompt_of(await advisor.handle(key, ConversationStarted(), language=Language.EN))
+    prompt = prompt_of(await advisor.handle(key, ConversationStarted(), language=language))
     await advisor.handle(key, ChoiceSelected(prompt.prompt_id, (prompt.choices[0].id,)))
 
     reply = await advisor.overview(key)
-    other = await advisor.overview(world.key("bob"), language=Language.EN)
+    other = await advisor.overview(world.key("bob"), language=language)
 
-    assert "You've answered 1 of the 16 questions of scan 1" in text_of(reply)
-    assert "Scan 1 is running and waiting for your answers" in text_of(other)
+    assert partway in text_of(reply)
+    assert waiting in text_of(other)
 
 
 async def test_after_finishing_it_thanks_them_in_the_language_they_chose(world: World) -> None:

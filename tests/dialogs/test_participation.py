@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from dialogs.campaigns import participation
 from dialogs.delivery import Undeliverable
 from dialogs.messages import Heading, Paragraph, People
@@ -25,9 +27,30 @@ def test_pending_people_are_listed_and_those_who_finished_are_not() -> None:
         SCAN, [_invitation("s:ann", done=True), _invitation("s:bob")], Language.EN
     )
 
-    assert Paragraph("1 of the 2 people invited have completed the scan.") in reply
+    assert Paragraph("1 of the 2 people invited has completed the scan.") in reply
     assert People(("s:bob",)) in reply
     assert all("s:ann" not in block.respondents for block in reply if isinstance(block, People))
+
+
+@pytest.mark.parametrize(
+    ("finished", "invited", "language", "said"),
+    [
+        (1, 1, Language.EN, "1 of the 1 person invited has completed the scan."),
+        (1, 3, Language.EN, "1 of the 3 people invited has completed the scan."),
+        (2, 3, Language.EN, "2 of the 3 people invited have completed the scan."),
+        (0, 2, Language.EN, "0 of the 2 people invited have completed the scan."),
+        (1, 1, Language.NL, "1 van de 1 uitgenodigde heeft de scan afgerond."),
+        (1, 3, Language.NL, "1 van de 3 uitgenodigden heeft de scan afgerond."),
+        (2, 3, Language.NL, "2 van de 3 uitgenodigden hebben de scan afgerond."),
+        (0, 2, Language.NL, "0 van de 2 uitgenodigden hebben de scan afgerond."),
+    ],
+)
+def test_the_count_agrees_with_one_person_and_with_more(
+    finished: int, invited: int, language: Language, said: str
+) -> None:
+    invitations = [_invitation(f"s:{n}", done=n < finished) for n in range(invited)]
+
+    assert Paragraph(said) in participation(SCAN, invitations, language)
 
 
 def test_undelivered_invitations_are_grouped_by_what_the_manager_can_do_about_them() -> None:

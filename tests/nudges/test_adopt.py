@@ -55,12 +55,39 @@ async def test_adopting_some_numbers_adopts_those_and_more_can_follow_later(
     rest = await desk.adopt(key, plan, Language.EN)
 
     chosen = sorted([plan.steps[0].id, plan.tasks[0].template.id])
-    assert "1 one-off steps and 1 always-on tasks" in _said(some)
+    assert "1 one-off step and 1 always-on task," in _said(some)
     assert "adopted already" in _said(again)
     assert f"{len(plan.steps) - 1} one-off steps" in _said(rest)
     everything = sorted([s.id for s in plan.steps] + [t.template.id for t in plan.tasks])
     assert await _adopted_keys(activation) == everything
     assert set(chosen) <= set(everything)
+
+
+@pytest.mark.parametrize(
+    ("steps", "tasks", "language", "said"),
+    [
+        (1, 0, Language.EN, "Plan adopted: 1 one-off step and 0 always-on tasks, with you"),
+        (2, 1, Language.EN, "Plan adopted: 2 one-off steps and 1 always-on task, with you"),
+        (1, 2, Language.EN, "Plan adopted: 1 one-off step and 2 always-on tasks, with you"),
+        (1, 0, Language.NL, "Plan overgenomen: 1 eenmalige stap en 0 vaste taken, met jou"),
+        (2, 1, Language.NL, "Plan overgenomen: 2 eenmalige stappen en 1 vaste taak, met jou"),
+        (1, 2, Language.NL, "Plan overgenomen: 1 eenmalige stap en 2 vaste taken, met jou"),
+    ],
+)
+async def test_what_was_adopted_is_counted_in_the_singular_and_the_plural(
+    activation: Activation, steps: int, tasks: int, language: Language, said: str
+) -> None:
+    plan = _plan()
+    assert len(plan.steps) >= 2
+    assert len(plan.tasks) >= 2
+    first_task = len(plan.steps) + 1
+    chosen = [*range(1, steps + 1), *range(first_task, first_task + tasks)]
+
+    reply = await activation.desk().adopt(
+        _key(activation), plan, language, ",".join(map(str, chosen))
+    )
+
+    assert said in _said(reply)
 
 
 async def test_a_range_adopts_each_number_in_it(activation: Activation) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.fakes.slack_api import TEAM_ID
 from tests.slack.conftest import SlackWorld
 from tests.slack.launch_form import launch_values
@@ -71,6 +73,36 @@ async def test_launching_invites_the_channels_people_but_no_bots_or_leavers(
     assert "Invitations sent: 6" in summary
 
 
+@pytest.mark.parametrize(
+    ("team", "language", "launched", "status"),
+    [
+        (["U0"], "en", "launched for 1 person", "0 of the 1 person invited have completed"),
+        (["U0", "U1"], "en", "launched for 2 people", "0 of the 2 people invited have completed"),
+        (["U0"], "nl", "gestart voor 1 persoon", "0 van de 1 uitgenodigde hebben de scan"),
+        (["U0", "U1"], "nl", "gestart voor 2 mensen", "0 van de 2 uitgenodigden hebben de scan"),
+    ],
+)
+async def test_the_launch_and_the_status_count_one_person_and_more_in_both_languages(
+    world: SlackWorld, team: list[str], language: str, launched: str, status: str
+) -> None:
+    api = world.api
+    api.add_user(PM, locale="nl-NL" if language == "nl" else "en-US")
+    for person in team:
+        api.add_user(person, locale="en-US")
+    api.set_members(CHANNEL, team)
+
+    await world.slack.submit_view(
+        PM, "launch", _launch_values(CHANNEL, "3", None), metadata=language
+    )
+    await world.settled("chat.update", 1)
+    summary = json.dumps(api.latest(f"D{PM}"), ensure_ascii=False)
+    await world.slack.slash(PM, "status", response_url=api.response_url("status"))
+    await world.settled("respond", 1)
+
+    assert launched in summary
+    assert status in json.dumps(api.latest(f"D{PM}"), ensure_ascii=False)
+
+
 async def test_a_threshold_below_three_is_refused_in_the_modal(world: SlackWorld) -> None:
     world.api.add_user(PM, locale="en-US")
     response = await world.slack.submit_view(
@@ -91,7 +123,7 @@ async def test_the_manager_sees_who_finished_and_never_what_they_answered(
     await world.slack.slash(PM, "status", response_url=world.api.response_url("status"))
     await world.settled("respond", 1)
     status = json.dumps(world.api.latest(f"D{PM}"))
-    assert "1 of the 6 people invited have completed" in status
+    assert "1 of the 6 people invited has completed" in status
     assert "<@U2>" in status
     assert "<@U1>" not in status
     assert "How you see the organisation" not in status
@@ -405,7 +437,7 @@ async def test_the_home_tab_shows_the_manager_participation_and_others_only_thei
     await _answer_invitation(world, "U1", pick=1)
 
     manager = await _home(world, PM)
-    assert "1 of the 6 people invited have completed" in manager
+    assert "1 of the 6 people invited has completed" in manager
     assert "<@U2>" in manager
     assert "which is not available yet" in manager, "no plan before there is a result"
 
