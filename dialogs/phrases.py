@@ -142,8 +142,10 @@ YOUR_PHASE = text(
     "Volgens jou zit de organisatie in {phase}.", "In your view the organisation is in {phase}."
 )
 YOUR_PHASE_UNKNOWN = text(
-    "Je wist bij alles het antwoord niet, dus we kunnen geen fase bepalen.",
-    "You answered 'I don't know' throughout, so there is no phase to show.",
+    "Je wist bij te veel dimensies het antwoord niet (een fase vraagt er minstens {minimum}), dus "
+    "we kunnen geen fase bepalen.",
+    "You answered 'I don't know' on too many dimensions (a phase needs at least {minimum}), so "
+    "there is no phase to show.",
 )
 UNKNOWN = text("onbekend", "unknown")
 YOUR_ANSWERS_PRIVATE = text(

@@ -25,7 +25,7 @@ from engine.advice import Advice, Answer
 from engine.bank import DONT_KNOW, QuestionBank
 from engine.labels import label, phase_name
 from engine.plan import Plan
-from engine.scoring import Named, OrgResult, Profile, Withheld, profile
+from engine.scoring import MINIMUM_ASSESSED, Named, OrgResult, Profile, Withheld, profile
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Dimension, Language
 
@@ -97,7 +97,7 @@ def own_profile(mine: Profile, language: Language) -> Reply:
     summary = (
         phrases.YOUR_PHASE(language).format(phase=phase_name(mine.overall, language))
         if mine.overall is not None
-        else phrases.YOUR_PHASE_UNKNOWN(language)
+        else phrases.YOUR_PHASE_UNKNOWN(language).format(minimum=MINIMUM_ASSESSED)
     )
     rows = tuple(
         (label(d, language), str(int(p)) if p is not None else unknown)

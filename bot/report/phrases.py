@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.text import text
+from engine.text import counted, text
 
 TITLE = text("Managementrapportage social media", "Social media management report")
 SUBTITLE = text("{organisation}, {date}", "{organisation}, {date}")
@@ -45,7 +45,10 @@ FACT_LIMITING = text("Houdt de organisatie tegen", "Holding the organisation bac
 FACT_SINCE_BASELINE = text(
     "Sinds de nulmeting (scan {number})", "Since the baseline (scan {number})"
 )
-FACT_ON_TIME = text("Taken op tijd, laatste {weeks} weken", "Tasks on time, last {weeks} weeks")
+FACT_ON_TIME = counted(
+    nl=("Taken op tijd, laatste {n} week", "Taken op tijd, laatste {n} weken"),
+    en=("Tasks on time, last {n} week", "Tasks on time, last {n} weeks"),
+)
 FACT_NEXT_STEP = text("Eerstvolgende stap", "Next step")
 NOT_SHOWN_YET = text("Nog niet te tonen", "Not shown yet")
 NO_RESULT_SHORT = text("Nog geen uitslag", "No result yet")
@@ -54,17 +57,33 @@ NO_RESULT_SHORT = text("Nog geen uitslag", "No result yet")
 
 PROFILE_TITLE = text("Fase en profiel", "Phase and profile")
 NO_RESULT = text("Er is nog geen scan met een uitslag.", "No scan has a result yet.")
-WITHHELD = text(
-    "Scan {number} heeft {respondents} deelnemers; de uitslag verschijnt vanaf {threshold}, "
-    "zodat niemand herleidbaar is.",
-    "Scan {number} has {respondents} participants; the result appears from {threshold}, so that "
-    "nobody can be singled out.",
+WITHHELD = counted(
+    nl=(
+        "Scan {number} heeft {n} deelnemer; de uitslag verschijnt vanaf {threshold}, zodat "
+        "niemand herleidbaar is.",
+        "Scan {number} heeft {n} deelnemers; de uitslag verschijnt vanaf {threshold}, zodat "
+        "niemand herleidbaar is.",
+    ),
+    en=(
+        "Scan {number} has {n} participant; the result appears from {threshold}, so that "
+        "nobody can be singled out.",
+        "Scan {number} has {n} participants; the result appears from {threshold}, so that "
+        "nobody can be singled out.",
+    ),
 )
-ONE_MORE_ANSWER = text("Er is nog 1 antwoord nodig.", "One more answer is needed.")
-MORE_ANSWERS = text("Er zijn nog {missing} antwoorden nodig.", "{missing} more answers are needed.")
-PROFILE_INTRO = text(
-    "Scan {number}: {respondents} mensen deden mee. De organisatie staat in {phase}.",
-    "Scan {number}: {respondents} people took part. The organisation is in {phase}.",
+MORE_ANSWERS = counted(
+    nl=("Er is nog {n} antwoord nodig.", "Er zijn nog {n} antwoorden nodig."),
+    en=("{n} more answer is needed.", "{n} more answers are needed."),
+)
+PROFILE_INTRO = counted(
+    nl=(
+        "Scan {number}: {n} persoon deed mee. De organisatie staat in {phase}.",
+        "Scan {number}: {n} mensen deden mee. De organisatie staat in {phase}.",
+    ),
+    en=(
+        "Scan {number}: {n} person took part. The organisation is in {phase}.",
+        "Scan {number}: {n} people took part. The organisation is in {phase}.",
+    ),
 )
 PROFILE_PROGRESS = text(
     "Op weg naar {target} is {percent} van de afstand afgelegd.",
@@ -131,10 +150,17 @@ LEGEND_SCAN = text("Scan {number}", "Scan {number}")
 
 KPI_TITLE = text("Cijfers door de tijd", "Figures over time")
 NO_KPIS = text("Er zijn nog geen cijfers vastgelegd.", "No figures have been logged yet.")
-KPI_INTRO = text(
-    "{count} periodes vastgelegd, van {first} tot en met {last}.",
-    "{count} periods logged, from {first} to {last}.",
+KPI_INTRO = counted(
+    nl=(
+        "{n} periode vastgelegd, van {first} tot en met {last}.",
+        "{n} periodes vastgelegd, van {first} tot en met {last}.",
+    ),
+    en=(
+        "{n} period logged, from {first} to {last}.",
+        "{n} periods logged, from {first} to {last}.",
+    ),
 )
+"""For two periods or more; a single one is KPI_ONE_PERIOD, which names it."""
 KPI_ONE_PERIOD = text("1 periode vastgelegd: {period}.", "1 period logged: {period}.")
 POSTS_CHART = text("Berichten per periode", "Posts per period")
 REACH_CHART = text("Bereik en interacties per periode", "Reach and engagements per period")
@@ -149,7 +175,10 @@ ENGAGEMENT_RATE = text("Interactiegraad", "Engagement rate")
 ADVOCACY = text("Deelname medewerkers", "Advocacy participation")
 COL_PERIOD = text("Periode", "Period")
 COL_POSTS = text("Berichten", "Posts")
-KPI_TABLE_LATEST = text("De laatste {count} periodes:", "The latest {count} periods:")
+KPI_TABLE_LATEST = counted(
+    nl=("De laatste periode:", "De laatste {n} periodes:"),
+    en=("The latest period:", "The latest {n} periods:"),
+)
 KPI_EXPLAINED = text(
     "Interactiegraad: interacties gedeeld door bereik. Deelname medewerkers: wie deelde, "
     "gedeeld door wie gevraagd werd te delen.",
@@ -164,13 +193,15 @@ NO_TASKS = text("Er zijn nog geen taken opgepakt.", "No tasks have been taken on
 NOTHING_DUE_YET = text("Er is nog geen taak aan de beurt geweest.", "No task has come due yet.")
 COL_TASK = text("Taak", "Task")
 COL_OWNER = text("Wie", "Owner")
-COL_WEEKS = text("{weeks} weken", "{weeks} weeks")
+COL_WEEKS = counted(nl=("{n} week", "{n} weken"), en=("{n} week", "{n} weeks"))
 COL_STREAK = text("Reeks", "Streak")
 TEAM = text("Het hele team", "The whole team")
 ON_TIME_CELL = text("{percent} ({on_time} van {counted})", "{percent} ({on_time} of {counted})")
 NOTHING_DUE = text("nog niets te doen", "nothing due yet")
 TASKS_CHART = text("Deel op tijd gedaan (%)", "Share done on time (%)")
-LEGEND_WEEKS = text("Laatste {weeks} weken", "Last {weeks} weeks")
+LEGEND_WEEKS = counted(
+    nl=("Laatste {n} week", "Laatste {n} weken"), en=("Last {n} week", "Last {n} weeks")
+)
 UNREACHABLE = text(
     "De chat weigerde berichten aan (tot zij zelf weer iets sturen, of het kanaal de advisor "
     "toelaat):",

@@ -175,7 +175,7 @@ def _task_facts(report: ReportData, language: Language) -> list[tuple[str, str]]
     if not report.tasks:
         return []
     recent = report.team_recent
-    return [(phrases.FACT_ON_TIME(language).format(weeks=recent.weeks), _on_time(recent, language))]
+    return [(phrases.FACT_ON_TIME(language, recent.weeks), _on_time(recent, language))]
 
 
 def _plan_facts(plan: Plan | None, language: Language) -> list[tuple[str, str]]:
@@ -196,9 +196,10 @@ def _profile(latest: ScanLine | None, language: Language) -> _Section:
         return _Section(title, (_Paragraph(_withheld(latest.number, result, language), key=True),))
     blocks: list[_Block] = [
         _Paragraph(
-            phrases.PROFILE_INTRO(language).format(
+            phrases.PROFILE_INTRO(
+                language,
+                result.respondents,
                 number=latest.number,
-                respondents=result.respondents,
                 phase=_phase(result, language),
             )
         ),
@@ -224,16 +225,14 @@ def _profile(latest: ScanLine | None, language: Language) -> _Section:
 
 
 def _withheld(number: int, result: Withheld, language: Language) -> str:
-    waiting = phrases.WITHHELD(language).format(
-        number=number, respondents=result.respondents, threshold=result.threshold
+    waiting = phrases.WITHHELD(
+        language, result.respondents, number=number, threshold=result.threshold
     )
     return f"{waiting} {_more_answers(result, language)}"
 
 
 def _more_answers(result: Withheld, language: Language) -> str:
-    if result.missing == 1:
-        return phrases.ONE_MORE_ANSWER(language)
-    return phrases.MORE_ANSWERS(language).format(missing=result.missing)
+    return phrases.MORE_ANSWERS(language, result.missing)
 
 
 def _phase(result: OrgResult, language: Language) -> str:
@@ -396,8 +395,9 @@ def _kpis(entries: Sequence[KpiEntry], language: Language) -> _Section:
 def _kpi_intro(entries: Sequence[KpiEntry], language: Language) -> str:
     if len(entries) == 1:
         return phrases.KPI_ONE_PERIOD(language).format(period=_period(entries[0], language))
-    return phrases.KPI_INTRO(language).format(
-        count=len(entries),
+    return phrases.KPI_INTRO(
+        language,
+        len(entries),
         first=_long_date(entries[0].start, language),
         last=_long_date(entries[-1].end, language),
     )
@@ -464,7 +464,7 @@ def _kpi_table(entries: Sequence[KpiEntry], language: Language) -> tuple[_Block,
     rows = tuple(_kpi_row(entry, language) for entry in shown)
     table = _Table(header, rows)
     if len(shown) < len(entries):
-        return (_Paragraph(phrases.KPI_TABLE_LATEST(language).format(count=len(shown))), table)
+        return (_Paragraph(phrases.KPI_TABLE_LATEST(language, len(shown))), table)
     return (table,)
 
 
@@ -509,8 +509,8 @@ def _consistency_table(report: ReportData, language: Language) -> _Table:
     header = (
         phrases.COL_TASK(language),
         phrases.COL_OWNER(language),
-        phrases.COL_WEEKS(language).format(weeks=report.team_recent.weeks),
-        phrases.COL_WEEKS(language).format(weeks=report.team_longer.weeks),
+        phrases.COL_WEEKS(language, report.team_recent.weeks),
+        phrases.COL_WEEKS(language, report.team_longer.weeks),
         phrases.COL_STREAK(language),
     )
     rows = tuple(_task_row(task, language) for task in report.tasks)
@@ -539,10 +539,10 @@ def _consistency_plot(report: ReportData, language: Language) -> _Block:
     lines.append((phrases.TEAM(language), report.team_recent, report.team_longer))
     if all(recent.counted == 0 and longer.counted == 0 for _, recent, longer in lines):
         return _Paragraph(phrases.NOTHING_DUE_YET(language), key=True)
-    weeks = phrases.LEGEND_WEEKS(language)
+    weeks = phrases.LEGEND_WEEKS
     series = [
-        (weeks.format(weeks=report.team_recent.weeks), [_share(r) for _, r, _ in lines], DARK),
-        (weeks.format(weeks=report.team_longer.weeks), [_share(lo) for _, _, lo in lines], LIGHT),
+        (weeks(language, report.team_recent.weeks), [_share(r) for _, r, _ in lines], DARK),
+        (weeks(language, report.team_longer.weeks), [_share(lo) for _, _, lo in lines], LIGHT),
     ]
     labels = [title for title, _, _ in lines]
     draw = partial(

@@ -201,8 +201,11 @@ def test_the_page_says_when_the_figures_were_logged_and_the_tasks_were_done(
     page = to_html(full_report(language))
 
     assert (
-        phrases.KPI_INTRO(language).format(
-            count=5, first=_long(date(2025, 1, 6), language), last=_long(date(2025, 2, 9), language)
+        phrases.KPI_INTRO(
+            language,
+            5,
+            first=_long(date(2025, 1, 6), language),
+            last=_long(date(2025, 2, 9), language),
         )
         in page
     )
@@ -254,7 +257,8 @@ def test_a_report_without_any_scan_says_there_is_no_result_yet(language: Languag
 def test_a_withheld_result_says_how_many_more_answers_are_needed(language: Language) -> None:
     page = to_html(bare_report(language, Withheld(respondents=2, threshold=5)))
 
-    assert phrases.MORE_ANSWERS(language).format(missing=3) in page
+    assert phrases.MORE_ANSWERS(language, 3) in page
+    assert ("3 more answers are needed" if language is Language.EN else "nog 3 antwoorden") in page
     assert phrases.COL_MEDIAN(language) not in page
     assert embedded_pngs(page) == []
 
@@ -263,7 +267,11 @@ def test_a_withheld_result_says_how_many_more_answers_are_needed(language: Langu
 def test_one_missing_answer_is_said_in_the_singular(language: Language) -> None:
     page = to_html(bare_report(language, Withheld(respondents=4, threshold=5)))
 
-    assert phrases.ONE_MORE_ANSWER(language) in page
+    assert phrases.MORE_ANSWERS(language, 1) in page
+    expected = "1 more answer is needed" if language is Language.EN else "Er is nog 1 antwoord"
+    assert expected in page
+    one = phrases.WITHHELD(language, 1, number=1, threshold=5)
+    assert ("1 participant;" if language is Language.EN else "1 deelnemer;") in one
 
 
 @LANGUAGES
