@@ -296,6 +296,8 @@ def advice(the_advice: Advice, language: Language) -> Reply:
         Heading(phrases.ADVICE_TITLE(language)),
         Paragraph(the_advice.headline),
     ]
+    if the_advice.outlook is not None:
+        blocks.append(Paragraph(the_advice.outlook))
     if the_advice.reasons:
         blocks += [Heading(phrases.ADVICE_WHY(language)), Bullets(the_advice.reasons)]
     if the_advice.actions:

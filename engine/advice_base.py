@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from engine.catalogue import CatalogueError, parse_yaml, read_packaged, validate_item
 from engine.text import Text
-from engine.vocabulary import Dimension, Goal, Objective, Obstacle
+from engine.vocabulary import Dimension, Goal, Objective, Obstacle, Phase
 
 
 class Phrases(BaseModel):
@@ -33,13 +33,50 @@ class Topic(BaseModel):
     dimension: Dimension | None = None
 
 
+class PhasedText(Text):
+    """A tip written for organisations in a range of phases, first to last."""
+
+    phases: tuple[Phase, Phase]
+
+    @model_validator(mode="after")
+    def _in_order(self) -> PhasedText:
+        if self.phases[0] > self.phases[1]:
+            raise ValueError("phases run from the first to the last, lowest first")
+        return self
+
+
+class PhasedTips(RootModel[tuple[PhasedText, ...]]):
+    """One tip per phase: variants whose ranges cover phases 1 to 5, each phase once.
+
+    What answers an obstacle depends on where the organisation stands: a baseline helps a
+    starting organisation see its return, not one that traces every lead to a post.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="after")
+    def _each_phase_once(self) -> PhasedTips:
+        covered = [phase for tip in self.root for phase in Phase if _within(phase, tip.phases)]
+        if sorted(covered) != list(Phase):
+            raise ValueError("the tips' phase ranges must cover phases 1 to 5, each once")
+        return self
+
+    def at(self, phase: Phase) -> PhasedText:
+        """The tip for an organisation in `phase`."""
+        return next(tip for tip in self.root if _within(phase, tip.phases))
+
+
+def _within(phase: Phase, phases: tuple[Phase, Phase]) -> bool:
+    return phases[0] <= phase <= phases[1]
+
+
 class AdviceBase(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     topics: tuple[Topic, ...] = Field(min_length=1)
-    obstacles: dict[Obstacle, Text]
-    objectives: dict[Objective, Text]
-    goals: dict[Goal, Text]
+    obstacles: dict[Obstacle, PhasedTips]
+    objectives: dict[Objective, PhasedTips]
+    goals: dict[Goal, PhasedTips]
     role_gap: Text
     """Advice when management and employees see the organisation differently."""
     low_agreement: Text

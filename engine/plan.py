@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine.plan_catalogue import Cadence, PlanCatalogue, StepTemplate, TaskTemplate
@@ -35,9 +36,12 @@ class Plan:
 def make_plan(result: OrgResult, catalogue: PlanCatalogue) -> Plan:
     """Steps lift the limiting dimensions first, then every other dimension below the target.
 
-    A dimension below the target gets the step towards its own next phase, so a dimension two
-    phases behind is lifted one phase at a time. Management support goes first among equals,
-    being the precondition for everything else.
+    - A dimension below the target gets the steps towards its own next phase, so a dimension
+      two phases behind is lifted one phase at a time.
+    - Of those steps, the ones written for where the rest of the organisation stands
+      (`standing`): a lagging dimension in an organisation that is further on gets what it
+      needs there, never a step meant for an organisation starting out.
+    - Management support goes first among equals, being the precondition for everything else.
     """
     if result.overall is None:
         raise ValueError("a plan needs an overall phase; this result has too few dimensions")
@@ -59,7 +63,11 @@ def make_plan(result: OrgResult, catalogue: PlanCatalogue) -> Plan:
     )
     steps: list[StepTemplate] = []
     for dimension in behind:
-        steps.extend(catalogue.steps_towards(dimension, Phase(phases[dimension] + 1)))
+        steps.extend(
+            catalogue.steps_towards(
+                dimension, Phase(phases[dimension] + 1), standing(phases, dimension, phase)
+            )
+        )
     tasks = tuple(
         PlannedTask(template=task, cadence=task.cadence_for(phase))
         for task in catalogue.tasks
@@ -72,3 +80,16 @@ def make_plan(result: OrgResult, catalogue: PlanCatalogue) -> Plan:
         steps=tuple(steps[:MAX_STEPS]),
         tasks=tasks,
     )
+
+
+def standing(phases: Mapping[Dimension, Phase], dimension: Dimension, overall: Phase) -> Phase:
+    """Where the rest of the organisation stands, seen from `dimension`: the highest phase
+    that more than half of the other dimensions reach, and never below the overall phase.
+
+    Management support at 2 in an organisation whose five other dimensions are at 4 stands
+    at 4: what it needs is what an organisation at phase 4 needs from its management.
+    """
+    others = sorted(p for d, p in phases.items() if d is not dimension)
+    if not others:
+        return overall
+    return max(overall, others[(len(others) - 1) // 2])

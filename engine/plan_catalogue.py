@@ -25,13 +25,20 @@ class PhaseProfile(BaseModel):
 
 
 class StepTemplate(BaseModel):
-    """A one-off step that lifts one dimension to `to_phase`."""
+    """A one-off step that lifts one dimension to `to_phase`, written for an organisation
+    whose other dimensions stand at a phase within `standing` (first and last).
+
+    A dimension that lags behind the rest needs what its next phase asks, said for where the
+    organisation stands: management support at 2 in an organisation otherwise at 4 needs
+    backing for the ambassadors it already has, not a first pilot.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     dimension: Dimension
     to_phase: Phase
+    standing: tuple[Phase, Phase] = (Phase.AD_HOC, Phase.PERFORMANCE_DRIVEN)
     owner: Role = Role.PROJECT_TEAM
     title: Text
     why: Text
@@ -42,6 +49,21 @@ class StepTemplate(BaseModel):
         if phase is Phase.AD_HOC:
             raise ValueError("a step leads to phase 2 or higher")
         return phase
+
+    @model_validator(mode="after")
+    def _standing_can_occur(self) -> StepTemplate:
+        first, last = self.standing
+        if first > last:
+            raise ValueError("standing runs from the first to the last phase, lowest first")
+        if last < self.to_phase - 1:
+            raise ValueError(
+                "standing ends below the dimension's own phase: the rest of an organisation "
+                "that needs this step stands at least where the dimension does"
+            )
+        return self
+
+    def fits(self, standing: Phase) -> bool:
+        return self.standing[0] <= standing <= self.standing[1]
 
 
 class Cadence(BaseModel):
@@ -99,8 +121,12 @@ class PlanCatalogue(BaseModel):
             raise ValueError("phases must describe each of the five phases once")
         for dimension in Dimension:
             for phase in list(Phase)[1:]:
-                if not self.steps_towards(dimension, phase):
-                    raise ValueError(f"no step leads {dimension} to phase {int(phase)}")
+                for standing in (p for p in Phase if p >= phase - 1):
+                    if not self.steps_towards(dimension, phase, standing):
+                        raise ValueError(
+                            f"no step leads {dimension} to phase {int(phase)} in an "
+                            f"organisation standing at phase {int(standing)}"
+                        )
         missing = set(TaskKind) - {TaskKind.STEP} - {task.kind for task in self.tasks}
         if missing:
             raise ValueError(f"no task of kind {', '.join(sorted(missing))}")
@@ -109,8 +135,15 @@ class PlanCatalogue(BaseModel):
     def profile(self, phase: Phase) -> PhaseProfile:
         return next(profile for profile in self.phases if profile.phase is phase)
 
-    def steps_towards(self, dimension: Dimension, phase: Phase) -> tuple[StepTemplate, ...]:
-        return tuple(s for s in self.steps if s.dimension is dimension and s.to_phase is phase)
+    def steps_towards(
+        self, dimension: Dimension, phase: Phase, standing: Phase
+    ) -> tuple[StepTemplate, ...]:
+        """The steps that lift `dimension` to `phase` where the rest stands at `standing`."""
+        return tuple(
+            s
+            for s in self.steps
+            if s.dimension is dimension and s.to_phase is phase and s.fits(standing)
+        )
 
 
 def parse_plan_catalogue(raw: str, source: str) -> PlanCatalogue:
