@@ -302,7 +302,8 @@ class Named(Generic[E]):
     count: int | None
     """How many named it; None when fewer than the threshold did, shown as "a few"."""
     common: bool
-    """Named by at least a third of the respondents: the group's concern, not one person's."""
+    """Counted, and named by at least a third of the respondents: the group's concern, not one
+    person's. Never for "a few": a few plus a third would narrow the hidden count down."""
 
 
 @dataclass(frozen=True)
@@ -480,7 +481,11 @@ def _named(
         ),
     )
     return tuple(
-        Named(term, n if n >= threshold else None, common=Fraction(n, respondents) >= NAMED_BY)
+        Named(
+            term,
+            n if n >= threshold else None,
+            common=n >= threshold and Fraction(n, respondents) >= NAMED_BY,
+        )
         for term, n in ordered
     )
 

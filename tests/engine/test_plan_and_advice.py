@@ -243,7 +243,7 @@ def test_an_obstacle_a_third_named_but_fewer_than_the_threshold_is_not_acted_on(
     named = [sheet(dict.fromkeys(Dimension, 2), obstacles=(Obstacle.NO_TIME,))] * 4
     result = _result(*named, *[uniform(2)] * 8)
     assert result.obstacles[0].count is None
-    assert result.obstacles[0].common
+    assert not result.obstacles[0].common
     for language in Language:
         said = _everything(_advice(result, language))
         assert not any(label(Obstacle.NO_TIME, language) in t for t in said)
