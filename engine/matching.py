@@ -3,9 +3,10 @@
 A question is read in one language: the one its function words (and the topic words it uses)
 point to, or the person's own when that evidence is weak. Its words are stemmed with that
 language's Snowball stemmer, compounds are split into parts the base knows, and BM25 ranks the
-topics. A question is answered only if the base knows most of its informative words and the
-topic knows at least one that is not an everyday word, so a question about the weather or a
-meeting room gets no article rather than the nearest one.
+topics. A question is answered only if the base knows most of its informative words (all but
+one may be unknown only when it names the medium: social, LinkedIn, a post), and the topic
+knows half of them and at least one that is not an everyday word, so a question about the
+weather or a meeting room gets no article rather than the nearest one.
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ _FUNCTION_WORDS = {
         "meer heel erg hebben heb hebt heeft doen doe doet gaan gaat ga krijgen krijg krijgt "
         "maken maak maakt eigenlijk gewoon echt toch nou eens al alle nu wel iets omdat dus "
         "beter betere goed goede graag hoeveel hoelang geen niet nooit niets iemand iedereen "
-        "alles zelf soort advies hoi hallo bedankt alsjeblieft".split()
+        "alles zelf soort advies hoi hallo bedankt alsjeblieft elk elke ieder iedere ander "
+        "andere zelfde ooit misschien terwijl zodat want erin eraan erop ermee erover ervoor "
+        "eruit erna erom daarin daarmee daarover daarvoor daaraan daarop hierin hiermee "
+        "hierover hiervoor".split()
     ),
     Language.EN: frozenset(
         "the a an and or but that this these those what who how why when where which are were "
@@ -58,7 +62,9 @@ _FUNCTION_WORDS = {
         "yes too very there here some any all just really please if into out up off much "
         "many more most only such better good get got have has having no not never nothing "
         "someone something anything anyone everyone everything himself herself themselves "
-        "myself ourselves after before few kind sort advice hi hello thanks".split()
+        "myself ourselves after before few kind sort advice hi hello thanks every each other "
+        "another own still already yet ever anymore maybe perhaps whether because so as both "
+        "either am let".split()
     ),
 }
 _SHARED_WORDS = frozenset(
@@ -82,9 +88,14 @@ _SUBJECT = frozenset(
 )
 """Words that name the medium itself: every topic is about them, so they say that a question
 is about social media, not which topic it is about."""
+_POSTING = frozenset("post posts posting posted posten gepost postte".split())
+"""Words for the medium's own act. Like the subject words they say that a question is about
+social media ('what if someone posts something stupid'); unlike them, they are kept as terms:
+how often to post is a topic."""
 
-# Words people use about anything. They count for a topic alongside other words it knows, but a
-# single one never makes a match: 'what time is it' is not a question about having no time.
+# Words people use about anything, at work too. They count for a topic alongside other words it
+# knows, but a single one never makes a match: 'what time is it' is not a question about having
+# no time, nor 'how many employees do we have' one about employee advocacy.
 _EVERYDAY = {
     Language.NL: frozenset(
         "tijd tijden dag dagen week weken maand maanden jaar jaren vandaag morgen gisteren "
@@ -92,7 +103,8 @@ _EVERYDAY = {
         "groot klein mooi leuk hulp helpen nodig weten denken zien kijken vinden gebruiken geven "
         "nemen zeggen vertellen komen houden zetten werk werken laat weer niet voorbeeld "
         "belangrijk belangrijkst moeite zorgen team volgende vorige komende laag hoog weinig "
-        "aanraden raden adviseren".split()
+        "aanraden raden adviseren medewerker medewerkers collega collega's personeel bedrijf "
+        "organisatie weekend plan plannen betaald".split()
     ),
     Language.EN: frozenset(
         "time times day days week weeks month months year years today tomorrow yesterday "
@@ -100,7 +112,8 @@ _EVERYDAY = {
         "small little nice great best help need want like know think see look find use give "
         "take tell say go going come keep put make work job again not example important team "
         "next last coming low high came went made took gave told said kept found saw thought "
-        "knew recommend suggest".split()
+        "knew recommend suggest employee employees colleague colleagues staff company "
+        "organisation organization business weekend plan plans paid".split()
     ),
 }
 
@@ -127,6 +140,9 @@ _LINKS = ("s", "e", "en")
 """What Dutch puts between the parts of a compound: medewerker-s-betrokkenheid."""
 _PARTICLES = frozenset("op aan mee uit in af door over terug bij vol weg toe na om samen".split())
 """The particles of Dutch separable verbs: 'zakt het in' is about something that 'inzakt'."""
+_PRONOMINAL = frozenset("waar er daar hier".split())
+"""Dutch splits these from their preposition too: 'waar moeten we over posten' asks 'waarover'."""
+_PREPOSITIONS = _PARTICLES | {"voor"}
 _SYNONYMS = {
     Language.NL: dict.fromkeys(("plaatsen", "plaatst", "geplaatst", "publiceren"), "posten"),
     Language.EN: dict.fromkeys(("publish", "publishes", "published", "publishing"), "post"),
@@ -251,6 +267,7 @@ class _Index:
         self._surfaces = frozenset(found)
         self._stems = frozenset(self._stem(word) for word in found)
         self._subject = frozenset(self._stem(word) for word in _SUBJECT)
+        self._medium = self._subject | frozenset(self._stem(word) for word in _POSTING)
         documents = [
             [term for part in parts for word in self._words(part) for term in self.terms(word)]
             for parts in texts
@@ -265,6 +282,7 @@ class _Index:
             > UBIQUITOUS * len(topics)
         )
         self._everyday = frozenset(self._stem(word) for word in _EVERYDAY[language])
+        self._negation = frozenset(self._stem(word) for word in _NEGATION[language].values())
 
     def _words(self, sentence: str) -> Iterator[str]:
         return _informative(words(sentence), self._language)
@@ -326,7 +344,8 @@ class _Index:
         asked = list(self._units(found))
         evidence = [frozenset(terms) - self._ubiquitous for terms in asked]
         evidence = [terms for terms in evidence if terms]
-        if not self._about_the_base(evidence):
+        medium = self._names_the_medium(found)
+        if not self._about_the_base(evidence, medium):
             return ()
         scores = self._bm25.get_scores([term for terms in asked for term in terms])
         ranked = sorted(
@@ -335,7 +354,7 @@ class _Index:
                 for topic, vocabulary, score in zip(
                     self._topics, self._vocabularies, scores, strict=True
                 )
-                if score >= MIN_SCORE and self._speaks_to(vocabulary, evidence)
+                if score >= MIN_SCORE and self._speaks_to(vocabulary, evidence, medium)
             ),
             key=lambda match: match.score,
             reverse=True,
@@ -349,33 +368,61 @@ class _Index:
         """The terms of each informative word: synonyms replaced and, in Dutch, a separable
         verb the base does not know also read joined to its particle (zakt ... in is also
         inzakt)."""
-        particles = sorted(_PARTICLES & set(found)) if self._language is Language.NL else []
+        dutch = self._language is Language.NL
+        particles = sorted(_PARTICLES & set(found)) if dutch else []
         for word in _informative(found, self._language):
             word = _SYNONYMS[self._language].get(word, word)
             joined = (
                 [] if self.knows(word) else [p + word for p in particles if self.knows(p + word)]
             )
             yield tuple(term for form in (word, *joined) for term in self.terms(form))
+        if dutch:
+            for adverb in sorted(_PRONOMINAL & set(found)):
+                for preposition in sorted(_PREPOSITIONS & set(found)):
+                    if adverb + preposition not in found and self.knows(adverb + preposition):
+                        yield self.terms(adverb + preposition)
 
-    def _about_the_base(self, evidence: list[frozenset[str]]) -> bool:
+    def _names_the_medium(self, found: list[str]) -> bool:
+        return any(self._stem(word) in self._medium for word in found)
+
+    def _about_the_base(self, evidence: list[frozenset[str]], names_the_medium: bool) -> bool:
         """Whether the question is about what the base covers at all.
 
-        At least MIN_COVERAGE of its informative words must be in some topic's vocabulary,
-        and all of them when only one is: one word is too little to outweigh a word the base
-        has never seen ('share my screen'). Everyday words count neither way; a question of
-        nothing else is left to the topics (see `_speaks_to`).
+        At least MIN_COVERAGE of its informative words must be in some topic's vocabulary.
+        When only one is, the others must be known too, unless the question names the medium
+        (social, LinkedIn, a post): one word is too little to outweigh a word the base has never
+        seen ('share my screen'), but 'hire developers on social media' is about social media
+        whatever developers are. Everyday words count neither way; a question of nothing else
+        is left to the topics (see `_speaks_to`).
         """
-        content = [terms - self._everyday for terms in evidence if terms - self._everyday]
+        content = self._content(evidence)
         known = [terms for terms in content if terms & self._terms]
         if len(known) < MIN_COVERAGE * len(content):
             return False
-        return len(known) > 1 or len(known) == len(content)
+        return len(known) > 1 or len(known) == len(content) or names_the_medium
 
-    def _speaks_to(self, vocabulary: frozenset[str], evidence: list[frozenset[str]]) -> bool:
-        """Whether a topic knows the question's words: two of them, or one that is not an
-        everyday word ('what time is it' is not about having no time)."""
+    def _content(self, evidence: list[frozenset[str]]) -> list[frozenset[str]]:
+        """The words that say what a question is about: not everyday words, nor posting, which
+        every topic is about."""
+        plain = self._everyday | self._medium
+        return [terms - plain for terms in evidence if terms - plain]
+
+    def _speaks_to(
+        self, vocabulary: frozenset[str], evidence: list[frozenset[str]], names_the_medium: bool
+    ) -> bool:
+        """Whether a topic knows the question's words: one that is not an everyday word, or
+        two everyday ones in a question that names the medium or negates ('no time', 'new
+        colleagues via Instagram'; 'what time is it' is not about having no time, nor 'how
+        many colleagues work here' about anything the base covers); and at least
+        MIN_COVERAGE of those that are not everyday words, so that words the base knows from
+        different topics do not add up to one ('where do I start my expense report')."""
         hits = [terms & vocabulary for terms in evidence if terms & vocabulary]
-        return len(hits) > 1 or any(terms - self._everyday for terms in hits)
+        covered = [terms for terms in self._content(evidence) if terms & vocabulary]
+        if len(covered) < MIN_COVERAGE * len(self._content(evidence)):
+            return False
+        if any(terms - self._everyday for terms in hits):
+            return True
+        return len(hits) > 1 and (names_the_medium or any(self._negation & terms for terms in hits))
 
 
 def _keep_fewer(best: list[tuple[str, ...] | None], at: int, parts: tuple[str, ...]) -> None:

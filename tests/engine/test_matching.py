@@ -122,6 +122,14 @@ def test_held_out_off_topic_questions_are_never_answered(group: str) -> None:
     assert not measured.answered, measured.answered
 
 
+def test_on_topic_precision_over_all_groups_is_printed() -> None:
+    """Printed, not asserted: with the held-out group at 25% (tests/engine/questions.yaml) the
+    whole set is under 90%, and a bound the tuning group alone holds up would say little."""
+    measured = _measure([asked for group in QUESTIONS.values() for asked in group])
+    print(measured.line("all groups"))
+    assert not measured.answered, measured.answered
+
+
 @pytest.mark.parametrize(
     "question", ["what is the capital of Peru", "wat eten we vanavond", "xyzzy", "ok"]
 )
