@@ -153,6 +153,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         outbox=outbox,
         clock=clock,
     )
+    launches = SqlaLaunchRepository(database)
     advisor = Advisor(
         organisations=organisations,
         scans=scans,
@@ -160,8 +161,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         clock=clock,
         knowledge=knowledge,
         desk=desk,
+        launches=launches,
     )
-    launches = SqlaLaunchRepository(database)
     planner = Planner(
         organisations=organisations,
         tasks=tasks,

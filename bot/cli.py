@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
     org = commands.add_parser("org", help="show or change an organisation's settings")
     org.add_argument("--org", required=True)
-    org.add_argument("--threshold", type=int, help="anonymity threshold (at least 3)")
+    org.add_argument("--threshold", type=int, help="anonymity threshold (3 to 25)")
     org.add_argument("--tolerance", type=int, help="dimensions that may trail by a phase")
     org.add_argument("--lang", type=Language, choices=list(Language))
     org.add_argument("--zone", help="time zone for the weekly digest, e.g. Europe/Amsterdam")
@@ -201,7 +201,9 @@ async def _org(args: argparse.Namespace, settings: Settings) -> int:
         current = org.settings
         changed = replace(
             current,
-            anonymity_threshold=args.threshold or current.anonymity_threshold,
+            anonymity_threshold=(
+                current.anonymity_threshold if args.threshold is None else args.threshold
+            ),
             tolerance=current.tolerance if args.tolerance is None else args.tolerance,
             language=args.lang or current.language,
             time_zone=args.zone or current.time_zone,

@@ -95,5 +95,5 @@ async def _simulate(app: App, org_id: int) -> None:
                     org_id, scan.id, respondent, question_id, option_ids, now=opened
                 )
             await app.scans.complete(org_id, scan.id, respondent, now=opened)
-        if personas is BASELINE:
-            await app.scans.close(org_id, scan.id, now=opened + timedelta(days=14))
+        # Closed, both: a running scan shows participation only, its result when it closes.
+        await app.scans.close(org_id, scan.id, now=min(opened + timedelta(days=14), now))

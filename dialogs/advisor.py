@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 import weakref
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,7 @@ from dialogs.ports import (
     Clock,
     ConcurrentUpdate,
     ConversationStore,
+    LaunchRepository,
     Once,
     OrganisationDirectory,
     ScanClosed,
@@ -67,10 +69,15 @@ class Knowledge:
 
 @dataclass(frozen=True)
 class Published:
-    """The scan a result belongs to and the result, withheld or not."""
+    """The latest closed scan and its result, withheld or not, and the scan running now.
+
+    A running scan has no result: scored after each new respondent, two results in a row
+    would differ by exactly that person's answers.
+    """
 
     scan: Scan | None
     result: OrgResult | Withheld | None
+    running: Scan | None = None
 
 
 class Advisor:
@@ -85,8 +92,10 @@ class Advisor:
         clock: Clock,
         knowledge: Knowledge,
         desk: Desk | None = None,
+        launches: LaunchRepository | None = None,
     ) -> None:
         self._desk = desk
+        self._launches = launches
         self._organisations = organisations
         self._scans = scans
         self._conversations = conversations
@@ -378,17 +387,59 @@ class Advisor:
         return Transition(state, replies)
 
     async def _results(self, key: ConversationKey, state: DialogState) -> Reply:
+        """The person's own profile (of the running scan, else of the latest closed one), and
+        the organisation's: the latest closed scan's result, and a running scan's
+        participation only."""
         org = await self._organisation(key.org_id)
         published = await self.published(org)
+        language = state.language
         mine: Reply = ()
-        if published.scan is not None:
-            sheet = await self._scans.sheet(org.id, published.scan.id, key.respondent)
+        for scan in (published.running, published.scan):
+            if scan is None:
+                continue
+            sheet = await self._scans.sheet(org.id, scan.id, key.respondent)
             if sheet.answers:
                 mine = views.own_profile(
                     profile(self.knowledge.bank, sheet, tolerance=org.settings.tolerance),
-                    state.language,
+                    language,
                 )
-        return (*mine, *views.org_result(published.scan, published.result, state.language))
+                break
+        if published.running is None:
+            return (*mine, *views.org_result(published.scan, published.result, language))
+        running = await self._participation(org, published.running, published.scan, key, language)
+        if published.scan is None:
+            return (*mine, *running)
+        return (*mine, *running, *views.org_result(published.scan, published.result, language))
+
+    async def _participation(
+        self,
+        org: Organisation,
+        running: Scan,
+        earlier: Scan | None,
+        key: ConversationKey,
+        language: Language,
+    ) -> Reply:
+        completed = sum(
+            p.completed_at is not None for p in await self._scans.participation(org.id, running.id)
+        )
+        invited: int | None = None
+        closes: str | None = None
+        launches = self._launches
+        launch = await launches.get(org.id, running.id) if launches is not None else None
+        if launches is not None and launch is not None:
+            invited = len(await launches.invitations(org.id, running.id))
+            if launch.deadline is not None:
+                closes = views.moment(launch.deadline, org.settings.time_zone)
+        how = phrases.HOW_TO_CLOSE.get(key.channel)
+        return views.participation(
+            running,
+            completed,
+            language,
+            invited=invited,
+            closes=closes,
+            earlier=earlier,
+            how_to_close=how(language).format(org=_quoted(org.name)) if how else None,
+        )
 
     async def plan(self, org_id: int, language: Language) -> Reply:
         """The plan from the organisation's latest result, or why there is none yet."""
@@ -410,20 +461,25 @@ class Advisor:
         )
 
     async def published(self, org: Organisation) -> Published:
-        """The result of the open scan, or else of the latest one, compared with the one before."""
+        """The latest closed scan's result, compared with the closed scan before it, and the
+        scan running now (whose result waits until it closes)."""
         history = await self._scans.history(org.id)
-        if not history:
-            return Published(None, None)
+        running = next((scan for scan in reversed(history) if scan.is_open), None)
+        closed = [scan for scan in history if not scan.is_open]
+        if not closed:
+            return Published(None, None, running)
         previous: OrgResult | None = None
-        if len(history) > 1:
-            earlier = await self._score(org, history[-2], None)
+        if len(closed) > 1:
+            earlier = await self._score(org, closed[-2], None)
             previous = earlier if isinstance(earlier, OrgResult) else None
-        return Published(history[-1], await self._score(org, history[-1], previous))
+        return Published(closed[-1], await self._score(org, closed[-1], previous), running)
 
-    async def history(self, org: Organisation) -> list[tuple[Scan, OrgResult | Withheld]]:
-        """Every scan of the organisation, oldest first, with its result (or why it is withheld)."""
+    async def history(self, org: Organisation) -> list[tuple[Scan, OrgResult | Withheld | None]]:
+        """Every scan of the organisation, oldest first, with its result (or why it is
+        withheld); None for a scan still running, whose result appears when it closes."""
         return [
-            (scan, await self._score(org, scan, None)) for scan in await self._scans.history(org.id)
+            (scan, None if scan.is_open else await self._score(org, scan, None))
+            for scan in await self._scans.history(org.id)
         ]
 
     async def _score(
@@ -447,6 +503,11 @@ class Advisor:
 
 def _say(state: DialogState, phrase: Text) -> Transition:
     return Transition(state, (Paragraph(phrase(state.language)),))
+
+
+def _quoted(word: str) -> str:
+    """A name as typed in a shell command: in double quotes if it has spaces or the like."""
+    return word if shlex.quote(word) == word else '"' + word.replace('"', '\\"') + '"'
 
 
 def _switch_language(state: DialogState, argument: str) -> Transition:

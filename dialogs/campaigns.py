@@ -3,7 +3,8 @@
 Business rules:
 - Whoever launched a scan in the organisation manages it; the first launch is open to anyone.
 - A running scan that nobody launched (people started it themselves) is adopted by a launch.
-- A launch sets the organisation's anonymity threshold (never below 3).
+- A launch sets the organisation's anonymity threshold (3 to 25); a threshold outside that
+  changes nothing, and nothing is launched.
 - Two launches at once make one: the other launcher is told someone launched the scan a moment
   ago, and their launch changes nothing (no invitations, no threshold).
 - Participation is kept apart from answers: a manager sees who finished, never what they said.
@@ -31,6 +32,7 @@ from dialogs.ports import (
     StorageError,
 )
 from dialogs.records import (
+    MAXIMUM_THRESHOLD,
     MINIMUM_THRESHOLD,
     Invitation,
     Invitee,
@@ -39,6 +41,7 @@ from dialogs.records import (
     OrgSettings,
     Scan,
 )
+from dialogs.views import moment
 from engine.reminders import reminder_time
 from engine.text import Text
 from engine.vocabulary import Language
@@ -97,10 +100,7 @@ class Campaigns:
         if request.deadline is not None and request.deadline <= now:
             raise CampaignRefused(phrases.DEADLINE_PAST)
         org = await self._organisation(org_id)
-        try:
-            settings = replace(org.settings, anonymity_threshold=request.threshold)
-        except ValueError as error:
-            raise CampaignRefused(phrases.THRESHOLD_TOO_LOW) from error
+        settings = replace(org.settings, anonymity_threshold=_allowed(request.threshold))
         scan = await self._scans.current(org_id)
         if scan is not None and await self._launches.get(org_id, scan.id) is not None:
             raise CampaignRefused(phrases.ALREADY_LAUNCHED)
@@ -148,6 +148,20 @@ class Campaigns:
         scan, _ = await self.running(org_id)
         return scan, await self._launches.invitations(org_id, scan.id)
 
+    async def status_view(self, org_id: int, respondent: str, language: Language) -> Reply:
+        """The running scan's participation for its manager, and when its result appears; or
+        why there is none to show."""
+        try:
+            scan, invitations = await self.status(org_id, respondent)
+            launch = await self._launches.get(org_id, scan.id)
+        except CampaignRefused as refused:
+            return (Paragraph(refused.phrase(language)),)
+        closes = None
+        if launch is not None and launch.deadline is not None:
+            zone = (await self._organisation(org_id)).settings.time_zone
+            closes = moment(launch.deadline, zone)
+        return participation(scan, invitations, language, closes=closes)
+
     async def close(self, org_id: int, respondent: str | None) -> tuple[Scan, Launch | None]:
         """Close the running scan: a manager's request, or the deadline (`respondent` None)."""
         if respondent is not None and not await self.may_manage(org_id, respondent):
@@ -164,17 +178,15 @@ class Campaigns:
         threshold: int,
         report_channel: str | None,
     ) -> OrgSettings:
-        """A manager sets the organisation's language, anonymity threshold (at least 3) and the
+        """A manager sets the organisation's language, anonymity threshold (3 to 25) and the
         place (``slack:#C0123``) that gets the monthly report, or none."""
         if not await self.may_manage(org_id, respondent):
             raise CampaignRefused(phrases.MANAGERS_ONLY)
         org = await self._organisation(org_id)
-        if threshold < MINIMUM_THRESHOLD:
-            raise CampaignRefused(phrases.THRESHOLD_TOO_LOW)
         settings = replace(
             org.settings,
             language=language,
-            anonymity_threshold=threshold,
+            anonymity_threshold=_allowed(threshold),
             report_channel=report_channel,
         )
         await self._organisations.update_settings(org_id, settings)
@@ -230,13 +242,25 @@ class Campaigns:
         return org
 
 
+def _allowed(threshold: int) -> int:
+    """The threshold, if an organisation may set it."""
+    if threshold < MINIMUM_THRESHOLD:
+        raise CampaignRefused(phrases.THRESHOLD_TOO_LOW)
+    if threshold > MAXIMUM_THRESHOLD:
+        raise CampaignRefused(phrases.THRESHOLD_OUT_OF_RANGE)
+    return threshold
+
+
 def launched(scan: Scan, people: int, deadline: str | None, language: Language) -> Reply:
     until = phrases.UNTIL(language).format(deadline=deadline) if deadline else ""
     return (Paragraph(phrases.LAUNCHED(language, people, number=scan.number, deadline=until)),)
 
 
-def participation(scan: Scan, invitations: list[Invitation], language: Language) -> Reply:
-    """Who finished and who did not, never what anyone answered."""
+def participation(
+    scan: Scan, invitations: list[Invitation], language: Language, *, closes: str | None = None
+) -> Reply:
+    """Who finished and who did not, never what anyone answered, and that the result appears
+    when the scan closes (`closes`, when it has a closing moment)."""
     done = sum(invitation.completed for invitation in invitations)
     invited = phrases.STATUS_INVITED(language, len(invitations))
     pending = [i.respondent for i in invitations if not i.completed and i.failure is None]
@@ -252,5 +276,12 @@ def participation(scan: Scan, invitations: list[Invitation], language: Language)
     for failure in sorted(failures):
         failed = tuple(i.respondent for i in invitations if i.failure is failure)
         blocks += [Paragraph(failure.explanation(language)), People(failed)]
+    blocks.append(
+        Paragraph(
+            phrases.RESULT_AT_CLOSING_ON(language).format(deadline=closes)
+            if closes
+            else phrases.RESULT_AT_CLOSING(language)
+        )
+    )
     blocks.append(Paragraph(phrases.STATUS_PRIVATE(language)))
     return tuple(blocks)

@@ -44,8 +44,8 @@ HELP_TITLE = text("Wat je kunt doen", "What you can do")
 HELP_ITEMS = (
     text("scan: de scan starten of verdergaan waar je was", "scan: start the scan or resume it"),
     text(
-        "resultaat: jouw profiel en dat van de organisatie",
-        "results: your profile and the organisation's",
+        "resultaat: jouw profiel en dat van de organisatie (dat verschijnt zodra de scan sluit)",
+        "results: your profile and the organisation's (which appears when the scan closes)",
     ),
     text(
         "plan: de stappen naar de volgende fase en de vaste taken",
@@ -317,6 +317,54 @@ STATUS_PRIVATE = text(
     "You see who still has to answer, never what anyone answered.",
 )
 CLOSED = text("Scan {number} is gesloten.", "Scan {number} is closed.")
+SCAN_RUNNING_TITLE = text("Scan {number} loopt", "Scan {number} is running")
+PARTICIPATION_COMPLETED = counted(
+    nl=(
+        "Tot nu toe heeft {n} persoon de scan ingevuld.",
+        "Tot nu toe hebben {n} mensen de scan ingevuld.",
+    ),
+    en=(
+        "So far {n} person has completed the scan.",
+        "So far {n} people have completed the scan.",
+    ),
+)
+PARTICIPATION_INVITED = counted(
+    nl=("{n} persoon is uitgenodigd.", "{n} mensen zijn uitgenodigd."),
+    en=("{n} person was invited.", "{n} people were invited."),
+)
+RESULT_AT_CLOSING = text(
+    "Het resultaat van de organisatie verschijnt als de scan sluit. Zo kan niemand twee "
+    "resultaten naast elkaar leggen om de antwoorden van wie als laatste invulde te zien.",
+    "The organisation's result appears when the scan closes. That way no one can set two "
+    "results side by side to see the answers of whoever completed it last.",
+)
+RESULT_AT_CLOSING_ON = text(
+    "Het resultaat van de organisatie verschijnt als de scan sluit, op {deadline}. Zo kan "
+    "niemand twee resultaten naast elkaar leggen om de antwoorden van wie als laatste invulde "
+    "te zien.",
+    "The organisation's result appears when the scan closes, on {deadline}. That way no one can "
+    "set two results side by side to see the answers of whoever completed it last.",
+)
+EARLIER_RESULT = text(
+    "Tot dan staat hieronder het resultaat van scan {number}, de laatst gesloten scan.",
+    "Until then, below is the result of scan {number}, the latest closed scan.",
+)
+HOW_TO_CLOSE = {
+    "slack": text(
+        "De projectmanager sluit de scan met '/advisor close'.",
+        "The project manager closes the scan with '/advisor close'.",
+    ),
+    "teams": text(
+        "De projectmanager sluit de scan door in het kanaal van het team 'sluiten' te typen.",
+        "The project manager closes the scan by typing 'close' in the team's channel.",
+    ),
+    "console": text(
+        "De projectmanager sluit de scan in de terminal met 'advisor scan close --org {org}'.",
+        "The project manager closes the scan in the terminal with 'advisor scan close --org "
+        "{org}'.",
+    ),
+}
+"""How each chat's project manager closes a scan, by the chat's name in a conversation key."""
 LAUNCH_TITLE = text("Scan lanceren", "Launch a scan")
 LAUNCH_AUDIENCE = text("Wie doen er mee? (een kanaal)", "Who takes part? (a channel)")
 LAUNCH_USERGROUP = text("... of een gebruikersgroep", "... or a user group")
@@ -324,11 +372,14 @@ AUDIENCE_MISSING = text(
     "Kies een kanaal of een gebruikersgroep.", "Choose a channel or a user group."
 )
 LAUNCH_DEADLINE = text("Sluitingsdatum", "Closing date")
-LAUNCH_THRESHOLD = text("Anonimiteitsdrempel (minstens 3)", "Anonymity threshold (at least 3)")
+LAUNCH_THRESHOLD = text("Anonimiteitsdrempel (3 tot en met 25)", "Anonymity threshold (3 to 25)")
 LAUNCH_REPORT = text("Kanaal voor het resultaat", "Channel for the result")
 LAUNCH_SUBMIT = text("Lanceren", "Launch")
 CANCEL = text("Annuleren", "Cancel")
 THRESHOLD_TOO_LOW = text("De drempel is minstens 3.", "The threshold is at least 3.")
+THRESHOLD_OUT_OF_RANGE = text(
+    "De drempel ligt tussen 3 en 25.", "The threshold is between 3 and 25."
+)
 DEADLINE_PAST = text("Kies een datum in de toekomst.", "Choose a date in the future.")
 SETTINGS_TITLE = text("Instellingen", "Settings")
 SETTINGS_LANGUAGE = text(

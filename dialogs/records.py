@@ -18,6 +18,9 @@ DEFAULT_ZONE = "Europe/Amsterdam"
 DEFAULT_THRESHOLD = 5
 MINIMUM_THRESHOLD = 3
 """No group smaller than this is ever shown, whatever an organisation configures."""
+MAXIMUM_THRESHOLD = 25
+"""Above this a threshold hides the result from most teams for good, and every group by role
+with it: a typo, not a policy (docs/scoring.md, Privacy)."""
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,10 @@ class OrgSettings:
     """Where the monthly report goes beside the manager: a place address (``slack:#C0123``)."""
 
     def __post_init__(self) -> None:
-        if self.anonymity_threshold < MINIMUM_THRESHOLD:
-            raise ValueError(f"the anonymity threshold is at least {MINIMUM_THRESHOLD}")
+        if not threshold_allowed(self.anonymity_threshold):
+            raise ValueError(
+                f"the anonymity threshold is between {MINIMUM_THRESHOLD} and {MAXIMUM_THRESHOLD}"
+            )
         if not 0 <= self.tolerance <= 2:
             raise ValueError("the tolerance is 0, 1 or 2 dimensions")
         try:
@@ -48,6 +53,11 @@ class OrgSettings:
             raise ValueError("escalate after at least one missed occurrence")
         if self.report_channel is not None and place_of(self.report_channel) is None:
             raise ValueError(f"not a channel's address: {self.report_channel!r}")
+
+
+def threshold_allowed(threshold: int) -> bool:
+    """Whether an organisation may set this anonymity threshold."""
+    return MINIMUM_THRESHOLD <= threshold <= MAXIMUM_THRESHOLD
 
 
 PLACE_MARK = "#"

@@ -42,7 +42,7 @@ class ReportData:
     language: Language
     made_on: date
     latest: ScanLine | None
-    """The newest scan with a result (withheld when too few people answered)."""
+    """The newest closed scan's result (withheld when too few people answered)."""
     baseline: ScanLine | None
     """The first scan whose result was shown; None when that is the latest one."""
     kpis: tuple[KpiEntry, ...]
@@ -70,7 +70,8 @@ async def gather(
 ) -> ReportData:
     """Everything the report shows, as of `now`, in `language` (default: the organisation's)."""
     history = await advisor.history(org)
-    shown = [ScanLine(scan.number, result) for scan, result in history]
+    # A running scan has no result yet: it appears when the scan closes.
+    shown = [ScanLine(scan.number, result) for scan, result in history if result is not None]
     latest = shown[-1] if shown else None
     first_shown = next((line for line in shown if isinstance(line.result, OrgResult)), None)
     baseline = first_shown if first_shown is not latest else None

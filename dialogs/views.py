@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dialogs import phrases, prompts
 from dialogs.events import Command, CommandInvoked
@@ -320,6 +322,50 @@ def answer(the_answer: Answer, language: Language) -> Reply:
             for t in others
         ),
     )
+
+
+def participation(
+    running: Scan,
+    completed: int,
+    language: Language,
+    *,
+    invited: int | None = None,
+    closes: str | None = None,
+    earlier: Scan | None = None,
+    how_to_close: str | None = None,
+) -> Reply:
+    """A running scan: how many have completed it, never its result.
+
+    Business rules:
+    - The organisation's result appears only when the scan closes: scored after each new
+      respondent, two results in a row would differ by exactly that person's answers.
+    - The count of people invited is shown where the scan was launched (`invited`), the
+      closing moment where the launch has a deadline (`closes`).
+    - When an earlier scan closed (`earlier`), its result follows this view: this says so.
+    """
+    counts = phrases.PARTICIPATION_COMPLETED(language, completed)
+    if invited is not None:
+        counts += " " + phrases.PARTICIPATION_INVITED(language, invited)
+    when = (
+        phrases.RESULT_AT_CLOSING_ON(language).format(deadline=closes)
+        if closes
+        else phrases.RESULT_AT_CLOSING(language)
+    )
+    blocks: list[Heading | Paragraph] = [
+        Heading(phrases.SCAN_RUNNING_TITLE(language).format(number=running.number)),
+        Paragraph(counts),
+        Paragraph(when),
+    ]
+    if how_to_close:
+        blocks.append(Paragraph(how_to_close))
+    if earlier is not None:
+        blocks.append(Paragraph(phrases.EARLIER_RESULT(language).format(number=earlier.number)))
+    return tuple(blocks)
+
+
+def moment(at: datetime, zone: str) -> str:
+    """A moment as people read it where they are: ``2026-05-01 17:00``."""
+    return f"{at.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}"
 
 
 def help_text(language: Language) -> Reply:

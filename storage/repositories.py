@@ -30,7 +30,7 @@ from dialogs.ports import (
     StorageError,
     TurnAnswers,
 )
-from dialogs.records import Organisation, OrgSettings, Participation, Scan
+from dialogs.records import MAXIMUM_THRESHOLD, Organisation, OrgSettings, Participation, Scan
 from dialogs.state import CompleteSheet, RecordAnswer
 from engine.respect import Respect
 from engine.sheet import AnswerSheet
@@ -411,7 +411,9 @@ def _organisation_from_row(row: OrganisationRow) -> Organisation:
         key=row.key,
         name=row.name,
         settings=OrgSettings(
-            anonymity_threshold=row.anonymity_threshold,
+            # Stored before the upper bound existed, a higher threshold reads as the highest
+            # allowed, rather than making the organisation unreadable.
+            anonymity_threshold=min(row.anonymity_threshold, MAXIMUM_THRESHOLD),
             tolerance=row.tolerance,
             language=Language(row.language),
             time_zone=row.time_zone,

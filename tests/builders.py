@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 import yaml
 
+from dialogs.ports import ScanRepository
+from dialogs.records import Scan
 from engine.bank import DONT_KNOW, QuestionBank, parse_bank
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Dimension, Goal, Objective, Obstacle, Phase, Role
@@ -70,3 +73,11 @@ def sheet(
 
 def uniform(phase: int, role: Role | None = None) -> AnswerSheet:
     return sheet(dict.fromkeys(Dimension, phase), role)
+
+
+async def close_running_scan(scans: ScanRepository, org_id: int, *, now: datetime) -> Scan:
+    """Close the organisation's running scan, as `advisor scan close` (or a chat's project
+    manager, or a deadline) does: the organisation's result appears only then."""
+    scan = await scans.current(org_id)
+    assert scan is not None, "no scan is running"
+    return await scans.close(org_id, scan.id, now=now)

@@ -32,13 +32,20 @@ from bot.slack.modals import (
 from bot.slack.render import to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
-from dialogs.campaigns import Audience, CampaignRefused, Campaigns, LaunchRequest, participation
+from dialogs.campaigns import Audience, CampaignRefused, Campaigns, LaunchRequest
 from dialogs.campaigns import launched as launched_view
 from dialogs.delivery import Undeliverable
 from dialogs.events import Command, CommandInvoked, ConversationKey
 from dialogs.messages import Chart, Paragraph, Places, Reply
 from dialogs.ports import Clock, LaunchRepository
-from dialogs.records import Launch, Organisation, Scan, place
+from dialogs.records import (
+    MAXIMUM_THRESHOLD,
+    MINIMUM_THRESHOLD,
+    Launch,
+    Organisation,
+    Scan,
+    place,
+)
 from dialogs.views import org_result
 from engine.scoring import OrgResult
 from engine.vocabulary import Language
@@ -267,11 +274,7 @@ class SlackCampaigns:
     # Following and closing
 
     async def status(self, org: Organisation, manager: str, language: Language) -> Reply:
-        try:
-            scan, invitations = await self._campaigns.status(org.id, _respondent(manager))
-        except CampaignRefused as refused:
-            return (Paragraph(refused.phrase(language)),)
-        return participation(scan, invitations, language)
+        return await self._campaigns.status_view(org.id, _respondent(manager), language)
 
     async def manager_home(self, org: Organisation, user: str, language: Language) -> Reply:
         """For someone who launched a scan here: the running scan's participation and the plan."""
@@ -449,8 +452,17 @@ def _respondent(user: str) -> str:
 
 
 def _threshold_errors(threshold: str, language: Language) -> Errors:
-    if not threshold.isdigit() or int(threshold) < 3:
+    """The threshold as typed is a whole number from 3 to 25 (Slack's own check of the field
+    is in the browser, so a request may carry anything)."""
+    if not (threshold.isascii() and threshold.isdigit()):
         return {"threshold": phrases.THRESHOLD_TOO_LOW(language)}
+    digits = threshold.lstrip("0")
+    # int() refuses thousands of digits with a bare ValueError; so many are too many anyway.
+    number = int(digits) if len(digits) <= len(str(MAXIMUM_THRESHOLD)) else MAXIMUM_THRESHOLD + 1
+    if number < MINIMUM_THRESHOLD:
+        return {"threshold": phrases.THRESHOLD_TOO_LOW(language)}
+    if number > MAXIMUM_THRESHOLD:
+        return {"threshold": phrases.THRESHOLD_OUT_OF_RANGE(language)}
     return {}
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from dialogs import phrases
-from dialogs.records import OrgSettings, place_of
+from dialogs.records import MAXIMUM_THRESHOLD, MINIMUM_THRESHOLD, OrgSettings, place_of
 from engine.kpi import Metric
 from engine.text import Text
 from engine.vocabulary import Language
@@ -178,7 +178,8 @@ def _threshold(language: Language, threshold: int) -> dict[str, Any]:
         {
             "type": "number_input",
             "is_decimal_allowed": False,
-            "min_value": "3",
+            "min_value": str(MINIMUM_THRESHOLD),
+            "max_value": str(MAXIMUM_THRESHOLD),
             "initial_value": str(threshold),
         },
         optional=False,

@@ -30,7 +30,7 @@ from bot.teams.delivery import names_in
 from bot.teams.render import image_activities, to_activity
 from dialogs import phrases
 from dialogs.advisor import Advisor
-from dialogs.campaigns import Audience, CampaignRefused, Campaigns, LaunchRequest, participation
+from dialogs.campaigns import Audience, CampaignRefused, Campaigns, LaunchRequest
 from dialogs.campaigns import launched as launched_view
 from dialogs.events import Command, CommandInvoked, ConversationKey
 from dialogs.messages import Chart, Paragraph, Places, Reply
@@ -196,11 +196,7 @@ class TeamsCampaigns:
     # Following and closing
 
     async def status(self, org: Organisation, user_id: str, language: Language) -> Reply:
-        try:
-            scan, invitations = await self._campaigns.status(org.id, respondent(user_id))
-        except CampaignRefused as refused:
-            return (Paragraph(refused.phrase(language)),)
-        return participation(scan, invitations, language)
+        return await self._campaigns.status_view(org.id, respondent(user_id), language)
 
     async def close(self, org: Organisation, user_id: str | None, language: Language) -> Closed:
         """Close the running scan; publishing its result is the caller's next step."""

@@ -25,6 +25,7 @@ from bot.teams.render import (
     _text_block,
 )
 from dialogs import phrases
+from dialogs.records import MAXIMUM_THRESHOLD, MINIMUM_THRESHOLD
 from engine.kpi import MAXIMUM, NOT_A_COUNT, KpiEntry, KpiError, Metric, entry, parse_count
 from engine.text import Text
 from engine.vocabulary import Language
@@ -38,7 +39,7 @@ DEADLINE, THRESHOLD, REPORT_HERE = "deadline", "threshold", "report"
 CANCEL = "cancel"
 """The `button` in a cancel's data; a save or launch sends no `button`."""
 ON, OFF = "true", "false"
-MIN_THRESHOLD = 3
+MIN_THRESHOLD, MAX_THRESHOLD = MINIMUM_THRESHOLD, MAXIMUM_THRESHOLD
 MAX_TYPED = 40
 """Longer than any figure or threshold anyone types; a longer value is never read as a number."""
 MAX_UNPLACED = 5
@@ -223,8 +224,10 @@ def launch_card(
         "id": THRESHOLD,
         "label": _fit(phrases.LAUNCH_THRESHOLD(language), MAX_LINE),
         "min": MIN_THRESHOLD,
+        "max": MAX_THRESHOLD,
         "isRequired": True,
-        "errorMessage": phrases.THRESHOLD_TOO_LOW(language),
+        # Teams shows this for a value outside min and max alike.
+        "errorMessage": phrases.THRESHOLD_OUT_OF_RANGE(language),
     }
     number = _number(values.threshold) if values is not None else threshold
     if number is not None:
@@ -274,12 +277,14 @@ def launch_errors(values: LaunchValues, today: date) -> dict[str, str]:
     """A message per input id that cannot be right, in the form's language; empty when valid.
 
     Business rules:
-    - The anonymity threshold is a whole number of at least 3.
+    - The anonymity threshold is a whole number from 3 to 25.
     - A deadline, if any, falls after today.
     """
     errors = {}
     if not _whole(values.threshold) or int(values.threshold) < MIN_THRESHOLD:
         errors[THRESHOLD] = phrases.THRESHOLD_TOO_LOW(values.language)
+    elif int(values.threshold) > MAX_THRESHOLD:
+        errors[THRESHOLD] = phrases.THRESHOLD_OUT_OF_RANGE(values.language)
     if values.deadline is not None and values.deadline <= today:
         errors[DEADLINE] = phrases.DEADLINE_PAST(values.language)
     return errors

@@ -56,6 +56,8 @@ def test_a_manager_adopts_the_plan_logs_figures_ticks_a_task_off_and_renders_the
     assert org.returncode == 0, org.stderr
     for number, person in enumerate(PEOPLE):
         _scan(sqlite_url, person, str(2 + number % 2), language)
+    closed = advisor("scan", "close", "--org", "Acme", database=sqlite_url)
+    assert closed.returncode == 0, closed.stderr
 
     adopt = "overnemen" if language == "nl" else "adopt"
     measure = "meten" if language == "nl" else "measure"

@@ -11,9 +11,12 @@ from bot.app import App, build_app
 from bot.settings import load_settings
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationKey
 from dialogs.messages import Chart
+from dialogs.records import Organisation
+from dialogs.report import ReportData, gather
 from engine.vocabulary import Language
 from storage.db import Database
 from storage.migrate import SchemaBehind, schema_status
+from tests.builders import close_running_scan
 from tests.dialogs.conftest import prompt_of, take_scan, text_of
 from tests.fakes.clock import FixedClock
 
@@ -37,12 +40,47 @@ async def test_a_scan_of_five_people_publishes_a_result_plan_and_advice(app: App
     for number in range(5):
         key = ConversationKey("test", org.id, f"p{number}", f"p{number}")
         await take_scan(app.advisor, key, pick=number % 3)
+    await close_running_scan(app.scans, org.id, now=app.clock.now())
     pm = ConversationKey("test", org.id, "pm", "pm")
     result = await app.advisor.handle(pm, CommandInvoked(Command.RESULTS), language=Language.EN)
     assert any(isinstance(block, Chart) for block in result)
     assert "Completed by" in text_of(result)
     plan = await app.advisor.handle(pm, CommandInvoked(Command.PLAN))
     assert "Always-on tasks" in text_of(plan)
+
+
+async def _report(app: App, org: Organisation) -> ReportData:
+    return await gather(
+        org,
+        advisor=app.advisor,
+        tasks=app.activation.tasks,
+        kpis=app.activation.kpis,
+        people=app.activation.people,
+        now=app.clock.now(),
+    )
+
+
+async def test_the_report_shows_the_latest_closed_scan_and_not_the_one_running(
+    app: App,
+) -> None:
+    org = await app.organisations.ensure("test:acme", "Acme")
+    for scan_number, pick in ((1, 0), (2, 2)):
+        for number in range(5):
+            key = ConversationKey("test", org.id, f"p{scan_number}-{number}", f"p{number}")
+            await take_scan(app.advisor, key, pick=pick)
+        if scan_number == 1:
+            await close_running_scan(app.scans, org.id, now=app.clock.now())
+
+    data = await _report(app, org)
+    assert data.latest is not None
+    assert data.latest.number == 1, "scan 2 is running: its result appears when it closes"
+    assert data.baseline is None
+
+    await close_running_scan(app.scans, org.id, now=app.clock.now())
+    data = await _report(app, org)
+    assert data.latest is not None
+    assert data.baseline is not None
+    assert (data.latest.number, data.baseline.number) == (2, 1)
 
 
 async def test_one_organisation_never_sees_anothers_answers(app: App) -> None:

@@ -8,7 +8,7 @@ import asyncio
 import html
 import io
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +33,7 @@ from dialogs.records import Organisation
 from engine.bank import DONT_KNOW, Question, QuestionBank, QuestionKind
 from engine.scoring import OrgResult
 from engine.vocabulary import Language, Role
+from tests.builders import close_running_scan
 from tests.fakes.bot_connector import TENANT_ID, FakeConnector, fake_connector, teams_member
 from tests.fakes.clock import FixedClock
 from tests.fakes.slack_api import TEAM_ID, FakeSlackWebApi, fake_slack_web_api
@@ -59,6 +60,12 @@ ASKED = {
 SETTLE_SECONDS = 10
 MAX_QUESTIONS = 100
 NUMBERED = re.compile(r"^[* ]\s*(\d+)\. (.*)$")
+Answered = Callable[[], Coroutine[Any, Any, None]]
+"""What happens once a person has answered everything, before they say their lines."""
+
+
+async def nothing() -> None:
+    return None
 
 
 def script(bank: QuestionBank, person: int) -> Answers:
@@ -83,10 +90,17 @@ def script(bank: QuestionBank, person: int) -> Answers:
 
 
 async def terminal_person(
-    core: App, org: Organisation, person: int, answers: Answers, then: tuple[str, ...]
+    core: App,
+    org: Organisation,
+    person: int,
+    answers: Answers,
+    then: tuple[str, ...],
+    answered: Answered = nothing,
 ) -> list[str]:
     """Chat in the terminal: every question answered by typing the numbers of the statements
-    on screen, then the lines `then`; what the screen showed after each of those."""
+    on screen, `answered` awaited, then the lines `then`; what the screen showed after each of
+    those."""
+    loop = asyncio.get_running_loop()
     language = LANGUAGES[person]
     bank = core.advisor.knowledge.bank
     screen = io.StringIO()
@@ -102,6 +116,9 @@ async def terminal_person(
         question = _question_on_screen(since, bank, language)
         if question is not None:
             return _numbers_for(since, question, answers[question.id], language) + "\n"
+        if len(typed) == len(then):
+            # The chat reads its lines in a thread: this waits for the loop to run it.
+            asyncio.run_coroutine_threadsafe(answered(), loop).result(SETTLE_SECONDS)
         return typed.pop(0) + "\n" if typed else ""
 
     await chat(
@@ -156,10 +173,16 @@ def _says_any(line: str, said: dict[str, set[str]]) -> bool:
 
 
 async def slack_person(
-    side: SlackSide, api: FakeSlackWebApi, person: int, answers: Answers, then: tuple[str, ...]
+    side: SlackSide,
+    api: FakeSlackWebApi,
+    person: int,
+    answers: Answers,
+    then: tuple[str, ...],
+    answered: Answered = nothing,
 ) -> list[str]:
-    """A direct message "scan", a click on every answer (ticks and submit for several), then
-    the lines `then`; the text of the messages each of those brought."""
+    """A direct message "scan", a click on every answer (ticks and submit for several),
+    `answered` awaited, then the lines `then`; the text of the messages each of those
+    brought."""
     user = f"U{person}"
     channel = f"D{user}"
     api.add_user(user, locale="nl-NL" if LANGUAGES[person] == "nl" else "en-US")
@@ -173,6 +196,7 @@ async def slack_person(
         updates = len(api.called("chat.update"))
         assert (await side.click(user, latest, action, state=state)).status == 200
         await _settled(api, "chat.update", updates + 1)
+    await answered()
     shown = []
     for line in then:
         before = set(api.messages[channel])
@@ -243,10 +267,15 @@ def _strings(tree: Any, key: str) -> Iterator[str]:
 
 
 async def teams_person(
-    teams: TeamsWorld, person: int, answers: Answers, then: tuple[str, ...]
+    teams: TeamsWorld,
+    person: int,
+    answers: Answers,
+    then: tuple[str, ...],
+    answered: Answered = nothing,
 ) -> list[str]:
     """The app installed for the person, "scan", a press on every answer (ticks and submit for
-    several), then the lines `then`; the text of the cards each of those brought."""
+    several), `answered` awaited, then the lines `then`; the text of the cards each of those
+    brought."""
     member = _teams_member(person)
     locale = "nl-NL" if LANGUAGES[person] == "nl" else "en-US"
     service_url = teams.connector.service_url
@@ -277,6 +306,7 @@ async def teams_person(
             locale=locale,
         )
         assert await teams.post(pressed) == 200
+    await answered()
     return ["\n".join(texts(activity) for activity in await say(line)) for line in then]
 
 
@@ -377,11 +407,12 @@ async def test_the_same_answers_give_the_same_result_plan_and_advice_in_every_ch
     asked = ASKED[LANGUAGES[0]]
     for person in range(1, len(LANGUAGES)):
         await everywhere(world, orgs, person, scripts[person], ())
-    shown = await everywhere(world, orgs, 0, scripts[0], asked)
+    # The last to answer reads the result, which appears only when the scan closes.
+    shown = await everywhere(world, orgs, 0, scripts[0], asked, close=True)
 
     for name, org in orgs.items():
-        scan = await core.scans.current(org.id)
-        assert scan is not None, name
+        scan = (await core.scans.history(org.id))[-1]
+        assert not scan.is_open, name
         stored = [
             dict((await core.scans.sheet(org.id, scan.id, ":".join(who(name, person)))).answers)
             for person in range(len(LANGUAGES))
@@ -418,12 +449,28 @@ async def everywhere(
     person: int,
     answers: Answers,
     then: tuple[str, ...],
+    *,
+    close: bool = False,
 ) -> dict[str, list[str]]:
-    """The person answers in each chat, then says `then`; what each chat showed for those."""
+    """The person answers in each chat, then (the scan closed first, if `close`) says `then`;
+    what each chat showed for those."""
+    core = world.core
+
+    def closing(name: str) -> Answered:
+        async def close_scan() -> None:
+            if close:
+                await close_running_scan(core.scans, orgs[name].id, now=core.clock.now())
+
+        return close_scan
+
     return {
-        "terminal": await terminal_person(world.core, orgs["terminal"], person, answers, then),
-        "slack": await slack_person(world.slack, world.api, person, answers, then),
-        "teams": await teams_person(world.teams, person, answers, then),
+        "terminal": await terminal_person(
+            core, orgs["terminal"], person, answers, then, closing("terminal")
+        ),
+        "slack": await slack_person(
+            world.slack, world.api, person, answers, then, closing("slack")
+        ),
+        "teams": await teams_person(world.teams, person, answers, then, closing("teams")),
     }
 
 

@@ -10,6 +10,7 @@ import pytest
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.events import ChoiceSelected, ConversationKey, ConversationStarted
 from dialogs.messages import ChoicePrompt, Reply
+from dialogs.ports import LaunchRepository
 from dialogs.prompts import read
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
@@ -38,18 +39,27 @@ class World:
     clock: FixedClock
     org_id: int
 
-    def advisor(self) -> Advisor:
-        """A fresh runner over the same stores, as after a restart."""
+    def advisor(self, *, launches: LaunchRepository | None = None) -> Advisor:
+        """A fresh runner over the same stores, as after a restart; it knows of launches
+        (who was invited, until when) through `launches`."""
         return Advisor(
             organisations=self.organisations,
             scans=self.scans,
             conversations=self.conversations,
             clock=self.clock,
             knowledge=shipped_knowledge(),
+            launches=launches,
         )
 
     def key(self, user: str) -> ConversationKey:
         return ConversationKey("test", self.org_id, user, user)
+
+    async def close_scan(self) -> None:
+        """Close the running scan, as the project manager (or its deadline) does: its result
+        appears only then."""
+        scan = await self.scans.current(self.org_id)
+        assert scan is not None, "no scan is running"
+        await self.scans.close(self.org_id, scan.id, now=self.clock.now())
 
     async def stored(self, key: ConversationKey) -> dict[str, tuple[str, ...]]:
         """What storage holds of this person's answers in the current scan."""

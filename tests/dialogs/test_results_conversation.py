@@ -18,9 +18,12 @@ def _headings(reply: Reply) -> list[str]:
     return [block.text for block in reply if isinstance(block, Heading)]
 
 
-async def _respondents(world: World, count: int, pick: int = 1) -> None:
+async def _respondents(world: World, count: int, pick: int = 1, *, close: bool = True) -> None:
+    """`count` people complete the scan; then it closes, unless `close` is False."""
     for number in range(count):
         await take_scan(world.advisor(), world.key(f"person-{number}"), pick=pick)
+    if close:
+        await world.close_scan()
 
 
 async def test_below_the_threshold_the_organisation_result_says_how_many_more_are_needed(
@@ -56,7 +59,7 @@ async def test_nobody_sees_a_profile_but_their_own(world: World) -> None:
 
 
 async def test_plan_and_advice_wait_for_the_organisation_result(world: World) -> None:
-    await _respondents(world, 2)
+    await _respondents(world, 2, close=False)
     advisor, key = world.advisor(), world.key("pm")
     for command in (Command.PLAN, Command.ADVICE):
         reply = await advisor.handle(key, CommandInvoked(command), language=Language.EN)

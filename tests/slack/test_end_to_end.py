@@ -115,9 +115,12 @@ async def test_six_people_answer_and_everyone_sees_the_organisation_result(
     for number in range(6):
         await answer_everything(world, f"U{number}", pick=number % 3 + 1)
     world.api.add_user("UPM", locale="nl-NL")
+    # The result appears when the scan closes: the project manager closes it.
+    await world.slack.slash("UPM", "close", response_url=world.api.response_url("pm"))
+    await world.idle()
     response = await world.slack.slash("UPM", "results", response_url=world.api.response_url("pm"))
     assert response.status == 200
-    await world.settled("respond", 1)
+    await world.settled("respond", 2)
     result = json.dumps(world.api.latest("DUPM"))
     assert "De organisatie" in result
     assert "Ingevuld door" in result

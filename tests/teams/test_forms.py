@@ -322,7 +322,8 @@ def test_the_launch_card_is_a_valid_card(language: Language, with_errors: bool) 
     assert inputs["deadline"]["isRequired"] is False
     assert inputs["threshold"]["isRequired"] is True
     assert inputs["threshold"]["min"] == 3
-    assert inputs["threshold"]["errorMessage"] == phrases.THRESHOLD_TOO_LOW(language)
+    assert inputs["threshold"]["max"] == 25
+    assert inputs["threshold"]["errorMessage"] == phrases.THRESHOLD_OUT_OF_RANGE(language)
     assert inputs["report"]["title"] == phrases.LAUNCH_REPORT_HERE(language)
     assert "Marketing & Communicatie" in _texts(card)
 
@@ -366,6 +367,21 @@ def test_a_past_deadline_and_a_threshold_of_two_are_refused_in_the_language(
         THRESHOLD: phrases.THRESHOLD_TOO_LOW(language),
         DEADLINE: phrases.DEADLINE_PAST(language),
     }
+
+
+@LANGUAGES
+@pytest.mark.parametrize("threshold", ["26", "1000"])
+def test_a_threshold_above_25_is_refused_in_the_language(
+    language: Language, threshold: str
+) -> None:
+    values = LaunchValues(language, None, threshold, report_here=True)
+
+    assert launch_errors(values, TODAY) == {THRESHOLD: phrases.THRESHOLD_OUT_OF_RANGE(language)}
+
+
+@pytest.mark.parametrize("threshold", ["3", "25", "003"])
+def test_a_threshold_from_3_to_25_is_accepted(threshold: str) -> None:
+    assert launch_errors(LaunchValues(Language.EN, None, threshold, report_here=True), TODAY) == {}
 
 
 @pytest.mark.parametrize("threshold", ["", "abc", "3.5", "-4", "³", "9" * 5000])
