@@ -158,22 +158,23 @@ ORG_NO_SCAN = text(
     "Er is nog geen scan in jullie organisatie. Typ 'scan' om de eerste te starten.",
     "Your organisation has no scan yet. Type 'scan' to start the first one.",
 )
-ORG_AWAITING = counted(
+ORG_TOO_FEW = counted(
     nl=(
-        "Het resultaat van de organisatie verschijnt zodra {threshold} mensen de scan hebben "
-        "ingevuld; er is er nog {n} nodig. Zo blijft niemand herleidbaar.",
-        "Het resultaat van de organisatie verschijnt zodra {threshold} mensen de scan hebben "
-        "ingevuld; er zijn er nog {n} nodig. Zo blijft niemand herleidbaar.",
+        "Scan {number} is gesloten, maar {n} persoon vulde hem in en een resultaat vraagt er "
+        "minstens {threshold}. Daarom is er geen resultaat: zo blijft niemand herleidbaar.",
+        "Scan {number} is gesloten, maar {n} mensen vulden hem in en een resultaat vraagt er "
+        "minstens {threshold}. Daarom is er geen resultaat: zo blijft niemand herleidbaar.",
     ),
     en=(
-        "The organisation's result appears once {threshold} people have completed the scan; "
-        "{n} more person is needed. That way no one can be singled out.",
-        "The organisation's result appears once {threshold} people have completed the scan; "
-        "{n} more people are needed. That way no one can be singled out.",
+        "Scan {number} has closed, but {n} person completed it and a result needs at least "
+        "{threshold}. So there is no result: that way no one can be singled out.",
+        "Scan {number} has closed, but {n} people completed it and a result needs at least "
+        "{threshold}. So there is no result: that way no one can be singled out.",
     ),
 )
-"""`{n}` is how many more people must complete the scan. The threshold is never below
-MINIMUM_THRESHOLD (3), so it is always plural."""
+"""A closed scan whose respondents stayed below the threshold; `{n}` is how many completed it.
+Results come only from closed scans, so no "more are needed": a closed scan gets no more."""
+
 ORG_PHASE = text("Fase van de organisatie", "Organisation's phase")
 ORG_PROGRESS = text("Op weg naar de volgende fase", "Towards the next phase")
 ORG_RESPONDENTS = text("Ingevuld door", "Completed by")

@@ -120,7 +120,11 @@ def org_result(scan: Scan | None, result: OrgResult | Withheld | None, language:
     if isinstance(result, Withheld):
         return (
             Heading(phrases.ORG_TITLE(language)),
-            Paragraph(phrases.ORG_AWAITING(language, result.missing, threshold=result.threshold)),
+            Paragraph(
+                phrases.ORG_TOO_FEW(
+                    language, result.respondents, number=scan.number, threshold=result.threshold
+                )
+            ),
         )
     return (
         Heading(phrases.ORG_TITLE(language)),

@@ -50,7 +50,10 @@ FACT_ON_TIME = counted(
     en=("Tasks on time, last {n} week", "Tasks on time, last {n} weeks"),
 )
 FACT_NEXT_STEP = text("Eerstvolgende stap", "Next step")
-NOT_SHOWN_YET = text("Nog niet te tonen", "Not shown yet")
+TOO_FEW_SHORT = counted(
+    nl=("Geen uitslag: {n} deelnemer", "Geen uitslag: {n} deelnemers"),
+    en=("No result: {n} participant", "No result: {n} participants"),
+)
 NO_RESULT_SHORT = text("Nog geen uitslag", "No result yet")
 
 # -- phase and profile -----------------------------------------------------------------------------
@@ -59,22 +62,19 @@ PROFILE_TITLE = text("Fase en profiel", "Phase and profile")
 NO_RESULT = text("Er is nog geen scan met een uitslag.", "No scan has a result yet.")
 WITHHELD = counted(
     nl=(
-        "Scan {number} heeft {n} deelnemer; de uitslag verschijnt vanaf {threshold}, zodat "
-        "niemand herleidbaar is.",
-        "Scan {number} heeft {n} deelnemers; de uitslag verschijnt vanaf {threshold}, zodat "
-        "niemand herleidbaar is.",
+        "Scan {number} sloot met {n} deelnemer; een uitslag vraagt er minstens {threshold}, "
+        "zodat niemand herleidbaar is. Daarom is er geen.",
+        "Scan {number} sloot met {n} deelnemers; een uitslag vraagt er minstens {threshold}, "
+        "zodat niemand herleidbaar is. Daarom is er geen.",
     ),
     en=(
-        "Scan {number} has {n} participant; the result appears from {threshold}, so that "
-        "nobody can be singled out.",
-        "Scan {number} has {n} participants; the result appears from {threshold}, so that "
-        "nobody can be singled out.",
+        "Scan {number} closed with {n} participant; a result needs at least {threshold}, so "
+        "that nobody can be singled out. So there is none.",
+        "Scan {number} closed with {n} participants; a result needs at least {threshold}, so "
+        "that nobody can be singled out. So there is none.",
     ),
 )
-MORE_ANSWERS = counted(
-    nl=("Er is nog {n} antwoord nodig.", "Er zijn nog {n} antwoorden nodig."),
-    en=("{n} more answer is needed.", "{n} more answers are needed."),
-)
+"""The report shows closed scans only, and a closed scan gets no more answers."""
 PROFILE_INTRO = counted(
     nl=(
         "Scan {number}: {n} persoon deed mee. De organisatie staat in {phase}.",

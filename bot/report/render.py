@@ -150,7 +150,7 @@ def _scan_facts(latest: ScanLine | None, language: Language) -> list[tuple[str, 
         return [(phase, phrases.NO_RESULT_SHORT(language))]
     result = latest.result
     if isinstance(result, Withheld):
-        return [(phase, f"{phrases.NOT_SHOWN_YET(language)}. {_more_answers(result, language)}")]
+        return [(phase, phrases.TOO_FEW_SHORT(language, result.respondents))]
     rows = [
         (phase, _phase(result, language)),
         (phrases.FACT_RESPONDENTS(language).format(number=latest.number), str(result.respondents)),
@@ -225,14 +225,7 @@ def _profile(latest: ScanLine | None, language: Language) -> _Section:
 
 
 def _withheld(number: int, result: Withheld, language: Language) -> str:
-    waiting = phrases.WITHHELD(
-        language, result.respondents, number=number, threshold=result.threshold
-    )
-    return f"{waiting} {_more_answers(result, language)}"
-
-
-def _more_answers(result: Withheld, language: Language) -> str:
-    return phrases.MORE_ANSWERS(language, result.missing)
+    return phrases.WITHHELD(language, result.respondents, number=number, threshold=result.threshold)
 
 
 def _phase(result: OrgResult, language: Language) -> str:

@@ -116,7 +116,7 @@ def test_bad_input_at_the_prompt_gets_a_clear_message(sqlite_url: str) -> None:
         (
             "en",
             [
-                "A baseline six months ago (12 people) and a new scan (14 people)",
+                "A baseline six months ago (12 people) and a new scan (16 people)",
                 "Organisation's phase",
                 "Profile per dimension",
                 "agreement",
@@ -131,7 +131,7 @@ def test_bad_input_at_the_prompt_gets_a_clear_message(sqlite_url: str) -> None:
         (
             "nl",
             [
-                "Een nulmeting half jaar geleden (12 mensen) en een nieuwe scan (14 mensen)",
+                "Een nulmeting half jaar geleden (12 mensen) en een nieuwe scan (16 mensen)",
                 "Fase van de organisatie",
                 "Profiel per dimensie",
                 "eensgezindheid",

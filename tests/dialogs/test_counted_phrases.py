@@ -9,18 +9,18 @@ from engine.vocabulary import Language
 
 
 @pytest.mark.parametrize(
-    ("missing", "language", "said"),
+    ("respondents", "language", "said"),
     [
-        (1, Language.EN, "once 5 people have completed the scan; 1 more person is needed."),
-        (2, Language.EN, "once 5 people have completed the scan; 2 more people are needed."),
-        (1, Language.NL, "zodra 5 mensen de scan hebben ingevuld; er is er nog 1 nodig."),
-        (2, Language.NL, "zodra 5 mensen de scan hebben ingevuld; er zijn er nog 2 nodig."),
+        (1, Language.EN, "Scan 2 has closed, but 1 person completed it and a result needs"),
+        (2, Language.EN, "Scan 2 has closed, but 2 people completed it and a result needs"),
+        (1, Language.NL, "Scan 2 is gesloten, maar 1 persoon vulde hem in en een resultaat"),
+        (2, Language.NL, "Scan 2 is gesloten, maar 2 mensen vulden hem in en een resultaat"),
     ],
 )
-def test_the_withheld_result_counts_one_missing_person_and_more(
-    missing: int, language: Language, said: str
+def test_a_closed_scan_with_too_few_counts_one_person_and_more(
+    respondents: int, language: Language, said: str
 ) -> None:
-    assert said in phrases.ORG_AWAITING(language, missing, threshold=5)
+    assert said in phrases.ORG_TOO_FEW(language, respondents, number=2, threshold=5)
 
 
 @pytest.mark.parametrize(

@@ -26,14 +26,14 @@ async def _respondents(world: World, count: int, pick: int = 1, *, close: bool =
         await world.close_scan()
 
 
-async def test_below_the_threshold_the_organisation_result_says_how_many_more_are_needed(
+async def test_a_scan_closed_below_the_threshold_says_how_few_completed_it(
     world: World,
 ) -> None:
     await _respondents(world, 3)
     reply = await world.advisor().handle(
         world.key("person-0"), CommandInvoked(Command.RESULTS), language=Language.EN
     )
-    assert "2 more are needed" in text_of(reply)
+    assert "3 people completed it and a result needs at least 5" in text_of(reply)
     assert not any(isinstance(block, Chart) for block in reply)
 
 
