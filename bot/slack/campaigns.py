@@ -456,7 +456,7 @@ def _threshold_errors(threshold: str, language: Language) -> Errors:
     is in the browser, so a request may carry anything)."""
     if not (threshold.isascii() and threshold.isdigit()):
         return {"threshold": phrases.THRESHOLD_TOO_LOW(language)}
-    digits = threshold.lstrip("0")
+    digits = threshold.lstrip("0") or "0"
     # int() refuses thousands of digits with a bare ValueError; so many are too many anyway.
     number = int(digits) if len(digits) <= len(str(MAXIMUM_THRESHOLD)) else MAXIMUM_THRESHOLD + 1
     if number < MINIMUM_THRESHOLD:

@@ -91,3 +91,17 @@ async def test_both_modals_tell_slack_the_threshold_runs_from_3_to_25(world: Sla
         (field,) = (b for b in call["view"]["blocks"] if b["block_id"] == "threshold")
         assert (field["element"]["min_value"], field["element"]["max_value"]) == ("3", "25")
         assert field["label"]["text"] == "Anonymity threshold (3 to 25)"
+
+
+@pytest.mark.parametrize("threshold", ["0", "000", "2", "02"])
+async def test_a_threshold_of_zeros_or_below_3_is_refused_as_too_low(
+    world: SlackWorld, threshold: str
+) -> None:
+    world.api.add_user(PM, locale="en-US")
+    response = await world.slack.submit_view(
+        PM, "settings", _settings_values("en", threshold), metadata="en"
+    )
+
+    assert response.status == 200
+    answer = await response.json()
+    assert answer["errors"] == {"threshold": phrases.THRESHOLD_TOO_LOW(Language.EN)}
