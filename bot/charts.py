@@ -74,7 +74,7 @@ def render_chart(chart: Chart, *, language_note: str = "") -> bytes:
         axes.text(
             value - 0.06 if inside else value + 0.06,
             row,
-            f"{bar.value:.1f}",
+            bar.written,
             ha="right" if inside else "left",
             va="center",
             fontsize=16,

@@ -78,6 +78,12 @@ class Bar:
     label: str
     value: float
     note: str = ""
+    figure: str = ""
+    """The value as the reader writes it ("2,5" in Dutch); empty: one decimal, as in Python."""
+
+    @property
+    def written(self) -> str:
+        return self.figure or f"{self.value:.1f}"
 
 
 @dataclass(frozen=True)

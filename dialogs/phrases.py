@@ -198,6 +198,11 @@ SEGMENTS_HIDDEN = text(
     "{threshold} are outside it: that way no group can be worked out from the other figures.",
 )
 A_FEW = text("een paar", "a few")
+NEARLY_ALL = text("bijna iedereen", "nearly everyone")
+DIMENSION_NOTE_FEW_UNSURE = text(
+    "eensgezindheid {agreement}%, een paar weten het niet",
+    "agreement {agreement}%, a few don't know",
+)
 ORG_NO_PHASE = counted(
     nl=(
         "Nog geen fase: daarvoor zijn genoeg antwoorden nodig op minstens {minimum} van de "

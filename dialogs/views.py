@@ -25,9 +25,17 @@ from dialogs.messages import (
 from dialogs.records import Scan
 from engine.advice import Advice, Answer
 from engine.bank import DONT_KNOW, QuestionBank
-from engine.labels import label, phase_name
+from engine.labels import decimal, label, phase_name
 from engine.plan import Plan
-from engine.scoring import MINIMUM_ASSESSED, Named, OrgResult, Profile, Withheld, profile
+from engine.scoring import (
+    MINIMUM_ASSESSED,
+    DimensionScore,
+    Named,
+    OrgResult,
+    Profile,
+    Withheld,
+    profile,
+)
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Dimension, Language
 
@@ -130,7 +138,7 @@ def org_result(scan: Scan | None, result: OrgResult | Withheld | None, language:
         Heading(phrases.ORG_TITLE(language)),
         _headline_facts(scan, result, language),
         *_no_phase(result, language),
-        _profile_chart(result, language),
+        *_profile_chart(result, language),
         *_unrated(result, language),
         *_segments(result, language),
         *_role_gaps(result, language),
@@ -158,20 +166,30 @@ def _headline_facts(scan: Scan, result: OrgResult, language: Language) -> Facts:
     return Facts(tuple(rows))
 
 
-def _profile_chart(result: OrgResult, language: Language) -> Chart:
+def _profile_chart(result: OrgResult, language: Language) -> Reply:
+    if not result.dimensions:
+        return ()
     bars = tuple(
         Bar(
             label=label(d, language),
             value=score.median,
-            note=phrases.DIMENSION_NOTE(language).format(
-                n=score.n,
-                agreement=round(score.agreement * 100),
-                dont_know=round(score.dont_know * 100),
-            ),
+            note=_dimension_note(score, language),
+            figure=decimal(score.median, language),
         )
         for d, score in result.dimensions.items()
     )
-    return Chart(title=phrases.PROFILE_CHART(language), bars=bars)
+    return (Chart(title=phrases.PROFILE_CHART(language), bars=bars),)
+
+
+def _dimension_note(score: DimensionScore, language: Language) -> str:
+    """How many rated it and how many did not know; when the latter are a few, neither: the
+    one count follows from the other and the respondents."""
+    agreement = round(score.agreement * 100)
+    if score.shown_n is None:
+        return phrases.DIMENSION_NOTE_FEW_UNSURE(language).format(agreement=agreement)
+    return phrases.DIMENSION_NOTE(language).format(
+        n=score.n, agreement=agreement, dont_know=round(score.dont_know * 100)
+    )
 
 
 def _no_phase(result: OrgResult, language: Language) -> Reply:
@@ -216,7 +234,8 @@ def _role_gaps(result: OrgResult, language: Language) -> Reply:
         (
             label(gap.dimension, language) if gap.dimension else phrases.OVERALL(language),
             phrases.ROLE_GAP_ROW(language).format(
-                management=_number(gap.management), employees=_number(gap.employees)
+                management=_number(gap.management, language),
+                employees=_number(gap.employees, language),
             ),
         )
         for gap in result.role_gaps
@@ -230,7 +249,8 @@ def _changes(result: OrgResult, language: Language) -> Reply:
     rows = tuple(
         (
             label(change.dimension, language),
-            f"{_number(change.before)} → {_number(change.after)} ({change.delta:+.1f})",
+            f"{_number(change.before, language)} → {_number(change.after, language)} "
+            f"({'+' if change.delta >= 0 else '-'}{decimal(abs(change.delta), language)})",
         )
         for change in result.changes
     )
@@ -251,8 +271,12 @@ def _context(result: OrgResult, language: Language) -> Reply:
 
 
 def _mention(named: Named[Any], language: Language) -> str:
-    """A term with how many named it; fewer than the threshold are "a few", never a number."""
-    count = str(named.count) if named.count is not None else phrases.A_FEW(language)
+    """A term with how many named it; "a few" or "nearly everyone" where a count, of those who
+    named it or of those who did not, would count fewer than the threshold."""
+    if named.count is not None:
+        count = str(named.count)
+    else:
+        count = phrases.NEARLY_ALL(language) if named.nearly_all else phrases.A_FEW(language)
     return f"{label(named.term, language)} ({count})"
 
 
@@ -383,5 +407,5 @@ def _names(dimensions: tuple[Dimension, ...], language: Language) -> str:
     return ", ".join(label(d, language) for d in dimensions)
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+def _number(value: float, language: Language) -> str:
+    return decimal(value, language, keep_zero=False)

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from engine.advice_base import AdviceBase, PhasedTips, Topic
-from engine.labels import label, phase_name
+from engine.labels import decimal, label, phase_name
 from engine.matching import TopicIndex
 from engine.plan import Plan, standing
 from engine.plan_catalogue import PlanCatalogue
@@ -74,7 +74,7 @@ def advise(
     if (
         plan.target is not None
         and support is not None
-        and support.phase < plan.target
+        and support.phase <= phase
         and Dimension.SUPPORT not in result.limiting
     ):
         reasons.append(_holds_back(support, phases, phase, language))
@@ -95,7 +95,16 @@ def advise(
         actions.append(base.low_agreement(language))
     unsure = [s for s in result.dimensions.values() if s.dont_know >= MANY_DONT_KNOW]
     if unsure:
-        reasons.append(_UNSURE(language).format(areas=_areas(_UNSURE_AREA, unsure, language)))
+        areas = _and(
+            [
+                (_FEW_UNSURE_AREA if s.few_unsure else _UNSURE_AREA)(language).format(
+                    area=label(s.dimension, language), **_figures(s, language)
+                )
+                for s in unsure
+            ],
+            language,
+        )
+        reasons.append(_UNSURE(language).format(areas=areas))
     if result.unrated:
         names = _and([label(d, language) for d in result.unrated], language)
         reasons.append(_UNRATED(language, result.threshold, areas=names))
@@ -119,7 +128,7 @@ def _headline(result: OrgResult, plan: Plan, language: Language) -> str:
         )
     else:
         tied = _lowest(result, plan.target)
-        median = _decimal(tied[0].median, language)
+        median = decimal(tied[0].median, language)
         weakest = (
             _ALL_LEVEL(language).format(median=median)
             if len(tied) == len(result.dimensions)
@@ -138,7 +147,7 @@ def _holds_back(
 ) -> str:
     """Why a dimension needs work first: its median and n, and where the rest stands."""
     words = _SUPPORT if score.dimension is Dimension.SUPPORT else _HOLDS_BACK
-    reason = words(language, score.n, **_figures(score, language))
+    reason = words(language).format(**_figures(score, language))
     rest = standing(phases, score.dimension, overall)
     if rest > score.phase:
         reason += " " + _REST(language).format(phase=int(rest))
@@ -160,7 +169,10 @@ def _lowest(result: OrgResult, target: Phase) -> list[DimensionScore]:
 def _level(result: OrgResult, target: Phase, language: Language) -> str:
     """No weakest link: which dimensions tie, at which median, rated by how many."""
     tied = _lowest(result, target)
-    figures = {"median": _decimal(tied[0].median, language), "fewest": min(s.n for s in tied)}
+    # A count of raters that would count the few who did not know gives way to a true bound.
+    bound = result.respondents - result.threshold + 1
+    fewest = min(s.n if s.shown_n is not None else bound for s in tied)
+    figures = {"median": decimal(tied[0].median, language), "fewest": fewest}
     if len(tied) == len(result.dimensions):
         return _ALL_LEVEL_REASON(language, len(tied), **figures)
     areas = _and([label(s.dimension, language) for s in tied], language)
@@ -186,16 +198,16 @@ def _answered(
     assert result.overall is not None
     said = []
     for mention in named:
-        if not mention.common or mention.count is None or mention.count < result.threshold:
+        if not mention.common or (mention.count is None and not mention.nearly_all):
             continue
         term = label(mention.term, language)
         tip = tips[mention.term].at(result.overall)(language)
-        said.append(
-            (
-                words.reason(language, result.respondents, term=term, count=mention.count),
-                words.action(language).format(term=term, tip=tip),
-            )
+        reason = (
+            words.nearly_all(language, result.respondents, term=term)
+            if mention.count is None
+            else words.reason(language, result.respondents, term=term, count=mention.count)
         )
+        said.append((reason, words.action(language).format(term=term, tip=tip)))
     return said[:most]
 
 
@@ -204,8 +216,8 @@ def _role_gaps(gaps: tuple[RoleGap, ...], language: Language) -> str:
     areas = [
         _GAP_AREA(language).format(
             area=label(gap.dimension, language),
-            management=_decimal(gap.management, language),
-            employees=_decimal(gap.employees, language),
+            management=decimal(gap.management, language),
+            employees=decimal(gap.employees, language),
         )
         if gap.dimension is not None
         else _GAP_OVERALL(language).format(
@@ -232,16 +244,13 @@ def _areas(words: Text, scores: Sequence[DimensionScore], language: Language) ->
 def _figures(score: DimensionScore, language: Language) -> dict[str, object]:
     return {
         "dimension": label(score.dimension, language),
-        "median": _decimal(score.median, language),
+        "rated": _RATED(language, score.n)
+        if score.shown_n is not None
+        else _RATED_BY_NEARLY_ALL(language),
+        "median": decimal(score.median, language),
         "agreement": round(score.agreement * 100),
         "dont_know": round(score.dont_know * 100),
     }
-
-
-def _decimal(value: float, language: Language) -> str:
-    """A median with one decimal, with a decimal comma in Dutch: 2.5 / 2,5."""
-    written = f"{value:.1f}"
-    return written.replace(".", ",") if language is Language.NL else written
 
 
 def _and(items: Sequence[str], language: Language) -> str:
@@ -257,6 +266,8 @@ class _Named:
     reason: Counted
     """{count} of {n} respondents named {term}; {n} chooses the noun's form."""
     action: Text
+    nearly_all: Counted
+    """The reason when all but fewer than the threshold named it: no count, either way."""
 
 
 def _named_as(*, nl: tuple[str, str], en: tuple[str, str]) -> _Named:
@@ -273,6 +284,16 @@ def _named_as(*, nl: tuple[str, str], en: tuple[str, str]) -> _Named:
             ),
         ),
         action=text(f"{nl[1]}: {{tip}}", f"{en[1]}: {{tip}}"),
+        nearly_all=counted(
+            nl=(
+                f"'{{term}}' is {nl[0]} door bijna iedereen van de {{n}} respondent.",
+                f"'{{term}}' is {nl[0]} door bijna alle {{n}} respondenten.",
+            ),
+            en=(
+                f"'{{term}}' was {en[0]} by nearly all of the {{n}} respondent.",
+                f"'{{term}}' was {en[0]} by nearly all of the {{n}} respondents.",
+            ),
+        ),
     )
 
 
@@ -304,34 +325,25 @@ _AT_TOP = text(
     "Jullie zitten in {phase}, de hoogste fase. Houd het always-on en blijf optimaliseren.",
     "You are in {phase}, the highest phase. Keep it always-on and keep optimising.",
 )
-_HOLDS_BACK = counted(
-    nl=(
-        "{dimension} houdt jullie tegen: mediaan {median}, beoordeeld door {n} persoon "
-        "(eensgezindheid {agreement}%).",
-        "{dimension} houdt jullie tegen: mediaan {median}, beoordeeld door {n} mensen "
-        "(eensgezindheid {agreement}%).",
-    ),
-    en=(
-        "{dimension} holds you back: median {median}, rated by {n} person "
-        "(agreement {agreement}%).",
-        "{dimension} holds you back: median {median}, rated by {n} people "
-        "(agreement {agreement}%).",
-    ),
+_HOLDS_BACK = text(
+    "{dimension} houdt jullie tegen: mediaan {median}, {rated} (eensgezindheid {agreement}%).",
+    "{dimension} holds you back: median {median}, {rated} (agreement {agreement}%).",
 )
-_SUPPORT = counted(
-    nl=(
-        "{dimension}: mediaan {median}, beoordeeld door {n} persoon. Het management bepaalt "
-        "het tempo: zonder steun van bovenaf blijven de volgende fasen buiten bereik.",
-        "{dimension}: mediaan {median}, beoordeeld door {n} mensen. Het management bepaalt "
-        "het tempo: zonder steun van bovenaf blijven de volgende fasen buiten bereik.",
-    ),
-    en=(
-        "{dimension}: median {median}, rated by {n} person. Management sets the pace: "
-        "without backing from the top the next phases stay out of reach.",
-        "{dimension}: median {median}, rated by {n} people. Management sets the pace: "
-        "without backing from the top the next phases stay out of reach.",
-    ),
+_SUPPORT = text(
+    "{dimension}: mediaan {median}, {rated}. Het management bepaalt het tempo: zonder steun "
+    "van bovenaf blijven de volgende fasen buiten bereik.",
+    "{dimension}: median {median}, {rated}. Management sets the pace: without backing from "
+    "the top the next phases stay out of reach.",
 )
+_RATED = counted(
+    nl=("beoordeeld door {n} persoon", "beoordeeld door {n} mensen"),
+    en=("rated by {n} person", "rated by {n} people"),
+)
+_RATED_BY_NEARLY_ALL = text(
+    "beoordeeld door bijna iedereen (een paar weten het niet)",
+    "rated by nearly everyone (a few don't know)",
+)
+"""When some, but fewer than the threshold, did not know: counting the raters counts them."""
 _REST = text(
     "De rest van de organisatie staat al in fase {phase}.",
     "The rest of the organisation already stands at phase {phase}.",
@@ -389,6 +401,7 @@ _UNSURE = text(
     "Many people do not know where you stand on {areas}: share more about it.",
 )
 _UNSURE_AREA = text("{area} ({dont_know}% weet het niet)", "{area} ({dont_know}% don't know)")
+_FEW_UNSURE_AREA = text("{area} (een paar weten het niet)", "{area} (a few don't know)")
 _UNRATED = counted(
     nl=(
         "Minder dan {n} persoon kon {areas} beoordelen, dus dat blijft buiten beeld: deel "

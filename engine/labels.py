@@ -56,3 +56,11 @@ def phase_name(phase: Phase, language: Language) -> str:
     """'Phase 3, Experimentation' in the given language."""
     word = "Fase" if language is Language.NL else "Phase"
     return f"{word} {int(phase)}, {label(phase, language)}"
+
+
+def decimal(value: float, language: Language, *, keep_zero: bool = True) -> str:
+    """One decimal, with a decimal comma in Dutch: 2.5 / 2,5; without `keep_zero`, 3.0 is 3."""
+    written = f"{value:.1f}"
+    if not keep_zero:
+        written = written.rstrip("0").rstrip(".")
+    return written.replace(".", ",") if language is Language.NL else written

@@ -73,12 +73,15 @@ def weighted_mean(votes: Votes) -> Fraction:
     )
 
 
-def phase_of(votes: Votes) -> Phase:
+def phase_of(votes: Votes, *, one_person: bool = False) -> Phase:
     """The phase a set of answers points to: the median, rounded to the nearest phase.
 
-    A median exactly halfway between two phases goes to the side the mean is on; only when
-    the mean is exactly halfway too does it go to the even phase (as round() does), so ties
-    go up as often as down and symmetric noise gives symmetric error.
+    A median exactly halfway between two phases goes to the side the mean is on. When the
+    mean is exactly halfway too, a group gets the lower phase: its phase is never claimed on a
+    perfect split (three people at 3 and three at 4 are phase 3, halfway to 4). One person's
+    two answers are such a split whenever they differ by a phase, so for `one_person` it goes
+    to the even phase (as round() does): over many people as many go up as down, and
+    symmetric noise gives symmetric error.
     """
     middle = weighted_median(votes)
     if middle.denominator == 1:
@@ -86,7 +89,7 @@ def phase_of(votes: Votes) -> Phase:
     mean = weighted_mean(votes)
     if mean != middle:
         return Phase(math.floor(middle) if mean < middle else math.ceil(middle))
-    return Phase(round(middle))
+    return Phase(round(middle) if one_person else math.floor(middle))
 
 
 # -- one respondent --------------------------------------------------------------------------------
@@ -118,7 +121,7 @@ def profile(bank: QuestionBank, sheet: AnswerSheet, *, tolerance: int = 1) -> Pr
         ]
         if answers:
             votes[dimension] = votes_of(answers)
-    dimensions = {d: phase_of(votes[d]) if d in votes else None for d in Dimension}
+    dimensions = {d: phase_of(votes[d], one_person=True) if d in votes else None for d in Dimension}
     known = {d: p for d, p in dimensions.items() if p is not None}
     roles = _values(bank, sheet, QuestionKind.ROLE, Role)
     return Profile(
@@ -245,11 +248,19 @@ class DimensionScore:
     """`phase_of` everyone's votes on this dimension: the median, rounded without bias."""
     median: float
     n: int
+    """How many rated it. Shown only as `shown_n`: the respondents minus n is a group too."""
     dont_know: float
     """The share of respondents who answered only "I don't know" on this dimension."""
     agreement: float
     votes: Votes = field(default_factory=dict, repr=False)
     """How many people's worth of answers each phase got."""
+    few_unsure: bool = False
+    """Some, but fewer than the threshold, did not know: shown as "a few don't know", with
+    neither n nor the share, which would count them."""
+
+    @property
+    def shown_n(self) -> int | None:
+        return None if self.few_unsure else self.n
 
     @property
     def exact_median(self) -> Fraction:
@@ -300,15 +311,18 @@ class Named(Generic[E]):
 
     term: E
     count: int | None
-    """How many named it; None when fewer than the threshold did, shown as "a few"."""
+    """How many named it; None when fewer than the threshold did ("a few"), or when fewer
+    than the threshold did not (`nearly_all`): either group could be counted."""
     common: bool
     """Counted, and named by at least a third of the respondents: the group's concern, not one
     person's. Never for "a few": a few plus a third would narrow the hidden count down."""
+    nearly_all: bool = False
+    """Named by all but fewer than the threshold: shown as "nearly everyone"."""
 
 
 @dataclass(frozen=True)
 class Withheld:
-    """Too few respondents to show anything: the result says how many more are needed."""
+    """Too few respondents to show anything: the scan closed with fewer than the threshold."""
 
     respondents: int
     threshold: int
@@ -363,7 +377,7 @@ def score(
     for dimension in Dimension:
         rated = [p for p in profiles if dimension in p.votes]
         if len(rated) >= threshold:
-            dimensions[dimension] = _dimension_score(dimension, rated, len(profiles))
+            dimensions[dimension] = _dimension_score(dimension, rated, len(profiles), threshold)
     phases = {d: s.phase for d, s in dimensions.items()}
     medians = {d: s.median for d, s in dimensions.items()}
     overall = gated_phase(phases, tolerance=tolerance) if assessable(phases, tolerance) else None
@@ -386,9 +400,12 @@ def score(
     )
 
 
-def _dimension_score(dimension: Dimension, rated: list[Profile], asked: int) -> DimensionScore:
+def _dimension_score(
+    dimension: Dimension, rated: list[Profile], asked: int, threshold: int
+) -> DimensionScore:
     votes = pooled(p.votes[dimension] for p in rated)
     return DimensionScore(
+        few_unsure=0 < asked - len(rated) < threshold,
         dimension=dimension,
         phase=phase_of(votes),
         median=float(weighted_median(votes)),
@@ -465,26 +482,28 @@ def _role_gaps(segments: tuple[RoleSegment, ...]) -> tuple[RoleGap, ...]:
 def _named(
     choices: Iterable[frozenset[E]], respondents: int, threshold: int
 ) -> tuple[Named[E], ...]:
-    """What respondents named: exact counts (most first) from the threshold up, then the ones
-    fewer people named as "a few", in the vocabulary's order, so neither their counts nor
-    their order can be read off. Ties keep the vocabulary's order, so the advice that picks
-    the first few is the same in every process."""
+    """What respondents named, in three bands: "nearly everyone" (fewer than the threshold
+    did not name it), exact counts, most first, and "a few" (fewer than the threshold named
+    it). Within the outer bands the vocabulary's order, so neither counts nor order can be
+    read off; ties keep it too, so the advice that picks the first few is the same in every
+    process."""
     counts: Counter[E] = Counter()
     for chosen in choices:
         counts.update(chosen)
+
+    def band(n: int) -> int:
+        return 0 if respondents - n < threshold <= n else 2 if n < threshold else 1
+
     ordered = sorted(
         counts.items(),
-        key=lambda item: (
-            item[1] < threshold,
-            -item[1] if item[1] >= threshold else 0,
-            _position(item[0]),
-        ),
+        key=lambda item: (band(item[1]), -item[1] if band(item[1]) == 1 else 0, _position(item[0])),
     )
     return tuple(
         Named(
             term,
-            n if n >= threshold else None,
+            n if band(n) == 1 else None,
             common=n >= threshold and Fraction(n, respondents) >= NAMED_BY,
+            nearly_all=band(n) == 0,
         )
         for term, n in ordered
     )

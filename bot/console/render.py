@@ -80,7 +80,7 @@ def _chart(chart: Chart) -> str:
     lines = [chart.title]
     for bar in chart.bars:
         filled = round(BAR_WIDTH * bar.value / chart.maximum)
-        value = f"{bar.value:.1f}"
+        value = bar.written
         lines.append(
             f"{bar.label.ljust(width)}  {'█' * filled}{'·' * (BAR_WIDTH - filled)}  "
             f"{value}  {bar.note}".rstrip()

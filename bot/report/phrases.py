@@ -85,6 +85,18 @@ PROFILE_INTRO = counted(
         "Scan {number}: {n} people took part. The organisation is in {phase}.",
     ),
 )
+PROFILE_INTRO_NO_PHASE = counted(
+    nl=(
+        "Scan {number}: {n} persoon deed mee. De organisatie heeft nog geen fase.",
+        "Scan {number}: {n} mensen deden mee. De organisatie heeft nog geen fase.",
+    ),
+    en=(
+        "Scan {number}: {n} person took part. The organisation has no phase yet.",
+        "Scan {number}: {n} people took part. The organisation has no phase yet.",
+    ),
+)
+"""`{phase}` is unused: without enough dimensions there is none."""
+NEARLY_ALL = text("bijna iedereen", "nearly all")
 PROFILE_PROGRESS = text(
     "Op weg naar {target} is {percent} van de afstand afgelegd.",
     "On the way to {target}, {percent} of the distance is covered.",

@@ -28,7 +28,7 @@ from bot.report import phrases
 from dialogs.nudge_views import cross_check
 from dialogs.report import ReportData, ScanLine, TaskLine
 from engine.kpi import KpiEntry, Metric
-from engine.labels import label, phase_name
+from engine.labels import decimal, label, phase_name
 from engine.plan import Plan
 from engine.scoring import OrgResult, Withheld
 from engine.tasks import Consistency
@@ -196,12 +196,11 @@ def _profile(latest: ScanLine | None, language: Language) -> _Section:
         return _Section(title, (_Paragraph(_withheld(latest.number, result, language), key=True),))
     blocks: list[_Block] = [
         _Paragraph(
-            phrases.PROFILE_INTRO(
-                language,
-                result.respondents,
-                number=latest.number,
-                phase=_phase(result, language),
-            )
+            (
+                phrases.PROFILE_INTRO
+                if result.overall is not None
+                else phrases.PROFILE_INTRO_NO_PHASE
+            )(language, result.respondents, number=latest.number, phase=_phase(result, language))
         ),
         _Paragraph(_progress(result, language)),
     ]
@@ -259,7 +258,7 @@ def _profile_table(result: OrgResult, language: Language) -> _Table:
             phase_name(score.phase, language),
             _decimal(score.median, language),
             _percent(score.agreement * 100, language),
-            str(score.n),
+            str(score.shown_n) if score.shown_n is not None else phrases.NEARLY_ALL(language),
         )
         for dimension, score in result.dimensions.items()
     )
@@ -633,8 +632,7 @@ def _period(entry: KpiEntry, language: Language) -> str:
 
 
 def _decimal(value: float, language: Language) -> str:
-    written = f"{value:.1f}".rstrip("0").rstrip(".")
-    return written.replace(".", ",") if language is Language.NL else written
+    return decimal(value, language, keep_zero=False)
 
 
 def _signed(delta: float, language: Language) -> str:

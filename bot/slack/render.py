@@ -186,7 +186,7 @@ def _chart_lines(chart: Chart) -> Iterator[str]:
         share = bar.value / chart.maximum if chart.maximum > 0 else 0.0
         filled = min(max(round(BAR_CELLS * share), 0), BAR_CELLS)
         note = f" ({bar.note})" if bar.note else ""
-        yield f"{bar.label}  {'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.value:.1f}{note}"
+        yield f"{bar.label}  {'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.written}{note}"
 
 
 def _prompt(prompt: ChoicePrompt, labels: _Labels) -> list[SlackBlock]:

@@ -283,7 +283,7 @@ def _chart_lines(chart: Chart) -> Iterator[str]:
         filled = min(max(round(BAR_CELLS * share), 0), BAR_CELLS)
         note = f" ({_fit(bar.note, MAX_LINE // 2)})" if bar.note.strip() else ""
         label = _fit(bar.label, MAX_LINE // 2)
-        yield f"{label}  {'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.value:.1f}{note}"
+        yield f"{label}  {'▇' * filled}{'▁' * (BAR_CELLS - filled)} {bar.written}{note}"
 
 
 def _prompt(prompt: ChoicePrompt, labels: _Labels) -> list[Element]:

@@ -258,8 +258,12 @@ def test_spread_and_unknown_name_their_agreement_and_their_share() -> None:
     assert BASE.low_agreement(EN) in advice.actions
     assert any(re.search(r"Media \(agreement \d+%\)", r) for r in advice.reasons)
     unsure = {**dict.fromkeys(Dimension, 3), D.IMPACT: None}
+    advice = _advice(_result(*[uniform(3)] * 10, *[sheet(unsure)] * 5))
+    assert any("Impact and measurement (33% don't know)" in r for r in advice.reasons)
+    # Three of ten would count a group under the threshold: "a few", and no share.
     advice = _advice(_result(*[uniform(3)] * 7, *[sheet(unsure)] * 3))
-    assert any("Impact and measurement (30% don't know)" in r for r in advice.reasons)
+    assert any("Impact and measurement (a few don't know)" in r for r in advice.reasons)
+    assert not any("30%" in r for r in advice.reasons)
 
 
 def _organisations() -> st.SearchStrategy[list[AnswerSheet]]:
@@ -318,9 +322,13 @@ def test_no_number_below_the_threshold_ever_stands_next_to_an_obstacle(
         for said in _everything(advice):
             if name not in said:
                 continue
-            assert mention.count is not None
-            assert mention.count >= result.threshold
             numbers = {int(n) for n in re.findall(r"\b\d+\b", said)}
+            if mention.count is None:
+                # Named by nearly all: no count, either of those who did or who did not.
+                assert mention.nearly_all
+                assert numbers <= {result.respondents}, said
+                continue
+            assert result.threshold <= mention.count <= result.respondents - result.threshold
             assert numbers <= {mention.count, result.respondents}, said
 
 
@@ -412,3 +420,26 @@ def test_a_step_whose_standing_could_never_occur_is_refused() -> None:
     step["standing"] = [1, 2]
     with pytest.raises(CatalogueError, match=rf"step '{step['id']}'.*standing ends below"):
         parse_plan_catalogue(yaml.safe_dump(data, allow_unicode=True), "plan.yaml")
+
+
+def test_a_reason_never_counts_the_few_who_did_not_know() -> None:
+    # Technology holds the organisation back; one of six did not know about it.
+    low = {**dict.fromkeys(Dimension, 3), D.TECHNOLOGY: 2}
+    unsure = {**low, D.TECHNOLOGY: None}
+    result = _result(*[sheet(low)] * 5, sheet(unsure))
+    assert result.limiting[0] is D.TECHNOLOGY
+    reason = next(r for r in _advice(result).reasons if r.startswith("Technology"))
+    assert "rated by nearly everyone (a few don't know)" in reason
+    assert "5 people" not in reason
+    dutch = next(r for r in _advice(result, NL).reasons if r.startswith("Technologie"))
+    assert "beoordeeld door bijna iedereen" in dutch
+
+
+def test_management_support_ahead_of_the_organisation_is_not_called_a_brake() -> None:
+    ahead = {**dict.fromkeys(Dimension, 3), D.TECHNOLOGY: 2, D.SUPPORT: 4}
+    reasons = _advice(_result(*[sheet(ahead)] * 5)).reasons
+    assert not any("Management sets the pace" in r for r in reasons)
+    level = {**ahead, D.SUPPORT: 3}
+    assert any(
+        "Management sets the pace" in r for r in _advice(_result(*[sheet(level)] * 5)).reasons
+    )

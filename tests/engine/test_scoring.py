@@ -94,11 +94,10 @@ def test_nothing_limits_an_organisation_in_the_last_phase() -> None:
     [
         ([3], 3),
         ([3, 3, 2], 3),
-        # Exactly halfway, mean and median alike: to the even phase, so ties split evenly.
+        # A group exactly split, mean and median alike: the lower phase.
         ([2, 3], 2),
-        ([3, 4], 4),
-        ([1, 2], 2),
-        ([4, 5], 4),
+        ([3, 4], 3),
+        ([3, 3, 3, 4, 4, 4], 3),
         # The median halfway, the mean to one side: the mean decides.
         ([2, 2, 3, 5], 3),
         ([1, 2, 3, 3], 2),
@@ -108,6 +107,16 @@ def test_nothing_limits_an_organisation_in_the_last_phase() -> None:
 )
 def test_a_set_of_answers_points_to_its_rounded_median(answers: list[int], expected: int) -> None:
     assert phase_of(pooled(votes_of([a]) for a in answers)) == expected
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"), [((2, 3), 2), ((3, 4), 4), ((1, 2), 2), ((4, 5), 4), ((3, 3), 3)]
+)
+def test_one_persons_two_answers_a_phase_apart_go_to_the_even_phase(
+    answers: tuple[int, int], expected: int
+) -> None:
+    # Every such pair is a perfect split; the even phase sends as many up as down.
+    assert phase_of(votes_of(list(answers)), one_person=True) == expected
 
 
 def test_each_respondent_weighs_one_however_many_items_they_answered() -> None:
@@ -229,16 +238,30 @@ def test_a_rescan_shows_the_change_per_dimension_since_the_previous_scan() -> No
 
 
 def test_obstacles_are_counted_for_the_whole_organisation() -> None:
+    plain = sheet(dict.fromkeys(Dimension, 2))
     sheets = [sheet(dict.fromkeys(Dimension, 2), obstacles=(Obstacle.NO_TIME,))] * 4 + [
         sheet(dict.fromkeys(Dimension, 2), obstacles=(Obstacle.NO_TIME, Obstacle.NO_SUPPORT))
     ]
-    result = score(BANK, sheets, threshold=5)
+    result = score(BANK, [*sheets, *[plain] * 5], threshold=5)
     assert isinstance(result, OrgResult)
-    # Five reach the threshold and are counted; one does not and is "a few".
-    assert [(n.term, n.count) for n in result.obstacles] == [
-        (Obstacle.NO_TIME, 5),
-        (Obstacle.NO_SUPPORT, None),
+    # Five of ten named no time: five did, five did not, both enough to count. One named
+    # no support: "a few".
+    assert [(n.term, n.count, n.nearly_all) for n in result.obstacles] == [
+        (Obstacle.NO_TIME, 5, False),
+        (Obstacle.NO_SUPPORT, None, False),
     ]
+
+
+def test_an_obstacle_nearly_everyone_named_is_not_counted_either() -> None:
+    # Eleven of twelve would say exactly one person did not name it; twelve of twelve would
+    # say what everyone answered.
+    named = sheet(dict.fromkeys(Dimension, 2), obstacles=(Obstacle.NO_TIME,))
+    for named_by in (11, 12):
+        sheets = [named] * named_by + [sheet(dict.fromkeys(Dimension, 2))] * (12 - named_by)
+        result = score(BANK, sheets, threshold=5)
+        assert isinstance(result, OrgResult)
+        (mention,) = result.obstacles
+        assert (mention.count, mention.nearly_all, mention.common) == (None, True, True)
 
 
 def test_obstacles_named_equally_often_keep_the_vocabularys_order() -> None:
@@ -256,7 +279,8 @@ def test_obstacles_a_few_named_come_after_the_counted_ones_in_the_vocabularys_or
     first, second, *_, last = list(Obstacle)
     sheets = [sheet(dict.fromkeys(Dimension, 2), obstacles=(last,))] * 5
     sheets += [sheet(dict.fromkeys(Dimension, 2), obstacles=(first,))] * 1
-    sheets += [sheet(dict.fromkeys(Dimension, 2), obstacles=(second,))] * 3
+    sheets += [sheet(dict.fromkeys(Dimension, 2), obstacles=(second,))] * 4
+    sheets += [sheet(dict.fromkeys(Dimension, 2))] * 2
     result = score(BANK, sheets, threshold=5)
     assert isinstance(result, OrgResult)
     assert [(n.term, n.count) for n in result.obstacles] == [
@@ -264,6 +288,6 @@ def test_obstacles_a_few_named_come_after_the_counted_ones_in_the_vocabularys_or
         (first, None),
         (second, None),
     ]
-    # Three of nine is a third, but a count under the threshold is never flagged as common:
+    # Four of twelve is a third, but a count under the threshold is never flagged as common:
     # "a few, yet a third" would give the hidden count away.
     assert [n.common for n in result.obstacles] == [True, False, False]
