@@ -198,7 +198,7 @@ SEGMENTS_HIDDEN = text(
     "{threshold} are outside it: that way no group can be worked out from the other figures.",
 )
 A_FEW = text("een paar", "a few")
-NEARLY_ALL = text("bijna iedereen", "nearly everyone")
+NEARLY_ALL = text("op een paar na iedereen", "all but a few")
 DIMENSION_NOTE_FEW_UNSURE = text(
     "eensgezindheid {agreement}%, een paar weten het niet",
     "agreement {agreement}%, a few don't know",

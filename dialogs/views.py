@@ -271,7 +271,7 @@ def _context(result: OrgResult, language: Language) -> Reply:
 
 
 def _mention(named: Named[Any], language: Language) -> str:
-    """A term with how many named it; "a few" or "nearly everyone" where a count, of those who
+    """A term with how many named it; "a few" or "all but a few" where a count, of those who
     named it or of those who did not, would count fewer than the threshold."""
     if named.count is not None:
         count = str(named.count)

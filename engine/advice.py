@@ -286,12 +286,12 @@ def _named_as(*, nl: tuple[str, str], en: tuple[str, str]) -> _Named:
         action=text(f"{nl[1]}: {{tip}}", f"{en[1]}: {{tip}}"),
         nearly_all=counted(
             nl=(
-                f"'{{term}}' is {nl[0]} door bijna iedereen van de {{n}} respondent.",
-                f"'{{term}}' is {nl[0]} door bijna alle {{n}} respondenten.",
+                f"'{{term}}' is {nl[0]} door op een paar na iedereen van de {{n}} respondent.",
+                f"'{{term}}' is {nl[0]} door op een paar na alle {{n}} respondenten.",
             ),
             en=(
-                f"'{{term}}' was {en[0]} by nearly all of the {{n}} respondent.",
-                f"'{{term}}' was {en[0]} by nearly all of the {{n}} respondents.",
+                f"'{{term}}' was {en[0]} by all but a few of the {{n}} respondent.",
+                f"'{{term}}' was {en[0]} by all but a few of the {{n}} respondents.",
             ),
         ),
     )
@@ -340,8 +340,8 @@ _RATED = counted(
     en=("rated by {n} person", "rated by {n} people"),
 )
 _RATED_BY_NEARLY_ALL = text(
-    "beoordeeld door bijna iedereen (een paar weten het niet)",
-    "rated by nearly everyone (a few don't know)",
+    "beoordeeld door op een paar na iedereen (de anderen weten het niet)",
+    "rated by all but a few (who don't know)",
 )
 """When some, but fewer than the threshold, did not know: counting the raters counts them."""
 _REST = text(

@@ -317,7 +317,7 @@ class Named(Generic[E]):
     """Counted, and named by at least a third of the respondents: the group's concern, not one
     person's. Never for "a few": a few plus a third would narrow the hidden count down."""
     nearly_all: bool = False
-    """Named by all but fewer than the threshold: shown as "nearly everyone"."""
+    """Named by all but fewer than the threshold: shown as "all but a few"."""
 
 
 @dataclass(frozen=True)
@@ -482,7 +482,7 @@ def _role_gaps(segments: tuple[RoleSegment, ...]) -> tuple[RoleGap, ...]:
 def _named(
     choices: Iterable[frozenset[E]], respondents: int, threshold: int
 ) -> tuple[Named[E], ...]:
-    """What respondents named, in three bands: "nearly everyone" (fewer than the threshold
+    """What respondents named, in three bands: "all but a few" (fewer than the threshold
     did not name it), exact counts, most first, and "a few" (fewer than the threshold named
     it). Within the outer bands the vocabulary's order, so neither counts nor order can be
     read off; ties keep it too, so the advice that picks the first few is the same in every

@@ -30,7 +30,10 @@ def _result(*people: dict[Dimension, int | None], obstacles: int = 0) -> OrgResu
 
 @pytest.mark.parametrize(
     ("language", "nearly", "few"),
-    [(Language.EN, "nearly everyone", "a few"), (Language.NL, "bijna iedereen", "een paar")],
+    [
+        (Language.EN, "all but a few", "a few"),
+        (Language.NL, "op een paar na iedereen", "een paar"),
+    ],
 )
 def test_an_obstacle_named_by_all_but_a_few_shows_no_count(
     language: Language, nearly: str, few: str

@@ -324,7 +324,7 @@ def test_no_number_below_the_threshold_ever_stands_next_to_an_obstacle(
                 continue
             numbers = {int(n) for n in re.findall(r"\b\d+\b", said)}
             if mention.count is None:
-                # Named by nearly all: no count, either of those who did or who did not.
+                # Named by all but a few: no count, either of those who did or who did not.
                 assert mention.nearly_all
                 assert numbers <= {result.respondents}, said
                 continue
@@ -429,10 +429,10 @@ def test_a_reason_never_counts_the_few_who_did_not_know() -> None:
     result = _result(*[sheet(low)] * 5, sheet(unsure))
     assert result.limiting[0] is D.TECHNOLOGY
     reason = next(r for r in _advice(result).reasons if r.startswith("Technology"))
-    assert "rated by nearly everyone (a few don't know)" in reason
+    assert "rated by all but a few (who don't know)" in reason
     assert "5 people" not in reason
     dutch = next(r for r in _advice(result, NL).reasons if r.startswith("Technologie"))
-    assert "beoordeeld door bijna iedereen" in dutch
+    assert "beoordeeld door op een paar na iedereen" in dutch
 
 
 def test_management_support_ahead_of_the_organisation_is_not_called_a_brake() -> None:
