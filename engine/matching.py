@@ -3,10 +3,17 @@
 A question is read in one language: the one its function words (and the topic words it uses)
 point to, or the person's own when that evidence is weak. Its words are stemmed with that
 language's Snowball stemmer, compounds are split into parts the base knows, and BM25 ranks the
-topics. A question is answered only if the base knows most of its informative words (all but
-one may be unknown only when it names the medium: social, LinkedIn, a post), and the topic
-knows half of them and at least one that is not an everyday word, so a question about the
-weather or a meeting room gets no article rather than the nearest one.
+topics.
+
+Whether a question is answered at all depends on its evidence of the domain. A question that
+names the medium (social, LinkedIn, a post) or another word only the domain uses (followers,
+hashtag, employee advocacy) is about social media: words the base does not know say nothing
+against it, and the topic that knows the other words is answered. A question without such a
+word must be in the base's words: most of its informative words known, and the topic knowing
+half of them, so a question about the weather or a meeting room gets no article rather than
+the nearest one. Either way the topic must know one of its words that is not an everyday word
+(or two everyday ones about the medium), and a domain word used in another sense (post a
+letter, LinkedIn's share price, keep me posted) is no evidence of the domain.
 """
 
 from __future__ import annotations
@@ -53,7 +60,9 @@ _FUNCTION_WORDS = {
         "alles zelf soort advies hoi hallo bedankt alsjeblieft elk elke ieder iedere ander "
         "andere zelfde ooit misschien terwijl zodat want erin eraan erop ermee erover ervoor "
         "eruit erna erom daarin daarmee daarover daarvoor daaraan daarop hierin hiermee "
-        "hierover hiervoor".split()
+        "hierover hiervoor ergens nergens overal sinds tijdens zonder onder tussen achter tegen "
+        "binnen buiten rond rondom amper nauwelijks bijna haast wellicht waarschijnlijk gegaan "
+        "gedaan gehad geweest geworden gekregen gemaakt zulke mezelf jezelf onszelf elkaar".split()
     ),
     Language.EN: frozenset(
         "the a an and or but that this these those what who how why when where which are were "
@@ -64,14 +73,18 @@ _FUNCTION_WORDS = {
         "someone something anything anyone everyone everything himself herself themselves "
         "myself ourselves after before few kind sort advice hi hello thanks every each other "
         "another own still already yet ever anymore maybe perhaps whether because so as both "
-        "either am let".split()
+        "either am let his her him hers mine yours ours theirs one ones whom whose while since "
+        "until though although behind under between through without within across against "
+        "around during among towards toward onto upon above below near somewhere anywhere "
+        "nowhere everywhere actually basically barely hardly quite rather almost probably "
+        "usually done doing".split()
     ),
 }
 _SHARED_WORDS = frozenset(
     "we in is of over die me was had want door even via per tip tips ok hey".split()
 )
 _NEGATION = {
-    Language.NL: {"geen": "niet", "nooit": "niet", "niets": "niet", "niet": "niet"},
+    Language.NL: {"geen": "niet", "nooit": "niet", "niets": "niet", "niks": "niet", "niet": "niet"},
     Language.EN: {"no": "not", "never": "not", "nothing": "not", "not": "not"},
 }
 """Negations are kept, as one word: 'no time' and 'nobody shares' are what a topic is about."""
@@ -92,6 +105,46 @@ _POSTING = frozenset("post posts posting posted posten gepost postte".split())
 """Words for the medium's own act. Like the subject words they say that a question is about
 social media ('what if someone posts something stupid'); unlike them, they are kept as terms:
 how often to post is a topic."""
+_DOMAIN = {
+    Language.NL: frozenset(
+        "volgers volger hashtag hashtags influencer influencers engagement ambassadeur "
+        "ambassadeurs advocacy content contentkalender algoritme viraal likes liken liket "
+        "geliket reposten repost".split()
+    ),
+    Language.EN: frozenset(
+        "followers follower hashtag hashtags influencer influencers engagement ambassador "
+        "ambassadors advocacy content algorithm viral repost reposts reposted retweet "
+        "retweets".split()
+    ),
+}
+"""Words only the domain uses: like the medium's name they say that a question is about social
+media, and unlike it they also say which topic."""
+_PLATFORMS = "(?:linkedin|facebook|instagram|twitter|tiktok|youtube|meta|x)"
+_OTHER_SENSES = {
+    Language.NL: (
+        re.compile(
+            r"\b(?:brief|brieven|pakket|pakketje|pakketjes|postzegels?|envelop|enveloppen|"
+            r"postbode|brievenbus|aangetekend|aandeel|aandelen|beurs|beurskoers|koers|"
+            r"aandeelhouders?|dividend)\b"
+        ),
+        re.compile(r"\bsociale (?:zaken|dienst|zekerheid|huur|huurwoning|werkplaats)\b"),
+        re.compile(rf"\b(?:directeur|eigenaar|oprichter|ceo|topman|baas) van {_PLATFORMS}\b"),
+    ),
+    Language.EN: (
+        re.compile(
+            r"\b(?:letters?|parcels?|packages?|stamps?|envelopes?|postman|postage|mailbox|"
+            r"courier|shareholders?|dividends?|nasdaq|ipo)\b"
+        ),
+        re.compile(r"\b(?:stock|share|shares) (?:price|prices|market|value)\b"),
+        re.compile(r"\b(?:post office|by post|stock market)\b"),
+        re.compile(r"\bkeep (?:me|us|you|them|him|her|everyone|everybody) posted\b"),
+        re.compile(r"\bsocial (?:security|event|events|worker|workers|club|drinks)\b"),
+        re.compile(rf"\b(?:ceo|founder|founders|owner|owners|boss) of {_PLATFORMS}\b"),
+    ),
+}
+"""Words in whose company a word of the medium or of the domain means something else: the post
+that brings letters, a platform's shares or its chief executive, keeping someone posted, a
+social event. A question with one of them is not taken to be about social media."""
 
 # Words people use about anything, at work too. They count for a topic alongside other words it
 # knows, but a single one never makes a match: 'what time is it' is not a question about having
@@ -266,8 +319,11 @@ class _Index:
         found = [word for parts in texts for part in parts for word in self._words(part)]
         self._surfaces = frozenset(found)
         self._stems = frozenset(self._stem(word) for word in found)
+        self._everyday = frozenset(self._stem(word) for word in _EVERYDAY[language])
+        self._forms = self._stems | self._everyday
         self._subject = frozenset(self._stem(word) for word in _SUBJECT)
         self._medium = self._subject | frozenset(self._stem(word) for word in _POSTING)
+        self._domain = frozenset(self._stem(word) for word in _DOMAIN[language])
         documents = [
             [term for part in parts for word in self._words(part) for term in self.terms(word)]
             for parts in texts
@@ -281,7 +337,6 @@ class _Index:
             if sum(term in vocabulary for vocabulary in self._vocabularies)
             > UBIQUITOUS * len(topics)
         )
-        self._everyday = frozenset(self._stem(word) for word in _EVERYDAY[language])
         self._negation = frozenset(self._stem(word) for word in _NEGATION[language].values())
 
     def _words(self, sentence: str) -> Iterator[str]:
@@ -307,12 +362,16 @@ class _Index:
 
     def _known_stem(self, word: str) -> str:
         """The stem, or the stem without a plural s the stemmer leaves on a loan word (Dutch
-        posts, likes, tools)."""
+        posts, likes, tools), or in Dutch without the t of the present tense the stemmer leaves
+        on a verb (vindt, komt, werkt)."""
         stem = self._stem(word)
-        if stem not in self._stems and word.endswith("s"):
-            singular = self._stem(word[:-1])
-            if singular in self._stems:
-                return singular
+        if stem in self._forms:
+            return stem
+        endings = "st" if self._language is Language.NL else "s"
+        if word[-1:] in endings:
+            shorter = self._stem(word[:-1])
+            if shorter in self._forms:
+                return shorter
         return stem
 
     def _parts(self, word: str) -> tuple[str, ...]:
@@ -344,8 +403,9 @@ class _Index:
         asked = list(self._units(found))
         evidence = [frozenset(terms) - self._ubiquitous for terms in asked]
         evidence = [terms for terms in evidence if terms]
-        medium = self._names_the_medium(found)
-        if not self._about_the_base(evidence, medium):
+        about_the_domain = self._about_the_domain(found)
+        content = self._content(evidence)
+        if not about_the_domain and not self._in_the_base(content):
             return ()
         scores = self._bm25.get_scores([term for terms in asked for term in terms])
         ranked = sorted(
@@ -354,7 +414,8 @@ class _Index:
                 for topic, vocabulary, score in zip(
                     self._topics, self._vocabularies, scores, strict=True
                 )
-                if score >= MIN_SCORE and self._speaks_to(vocabulary, evidence, medium)
+                if score >= MIN_SCORE
+                and self._speaks_to(vocabulary, evidence, content, about_the_domain)
             ),
             key=lambda match: match.score,
             reverse=True,
@@ -382,24 +443,30 @@ class _Index:
                     if adverb + preposition not in found and self.knows(adverb + preposition):
                         yield self.terms(adverb + preposition)
 
-    def _names_the_medium(self, found: list[str]) -> bool:
-        return any(self._stem(word) in self._medium for word in found)
+    def _about_the_domain(self, found: list[str]) -> bool:
+        """Whether a question carries evidence of the domain: it names the medium (social,
+        LinkedIn, a post) or uses a word only the domain uses (followers, hashtag), and no
+        word says that it means something else by it (a letter in the post, a share price)."""
+        if any(sense.search(" ".join(found)) for sense in _OTHER_SENSES[self._language]):
+            return False
+        return any(
+            self._stem(word) in self._medium
+            or any(self._known_stem(part) in self._domain for part in self._parts(word))
+            for word in found
+        )
 
-    def _about_the_base(self, evidence: list[frozenset[str]], names_the_medium: bool) -> bool:
-        """Whether the question is about what the base covers at all.
+    def _in_the_base(self, content: list[frozenset[str]]) -> bool:
+        """Whether a question without evidence of the domain is in the base's words at all.
 
-        At least MIN_COVERAGE of its informative words must be in some topic's vocabulary.
-        When only one is, the others must be known too, unless the question names the medium
-        (social, LinkedIn, a post): one word is too little to outweigh a word the base has never
-        seen ('share my screen'), but 'hire developers on social media' is about social media
-        whatever developers are. Everyday words count neither way; a question of nothing else
-        is left to the topics (see `_speaks_to`).
+        At least MIN_COVERAGE of its informative words must be in some topic's vocabulary, and
+        when only one is, the others must be known too: one word is too little to outweigh a
+        word the base has never seen ('share my screen'). Everyday words count neither way; a
+        question of nothing else is left to the topics (see `_strength`).
         """
-        content = self._content(evidence)
         known = [terms for terms in content if terms & self._terms]
         if len(known) < MIN_COVERAGE * len(content):
             return False
-        return len(known) > 1 or len(known) == len(content) or names_the_medium
+        return len(known) > 1 or len(known) == len(content)
 
     def _content(self, evidence: list[frozenset[str]]) -> list[frozenset[str]]:
         """The words that say what a question is about: not everyday words, nor posting, which
@@ -408,21 +475,34 @@ class _Index:
         return [terms - plain for terms in evidence if terms - plain]
 
     def _speaks_to(
-        self, vocabulary: frozenset[str], evidence: list[frozenset[str]], names_the_medium: bool
+        self,
+        vocabulary: frozenset[str],
+        evidence: list[frozenset[str]],
+        content: list[frozenset[str]],
+        about_the_domain: bool,
     ) -> bool:
-        """Whether a topic knows the question's words: one that is not an everyday word, or
-        two everyday ones in a question that names the medium or negates ('no time', 'new
-        colleagues via Instagram'; 'what time is it' is not about having no time, nor 'how
-        many colleagues work here' about anything the base covers); and at least
-        MIN_COVERAGE of those that are not everyday words, so that words the base knows from
-        different topics do not add up to one ('where do I start my expense report')."""
-        hits = [terms & vocabulary for terms in evidence if terms & vocabulary]
-        covered = [terms for terms in self._content(evidence) if terms & vocabulary]
-        if len(covered) < MIN_COVERAGE * len(self._content(evidence)):
+        """Whether a topic knows the question's words.
+
+        It must know at least MIN_COVERAGE of the question's content words (those `search`
+        counts), so that words the base knows from different topics do not add up to one
+        ('where do I start my expense report'). In a question about the domain any word it
+        knows is then enough, everyday words too: they are weak evidence only because questions
+        about anything else use them, and this one is not about anything else ('nobody has time
+        for our linkedin'). In any other question it must know a word that is not an everyday
+        word, or two everyday ones in a question that negates ('no time'; 'what time is it' is
+        not about having no time, nor 'how many colleagues work here' about anything the base
+        covers). Posting alone says no more than the medium's name which topic a question is
+        about."""
+        hits = [terms & vocabulary - self._medium for terms in evidence]
+        hits = [terms for terms in hits if terms]
+        if about_the_domain:
+            return bool(hits)
+        covered = [terms for terms in content if terms & vocabulary]
+        if len(covered) < MIN_COVERAGE * len(content):
             return False
         if any(terms - self._everyday for terms in hits):
             return True
-        return len(hits) > 1 and (names_the_medium or any(self._negation & terms for terms in hits))
+        return len(hits) > 1 and any(self._negation & terms for terms in hits)
 
 
 def _keep_fewer(best: list[tuple[str, ...] | None], at: int, parts: tuple[str, ...]) -> None:
