@@ -77,7 +77,7 @@ _FUNCTION_WORDS = {
         "until though although behind under between through without within across against "
         "around during among towards toward onto upon above below near somewhere anywhere "
         "nowhere everywhere actually basically barely hardly quite rather almost probably "
-        "usually done doing".split()
+        "usually done doing down".split()
     ),
 }
 _SHARED_WORDS = frozenset(
@@ -88,10 +88,10 @@ _NEGATION = {
     Language.EN: {"no": "not", "never": "not", "nothing": "not", "not": "not"},
 }
 """Negations are kept, as one word: 'no time' and 'nobody shares' are what a topic is about."""
-_PERMISSION = {Language.NL: frozenset({"mag", "mogen"}), Language.EN: frozenset[str]()}
-"""Kept too: 'what may we post' asks about rules."""
+_PERMISSION = {Language.NL: {"mag": "mogen", "mogen": "mogen"}, Language.EN: dict[str, str]()}
+"""Kept too, as one word: 'what may we post' and 'mag ik dat posten' ask about rules."""
 _STOPWORDS = {
-    language: (function | _SHARED_WORDS) - _NEGATION[language].keys() - _PERMISSION[language]
+    language: (function | _SHARED_WORDS) - _NEGATION[language].keys() - _PERMISSION[language].keys()
     for language, function in _FUNCTION_WORDS.items()
 }
 """Dropped before matching."""
@@ -129,6 +129,7 @@ _OTHER_SENSES = {
         ),
         re.compile(r"\bsociale (?:zaken|dienst|zekerheid|huur|huurwoning|werkplaats)\b"),
         re.compile(rf"\b(?:directeur|eigenaar|oprichter|ceo|topman|baas) van {_PLATFORMS}\b"),
+        re.compile(r"\b(?:in|op|naar) (?:het )?(?:teams|slack|intranet|sharepoint|outlook)\b"),
     ),
     Language.EN: (
         re.compile(
@@ -140,11 +141,14 @@ _OTHER_SENSES = {
         re.compile(r"\bkeep (?:me|us|you|them|him|her|everyone|everybody) posted\b"),
         re.compile(r"\bsocial (?:security|event|events|worker|workers|club|drinks)\b"),
         re.compile(rf"\b(?:ceo|founder|founders|owner|owners|boss) of {_PLATFORMS}\b"),
+        re.compile(r"\b(?:in|on|to) (?:the )?(?:ms teams|slack|intranet|sharepoint|outlook)\b"),
+        re.compile(r"\bteams (?:channel|chat|meeting|call)\b"),
     ),
 }
 """Words in whose company a word of the medium or of the domain means something else: the post
 that brings letters, a platform's shares or its chief executive, keeping someone posted, a
-social event. A question with one of them is not taken to be about social media."""
+social event, a message on the intranet. A question with one of them is about that other
+thing, and gets no answer."""
 
 # Words people use about anything, at work too. They count for a topic alongside other words it
 # knows, but a single one never makes a match: 'what time is it' is not a question about having
@@ -201,6 +205,13 @@ _SYNONYMS = {
     Language.EN: dict.fromkeys(("publish", "publishes", "published", "publishing"), "post"),
 }
 """Everyday words for what the base calls by one name."""
+_LONGER = {Language.NL: "langer", Language.EN: "longer"}
+"""'Not any more' is 'no longer' (niet meer, niet langer): what stopped is a topic, while
+anymore and meer are function words. English anymore, and Dutch meer right after a negation or
+niemand, are read as longer."""
+_WHEN = {Language.NL: "wanneer", Language.EN: "when"}
+_TIMING = {Language.NL: "tijdstip", Language.EN: "timing"}
+"""A question that opens with when and is about posting asks for the moment to post."""
 
 
 def words(sentence: str) -> list[str]:
@@ -247,10 +258,20 @@ def _stem(language: Language, word: str) -> str:
     return str(_stemmer(language).stemWord(word))
 
 
+def _no_longer(language: Language, previous: str, word: str) -> bool:
+    if language is Language.EN:
+        return word == "anymore"
+    return word == "meer" and (previous in _NEGATION[language] or previous == "niemand")
+
+
 def _informative(found: Iterable[str], language: Language) -> Iterator[str]:
+    previous = ""
     for word in found:
-        if word not in _STOPWORDS[language]:
-            yield _NEGATION[language].get(word, word)
+        if _no_longer(language, previous, word):
+            yield _LONGER[language]
+        elif word not in _STOPWORDS[language]:
+            yield _NEGATION[language].get(word, _PERMISSION[language].get(word, word))
+        previous = word
 
 
 @dataclass(frozen=True)
@@ -323,6 +344,7 @@ class _Index:
         self._forms = self._stems | self._everyday
         self._subject = frozenset(self._stem(word) for word in _SUBJECT)
         self._medium = self._subject | frozenset(self._stem(word) for word in _POSTING)
+        self._posting = frozenset(self._stem(word) for word in _POSTING)
         self._domain = frozenset(self._stem(word) for word in _DOMAIN[language])
         documents = [
             [term for part in parts for word in self._words(part) for term in self.terms(word)]
@@ -405,7 +427,12 @@ class _Index:
         evidence = [terms for terms in evidence if terms]
         about_the_domain = self._about_the_domain(found)
         content = self._content(evidence)
-        if not about_the_domain and not self._in_the_base(content):
+        if self._in_another_sense(found):
+            return ()
+        if about_the_domain:
+            if not self._says_more_than_the_medium(evidence, self._posts(found)):
+                return ()
+        elif not self._in_the_base(content):
             return ()
         scores = self._bm25.get_scores([term for terms in asked for term in terms])
         ranked = sorted(
@@ -427,33 +454,51 @@ class _Index:
 
     def _units(self, found: list[str]) -> Iterator[tuple[str, ...]]:
         """The terms of each informative word: synonyms replaced and, in Dutch, a separable
-        verb the base does not know also read joined to its particle (zakt ... in is also
-        inzakt)."""
+        verb also read joined to its particle when the base knows it so (zakt ... in is also
+        inzakt, levert ... op also oplevert)."""
         dutch = self._language is Language.NL
         particles = sorted(_PARTICLES & set(found)) if dutch else []
         for word in _informative(found, self._language):
             word = _SYNONYMS[self._language].get(word, word)
-            joined = (
-                [] if self.knows(word) else [p + word for p in particles if self.knows(p + word)]
-            )
+            joined = [p + word for p in particles if self.knows(p + word)]
             yield tuple(term for form in (word, *joined) for term in self.terms(form))
+        if found[:1] == [_WHEN[self._language]] and self._posts(found):
+            yield self.terms(_TIMING[self._language])
         if dutch:
             for adverb in sorted(_PRONOMINAL & set(found)):
                 for preposition in sorted(_PREPOSITIONS & set(found)):
                     if adverb + preposition not in found and self.knows(adverb + preposition):
                         yield self.terms(adverb + preposition)
 
+    def _posts(self, found: list[str]) -> bool:
+        return any(self._stem(word) in self._posting for word in found)
+
     def _about_the_domain(self, found: list[str]) -> bool:
         """Whether a question carries evidence of the domain: it names the medium (social,
         LinkedIn, a post) or uses a word only the domain uses (followers, hashtag), and no
-        word says that it means something else by it (a letter in the post, a share price)."""
-        if any(sense.search(" ".join(found)) for sense in _OTHER_SENSES[self._language]):
-            return False
+        word says that it means something else by it (see `_in_another_sense`)."""
         return any(
             self._stem(word) in self._medium
             or any(self._known_stem(part) in self._domain for part in self._parts(word))
             for word in found
         )
+
+    def _in_another_sense(self, found: list[str]) -> bool:
+        """Whether a question uses a word of the domain in another sense: a letter in the post,
+        a platform's share price, keep me posted (see `_OTHER_SENSES`)."""
+        sentence = " ".join(found)
+        return any(sense.search(sentence) for sense in _OTHER_SENSES[self._language])
+
+    def _says_more_than_the_medium(self, evidence: list[frozenset[str]], posts: bool) -> bool:
+        """Whether a question about the domain says what about it: a word the base knows that is
+        not an everyday word, or two everyday ones (posting counting as one). 'We have no time
+        to post' and 'get people to like our posts' do; 'can I watch YouTube at work' does
+        not."""
+        known = [terms & self._terms - self._medium - self._negation for terms in evidence]
+        known = [terms for terms in known if terms]
+        if any(terms - self._everyday for terms in known):
+            return True
+        return len(known) + posts > 1
 
     def _in_the_base(self, content: list[frozenset[str]]) -> bool:
         """Whether a question without evidence of the domain is in the base's words at all.
@@ -496,7 +541,7 @@ class _Index:
         hits = [terms & vocabulary - self._medium for terms in evidence]
         hits = [terms for terms in hits if terms]
         if about_the_domain:
-            return bool(hits)
+            return any(terms - self._negation for terms in hits)
         covered = [terms for terms in content if terms & vocabulary]
         if len(covered) < MIN_COVERAGE * len(content):
             return False
