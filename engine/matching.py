@@ -122,33 +122,41 @@ media, and unlike it they also say which topic."""
 _PLATFORMS = "(?:linkedin|facebook|instagram|twitter|tiktok|youtube|meta|x)"
 _OTHER_SENSES = {
     Language.NL: (
-        re.compile(
-            r"\b(?:brief|brieven|pakket|pakketje|pakketjes|postzegels?|envelop|enveloppen|"
-            r"postbode|brievenbus|aangetekend|aandeel|aandelen|beurs|beurskoers|koers|"
-            r"aandeelhouders?|dividend)\b"
-        ),
+        re.compile(r"\b(?:aandeel|aandelen|beurs|beurskoers|koers|aandeelhouders?|dividend)\b"),
         re.compile(r"\bsociale (?:zaken|dienst|zekerheid|huur|huurwoning|werkplaats)\b"),
         re.compile(rf"\b(?:directeur|eigenaar|oprichter|ceo|topman|baas) van {_PLATFORMS}\b"),
+    ),
+    Language.EN: (
+        re.compile(r"\b(?:shareholders?|dividends?|nasdaq|ipo|stock market)\b"),
+        re.compile(r"\b(?:stock|share|shares) (?:price|prices|value)\b"),
+        re.compile(r"\bkeep (?:me|us|you|them|him|her|everyone|everybody) posted\b"),
+        re.compile(r"\bsocial (?:security|event|events|worker|workers|club|drinks)\b"),
+        re.compile(rf"\b(?:ceo|founder|founders|owner|owners|boss) of {_PLATFORMS}\b"),
+    ),
+}
+"""Words in whose company a word of the medium or of the domain means something else: a
+platform's shares or its chief executive, keeping someone posted, a social event. A question
+with one of them is about that other thing, and gets no answer."""
+_POSTED_ELSEWHERE = {
+    Language.NL: (
+        re.compile(
+            r"\b(?:brief|brieven|pakket|pakketje|pakketjes|postzegels?|envelop|enveloppen|"
+            r"postbode|brievenbus|aangetekend)\b"
+        ),
         re.compile(r"\b(?:in|op|naar) (?:het )?(?:teams|slack|intranet|sharepoint|outlook)\b"),
     ),
     Language.EN: (
         re.compile(
-            r"\b(?:letters?|parcels?|packages?|stamps?|envelopes?|postman|postage|mailbox|"
-            r"courier|shareholders?|dividends?|nasdaq|ipo)\b"
+            r"\b(?:letters?|parcels?|stamps?|envelopes?|postman|postage|mailbox|courier|"
+            r"post office|by post)\b"
         ),
-        re.compile(r"\b(?:stock|share|shares) (?:price|prices|market|value)\b"),
-        re.compile(r"\b(?:post office|by post|stock market)\b"),
-        re.compile(r"\bkeep (?:me|us|you|them|him|her|everyone|everybody) posted\b"),
-        re.compile(r"\bsocial (?:security|event|events|worker|workers|club|drinks)\b"),
-        re.compile(rf"\b(?:ceo|founder|founders|owner|owners|boss) of {_PLATFORMS}\b"),
         re.compile(r"\b(?:in|on|to) (?:the )?(?:ms teams|slack|intranet|sharepoint|outlook)\b"),
         re.compile(r"\bteams (?:channel|chat|meeting|call)\b"),
     ),
 }
-"""Words in whose company a word of the medium or of the domain means something else: the post
-that brings letters, a platform's shares or its chief executive, keeping someone posted, a
-social event, a message on the intranet. A question with one of them is about that other
-thing, and gets no answer."""
+"""The post and posting in another sense: letters and parcels, a message on the intranet or in
+Teams. Unless the question names a platform or social media as well ('a letter from our CEO on
+LinkedIn'), it is about that other thing, and gets no answer."""
 
 # Words people use about anything, at work too. They count for a topic alongside other words it
 # knows, but a single one never makes a match: 'what time is it' is not a question about having
@@ -252,9 +260,16 @@ def _stemmer(language: Language) -> Any:
     return snowballstemmer.stemmer(_STEMMERS[language])
 
 
+_UNSTEMMED = {Language.NL: frozenset[str](), Language.EN: frozenset({"busy", "timing"})}
+"""Words the stemmer would merge with an everyday word of another meaning (busy with business,
+timing with time)."""
+
+
 @lru_cache(maxsize=4096)
 def _stem(language: Language, word: str) -> str:
     # Building an index stems the same few hundred words thousands of times.
+    if word in _UNSTEMMED[language]:
+        return word
     return str(_stemmer(language).stemWord(word))
 
 
@@ -484,10 +499,15 @@ class _Index:
         )
 
     def _in_another_sense(self, found: list[str]) -> bool:
-        """Whether a question uses a word of the domain in another sense: a letter in the post,
-        a platform's share price, keep me posted (see `_OTHER_SENSES`)."""
+        """Whether a question uses a word of the domain in another sense: a platform's share
+        price, keep me posted, a letter in the post (see `_OTHER_SENSES`, `_POSTED_ELSEWHERE`)."""
         sentence = " ".join(found)
-        return any(sense.search(sentence) for sense in _OTHER_SENSES[self._language])
+        if any(sense.search(sentence) for sense in _OTHER_SENSES[self._language]):
+            return True
+        names_a_platform = any(self._stem(word) in self._subject for word in found)
+        return not names_a_platform and any(
+            sense.search(sentence) for sense in _POSTED_ELSEWHERE[self._language]
+        )
 
     def _says_more_than_the_medium(self, evidence: list[frozenset[str]], posts: bool) -> bool:
         """Whether a question about the domain says what about it: a word the base knows that is
