@@ -391,10 +391,15 @@ class _Index:
         )
 
     def terms(self, word: str) -> tuple[str, ...]:
-        """A word's stem, plus its parts' stems when it is a compound of known words."""
+        """A word's stem, plus its parts' stems when it is a compound of known words. A part
+        known only as an everyday word adds nothing (maandverslag is about a verslag): it
+        names no topic, and the base's own compounds would otherwise make it one's term."""
         parts = self._parts(word)
         compound = parts if len(parts) > 1 else ()
-        stems = (self._known_stem(word), *(self._known_stem(part) for part in compound))
+        stems = (
+            self._known_stem(word),
+            *(self._known_stem(part) for part in compound if self._in_the_texts(part)),
+        )
         return tuple(stem for stem in stems if stem not in self._subject)
 
     def _known_stem(self, word: str) -> str:
@@ -434,6 +439,11 @@ class _Index:
         return split if split else (word,)
 
     def _is_part(self, part: str) -> bool:
+        """A word of the topics' texts, or an everyday word: a compound's first part is often
+        one (maandverslag, bedrijfsberichten), and it is known what it means."""
+        return self._in_the_texts(part) or part in _EVERYDAY[self._language]
+
+    def _in_the_texts(self, part: str) -> bool:
         return part in self._surfaces or (len(part) >= MIN_PART and part in self._stems)
 
     def search(self, found: list[str]) -> tuple[Match, ...]:
