@@ -84,7 +84,9 @@ def _installed_here(context: AsyncBoltContext, authorised: AuthorizeResult) -> b
     if enterprise is not None and enterprise != authorised.enterprise_id:
         return False
     if context.is_enterprise_install:
-        return enterprise is not None and bool(authorised.is_enterprise_install)
+        # An org-wide installation is authorised for the enterprise and no single team. (Bolt's
+        # AuthorizeResult has no is_enterprise_install: asking for it raised, a 500.)
+        return enterprise is not None and authorised.team_id is None
     return team is not None and team == authorised.team_id
 
 
