@@ -32,7 +32,13 @@ ASKED = text("Gevraagd: “{question}”", "Asked: “{question}”")
 
 
 def _persona(role: Role, phases: tuple[int, ...], **context: tuple[str, ...]) -> Persona:
-    return Persona(role=role, phases=dict(zip(Dimension, phases, strict=True)), **context)
+    return Persona(
+        role=role,
+        phases=dict(zip(Dimension, phases, strict=True)),
+        obstacles=context.get("obstacles", ()),
+        objectives=context.get("objectives", ()),
+        goals=context.get("goals", ()),
+    )
 
 
 _MANAGEMENT_CONTEXT = {

@@ -162,7 +162,10 @@ class _Counted(asyncio.Protocol):
             self._handler.data_received(data)
 
     def eof_received(self) -> bool | None:
-        return None if self._handler is None else self._handler.eof_received()
+        # aiohttp's handler returns nothing: the transport then closes itself.
+        if self._handler is not None:
+            self._handler.eof_received()
+        return None
 
     def pause_writing(self) -> None:
         if self._handler is not None:

@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
@@ -49,7 +50,7 @@ def build_web_app(
 
 
 @web.middleware
-async def _no_tracebacks(request: web.Request, handler: web.Handler) -> web.StreamResponse:
+async def _no_tracebacks(request: web.Request, handler: Handler) -> web.StreamResponse:
     """An unexpected failure is one log line and a 500 that quotes its reference, nothing more."""
     try:
         return await handler(request)
@@ -64,7 +65,7 @@ async def _live(_: web.Request) -> web.Response:
     return web.json_response({"status": "live"})
 
 
-def _ready(core: App) -> web.Handler:
+def _ready(core: App) -> Handler:
     async def ready(_: web.Request) -> web.Response:
         try:
             await core.database.ping()
@@ -75,7 +76,7 @@ def _ready(core: App) -> web.Handler:
     return ready
 
 
-def _slack_install(slack: AsyncApp) -> web.Handler:
+def _slack_install(slack: AsyncApp) -> Handler:
     async def install(request: web.Request) -> web.Response:
         assert slack.oauth_flow is not None
         bolt_response = await slack.oauth_flow.handle_installation(await to_bolt_request(request))
@@ -84,7 +85,7 @@ def _slack_install(slack: AsyncApp) -> web.Handler:
     return install
 
 
-def _slack_redirect(slack: AsyncApp) -> web.Handler:
+def _slack_redirect(slack: AsyncApp) -> Handler:
     async def redirect(request: web.Request) -> web.Response:
         assert slack.oauth_flow is not None
         bolt_response = await slack.oauth_flow.handle_callback(await to_bolt_request(request))

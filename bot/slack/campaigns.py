@@ -531,6 +531,7 @@ async def _channel_members(client: AsyncWebClient, channel: str) -> AsyncIterato
         page = await client.conversations_members(channel=channel, cursor=cursor, limit=200)
         for user in page["members"]:
             yield str(user)
-        cursor = page.get("response_metadata", {}).get("next_cursor")
+        metadata: dict[str, Any] = page.get("response_metadata") or {}
+        cursor = metadata.get("next_cursor")
         if not cursor:
             return

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_internals import build_async_context
@@ -111,7 +112,7 @@ def bolt_request(text: str, payload: dict[str, Any], query: str, headers: Any) -
     return request
 
 
-def events_handler(bolt: AsyncApp, signing_secret: str) -> web.Handler:
+def events_handler(bolt: AsyncApp, signing_secret: str) -> Handler:
     """The aiohttp handler for Slack's request URL: verify, parse, dispatch."""
     secret = signing_secret.encode()
 
