@@ -9,10 +9,11 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bot.app import App, build_app, ensure_sqlite_folder
 from bot.console.chat import CHANNEL, chat
@@ -38,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        return asyncio.run(args.run(args, settings))
+        run: Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]] = args.run
+        return asyncio.run(run(args, settings))
     except (ConfigError, CatalogueError, StorageError) as error:
         # One line whatever the message holds, so a refusal reads (and greps) as one.
         print("advisor:", *str(error).split(), file=sys.stderr)

@@ -94,7 +94,7 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         # Stop taking requests and let those in progress finish first, so no reply or launch
         # is started after the wait for the background work below has begun.
         if socket is not None:
-            await socket.close_async()
+            await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in Bolt
         await runner.cleanup()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(ticking, STOP_GRACE_SECONDS)
@@ -163,7 +163,7 @@ async def _connect(socket: AsyncSocketModeHandler) -> None:
             f"ADVISOR_SLACK_API_URL: cannot reach Slack at {socket.client.web_client.base_url} "
             f"for Socket Mode: {str(error) or type(error).__name__}"
         ) from error
-    await socket.connect_async()
+    await socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in Bolt
 
 
 async def _unless_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:

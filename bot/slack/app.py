@@ -121,7 +121,11 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
     else:
         oauth, client = _oauth(settings, core), web_client(settings)
         app = AsyncApp(
-            client=client, oauth_settings=oauth, authorize=_cached(oauth, client), **common
+            client=client,
+            oauth_settings=oauth,
+            # Bolt takes an AsyncAuthorize here; its hint names only plain functions.
+            authorize=_cached(oauth, client),  # type: ignore[arg-type]
+            **common,
         )
     launches = core.activation.launches
     client_for = _clients(settings, core, app)

@@ -20,6 +20,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,7 +33,11 @@ from botbuilder.schema import (
     ConversationParameters,
     ConversationReference,
 )
-from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
+from msrest.exceptions import (  # type: ignore[attr-defined]  # msrest exports it untyped
+    ClientRequestError,
+    DeserializationError,
+    HttpOperationError,
+)
 from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import RetryError
 from urllib3.exceptions import MaxRetryError
@@ -120,7 +125,7 @@ class Connector:
 
         async def turn(context: TurnContext) -> None:
             for activity in activities:
-                await self.patiently(lambda a=activity: context.send_activity(_activity(a)))
+                await self.patiently(partial(context.send_activity, _activity(activity)))
 
         await self.continue_in(reference, turn)
 
@@ -173,9 +178,7 @@ class Connector:
         token: str | None = None
         while True:
             page = await self.patiently(
-                lambda after=token: TeamsInfo.get_paged_team_members(
-                    context, team_id, after, ROSTER_PAGE
-                )
+                partial(TeamsInfo.get_paged_team_members, context, team_id, token, ROSTER_PAGE)
             )
             for account in page.members or []:
                 if account.id.startswith("28:") or (account.user_role or "").lower() == "bot":

@@ -115,8 +115,13 @@ def _check_raw(document: dict[str, Any]) -> None:
         ("https://", "http://")
     ):
         raise Refused(400, "an activity needs the serviceUrl to answer it at")
-    for field, limit in (("id", MAX_ID), ("replyToId", MAX_ID), ("text", None)):
-        if document.get(field) is not None and not _text(document[field], limit, empty=True):
+    texts: tuple[tuple[str, int | None], ...] = (
+        ("id", MAX_ID),
+        ("replyToId", MAX_ID),
+        ("text", None),
+    )
+    for field, most in texts:
+        if document.get(field) is not None and not _text(document[field], most, empty=True):
             raise Refused(400, f"an activity's {field} is text")
     for field in ("locale", "action", "channelId"):
         if document.get(field) is not None and not _text(document[field], MAX_ID, empty=True):
