@@ -96,7 +96,6 @@ PROFILE_INTRO_NO_PHASE = counted(
     ),
 )
 """`{phase}` is unused: without enough dimensions there is none."""
-NEARLY_ALL = text("op een paar na iedereen", "all but a few")
 PROFILE_PROGRESS = text(
     "Op weg naar {target} is {percent} van de afstand afgelegd.",
     "On the way to {target}, {percent} of the distance is covered.",

@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from bot.report import phrases
+from dialogs import phrases as chat_phrases
 from dialogs.nudge_views import cross_check
 from dialogs.report import ReportData, ScanLine, TaskLine
 from engine.kpi import KpiEntry, Metric
@@ -258,7 +259,7 @@ def _profile_table(result: OrgResult, language: Language) -> _Table:
             phase_name(score.phase, language),
             _decimal(score.median, language),
             _percent(score.agreement * 100, language),
-            str(score.shown_n) if score.shown_n is not None else phrases.NEARLY_ALL(language),
+            str(score.shown_n) if score.shown_n is not None else chat_phrases.NEARLY_ALL(language),
         )
         for dimension, score in result.dimensions.items()
     )
