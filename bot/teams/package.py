@@ -1,4 +1,5 @@
-"""The Teams app package: deploy/teams/ filled in and zipped as Teams takes it for side-loading."""
+"""The Teams app package: the packaged manifest template filled in and zipped as Teams takes it
+for side-loading."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import os
 import re
 import tempfile
 import zipfile
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as installed_version
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "teams"
-"""The manifest template, icons and translations; found in the source tree (editable install)."""
+DEPLOY: Traversable = resources.files(__package__) / "data"
+"""The manifest template, icons and translations (bot/teams/data/): package data, so an installed
+advisor finds them as well as a source tree does."""
 FILES = ("manifest.json", "color.png", "outline.png", "nl.json")
 """What the zip holds, at its root: Teams rejects a package whose files are in a folder."""
 DEFAULT_NAME = "advisor-teams.zip"
@@ -33,7 +35,7 @@ def package(
     out: Path,
     *,
     version: str | None = None,
-    source: Path = DEPLOY,
+    source: Traversable = DEPLOY,
 ) -> Path:
     """Writes the Teams app package, ready to upload in Teams (Apps, Manage your apps).
 
@@ -103,6 +105,11 @@ def _checked_version(version: str) -> str:
 
 
 def _installed_version() -> str:
+    # Imported here: importlib.metadata costs every `advisor` command ~15 ms, and only this
+    # default needs it (bot.cli imports this module for DEFAULT_NAME).
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
     try:
         return installed_version(DISTRIBUTION)
     except PackageNotFoundError as error:
@@ -111,12 +118,12 @@ def _installed_version() -> str:
         ) from error
 
 
-def _read(source: Path, name: str) -> bytes:
+def _read(source: Traversable, name: str) -> bytes:
     path = source / name
     if not path.is_file():
         raise FileNotFoundError(
             f"the Teams app files are not where the advisor looks for them: {path} is missing "
-            "(the command needs the source tree, where deploy/teams/ holds them)"
+            "(they are installed with the advisor, in bot/teams/data/: reinstall it)"
         )
     return path.read_bytes()
 

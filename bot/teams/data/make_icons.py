@@ -1,8 +1,8 @@
 """Draws the Teams app icons, color.png and outline.png, beside this script.
 
-Run `.venv/bin/python deploy/teams/make_icons.py` after changing the drawing and commit both PNGs;
-`advisor teams-package` zips the committed files. The motif: three bars rising to the right, the
-phases an organisation climbs.
+Run `.venv/bin/python bot/teams/data/make_icons.py` after changing the drawing and commit both
+PNGs; `advisor teams-package` zips the committed files. The motif: three bars rising to the right,
+the phases an organisation climbs.
 
 Teams wants a 192x192 full-colour icon (the symbol within the middle 96x96 or so, on a solid
 background that Teams rounds off itself) and a 32x32 outline icon: white on transparent, nothing
