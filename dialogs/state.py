@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from dialogs.messages import Reply
+from engine.kpi import KpiEntry
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Language
 
@@ -70,11 +71,22 @@ class CompleteSheet:
     scan_id: int
 
 
+@dataclass(frozen=True)
+class RecordFigures:
+    """A week's checked figures, which the runner records through the desk before it saves the
+    state that says they were saved."""
+
+    entry: KpiEntry
+
+
 Effect = RecordAnswer | CompleteSheet
+"""What a turn records in the scan, saved with the turn's state in one transaction."""
+TurnEffect = Effect | RecordFigures
+"""Every intent a transition may hand the runner."""
 
 
 @dataclass(frozen=True)
 class Transition:
     state: DialogState
     replies: Reply
-    effects: tuple[Effect, ...] = ()
+    effects: tuple[TurnEffect, ...] = ()
