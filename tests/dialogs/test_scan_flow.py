@@ -9,7 +9,7 @@ import pytest
 
 from dialogs import prompts, scan_flow
 from dialogs.events import ChoiceSelected
-from dialogs.messages import ChoicePrompt, Paragraph, Reply
+from dialogs.messages import ChoicePrompt, Heading, Paragraph, Reply
 from dialogs.records import Scan
 from dialogs.state import CompleteSheet, DialogState, RecordAnswer, Step, Transition
 from engine.bank import DONT_KNOW
@@ -132,6 +132,152 @@ def test_going_back_shows_the_earlier_question_bound_to_the_same_scan() -> None:
     assert prompts.read(_prompt(went.replies).prompt_id) == prompts.ScanPrompt(
         BANK.questions[3].id, RESCAN.id
     )
+
+
+# Beginning, finishing, going back and pausing
+
+
+def test_the_first_question_of_a_first_scan_welcomes_and_says_it_is_the_baseline() -> None:
+    begun = scan_flow.begin(DialogState(language=Language.EN), BASELINE, AnswerSheet(), BANK)
+    assert (begun.state.step, begun.state.scan_id, begun.state.position) == (
+        Step.SCANNING,
+        BASELINE.id,
+        0,
+    )
+    assert _said(begun).startswith("Hi! I'm the social strategy advisor.")
+    assert "This is the baseline" in _said(begun)
+    assert prompts.read(_prompt(begun.replies).prompt_id) == prompts.ScanPrompt(
+        BANK.questions[0].id, BASELINE.id
+    )
+
+
+def test_a_re_scan_welcomes_without_calling_itself_the_baseline() -> None:
+    begun = scan_flow.begin(DialogState(language=Language.EN), RESCAN, AnswerSheet(), BANK)
+    assert "Hi! I'm the social strategy advisor." in _said(begun)
+    assert "baseline" not in _said(begun)
+
+
+def test_resuming_continues_at_the_first_unanswered_question() -> None:
+    answered = {
+        q.id: (DONT_KNOW,) for q in (BANK.questions[0], BANK.questions[1], BANK.questions[3])
+    }
+    begun = scan_flow.begin(DialogState(language=Language.NL), RESCAN, AnswerSheet(answered), BANK)
+    assert begun.state.position == 2
+    assert begun.state.sheet == AnswerSheet(answered)
+    assert _said(begun).startswith("Welkom terug: we gaan verder bij vraag 3.")
+    assert _prompt(begun.replies).prompt_id == _prompt_id(2)
+
+
+def test_beginning_a_completed_sheet_says_so_and_asks_nothing() -> None:
+    everything = AnswerSheet({q.id: (DONT_KNOW,) for q in BANK})
+    begun = scan_flow.begin(DialogState(language=Language.EN), RESCAN, everything, BANK)
+    assert begun.state.position == len(BANK)
+    assert begun.effects == ()
+    assert (
+        _said(begun) == "You have completed this scan. You can still change an answer with 'back'."
+    )
+    assert not any(isinstance(block, ChoicePrompt) for block in begun.replies)
+
+
+def test_the_last_answer_records_it_then_completes_the_sheet_and_shows_the_profile() -> None:
+    last = len(BANK) - 1
+    question = BANK.questions[last]
+    finished = scan_flow.choose(_scanning(last), _click(RESCAN, last), BANK)
+    assert finished.effects == (
+        RecordAnswer(RESCAN.id, question.id, (question.options[0].id,)),
+        CompleteSheet(RESCAN.id),
+    )
+    assert finished.state.step is Step.IDLE
+    assert finished.state.scan_id == RESCAN.id, "kept, so 'back' can still revise an answer"
+    assert Heading("Done, thank you!") in finished.replies
+    assert "How you see the organisation" in repr(finished.replies)
+    assert not any(isinstance(block, ChoicePrompt) for block in finished.replies)
+
+
+def test_a_typed_last_answer_completes_the_sheet_too() -> None:
+    typed = scan_flow.typed(_scanning(len(BANK) - 1), "1", BANK)
+    assert typed is not None
+    assert typed.effects[-1] == CompleteSheet(RESCAN.id)
+    assert typed.state.step is Step.IDLE
+
+
+def test_revising_an_answer_of_a_completed_sheet_records_it_and_completes_it_again() -> None:
+    everything = AnswerSheet({q.id: (DONT_KNOW,) for q in BANK})
+    done = scan_flow.begin(DialogState(language=Language.EN), RESCAN, everything, BANK).state
+    question = BANK.questions[2]
+    revised = scan_flow.choose(done, _click(RESCAN, 2, option=1), BANK)
+    assert revised.effects == (
+        RecordAnswer(RESCAN.id, question.id, (question.options[1].id,)),
+        CompleteSheet(RESCAN.id),
+    )
+    assert revised.state.sheet.get(question.id) == (question.options[1].id,)
+
+
+def test_an_option_the_question_does_not_have_answers_nothing_and_says_so() -> None:
+    state = _scanning(2)
+    question = BANK.questions[2]
+    clicked = scan_flow.choose(state, ChoiceSelected(_prompt_id(2), ("no_such_option",)), BANK)
+    assert (clicked.effects, clicked.state) == ((), state)
+    assert "That is not one of the options" in _said(clicked)
+    assert _prompt(clicked.replies).prompt_id == _prompt_id(2)
+    for choices in ((), (question.options[0].id, DONT_KNOW)):
+        refused = scan_flow.choose(state, ChoiceSelected(_prompt_id(2), choices), BANK)
+        assert (refused.effects, refused.state) == ((), state), choices
+
+
+def test_several_options_on_a_question_that_takes_one_answer_nothing() -> None:
+    single = next(i for i, question in enumerate(BANK) if not question.kind.multiple)
+    state = _scanning(single)
+    options = tuple(option.id for option in BANK.questions[single].options[:2])
+    clicked = scan_flow.choose(state, ChoiceSelected(_prompt_id(single), options), BANK)
+    assert (clicked.effects, clicked.state) == ((), state)
+    assert "That is not one of the options" in _said(clicked)
+
+
+def test_a_question_that_is_not_in_the_bank_answers_nothing_and_says_so() -> None:
+    state = _scanning(1)
+    unknown = ChoiceSelected(prompts.prompt_id(RESCAN.id, "no_such_question"), (DONT_KNOW,))
+    clicked = scan_flow.choose(state, unknown, BANK)
+    assert (clicked.effects, clicked.state) == ((), state)
+    assert "nothing was saved" in _said(clicked)
+
+
+def test_going_back_from_the_first_question_says_it_is_the_first_and_changes_nothing() -> None:
+    state = _scanning(0, language=Language.NL)
+    went = scan_flow.back(state, BANK)
+    assert (went.effects, went.state) == ((), state)
+    assert _said(went) == "Dit is de eerste vraag."
+    assert _prompt(went.replies).prompt_id == _prompt_id(0)
+
+
+def test_going_back_keeps_the_answers_and_records_nothing() -> None:
+    state = _scanning(4)
+    went = scan_flow.back(state, BANK)
+    assert went.state.position == 3
+    assert went.state.sheet == state.sheet
+    assert went.effects == ()
+
+
+def test_going_back_after_the_last_answer_reopens_the_last_question() -> None:
+    finished = scan_flow.choose(_scanning(len(BANK) - 1), _click(RESCAN, len(BANK) - 1), BANK)
+    went = scan_flow.back(finished.state, BANK)
+    assert went.state.step is Step.SCANNING
+    assert _prompt(went.replies).prompt_id == _prompt_id(len(BANK) - 1)
+
+
+def test_pausing_keeps_the_answers_and_where_the_person_was() -> None:
+    state = _scanning(5)
+    paused = scan_flow.pause(state)
+    assert paused.state == replace(state, step=Step.IDLE)
+    assert paused.effects == ()
+    assert _said(paused) == "Paused. Your answers are saved; type 'scan' to continue."
+
+
+def test_going_back_after_pausing_resumes_the_scan_at_the_previous_question() -> None:
+    paused = scan_flow.pause(_scanning(5)).state
+    went = scan_flow.back(paused, BANK)
+    assert (went.state.step, went.state.position) == (Step.SCANNING, 4)
+    assert _prompt(went.replies).prompt_id == _prompt_id(4)
 
 
 def _prompt_id(position: int) -> str:
