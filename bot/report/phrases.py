@@ -6,34 +6,6 @@ from engine.text import counted, text
 
 TITLE = text("Managementrapportage social media", "Social media management report")
 SUBTITLE = text("{organisation}, {date}", "{organisation}, {date}")
-MONTHS = (
-    text("januari", "January"),
-    text("februari", "February"),
-    text("maart", "March"),
-    text("april", "April"),
-    text("mei", "May"),
-    text("juni", "June"),
-    text("juli", "July"),
-    text("augustus", "August"),
-    text("september", "September"),
-    text("oktober", "October"),
-    text("november", "November"),
-    text("december", "December"),
-)
-MONTHS_SHORT = (
-    text("jan", "Jan"),
-    text("feb", "Feb"),
-    text("mrt", "Mar"),
-    text("apr", "Apr"),
-    text("mei", "May"),
-    text("jun", "Jun"),
-    text("jul", "Jul"),
-    text("aug", "Aug"),
-    text("sep", "Sep"),
-    text("okt", "Oct"),
-    text("nov", "Nov"),
-    text("dec", "Dec"),
-)
 MISSING = text("–", "–")
 
 # -- at a glance -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from functools import cache
 
 import pytest
 
-from bot.report import phrases
+from bot.report import formats, phrases
 from bot.report.render import to_html, to_pdf, to_png
 from dialogs.nudge_views import cross_check
 from dialogs.report import ReportData, ScanLine, TaskLine
@@ -159,6 +159,7 @@ def test_the_page_names_the_phase_and_every_rated_dimension(language: Language) 
 
     page = to_html(full_report(language))
 
+    assert latest.overall is not None
     assert phase_name(latest.overall, language) in page
     for dimension in latest.dimensions:
         assert label(dimension, language) in page
@@ -290,7 +291,7 @@ def test_a_chart_whose_figures_were_never_logged_is_replaced_by_a_sentence(
 
 
 def _long(day: date, language: Language) -> str:
-    return f"{day.day} {phrases.MONTHS[day.month - 1](language)} {day.year}"
+    return formats.long_date(day, language)
 
 
 # -- PNG and PDF -----------------------------------------------------------------------------------
@@ -353,13 +354,13 @@ def test_an_empty_or_withheld_report_still_makes_a_pdf(language: Language) -> No
     assert to_pdf(bare_report(language, Withheld(2, 5))).startswith(b"%PDF")
 
 
-def test_the_same_report_gives_the_same_pdf_without_a_creation_date() -> None:
+def test_the_same_report_gives_the_same_pdf_dated_the_report_not_the_clock() -> None:
     report = full_report(Language.EN)
 
     document = to_pdf(report)
 
     assert document == to_pdf(report)
-    assert b"/CreationDate" not in document
+    assert b"/CreationDate (D:20250314000000Z)" in document
 
 
 def test_a_name_with_dollar_signs_and_markup_draws_as_written() -> None:
