@@ -5,8 +5,9 @@ Business rules:
   a bare number outside a scan (which says no scan is running), a command, or a question.
 - 'scan' starts the organisation's running scan, opening one if none runs, and resumes it
   where the person left off.
-- 'back' goes to the previous question of the person's scan; 'stop' pauses a scan that is
-  running. Anywhere else both say no scan is running.
+- 'back' goes to the previous question of the person's scan (also of one they paused or
+  finished), and on its first question says so; 'stop' pauses a scan that is running.
+  Anywhere else both say no scan is running.
 - 'advice' with words after it is a question for the advice base; alone it is advice on the
   organisation's result, as 'plan' is its plan.
 - Tasks and figures need the desk; without one, they say it is not available.
@@ -61,11 +62,12 @@ class Router:
     async def command(
         self, key: ConversationKey, state: DialogState, event: CommandInvoked
     ) -> Transition:
+        """What `event` does for someone in `state`."""
         bank, language, reading = self._knowledge.bank, state.language, self._reading
         match event.command:
             case Command.SCAN:
                 return await self.start_scan(key, state)
-            case Command.BACK if state.scan_id is not None and state.position > 0:
+            case Command.BACK if state.step is Step.SCANNING or _paused_after_first(state):
                 return scan_flow.back(state, bank)
             case Command.STOP if state.step is Step.SCANNING:
                 return scan_flow.pause(state)
@@ -188,6 +190,11 @@ class Router:
 def say(state: DialogState, phrase: Text) -> Transition:
     """The phrase in the person's language, and nothing changed."""
     return Transition(state, (Paragraph(phrase(state.language)),))
+
+
+def _paused_after_first(state: DialogState) -> bool:
+    """Out of a scan they left beyond its first question, where 'back' takes them again."""
+    return state.scan_id is not None and state.position > 0
 
 
 def _switch_language(state: DialogState, argument: str) -> Transition:

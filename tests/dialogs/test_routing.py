@@ -73,6 +73,16 @@ async def test_stop_while_scanning_pauses_and_back_afterwards_resumes_one_questi
     assert (back.state.step, back.state.position) == (Step.SCANNING, 2)
 
 
+async def test_back_on_the_first_question_of_a_running_scan_says_it_is_the_first(
+    world: World,
+) -> None:
+    router = _router(world)
+    scanning = await _scanning(world, router)
+    back = await router.command(world.key("ann"), scanning, CommandInvoked(Command.BACK))
+    assert back.state == scanning
+    assert _said(back) == phrases.AT_FIRST(EN)
+
+
 async def test_help_lists_the_commands_and_changes_nothing(world: World) -> None:
     routed = await _router(world).command(world.key("ann"), IDLE, CommandInvoked(Command.HELP))
     assert routed == Transition(IDLE, views.help_text(EN))
