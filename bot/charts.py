@@ -5,10 +5,6 @@ from __future__ import annotations
 import io
 import textwrap
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.transforms import blended_transform_factory
-
 from dialogs.messages import Chart
 
 WIDTH_INCHES = 12
@@ -29,6 +25,12 @@ def render_chart(chart: Chart, *, language_note: str = "") -> bytes:
         chart: the bars, top to bottom in the chart's order.
         language_note: a footnote in the reader's language (e.g. what the notes mean).
     """
+    # Imported here, not at the top: matplotlib costs ~55 MB and ~0.2 s, and `advisor serve`
+    # imports this module (through the Slack campaigns) whether or not it ever draws a chart.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import blended_transform_factory
+
     # A Figure with its own Agg canvas: no pyplot, so no global state and no GUI backend.
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
     FigureCanvasAgg(figure)

@@ -1,47 +1,32 @@
-"""The `advisor` command."""
+"""The `advisor` command: its arguments, exit codes and refusals.
+
+Only the parser is imported up front; `bot.commands`, and with it the application, once a
+command is chosen. So `advisor --help` or a mistyped option answers at once, and each command
+imports its own heavy parts where it runs them (the chat SDKs to serve, Alembic to migrate,
+matplotlib to draw). `bench/startup.py` measures it; `tests/bot/test_startup.py` guards it.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import getpass
 import logging
-import os
 import sys
-import tempfile
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from bot.app import App, build_app, ensure_sqlite_folder
-from bot.console.chat import CHANNEL, chat
-from bot.delivery import ChannelRouter, InboxDelivery
-from bot.demo import run_demo
-from bot.settings import DATABASE_SETTING, ConfigError, Settings, load_settings
-from bot.teams.package import DEFAULT_NAME, package
-from dialogs.ports import StorageError
-from dialogs.records import Nudge
-from dialogs.report import ReportData, gather
-from engine.catalogue import CatalogueError
+from bot.teams.package import DEFAULT_NAME
 from engine.vocabulary import Language
-from storage.db import Database
-from storage.migrate import schema_status, upgrade
 
 EXIT_CONFIG = 2
-NOT_SENT_SHOWN = 20
-"""`advisor nudges` lists this many of the latest nudges that were dropped or failed."""
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
+    from bot.commands import REFUSALS, run  # the application: only for a command that runs
+
     try:
-        settings = load_settings()
-        run: Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]] = args.run
-        return asyncio.run(run(args, settings))
-    except (ConfigError, CatalogueError, StorageError) as error:
+        return run(args)
+    except REFUSALS as error:
         # One line whatever the message holds, so a refusal reads (and greps) as one.
         print("advisor:", *str(error).split(), file=sys.stderr)
         return EXIT_CONFIG
@@ -54,24 +39,24 @@ def _parser() -> argparse.ArgumentParser:
         prog="advisor",
         description="The social strategy readiness advisor. Without a command: the terminal chat.",
     )
-    parser.set_defaults(run=_start)
+    parser.set_defaults(command="start")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     start = commands.add_parser("start", help="start the advisor (the terminal chat)")
-    start.set_defaults(run=_start)
+    start.set_defaults(command="start")
 
     talk = commands.add_parser("chat", help="the scan, results, plan and advice in the terminal")
     talk.add_argument("--org", required=True, help="the organisation's name")
     talk.add_argument("--user", required=True, help="your name or id within the organisation")
     talk.add_argument("--lang", type=Language, choices=list(Language), help="nl or en")
-    talk.set_defaults(run=_chat)
+    talk.set_defaults(command="chat")
 
     demo = commands.add_parser("demo", help="a simulated organisation's result, plan and advice")
     demo.add_argument("--lang", type=Language, choices=list(Language), default=Language.NL)
     demo.add_argument(
         "--keep", action="store_true", help="keep the demo in the configured database"
     )
-    demo.set_defaults(run=_demo)
+    demo.set_defaults(command="demo")
 
     org = commands.add_parser("org", help="show or change an organisation's settings")
     org.add_argument("--org", required=True)
@@ -80,31 +65,31 @@ def _parser() -> argparse.ArgumentParser:
     org.add_argument("--lang", type=Language, choices=list(Language))
     org.add_argument("--zone", help="time zone for the weekly digest, e.g. Europe/Amsterdam")
     org.add_argument("--manager", help="the project manager's name (gets the digest)")
-    org.set_defaults(run=_org)
+    org.set_defaults(command="org")
 
     report = commands.add_parser("report", help="the management report, with charts")
     report.add_argument("--org", required=True)
     report.add_argument("--format", choices=["html", "pdf", "png"], default="html")
     report.add_argument("--lang", type=Language, choices=list(Language))
     report.add_argument("--output", type=Path, help="where to write it (default: a file here)")
-    report.set_defaults(run=_report)
+    report.set_defaults(command="report")
 
     nudges = commands.add_parser(
         "nudges", help="the nudges still to send, and the latest not sent with why"
     )
     nudges.add_argument("--org", required=True)
-    nudges.set_defaults(run=_nudges)
+    nudges.set_defaults(command="nudges")
 
     scan = commands.add_parser("scan", help="close the running scan or start a re-scan")
     scan.add_argument("action", choices=["new", "close", "list"])
     scan.add_argument("--org", required=True)
-    scan.set_defaults(run=_scan)
+    scan.set_defaults(command="scan")
 
     serve = commands.add_parser("serve", help="serve Slack, Teams and /healthz")
     serve.add_argument(
         "--socket-mode", action="store_true", help="receive Slack's events over Socket Mode"
     )
-    serve.set_defaults(run=_serve)
+    serve.set_defaults(command="serve")
 
     teams = commands.add_parser(
         "teams-package", help="the Teams app package (a zip) to upload to Microsoft Teams"
@@ -120,241 +105,13 @@ def _parser() -> argparse.ArgumentParser:
         "--version",
         help="the app's version, X.Y.Z, higher for each update (default: the advisor's)",
     )
-    teams.set_defaults(run=_teams_package)
+    teams.set_defaults(command="teams-package")
 
     db = commands.add_parser("db", help="the database schema")
     db.add_argument("action", choices=["upgrade", "status"])
-    db.set_defaults(run=_db)
+    db.set_defaults(command="db")
     return parser
 
 
 def org_key(name: str) -> str:
     return f"org:{name.strip().casefold()}"
-
-
-@contextmanager
-def _opening_the_database() -> Iterator[None]:
-    """A database that cannot be opened or used is a refusal naming the setting that names it."""
-    try:
-        yield
-    except StorageError as error:
-        raise ConfigError(f"{DATABASE_SETTING}: {error}") from None
-
-
-async def _with_app(settings: Settings, work: Callable[[App], Awaitable[int]]) -> int:
-    with _opening_the_database():
-        app = await build_app(settings)
-    try:
-        return await work(app)
-    finally:
-        await app.close()
-
-
-async def _start(args: argparse.Namespace, settings: Settings) -> int:
-    args.org, args.user, args.lang = settings.org, getpass.getuser(), None
-    return await _chat(args, settings)
-
-
-async def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(app: App) -> int:
-        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
-        await _deliver_to_inboxes(app, org.id)
-        for message in await app.activation.inbox.take(
-            org.id, f"{CHANNEL}:{args.user}", now=app.clock.now()
-        ):
-            print(message, end="\n\n")
-        await chat(
-            app.advisor,
-            org.id,
-            args.user,
-            language=args.lang,
-            read_line=sys.stdin.readline,
-            out=sys.stdout,
-        )
-        return 0
-
-    return await _with_app(settings, work)
-
-
-async def _deliver_to_inboxes(app: App, org_id: int) -> None:
-    """Without `advisor serve`, the terminal's own nudges go out when someone opens the chat."""
-    await app.activation.planner.plan(org_id)
-    router = ChannelRouter({CHANNEL: InboxDelivery(app.activation.inbox, app.clock)})
-    dispatcher = app.dispatcher(router, worker=f"chat:{os.getpid()}")
-    while (await dispatcher.run(channel=CHANNEL)).claimed:
-        pass
-
-
-async def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(app: App) -> int:
-        await run_demo(app, args.lang, sys.stdout)
-        return 0
-
-    if args.keep:
-        return await _with_app(settings, work)
-    with tempfile.TemporaryDirectory(prefix="advisor-demo-") as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}"
-        return await _with_app(settings.model_copy(update={"database_url": url}), work)
-
-
-async def _org(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(app: App) -> int:
-        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
-        current = org.settings
-        changed = replace(
-            current,
-            anonymity_threshold=(
-                current.anonymity_threshold if args.threshold is None else args.threshold
-            ),
-            tolerance=current.tolerance if args.tolerance is None else args.tolerance,
-            language=args.lang or current.language,
-            time_zone=args.zone or current.time_zone,
-            manager=f"console:{args.manager}" if args.manager else current.manager,
-        )
-        if changed != current:
-            org = await app.organisations.update_settings(org.id, changed)
-        s = org.settings
-        manager = s.manager.split(":", 1)[-1] if s.manager else "-"
-        print(
-            f"{org.name}: threshold {s.anonymity_threshold}, tolerance {s.tolerance}, "
-            f"language {s.language}, time zone {s.time_zone}, project manager {manager}"
-        )
-        return 0
-
-    try:
-        return await _with_app(settings, work)
-    except ValueError as error:
-        raise ConfigError(str(error)) from error
-
-
-async def _report(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(app: App) -> int:
-        org = await app.organisations.find(org_key(args.org))
-        if org is None:
-            raise ConfigError(f"there is no organisation called {args.org!r}")
-        data = await gather(
-            org,
-            advisor=app.advisor,
-            tasks=app.activation.tasks,
-            kpis=app.activation.kpis,
-            people=app.activation.people,
-            now=app.clock.now(),
-            language=args.lang,
-        )
-        name = f"report-{org_key(args.org)[4:]}-{data.made_on}.{args.format}"
-        output: Path = args.output or Path(name)
-        await asyncio.to_thread(_write_report, data, args.format, output)
-        print(output)
-        return 0
-
-    return await _with_app(settings, work)
-
-
-def _write_report(data: ReportData, form: str, output: Path) -> None:
-    from bot.report.render import to_html, to_pdf, to_png  # matplotlib: only for a report
-
-    if form == "html":
-        output.write_text(to_html(data), encoding="utf-8")
-    else:
-        output.write_bytes(to_pdf(data) if form == "pdf" else to_png(data))
-
-
-async def _nudges(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(app: App) -> int:
-        org = await app.organisations.find(org_key(args.org))
-        if org is None:
-            raise ConfigError(f"there is no organisation called {args.org!r}")
-        await app.activation.planner.plan(org.id)
-        outbox = app.activation.outbox
-        for nudge in await outbox.pending(org.id):
-            print(_nudge_line(nudge))
-        not_sent = await outbox.not_sent(org.id, limit=NOT_SENT_SHOWN)
-        if not_sent:
-            print(f"not sent (latest {len(not_sent)}):")
-            for nudge in not_sent:
-                print(f"{_nudge_line(nudge)}  {nudge.status}: {nudge.outcome or '-'}")
-        counts = await outbox.counts(org.id)
-        print(", ".join(f"{status}: {count}" for status, count in sorted(counts.items())))
-        return 0
-
-    return await _with_app(settings, work)
-
-
-def _nudge_line(nudge: Nudge) -> str:
-    when = f"{nudge.deliver_at.at:%Y-%m-%d %H:%M} {nudge.deliver_at.zone}"
-    recipient = nudge.recipient.split(":", 1)[-1]
-    return f"{when}  {nudge.kind.value:<13} {recipient}  {nudge.occurrence}"
-
-
-async def _scan(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(app: App) -> int:
-        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
-        now = app.clock.now()
-        current = await app.scans.current(org.id)
-        if args.action in ("new", "close") and current is not None:
-            await app.scans.close(org.id, current.id, now=now)
-            print(f"scan {current.number} closed")
-        if args.action == "new":
-            opened = await app.scans.open(
-                org.id, bank_version=app.advisor.knowledge.bank.version, now=now
-            )
-            print(f"scan {opened.number} opened")
-        for scan in await app.scans.history(org.id):
-            done = sum(
-                p.completed_at is not None for p in await app.scans.participation(org.id, scan.id)
-            )
-            state = "open" if scan.is_open else "closed"
-            print(
-                f"scan {scan.number}: {state}, opened {scan.opened_at:%Y-%m-%d}, {done} completed"
-            )
-        return 0
-
-    return await _with_app(settings, work)
-
-
-async def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    if not (settings.slack_enabled or settings.teams_enabled):
-        raise ConfigError(
-            "advisor serve needs a chat to serve: for Slack set ADVISOR_SLACK_SIGNING_SECRET and "
-            "ADVISOR_SLACK_BOT_TOKEN (or ADVISOR_SLACK_CLIENT_ID, ADVISOR_SLACK_CLIENT_SECRET "
-            "and ADVISOR_ENCRYPTION_KEY); for Teams ADVISOR_TEAMS_APP_ID and "
-            "ADVISOR_TEAMS_APP_PASSWORD (or ADVISOR_TEAMS=true for the Bot Framework Emulator); "
-            "see the README"
-        )
-    if args.socket_mode and settings.slack_app_token is None:
-        raise ConfigError("--socket-mode needs ADVISOR_SLACK_APP_TOKEN (an xapp- token)")
-
-    logging.getLogger("bot").setLevel(logging.INFO)
-
-    from bot.serve import serve  # the chat SDKs: only for the server
-
-    async def work(app: App) -> int:
-        await serve(app, socket_mode=args.socket_mode)
-        return 0
-
-    return await _with_app(settings, work)
-
-
-async def _teams_package(args: argparse.Namespace, settings: Settings) -> int:
-    try:
-        written = await asyncio.to_thread(
-            package, args.app_id, args.host, args.out, version=args.version
-        )
-    except (ValueError, OSError) as error:
-        raise ConfigError(str(error)) from error
-    print(written)
-    return 0
-
-
-async def _db(args: argparse.Namespace, settings: Settings) -> int:
-    ensure_sqlite_folder(settings.database_url)
-    database = Database(settings.database_url)
-    try:
-        with _opening_the_database():
-            if args.action == "upgrade":
-                await upgrade(database)
-            current, head = await schema_status(database)
-        print(f"schema: {current or 'empty'} (this advisor needs {head})")
-        return 0
-    finally:
-        await database.dispose()

@@ -9,7 +9,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from engine.vocabulary import Language
-from storage.secrets import SecretBox
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/advisor.db"
 DATABASE_SETTING = "ADVISOR_DATABASE_URL"
@@ -133,6 +132,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _encryption_key_usable(self) -> Settings:
         if self.encryption_key is not None:
+            # Imported only with a key: cryptography costs ~6 MB that other commands never use.
+            from storage.secrets import SecretBox
+
             SecretBox.from_setting(self.encryption_key.get_secret_value())
         return self
 

@@ -21,11 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 import snowballstemmer
-from rank_bm25 import BM25Okapi
 
 from engine.advice_base import AdviceBase, Topic
 from engine.vocabulary import Language
@@ -298,7 +297,8 @@ class Match:
 class TopicIndex:
     """Per language, a BM25 index over each topic's title, example questions and keywords.
 
-    Everything is built here, once; a search stems a handful of words and scores them.
+    Everything is built here, once (the BM25 scores with the first question that needs them); a
+    search stems a handful of words and scores them.
     """
 
     def __init__(self, base: AdviceBase) -> None:
@@ -365,7 +365,7 @@ class _Index:
             [term for part in parts for word in self._words(part) for term in self.terms(word)]
             for parts in texts
         ]
-        self._bm25 = BM25Okapi(documents)
+        self._documents = documents
         self._vocabularies = [frozenset(document) for document in documents]
         self._terms = frozenset().union(*self._vocabularies)
         self._ubiquitous = frozenset(
@@ -375,6 +375,14 @@ class _Index:
             > UBIQUITOUS * len(topics)
         )
         self._negation = frozenset(self._stem(word) for word in _NEGATION[language].values())
+
+    @cached_property
+    def _bm25(self) -> Any:
+        # Built on the first question that gets this far, not with the index: rank_bm25 imports
+        # numpy, ~12 MB and ~40 ms that an idle `advisor serve` (or `advisor org`) never uses.
+        from rank_bm25 import BM25Okapi
+
+        return BM25Okapi(self._documents)
 
     def _words(self, sentence: str) -> Iterator[str]:
         return _informative(words(sentence), self._language)

@@ -1,20 +1,30 @@
-"""Schema migrations: bring a database up to date, or refuse one that is behind or ahead."""
+"""Schema migrations: bring a database up to date, or refuse one that is behind or ahead.
+
+Alembic is imported only to migrate. Checking that a schema is current (every start) reads the
+revision ids from the migration scripts' source and the database's `alembic_version` row:
+Alembic itself, and its script directory that imports every migration, would cost a start
+~35 MB and ~0.1 s to learn a handful of ids.
+"""
 
 from __future__ import annotations
 
+import ast
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from dialogs.ports import StorageError
 from storage.db import Database
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 UPGRADE_COMMAND = "advisor db upgrade"
 _MIGRATIONS = Path(__file__).with_name("migrations")
+_VERSION_TABLE = "alembic_version"
+"""Where Alembic keeps the database's revision (its default name, which env.py keeps)."""
 _UPGRADE_LOCK = 0x61647669736F72
 """A PostgreSQL advisory lock key ("advisor"), so workers starting together migrate once."""
 
@@ -70,30 +80,64 @@ async def prepare(database: Database, *, auto_upgrade: bool) -> None:
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # Alembic: only to migrate
+
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     config.attributes["connection"] = connection
     return config
 
 
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(_config())
+@cache
+def revisions() -> dict[str, str | None]:
+    """Each migration's revision id and the id of the one it revises (None for the first).
+
+    Read from the scripts' module-level `revision` and `down_revision` assignments, which
+    Alembic's template writes as plain literals, without importing the scripts.
+    """
+    found: dict[str, str | None] = {}
+    for script in sorted((_MIGRATIONS / "versions").glob("*.py")):
+        assigned = _literals(script, {"revision", "down_revision"})
+        found[assigned["revision"]] = assigned.get("down_revision")
+    return found
+
+
+def _literals(script: Path, names: set[str]) -> dict[str, Any]:
+    """The literal values a script assigns to `names` at module level."""
+    values: dict[str, Any] = {}
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        targets: list[ast.expr]
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in names:
+                values[target.id] = ast.literal_eval(value)
+    return values
 
 
 def _head() -> str:
-    (head,) = _scripts().get_heads()
+    (head,) = set(revisions()) - set(revisions().values())
     return head
 
 
 def _known_revisions() -> set[str]:
-    return {script.revision for script in _scripts().walk_revisions()}
+    return set(revisions())
 
 
 def _current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table(_VERSION_TABLE):
+        return None
+    revision = connection.execute(text(f"SELECT version_num FROM {_VERSION_TABLE}")).scalar()
+    return None if revision is None else str(revision)
 
 
 def _upgrade(connection: Connection) -> None:
+    from alembic import command  # Alembic: only to migrate
+
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
     command.upgrade(_config(connection), "head")
