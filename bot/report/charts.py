@@ -54,7 +54,7 @@ def draw(plot: Plot, *, width: float, font: float, dpi: int) -> Picture:
     """
     line = font * 1.4 / 72
     if isinstance(plot, Bars):
-        labels = _wrapped_labels(plot.labels, width, font)
+        labels = wrapped_labels(plot.labels, width, font)
         rows = max((label.count("\n") + 1 for label in labels), default=1)
         group = max(2.0 * line, rows * font * 0.85 * 1.25 / 72 + 0.8 * line)
         body = len(labels) * group
@@ -93,7 +93,7 @@ def _figure(width: float, height: float, dpi: int) -> Figure:
     return figure
 
 
-def _wrapped_labels(labels: Sequence[str], width: float, font: float) -> list[str]:
+def wrapped_labels(labels: Sequence[str], width: float, font: float) -> list[str]:
     """Each label in lines that fit its share of the width, measured in the chart's own font."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
