@@ -1,4 +1,8 @@
-"""`advisor serve`: the web server (and Socket Mode) until SIGTERM or Ctrl-C."""
+"""`advisor serve`: the web server (and Socket Mode) until SIGTERM or Ctrl-C.
+
+Each chat's SDK is imported only when that chat is served: Bolt and the Slack SDK (~15 MB) with
+Slack's settings, the Bot Framework (~20 MB) with Teams'.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,6 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_sdk.errors import SlackApiError
 
 from bot.app import App
 from bot.delivery import ChannelRouter, InboxDelivery
@@ -23,10 +25,12 @@ from bot.guard import listen
 from bot.jobs import JobRunner
 from bot.server import build_web_app
 from bot.settings import ConfigError, Settings
-from bot.slack.app import build_slack_app
 from dialogs.nudging import Delivery
 
 if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.slack.app import SlackBot
     from bot.teams.app import TeamsBot
 
 log = logging.getLogger(__name__)
@@ -46,7 +50,7 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     settings = app.settings
     # Listen for the signals first: a stop while Socket Mode is still connecting is a clean one.
     stop = stop or _on_signal()
-    slack = build_slack_app(settings, app) if settings.slack_enabled else None
+    slack = _slack(settings, app)
     teams = _teams(settings, app)
     runner = web.AppRunner(build_web_app(app, slack.bolt if slack else None, teams))
     await runner.setup()
@@ -79,6 +83,8 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         if socket_mode:
             assert settings.slack_app_token is not None
             assert slack is not None
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
             token = settings.slack_app_token.get_secret_value()
             socket = AsyncSocketModeHandler(slack.bolt, token)
             if not await _unless_stopped(_connect(socket), stop):
@@ -117,6 +123,15 @@ async def _tick_until(
             await asyncio.wait_for(stop.wait(), seconds)
 
 
+def _slack(settings: Settings, app: App) -> SlackBot | None:
+    """The Slack app, when Slack is served; Bolt and the Slack SDK are imported only then."""
+    if not settings.slack_enabled:
+        return None
+    from bot.slack.app import build_slack_app
+
+    return build_slack_app(settings, app)
+
+
 def _teams(settings: Settings, app: App) -> TeamsBot | None:
     """The Teams bot, when Teams is served; its SDK is imported only then."""
     if not settings.teams_enabled:
@@ -152,6 +167,8 @@ def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], 
 async def _connect(socket: AsyncSocketModeHandler) -> None:
     # slack_sdk retries a refused app token forever; asking for the first URL here makes a wrong
     # or revoked token stop start-up instead (later reconnections still retry).
+    from slack_sdk.errors import SlackApiError
+
     try:
         socket.client.wss_uri = await socket.client.issue_new_wss_url()
     except SlackApiError as error:

@@ -7,16 +7,14 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
 
 from bot.app import App
 from bot.failures import log_failure
-from bot.slack.app import EVENTS_PATH
-from bot.slack.edge import events_handler
 from dialogs.ports import StorageError
 
 if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
     from bot.teams.app import TeamsBot
 
 log = logging.getLogger(__name__)
@@ -33,20 +31,26 @@ def build_web_app(
     if teams is not None:
         web_app.add_routes(teams.routes())
     if slack is not None:
-        secret = core.settings.slack_signing_secret
-        assert secret is not None, "Slack is served only with a signing secret"
-        web_app.add_routes(
-            [web.post(EVENTS_PATH, events_handler(slack, secret.get_secret_value()))]
-        )
-        flow = slack.oauth_flow
-        if flow is not None:
-            web_app.add_routes(
-                [
-                    web.get(flow.install_path, _slack_install(slack)),
-                    web.get(flow.redirect_uri_path, _slack_redirect(slack)),
-                ]
-            )
+        web_app.add_routes(_slack_routes(core, slack))
     return web_app
+
+
+def _slack_routes(core: App, slack: AsyncApp) -> list[web.RouteDef]:
+    """Slack's events endpoint, and its install pages with the OAuth flow."""
+    # Imported here: a server without Slack (Teams only) never loads Bolt's request handling.
+    from bot.slack.app import EVENTS_PATH
+    from bot.slack.edge import events_handler
+
+    secret = core.settings.slack_signing_secret
+    assert secret is not None, "Slack is served only with a signing secret"
+    routes = [web.post(EVENTS_PATH, events_handler(slack, secret.get_secret_value()))]
+    flow = slack.oauth_flow
+    if flow is not None:
+        routes += [
+            web.get(flow.install_path, _slack_install(slack)),
+            web.get(flow.redirect_uri_path, _slack_redirect(slack)),
+        ]
+    return routes
 
 
 @web.middleware
@@ -77,6 +81,8 @@ def _ready(core: App) -> Handler:
 
 
 def _slack_install(slack: AsyncApp) -> Handler:
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
     async def install(request: web.Request) -> web.Response:
         assert slack.oauth_flow is not None
         bolt_response = await slack.oauth_flow.handle_installation(await to_bolt_request(request))
@@ -86,6 +92,8 @@ def _slack_install(slack: AsyncApp) -> Handler:
 
 
 def _slack_redirect(slack: AsyncApp) -> Handler:
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
     async def redirect(request: web.Request) -> web.Response:
         assert slack.oauth_flow is not None
         bolt_response = await slack.oauth_flow.handle_callback(await to_bolt_request(request))
