@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import DATABASE_SETTING, ConfigError, Settings
 from dialogs.advisor import Advisor, Knowledge
+from dialogs.campaigns import CampaignRunner, Campaigns
 from dialogs.desk import Desk
 from dialogs.events import ConversationKey
 from dialogs.nudging import Delivery, Dispatcher, Planner
@@ -70,6 +71,18 @@ class App:
     clock: Clock
     activation: Activation
     desk: Desk
+
+    def campaigns(self) -> CampaignRunner:
+        """Campaigns with their rules and storage, for a chat to drive with its publisher."""
+        launches = self.activation.launches
+        rules = Campaigns(
+            organisations=self.organisations,
+            scans=self.scans,
+            launches=launches,
+            clock=self.clock,
+            bank_version=self.advisor.knowledge.bank.version,
+        )
+        return CampaignRunner(campaigns=rules, advisor=self.advisor, launches=launches)
 
     def dispatcher(self, delivery: Delivery, *, worker: str) -> Dispatcher:
         """Sends due nudges through `delivery`; one per process, named `worker` in claims."""

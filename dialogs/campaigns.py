@@ -13,21 +13,34 @@ Business rules:
 - A closed scan's result is published once, however many workers close it. A launched scan
   closed within the last day whose result nobody claimed (its process stopped in between) is
   published by the next tick.
+- A result goes to whoever closed the scan (the launcher when the deadline closed it) and, when
+  there is a result to show, to the launch's place; each finisher then gets their own view
+  beside it, in their own language. A place that cannot take it is told to that person.
+- Invitations already sent or refused are not sent again: a launch interrupted half-way resumes.
+
+Each chat supplies only what its platform must: who is in the audience, and a `Publisher` that
+posts to a person or a place.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dialogs import phrases
-from dialogs.messages import Heading, Paragraph, People, Reply
+from dialogs.advisor import Advisor
+from dialogs.delivery import Undeliverable
+from dialogs.events import Command, CommandInvoked, ConversationKey
+from dialogs.messages import Heading, Paragraph, People, Places, Reply
 from dialogs.ports import (
     AlreadyLaunched,
     Clock,
     LaunchRepository,
     OrganisationDirectory,
+    Publisher,
     ScanRepository,
     StorageError,
 )
@@ -41,27 +54,45 @@ from dialogs.records import (
     OrgSettings,
     Scan,
 )
-from dialogs.views import moment
+from dialogs.views import moment, org_result
 from engine.reminders import reminder_time
+from engine.scoring import OrgResult
 from engine.text import Text
 from engine.vocabulary import Language
 
+log = logging.getLogger(__name__)
 REPUBLISH_WITHIN = timedelta(days=1)
 """How long after closing a result left unpublished is still worth sending."""
+CLOSING_TIME = time(17, 0)
+"""A closing date means the end of that working day in the project manager's time zone."""
+PROGRESS_EVERY = 25
+"""While inviting, the project manager hears how far it got after this many invitations."""
 
 
 class CampaignRefused(Exception):
-    """The request cannot be carried out; `phrase` says why, in the person's language."""
+    """The request cannot be carried out; `say` tells why, in the person's language."""
 
-    def __init__(self, phrase: Text) -> None:
+    def __init__(self, phrase: Text, *, then: Text | None = None) -> None:
         super().__init__(phrase.en)
         self.phrase = phrase
+        self.then = then
+        """What to do about it, in the words of the person's chat."""
+
+    def say(self, language: Language) -> str:
+        return " ".join(p(language) for p in (self.phrase, self.then) if p is not None)
+
+    def reply(self, language: Language) -> Reply:
+        return (Paragraph(self.say(language)),)
 
 
 @dataclass(frozen=True)
 class Audience:
+    """Someone a launch invites, as their chat knows them."""
+
     respondent: str
     zone: tzinfo | None
+    language: Language | None = None
+    """The language their chat is set to, if it says; their own choice in the advisor wins."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +120,9 @@ class Campaigns:
         self._clock = clock
         self._bank_version = bank_version
 
+    def now(self) -> datetime:
+        return self._clock.now()
+
     async def may_manage(self, org_id: int, respondent: str) -> bool:
         managers = await self._launches.managers(org_id)
         return not managers or respondent in managers
@@ -103,7 +137,8 @@ class Campaigns:
         settings = replace(org.settings, anonymity_threshold=_allowed(request.threshold))
         scan = await self._scans.current(org_id)
         if scan is not None and await self._launches.get(org_id, scan.id) is not None:
-            raise CampaignRefused(phrases.ALREADY_LAUNCHED)
+            how = phrases.HOW_TO_CLOSE.get(org.key.partition(":")[0])
+            raise CampaignRefused(phrases.ALREADY_LAUNCHED, then=how)
         if scan is None:
             scan = await self._open(org_id, now)
         home = ZoneInfo(org.settings.time_zone)
@@ -122,6 +157,9 @@ class Campaigns:
             await self._launches.record(org_id, launch, invitees)
         except AlreadyLaunched as lost:
             raise CampaignRefused(phrases.JUST_LAUNCHED) from lost
+        if request.report_to is not None:
+            # The place a launch reports to gets the monthly report too.
+            settings = replace(settings, report_channel=request.report_to)
         if settings != org.settings:
             await self._organisations.update_settings(org_id, settings)
         return scan
@@ -155,7 +193,7 @@ class Campaigns:
             scan, invitations = await self.status(org_id, respondent)
             launch = await self._launches.get(org_id, scan.id)
         except CampaignRefused as refused:
-            return (Paragraph(refused.phrase(language)),)
+            return refused.reply(language)
         closes = None
         if launch is not None and launch.deadline is not None:
             zone = (await self._organisation(org_id)).settings.time_zone
@@ -191,13 +229,6 @@ class Campaigns:
         )
         await self._organisations.update_settings(org_id, settings)
         return settings
-
-    async def report_to(self, org_id: int, report_channel: str) -> None:
-        """Remember the place a launch reports to: the monthly report goes there too."""
-        org = await self._organisation(org_id)
-        if org.settings.report_channel != report_channel:
-            settings = replace(org.settings, report_channel=report_channel)
-            await self._organisations.update_settings(org_id, settings)
 
     async def claim_publication(self, org_id: int, scan: Scan) -> bool:
         """True for the one caller that should publish this scan's result."""
@@ -285,3 +316,240 @@ def participation(
     )
     blocks.append(Paragraph(phrases.STATUS_PRIVATE(language)))
     return tuple(blocks)
+
+
+def threshold_problem(typed: str) -> Text | None:
+    """What is wrong with a threshold as typed into a form, or None for a whole number from 3
+    to 25 (a chat's own check of a field runs in the browser, so a request may carry anything)."""
+    if not (typed.isascii() and typed.isdigit()):
+        return phrases.THRESHOLD_TOO_LOW
+    digits = typed.lstrip("0") or "0"
+    # int() refuses thousands of digits with a bare ValueError; so many are too many anyway.
+    if len(digits) > len(str(MAXIMUM_THRESHOLD)) or int(digits) > MAXIMUM_THRESHOLD:
+        return phrases.THRESHOLD_OUT_OF_RANGE
+    if int(digits) < MINIMUM_THRESHOLD:
+        return phrases.THRESHOLD_TOO_LOW
+    return None
+
+
+def closing_moment(day: date, zone: tzinfo) -> datetime:
+    """The moment a scan with this closing date closes: the end of that working day."""
+    return datetime.combine(day, CLOSING_TIME, tzinfo=zone)
+
+
+def deadline_shown(deadline: datetime | None) -> str | None:
+    """A closing moment as a launch's summary shows it, in the launcher's own time."""
+    return f"{deadline:%Y-%m-%d %H:%M}" if deadline else None
+
+
+@dataclass(frozen=True)
+class Closed:
+    """What closing said, and the scan to publish when it did close one."""
+
+    reply: Reply
+    scan: Scan | None = None
+    launch: Launch | None = None
+
+
+@dataclass(frozen=True)
+class Invited:
+    """How many invitations of a launch went out and how many the chat refused."""
+
+    sent: int = 0
+    failed: int = 0
+
+    def reply(self, language: Language) -> Reply:
+        counts = phrases.INVITATIONS_SENT(language).format(sent=self.sent, failed=self.failed)
+        return (Paragraph(counts),)
+
+
+Progress = Callable[[Invited], Awaitable[None]]
+PublisherFor = Callable[[Organisation], Awaitable[Publisher]]
+"""The publisher for one organisation; raises LookupError when its chat can no longer be
+reached (the app was removed, say)."""
+
+
+def conversation(org_id: int, respondent: str) -> ConversationKey:
+    """A person's direct conversation with the advisor, from their ``chat:user`` address."""
+    channel, _, user = respondent.partition(":")
+    return ConversationKey(channel, org_id, user, user)
+
+
+class CampaignRunner:
+    """A campaign from launch to publication, for any chat: the rules once, the chat's part
+    behind a `Publisher`."""
+
+    def __init__(self, *, campaigns: Campaigns, advisor: Advisor, launches: LaunchRepository):
+        self.campaigns = campaigns
+        self._advisor = advisor
+        self._launches = launches
+
+    # Inviting
+
+    async def invite(
+        self,
+        org: Organisation,
+        scan_id: int,
+        people: Sequence[Audience],
+        publisher: Publisher,
+        progress: Progress | None = None,
+    ) -> Invited | None:
+        """Invite each person not invited yet, and say how far it got after every
+        `PROGRESS_EVERY` people and at the end; None when the scan closed in the meantime."""
+        try:
+            scan, _ = await self.campaigns.running(org.id)
+        except CampaignRefused:
+            scan = None
+        if scan is None or scan.id != scan_id:
+            log.info("a launch's scan closed before everyone was invited")
+            return None
+        earlier = {
+            i.respondent: i.failure is None
+            for i in await self._launches.invitations(org.id, scan.id)
+            if i.invited_at or i.failure
+        }
+        counts = Invited()
+        for done, person in enumerate(people, start=1):
+            delivered = earlier.get(person.respondent)  # by the run before an interruption
+            if delivered is None:
+                delivered = await self._invite(org, scan, person, publisher)
+            counts = Invited(counts.sent + delivered, counts.failed + (not delivered))
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(people)):
+                await progress(counts)
+        return counts
+
+    async def _invite(
+        self, org: Organisation, scan: Scan, person: Audience, publisher: Publisher
+    ) -> bool:
+        key = conversation(org.id, person.respondent)
+        language = await self._advisor.language_of(key, default=person.language)
+        reply = await self._advisor.handle(key, CommandInvoked(Command.SCAN), language=language)
+        invitation = (Paragraph(phrases.INVITED(language)), *reply)
+        failure = await publisher.to_person(org, person.respondent, invitation)
+        if failure is not None:
+            # Recorded either way: the status shows it, and says whether to try again later.
+            log.warning("an invitation failed: %s", failure)
+            await self._launches.mark_failed(org.id, scan.id, person.respondent, failure=failure)
+            return False
+        await self._launches.mark_invited(
+            org.id, scan.id, person.respondent, now=self.campaigns.now()
+        )
+        return True
+
+    # Following and closing
+
+    async def manager_home(self, org: Organisation, respondent: str, language: Language) -> Reply:
+        """For someone who launched a scan here: the running scan's participation and the plan."""
+        if respondent not in await self._launches.managers(org.id):
+            return ()
+        try:
+            _, launch = await self.campaigns.running(org.id)
+        except CampaignRefused:
+            launch = None
+        running: Reply = ()
+        if launch is not None:
+            running = await self.campaigns.status_view(org.id, respondent, language)
+        return (*running, *await self._advisor.plan(org.id, language))
+
+    async def close(self, org: Organisation, respondent: str | None, language: Language) -> Closed:
+        """Close the running scan (stored when this returns); publishing is the caller's next
+        step, and the tick's if the process stops first."""
+        try:
+            scan, launch = await self.campaigns.close(org.id, respondent)
+        except CampaignRefused as refused:
+            return Closed(refused.reply(language))
+        return Closed(
+            (Paragraph(phrases.CLOSED(language).format(number=scan.number)),), scan, launch
+        )
+
+    # Publishing
+
+    async def publish(
+        self,
+        org: Organisation,
+        scan: Scan,
+        launch: Launch | None,
+        publisher: Publisher,
+        *,
+        closed_by: str | None = None,
+    ) -> None:
+        """The result to whoever closed the scan (else its launcher) and the launch's place,
+        once; then each finisher's own view beside it."""
+        if not await self.campaigns.claim_publication(org.id, scan):
+            return
+        published = await self._advisor.published(org)
+        reply = org_result(published.scan, published.result, org.settings.language)
+        shown = isinstance(published.result, OrgResult)
+        manager = closed_by or (launch.launched_by if launch else None)
+        if manager is not None:
+            failure = await publisher.to_person(org, manager, reply, pictures=True)
+            if failure is not None:
+                log.warning("could not publish a result to its manager: %s", failure)
+        if launch is not None and launch.report_to is not None and shown:
+            failure = await publisher.to_place(org, launch.report_to, reply, pictures=True)
+            if failure is not None:
+                log.warning("could not publish a result to its place: %s", failure)
+                if manager is not None:
+                    await self._not_published(
+                        org, scan, manager, launch.report_to, failure, publisher
+                    )
+        if launch is not None and shown:
+            for invitation in await self._launches.invitations(org.id, scan.id):
+                if invitation.completed:
+                    await self._own_beside(org, scan, invitation.respondent, publisher)
+
+    async def _own_beside(
+        self, org: Organisation, scan: Scan, respondent: str, publisher: Publisher
+    ) -> None:
+        """A finisher's own view beside the organisation's result, for their eyes only."""
+        key = conversation(org.id, respondent)
+        language = await self._advisor.language_of(key)
+        reply = await self._advisor.handle(key, CommandInvoked(Command.RESULTS), language=language)
+        intro = Paragraph(phrases.RESULT_READY(language).format(number=scan.number))
+        failure = await publisher.to_person(org, respondent, (intro, *reply))
+        if failure is not None:
+            log.warning("could not show a respondent the result: %s", failure)
+
+    async def _not_published(
+        self,
+        org: Organisation,
+        scan: Scan,
+        manager: str,
+        where: str,
+        failure: Undeliverable,
+        publisher: Publisher,
+    ) -> None:
+        hint = await publisher.language(org, manager)
+        language = await self._advisor.language_of(conversation(org.id, manager), default=hint)
+        reply = (
+            Paragraph(phrases.NOT_PUBLISHED(language).format(number=scan.number)),
+            Places((where,)),
+            Paragraph(failure.explanation(language)),
+        )
+        if await publisher.to_person(org, manager, reply) is not None:
+            log.warning("could not tell the project manager either")
+
+    # The background tick
+
+    async def tick(self, channel: str, publisher_for: PublisherFor) -> None:
+        """Close one chat's scans whose deadline passed and publish their result, and any
+        result a stopped process left unpublished (reminders go through the nudge outbox)."""
+        for org in await self.campaigns.due_for_closing(channel):
+            publisher = await _reach(publisher_for, org)
+            # Closed all the same when the chat is gone, or every tick would try again; the
+            # result stays available in the chat once the app is back.
+            closed = await self.close(org, None, org.settings.language)
+            if closed.scan is not None and publisher is not None:
+                await self.publish(org, closed.scan, closed.launch, publisher)
+        for org, scan, launch in await self.campaigns.due_for_publishing(channel):
+            publisher = await _reach(publisher_for, org)
+            if publisher is not None:
+                await self.publish(org, scan, launch, publisher)
+
+
+async def _reach(publisher_for: PublisherFor, org: Organisation) -> Publisher | None:
+    try:
+        return await publisher_for(org)
+    except LookupError as missing:
+        log.warning("a result waits for the chat to be reachable again: %s", missing)
+        return None

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from dialogs.delivery import Undeliverable
+from dialogs.messages import Reply
 from dialogs.records import (
     Invitation,
     Invitee,
@@ -27,6 +28,7 @@ from engine.nudges import PlannedNudge
 from engine.recurrence import LocalTime
 from engine.sheet import AnswerSheet
 from engine.tasks import Mark, Task
+from engine.vocabulary import Language
 
 
 class StorageError(RuntimeError):
@@ -218,6 +220,31 @@ class LaunchRepository(Protocol):
 
     async def claim_publication(self, org_id: int, scan_id: int, *, now: datetime) -> bool:
         """True once per scan: whoever gets True publishes the result."""
+        ...
+
+
+class Publisher(Protocol):
+    """How one chat delivers a campaign's messages: the one thing campaigns need from it.
+
+    With `pictures`, a reply's charts are also sent as pictures (a result worth keeping). Each
+    method says why the message did not arrive, or None when it did; it never raises for what
+    the platform refuses.
+    """
+
+    async def to_person(
+        self, org: Organisation, respondent: str, reply: Reply, *, pictures: bool = False
+    ) -> Undeliverable | None:
+        """Into the person's direct chat with the advisor (opened if there is none yet)."""
+        ...
+
+    async def to_place(
+        self, org: Organisation, place: str, reply: Reply, *, pictures: bool = False
+    ) -> Undeliverable | None:
+        """Into a shared place (a channel), as stored by `records.place`."""
+        ...
+
+    async def language(self, org: Organisation, respondent: str) -> Language | None:
+        """The language the person's chat is set to, if it says."""
         ...
 
 

@@ -24,12 +24,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.jobs import JobRunner, worker_name
 from bot.settings import Settings
-from bot.slack.campaigns import LAUNCH_JOB, ClientFor, SlackCampaigns
-from bot.slack.delivery import SlackDelivery
+from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
+from bot.slack.delivery import ClientFor, SlackDelivery
 from bot.slack.errors import ServerErrorRetryHandler
 from bot.slack.listeners import SlackSurface
 from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
-from dialogs.campaigns import Campaigns
 from dialogs.records import Organisation
 from storage.installations import SqlaInstallationRepository, SqlaStateRepository
 from storage.jobs import SqlaJobQueue
@@ -127,21 +126,8 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
             authorize=_cached(oauth, client),  # type: ignore[arg-type]
             **common,
         )
-    launches = core.activation.launches
     client_for = _clients(settings, core, app)
-    campaigns = SlackCampaigns(
-        advisor=core.advisor,
-        campaigns=Campaigns(
-            organisations=core.organisations,
-            scans=core.scans,
-            launches=launches,
-            clock=core.clock,
-            bank_version=core.advisor.knowledge.bank.version,
-        ),
-        launches=launches,
-        clock=core.clock,
-        client_for=client_for,
-    )
+    campaigns = SlackCampaigns(runner=core.campaigns(), client_for=client_for)
     lease = timedelta(seconds=settings.job_lease_seconds)
     jobs = JobRunner(SqlaJobQueue(core.database), core.clock, worker=worker_name(), lease=lease)
     jobs.handle(LAUNCH_JOB, campaigns.run_launch)

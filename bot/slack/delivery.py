@@ -1,4 +1,6 @@
-"""Nudges as Slack messages (a person's direct message, or a channel for the monthly report),
+"""Messages that must reach someone: nudges, and a campaign's invitations and results.
+
+Nudges are Slack messages (a person's direct message, or a channel for the monthly report),
 each marked with its outbox id so a retry can look first.
 
 Slack has no idempotency key for chat.postMessage. Each nudge carries message metadata with its
@@ -13,20 +15,78 @@ gives no meaning for, as the error itself, which the dispatcher tries again late
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn
 
-from bot.slack.campaigns import ClientFor
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import charts
+from bot.slack import people
 from bot.slack.errors import FAILURES, code, undeliverable
 from bot.slack.render import to_message
 from dialogs.delivery import Undeliverable
-from dialogs.messages import File, Reply
+from dialogs.messages import Chart, File, Reply
 from dialogs.nudging import DeliveryFailed
-from dialogs.records import Nudge, place_of
+from dialogs.records import Nudge, Organisation, place_of
+from engine.vocabulary import Language
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "advisor_nudge"
 HISTORY_LIMIT = 200
+CHART_FILE = "ssrm-profile.png"
+ClientFor = Callable[[int], Awaitable[tuple[Organisation, AsyncWebClient]]]
+"""The organisation and a Web API client holding its workspace's token.
+
+Raises LookupError when the workspace has no installation (any more)."""
+
+
+class SlackPublisher:
+    """`dialogs.ports.Publisher` for one workspace: a message, and a chart as an uploaded PNG."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def to_person(
+        self, org: Organisation, respondent: str, reply: Reply, *, pictures: bool = False
+    ) -> Undeliverable | None:
+        user = respondent.removeprefix("slack:")
+        return await self._post(user, reply, to_person=True, pictures=pictures)
+
+    async def to_place(
+        self, org: Organisation, where: str, reply: Reply, *, pictures: bool = False
+    ) -> Undeliverable | None:
+        # Launches stored before places had an address kept the bare channel id.
+        channel = place_of(where) or where
+        return await self._post(channel, reply, to_person=False, pictures=pictures)
+
+    async def language(self, org: Organisation, respondent: str) -> Language | None:
+        found = await people.person(self._client, respondent.removeprefix("slack:"))
+        return people.locale_language(found["locale"]) if found.get("locale") else None
+
+    async def _post(
+        self, channel: str, reply: Reply, *, to_person: bool, pictures: bool
+    ) -> Undeliverable | None:
+        drawn = (block for block in reply if isinstance(block, Chart) and pictures)
+        chart = next(drawn, None)
+        try:
+            if chart is not None and to_person:
+                # A file goes to a conversation id; a person's is their direct message.
+                opened = await self._client.conversations_open(users=channel)
+                channel = str(opened["channel"]["id"])
+            await self._client.chat_postMessage(channel=channel, **to_message(reply))
+            if chart is not None:
+                await self._client.files_upload_v2(
+                    channel=channel,
+                    file=await asyncio.to_thread(charts.render_chart, chart),
+                    filename=CHART_FILE,
+                    title=chart.title,
+                )
+        except FAILURES as error:
+            log.warning("Slack refused a campaign's message: %s", code(error))
+            return undeliverable(error, to_person=to_person)
+        return None
 
 
 class SlackDelivery:

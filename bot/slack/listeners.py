@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
@@ -17,6 +17,7 @@ from bot.background import Background
 from bot.failures import log_failure
 from bot.jobs import JobRunner
 from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
+from bot.slack.delivery import SlackPublisher
 from bot.slack.errors import FAILURES, code, undeliverable
 from bot.slack.inbound import (
     ManagementCommand,
@@ -29,11 +30,15 @@ from bot.slack.modals import (
     LAUNCH_CALLBACK,
     MEASURE_CALLBACK,
     SETTINGS_CALLBACK,
+    launch_errors,
     measure_modal,
     measure_values,
     modal_language,
+    settings_errors,
 )
 from bot.slack.oauth import workspace_key
+from bot.slack.people import respondent
+from bot.slack.preferences import SlackSettings
 from bot.slack.render import to_home_view, to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
@@ -121,6 +126,8 @@ class SlackSurface:
         self._advisor = advisor
         self._organisations = organisations
         self._campaigns = campaigns
+        self._runner = campaigns.runner
+        self._settings = SlackSettings(campaigns.runner.campaigns)
         self._clock = clock
         self._org_ids: dict[str, int] = {}
         self._languages: dict[str, Language] = {}
@@ -160,7 +167,7 @@ class SlackSurface:
         async def answer(reply: Reply) -> None:
             await self._answer_command(client, command, respond, reply, language)
 
-        return await self._stored(ack, self._turn(key, event, language), answer)
+        return await self._stored(ack, self._turn(key, event, language), answer, refused=answer)
 
     async def on_launch_submitted(
         self,
@@ -170,7 +177,7 @@ class SlackSurface:
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> BoltResponse | None:
-        errors = self._campaigns.validate_launch(view)
+        errors = launch_errors(view, self._clock.now().date())
         if errors:
             await ack(response_action="errors", errors=errors)
             return None
@@ -194,12 +201,12 @@ class SlackSurface:
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> BoltResponse | None:
-        errors = self._campaigns.validate_settings(view)
+        errors = settings_errors(view)
         if errors:
             await ack(response_action="errors", errors=errors)
             return None
         user = body["user"]["id"]
-        saving = self._campaigns.save_settings(await self._org(context), user, view)
+        saving = self._settings.save(await self._org(context), user, view)
 
         async def confirm(reply: Reply) -> None:
             await client.chat_postMessage(channel=user, **to_message(reply))
@@ -269,7 +276,7 @@ class SlackSurface:
                 channel = container.get("channel_id") or await self._direct_channel(client, user)
                 await client.chat_postMessage(channel=channel, **to_message(reply))
 
-        return await self._stored(ack, self._turn(key, event, None), show)
+        return await self._stored(ack, self._turn(key, event, None), show, refused=show)
 
     async def on_message(
         self,
@@ -300,7 +307,7 @@ class SlackSurface:
             if reply:
                 await client.chat_postMessage(channel=channel, **to_message(reply))
 
-        return await self._stored(ack, turn, answer)
+        return await self._stored(ack, turn, answer, refused=answer)
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -330,7 +337,7 @@ class SlackSurface:
         try:
             overview = await self._advisor.overview(key, language=language)
             org = await self._org(context)
-            managing = await self._campaigns.manager_home(org, user, language)
+            managing = await self._runner.manager_home(org, respondent(user), language)
         except StorageError as error:
             log.error("the home tab failed in storage: %s", error)
             overview, managing = (Paragraph(phrases.FAILED(language)),), ()
@@ -379,13 +386,17 @@ class SlackSurface:
 
         match command.name:
             case "close":
-                closed = await self._campaigns.close(org, user, language)
+                closed = await self._runner.close(org, respondent(user), language)
                 await ack()
                 if closed.scan is not None:
                     # Publishing reaches everyone who took part: longer than Slack waits. A
                     # process that stops before it is done leaves it to the next one's tick.
-                    publishing = self._campaigns.publish(
-                        client, org, closed.scan, closed.launch, user
+                    publishing = self._runner.publish(
+                        org,
+                        closed.scan,
+                        closed.launch,
+                        SlackPublisher(client),
+                        closed_by=respondent(user),
                     )
                     self._later.start(publishing)
                 self._later.start(answer(closed.reply))
@@ -399,12 +410,12 @@ class SlackSurface:
             case "measure":
                 await ack()
                 self._later.start(self._open_measure(client, trigger, org.id, language))
-            case _ if not await self._campaigns.may_manage(org, user):
+            case _ if not await self._runner.campaigns.may_manage(org.id, respondent(user)):
                 await ack()
                 self._later.start(answer((Paragraph(phrases.MANAGERS_ONLY(language)),)))
             case _:
                 await ack()
-                self._later.start(self._campaigns.open_settings(client, trigger, org, language))
+                self._later.start(self._settings.open(client, trigger, org, language))
         return None
 
     async def _status(
@@ -414,7 +425,7 @@ class SlackSurface:
         language: Language,
         answer: Callable[[Reply], Awaitable[None]],
     ) -> None:
-        await answer(await self._campaigns.status(org, user, language))
+        await answer(await self._runner.campaigns.status_view(org.id, respondent(user), language))
 
     async def _open_measure(
         self, client: AsyncWebClient, trigger_id: str, org_id: int, language: Language
@@ -442,9 +453,12 @@ class SlackSurface:
         self,
         ack: Ack,
         storing: Awaitable[T],
-        then: Callable[[T], Awaitable[None]],
+        then: Callable[[T], Coroutine[Any, Any, None]],
+        *,
+        refused: Callable[[Reply], Coroutine[Any, Any, None]] | None = None,
     ) -> BoltResponse | None:
-        """Acknowledge once `storing` has committed, then run `then` with its result.
+        """Acknowledge once `storing` has committed, then run `then` with its result; or, when
+        a turn could not be stored (`NotStored`), tell the person with `refused`.
 
         A turn that misses the deadline is not acknowledged (503: Slack shows the person an
         error, and sends an event again); it carries on, and its reply is sent when it is done.
@@ -454,23 +468,29 @@ class SlackSurface:
             stored = await asyncio.wait_for(asyncio.shield(task), TURN_DEADLINE_SECONDS)
         except TimeoutError:
             log.warning("a turn took over %s s; Slack gets a 503", TURN_DEADLINE_SECONDS)
-            self._later.start(self._after(task, then))
+            self._later.start(self._after(task, then, refused))
             return _NOT_STORED_YET
         except NotStored as failed:
             # The person is told nothing changed; Slack is not told it was stored (for an
             # event, it sends it again).
-            self._later.start(then(failed.reply))
+            if refused is not None:
+                self._later.start(refused(failed.reply))
             return _NOT_STORED_YET
         await ack()
         self._later.start(then(stored))
         return None
 
     @staticmethod
-    async def _after(task: asyncio.Future[T], then: Callable[[T], Awaitable[None]]) -> None:
+    async def _after(
+        task: asyncio.Future[T],
+        then: Callable[[T], Coroutine[Any, Any, None]],
+        refused: Callable[[Reply], Coroutine[Any, Any, None]] | None,
+    ) -> None:
         try:
             done = await task
         except NotStored as failed:
-            await then(failed.reply)
+            if refused is not None:
+                await refused(failed.reply)
             return
         await then(done)
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from dialogs import phrases
+from dialogs.campaigns import threshold_problem
 from dialogs.records import MAXIMUM_THRESHOLD, MINIMUM_THRESHOLD, OrgSettings, place_of
 from engine.kpi import Metric
 from engine.text import Text
@@ -247,3 +248,27 @@ def measure_values(view: View) -> tuple[date, date, dict[Metric, str]]:
         date.fromisoformat(end),
         {metric: value for metric, value in typed.items() if value},
     )
+
+
+def launch_errors(view: View, today: date) -> dict[str, str]:
+    """Field errors for the launch modal, in its language; empty when it is valid."""
+    language, form = modal_language(view), launch_form(view)
+    errors = {}
+    if (problem := threshold_problem(form.threshold)) is not None:
+        errors[THRESHOLD] = problem(language)
+    if form.channel is None and form.usergroup is None:
+        errors[CHANNEL] = phrases.AUDIENCE_MISSING(language)
+    if form.closing is not None and form.closing <= today:
+        errors[DEADLINE] = phrases.DEADLINE_PAST(language)
+    return errors
+
+
+def settings_errors(view: View) -> dict[str, str]:
+    """Field errors for the settings modal, in its language; empty when it is valid."""
+    language, form = modal_language(view), settings_form(view)
+    errors = {}
+    if (problem := threshold_problem(form.threshold)) is not None:
+        errors[THRESHOLD] = problem(language)
+    if form.language not in {choice.value for choice in Language}:
+        errors[LANGUAGE] = phrases.LANGUAGE_UNKNOWN_CHOICE(language)
+    return errors

@@ -24,6 +24,7 @@ from dialogs.messages import (
     Reply,
     headline,
 )
+from dialogs.records import place_of
 
 SlackBlock = dict[str, Any]
 
@@ -312,8 +313,12 @@ def _mention(respondent: str) -> str:
 
 
 def _channel_link(address: str) -> str:
-    """A Slack conversation id as a link to it; anything else as escaped text."""
-    return f"<#{address}>" if _SLACK_CHANNEL.fullmatch(address) else _escape(address)
+    """A Slack conversation (its id, or its place address) as a link to it; anything else as
+    escaped text."""
+    conversation = place_of(address) or address
+    if _SLACK_CHANNEL.fullmatch(conversation):
+        return f"<#{conversation}>"
+    return _escape(address)
 
 
 def _chunks(text: str, limit: int) -> list[str]:

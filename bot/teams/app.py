@@ -33,7 +33,6 @@ from bot.teams.connector import Connector
 from bot.teams.delivery import TeamsDelivery
 from bot.teams.inbound import Said, UnknownAction, said
 from bot.teams.surface import TeamsSurface
-from dialogs.campaigns import Campaigns
 from storage.launches import SqlaEventLog
 from storage.teams import SqlaTeamsConversations
 
@@ -107,15 +106,7 @@ def build_teams_bot(
     connector = Connector(adapter, settings.teams_app_id or "")
     conversations = SqlaTeamsConversations(core.database)
     campaigns = TeamsCampaigns(
-        advisor=core.advisor,
-        campaigns=Campaigns(
-            organisations=core.organisations,
-            scans=core.scans,
-            launches=core.activation.launches,
-            clock=core.clock,
-            bank_version=core.advisor.knowledge.bank.version,
-        ),
-        launches=core.activation.launches,
+        runner=core.campaigns(),
         conversations=conversations,
         connector=connector,
         clock=core.clock,

@@ -1,4 +1,5 @@
-"""Nudges as Teams messages, sent into the conversation stored when the app was installed.
+"""Messages that must reach someone in Teams: nudges, and a campaign's invitations and results,
+each sent into the conversation stored when the app was installed (or a launch opened).
 
 Teams lets a bot post into a conversation it was installed in, but not read it back: there is
 no history to look in after a crash, so `delivered` cannot know. The window this leaves: a crash
@@ -7,17 +8,25 @@ after Teams accepted the message and before the outbox marked it sent resends it
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
-from bot.teams.connector import Connector, TeamsFailed, TeamsRefused
+from botbuilder.core import TurnContext
+
+from bot import charts
+from bot.teams.connector import Connector, Member, Reference, TeamsFailed, TeamsRefused
 from bot.teams.render import image_activities, to_activity
 from dialogs.delivery import Undeliverable
-from dialogs.messages import File, People, Places, Reply
+from dialogs.messages import Chart, File, People, Places, Reply
 from dialogs.nudging import DeliveryFailed
 from dialogs.ports import Clock
-from dialogs.records import Nudge
+from dialogs.records import Nudge, Organisation
+from engine.vocabulary import Language
 from storage.teams import SqlaTeamsConversations
+
+CHART_FILE = "ssrm-profile.png"
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +57,77 @@ class TeamsDelivery:
 
     async def delivered(self, nudge: Nudge) -> bool:
         return False
+
+
+class TeamsPublisher:
+    """`dialogs.ports.Publisher` for Teams: into a stored conversation, charts as images.
+
+    Given a launch's turn and its roster (`opening`), a person without a stored conversation
+    gets a personal chat opened (Teams hands back the existing one), remembered for nudges.
+    """
+
+    def __init__(
+        self,
+        connector: Connector,
+        conversations: SqlaTeamsConversations,
+        clock: Clock,
+        *,
+        opening: tuple[TurnContext, Mapping[str, Member]] | None = None,
+    ) -> None:
+        self._connector = connector
+        self._conversations = conversations
+        self._clock = clock
+        self._opening = opening
+
+    async def to_person(
+        self, org: Organisation, respondent: str, reply: Reply, *, pictures: bool = False
+    ) -> Undeliverable | None:
+        return await self._send(org, respondent, reply, pictures=pictures)
+
+    async def to_place(
+        self, org: Organisation, place: str, reply: Reply, *, pictures: bool = False
+    ) -> Undeliverable | None:
+        return await self._send(org, place, reply, pictures=pictures)
+
+    async def language(self, org: Organisation, respondent: str) -> Language | None:
+        return None  # Teams says a person's locale only in their own activities
+
+    async def _send(
+        self, org: Organisation, address: str, reply: Reply, *, pictures: bool
+    ) -> Undeliverable | None:
+        try:
+            reference = await self._reference(org, address)
+            if reference is None:
+                log.warning("no Teams conversation to send a campaign's message into")
+                return Undeliverable.APP_REMOVED
+            names = await names_in(self._conversations, org.id, reply)
+            activities = [to_activity(reply, names=names)]
+            if pictures:
+                activities += await _pictures(reply)
+            await self._connector.send(reference, activities)
+        except TeamsFailed as failed:
+            log.warning("Teams refused a campaign's message: %s", failed)
+            if isinstance(failed, TeamsRefused) and failed.gone:
+                await self._conversations.gone(org.id, address, now=self._clock.now())
+            return failed.failure
+        return None
+
+    async def _reference(self, org: Organisation, address: str) -> Reference | None:
+        member = self._opening[1].get(address) if self._opening else None
+        if self._opening is None or member is None:
+            return await self._conversations.reference(org.id, address)
+        reference = await self._connector.personal(self._opening[0], member)
+        now = self._clock.now()
+        await self._conversations.remember(org.id, address, reference, name=member.name, now=now)
+        return reference
+
+
+async def _pictures(reply: Reply) -> list[dict[str, Any]]:
+    chart = next((block for block in reply if isinstance(block, Chart)), None)
+    if chart is None:
+        return []
+    png = await asyncio.to_thread(charts.render_chart, chart)
+    return image_activities(png, name=CHART_FILE, title=chart.title)
 
 
 def attachments(reply: Reply) -> list[dict[str, Any]]:

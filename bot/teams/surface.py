@@ -33,7 +33,7 @@ from botbuilder.schema import Activity
 from bot.background import Background
 from bot.failures import log_failure
 from bot.teams import forms
-from bot.teams.campaigns import Launched, TeamLaunch, TeamsCampaigns, key_of, respondent
+from bot.teams.campaigns import Launched, TeamLaunch, TeamsCampaigns, respondent
 from bot.teams.connector import (
     Connector,
     Member,
@@ -47,6 +47,7 @@ from bot.teams.inbound import Said
 from bot.teams.render import to_activity
 from dialogs import phrases
 from dialogs.advisor import Advisor
+from dialogs.campaigns import conversation
 from dialogs.desk import Desk, rate_note
 from dialogs.events import (
     ChoiceSelected,
@@ -117,6 +118,7 @@ class TeamsSurface:
         self._people = people
         self._organisations = organisations
         self._campaigns = campaigns
+        self._runner = campaigns.runner
         self._conversations = conversations
         self._connector = connector
         self._desk = desk
@@ -202,7 +204,9 @@ class TeamsSurface:
         if not _personal(context.activity):
             return [self._saying(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))]
         user = context.activity.from_property.id
-        reply = await self._advisor.overview(key_of(org.id, user), language=language)
+        reply = await self._advisor.overview(
+            conversation(org.id, respondent(user)), language=language
+        )
         return [self._saying(context, (Paragraph(phrases.TEAMS_WELCOME(language)), *reply))]
 
     async def _uninstalled(self, context: TurnContext) -> None:
@@ -233,7 +237,7 @@ class TeamsSurface:
             await self._answer(once, await self._in_channel(context, org, said))
             return
         user = activity.from_property.id
-        key = key_of(org_id, user)
+        key = conversation(org_id, respondent(user))
         await self._remember(org_id, respondent(user), context)
         if said == CommandInvoked(Command.MEASURE) or (
             isinstance(said, TextReceived) and said.text.strip().lower() in _FORM_WORDS
@@ -290,7 +294,9 @@ class TeamsSurface:
             card = forms.measure_card(language, metrics, start, end, values=typed, errors=checked)
             return self._replacing(context, forms.form_activity(card))
         # Figures for a period replace the earlier ones: recording them again changes nothing.
-        await self._desk.record(key_of(org.id, context.activity.from_property.id), checked)
+        await self._desk.record(
+            conversation(org.id, respondent(context.activity.from_property.id)), checked
+        )
         saved = phrases.MEASURE_SAVED(language).format(
             start=start, end=end, rate=rate_note(checked, language)
         )
@@ -307,7 +313,7 @@ class TeamsSurface:
         user = context.activity.from_property.id
         match command:
             case "launch":
-                if not await self._campaigns.may_manage(org, user):
+                if not await self._runner.campaigns.may_manage(org.id, respondent(user)):
                     return [self._saying(context, (Paragraph(phrases.MANAGERS_ONLY(language)),))]
                 team = _team(context.activity)
                 if team is None:
@@ -319,14 +325,20 @@ class TeamsSurface:
                 )
                 return [self._sending(context, forms.form_activity(card))]
             case "status":
-                reply = await self._campaigns.status(org, user, language)
+                reply = await self._runner.campaigns.status_view(org.id, respondent(user), language)
                 return [lambda: self._privately(context, org, user, reply)]
             case "close":
-                closed = await self._campaigns.close(org, user, language)
+                closed = await self._runner.close(org, respondent(user), language)
                 sends = [self._saying(context, closed.reply)]
                 if closed.scan is not None:
                     # Sending the result to everyone takes longer than Teams waits.
-                    publishing = self._campaigns.publish(org, closed.scan, closed.launch)
+                    publishing = self._runner.publish(
+                        org,
+                        closed.scan,
+                        closed.launch,
+                        self._campaigns.publisher(),
+                        closed_by=respondent(user),
+                    )
                     sends.append(self._starting(publishing))
                 return sends
             case _:
@@ -351,7 +363,7 @@ class TeamsSurface:
             )
             return [self._replacing(context, forms.form_activity(card))]
         manager = Member(context.activity.from_property.id, _name(context.activity), None)
-        if not await self._campaigns.may_manage(org, manager.id):
+        if not await self._runner.campaigns.may_manage(org.id, respondent(manager.id)):
             return [self._saying(context, (Paragraph(phrases.MANAGERS_ONLY(asked.language)),))]
         request = TeamLaunch(asked.deadline, int(asked.threshold), asked.report_here)
         launched = await self._campaigns.launch(
