@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors  # type: ignore[import-untyped]
@@ -99,10 +99,31 @@ def story(report: Document) -> list[Flowable]:
         _paragraph(report.subtitle, styles["subtitle"]),
     ]
     for section in report.sections:
-        flowables.append(_paragraph(section.title, styles["section"]))
+        headings = [_paragraph(section.title, styles["section"])]
         for block in section.blocks:
-            flowables += _flowables(block, styles)
+            if isinstance(block, content.Heading):
+                headings.append(_paragraph(block.text, styles["heading"]))
+                continue
+            flowables += _under(headings, _flowables(block, styles))
+            headings = []
+        flowables += headings
     return flowables
+
+
+class _Part(NamedTuple):
+    """A block's flowables, and whether a page break may fall between them."""
+
+    flowables: list[Flowable]
+    whole: bool = False
+
+
+def _under(headings: list[Flowable], part: _Part) -> list[Flowable]:
+    """Headings with the block under them. Platypus keeps a heading with the next flowable by
+    itself, but not with a group kept whole (a short table, a chart), so such a group takes its
+    headings in."""
+    if part.whole:
+        return [KeepTogether([*headings, *part.flowables])]
+    return [*headings, *part.flowables]
 
 
 @cache
@@ -166,23 +187,21 @@ def _paragraph(text: str, style: ParagraphStyle, **extra: Any) -> Paragraph:
     return Paragraph(escape(text), style, **extra)
 
 
-def _flowables(block: Block, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+def _flowables(block: Block, styles: dict[str, ParagraphStyle]) -> _Part:
+    gap = Spacer(1, FONT_SIZE * 0.6)
     match content.unwrap(block):
         case content.Heading(text):
-            return [_paragraph(text, styles["heading"])]
+            return _Part([_paragraph(text, styles["heading"])])
         case content.Paragraph(text):
-            return [_paragraph(text, styles["body"])]
+            return _Part([_paragraph(text, styles["body"])])
         case content.Facts(rows):
-            return [_facts(rows, styles), Spacer(1, FONT_SIZE * 0.6)]
+            return _Part([_facts(rows, styles), gap])
         case content.Table(header, rows):
-            table = _table(header, rows, styles)
-            if len(rows) <= KEEP_ROWS:
-                return [KeepTogether([table, Spacer(1, FONT_SIZE * 0.6)])]
-            return [table, Spacer(1, FONT_SIZE * 0.6)]
+            return _Part([_table(header, rows, styles), gap], whole=len(rows) <= KEEP_ROWS)
         case content.Bullets(items):
-            return [_paragraph(item, styles["bullet"], bulletText="•") for item in items]
+            return _Part([_paragraph(item, styles["bullet"], bulletText="•") for item in items])
         case content.Bars() | content.Columns() | content.Lines() as plot:
-            return [_chart(plot, styles)]
+            return _Part(_chart(plot, styles), whole=True)
     raise AssertionError(block)  # a Key holds a paragraph or facts, never another Key
 
 
@@ -228,7 +247,7 @@ def column_widths(
 ) -> list[float]:
     """Each column as wide as its widest cell; when the table would not fit, only the widest
     columns are narrowed, all to one width, so that as few cells as possible wrap. No column gets
-    narrower than its longest word.
+    narrower than its longest word, unless those words cannot all fit side by side.
 
     Args:
         natural: each cell's text width on one line, row by row.
@@ -243,8 +262,9 @@ def column_widths(
         return wide
     least = [max(row[c] for row in words) + pad for c in columns]
     if sum(least) >= room:
-        # Even the longest words do not fit side by side: platypus splits them between letters.
-        return [room * width / sum(least) for width in least]
+        # The longest words do not fit side by side: the narrow columns still keep their
+        # width, and platypus splits the long words between letters in the others.
+        least = [0.0 for _ in columns]
 
     def capped(cap: float) -> list[float]:
         return [min(high, max(low, cap)) for low, high in zip(least, wide, strict=True)]
@@ -267,20 +287,21 @@ def _padding() -> list[tuple[Any, ...]]:
 
 
 def _width(text: str, style: ParagraphStyle) -> float:
-    return float(pdfmetrics.stringWidth(text, style.fontName, style.fontSize))
+    # As platypus sets it: it breaks at any space, Babel's thin ones too, and joins the words
+    # with plain spaces.
+    plain = " ".join(text.split())
+    return float(pdfmetrics.stringWidth(plain, style.fontName, style.fontSize))
 
 
 def _longest_word(text: str, style: ParagraphStyle) -> float:
     return max((_width(word, style) for word in text.split()), default=0.0)
 
 
-def _chart(plot: Plot, styles: dict[str, ParagraphStyle]) -> KeepTogether:
+def _chart(plot: Plot, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     picture = charts.draw(plot, width=FRAME_WIDTH / 72, font=FONT_SIZE, dpi=DPI)
     image = Image(io.BytesIO(picture.png), width=picture.width * 72, height=picture.height * 72)
     image.hAlign = "LEFT"
-    return KeepTogether(
-        [_paragraph(plot.title, styles["chart"]), image, Spacer(1, FONT_SIZE * 0.8)]
-    )
+    return [_paragraph(plot.title, styles["chart"]), image, Spacer(1, FONT_SIZE * 0.8)]
 
 
 class _FolioCanvas(Canvas):  # type: ignore[misc]

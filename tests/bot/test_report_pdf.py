@@ -401,3 +401,15 @@ def test_a_report_without_a_scan_is_one_numbered_page(language: Language) -> Non
 
     assert len(pages) == 1
     assert [line.text for line in pages[0].lines if line.y < pdf.MARGIN] == ["1/1"]
+
+
+def test_when_long_words_cannot_fit_the_narrow_columns_still_keep_their_width() -> None:
+    natural = [[400.0, 400.0, 50.0, 50.0]]
+    words = [[400.0, 400.0, 20.0, 20.0]]
+
+    widths = pdf.column_widths(natural, words, 500.0)
+
+    pad = 2 * pdf.CELL_PADDING + 1
+    assert widths[2:] == [50.0 + pad, 50.0 + pad]
+    assert widths[0] == pytest.approx(widths[1], abs=0.01)
+    assert sum(widths) == pytest.approx(500.0, abs=0.01)
