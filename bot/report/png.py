@@ -51,7 +51,7 @@ def image(document: Document) -> bytes:
         strip.draw(picture, pen, top)
         top += strip.height
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG", optimize=True)
+    picture.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
