@@ -87,11 +87,11 @@ def document(report: Document, *, made_on: date) -> bytes:
         initialFontSize=FONT_SIZE,
     )
     stamp = f"D:{made_on:%Y%m%d}000000Z"
-    template.build(story(report), canvasmaker=lambda *a, **k: _FolioCanvas(stamp, *a, **k))
+    template.build(_story(report), canvasmaker=lambda *a, **k: _FolioCanvas(stamp, *a, **k))
     return buffer.getvalue()
 
 
-def story(report: Document) -> list[Flowable]:
+def _story(report: Document) -> list[Flowable]:
     """The flowables of the whole report, top to bottom."""
     styles = _styles()
     flowables: list[Flowable] = [
@@ -190,8 +190,6 @@ def _paragraph(text: str, style: ParagraphStyle, **extra: Any) -> Paragraph:
 def _flowables(block: Block, styles: dict[str, ParagraphStyle]) -> _Part:
     gap = Spacer(1, FONT_SIZE * 0.6)
     match content.unwrap(block):
-        case content.Heading(text):
-            return _Part([_paragraph(text, styles["heading"])])
         case content.Paragraph(text):
             return _Part([_paragraph(text, styles["body"])])
         case content.Facts(rows):
@@ -202,7 +200,8 @@ def _flowables(block: Block, styles: dict[str, ParagraphStyle]) -> _Part:
             return _Part([_paragraph(item, styles["bullet"], bulletText="•") for item in items])
         case content.Bars() | content.Columns() | content.Lines() as plot:
             return _Part(_chart(plot, styles), whole=True)
-    raise AssertionError(block)  # a Key holds a paragraph or facts, never another Key
+    # Headings are placed by `_story`, with what follows them; a Key holds no other Key.
+    raise AssertionError(block)
 
 
 def _facts(rows: Sequence[tuple[str, str]], styles: dict[str, ParagraphStyle]) -> Table:
