@@ -1,8 +1,49 @@
-"""Reading a typed line as a command, in Dutch or English; anything else is a question."""
+"""The advisor's command words, in Dutch and English, for every chat and the terminal.
+
+Two kinds: what anyone says in their own conversation (`parse`: the scan, results, tasks...),
+and what the people who run a scan ask for where they manage it (`managing`: Slack's slash
+command, a Teams team's channel), which opens a form or takes a campaign's next step.
+Anything else is a question.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 from dialogs.events import Command, CommandInvoked
+
+
+class Managing(StrEnum):
+    LAUNCH = "launch"
+    STATUS = "status"
+    CLOSE = "close"
+    SETTINGS = "settings"
+    MEASURE = "measure"
+    """The week's figures as a form, where the chat has forms."""
+
+
+@dataclass(frozen=True)
+class Manage:
+    """A manager's request, with the words after it."""
+
+    action: Managing
+    argument: str = ""
+
+
+_MANAGING: dict[str, Managing] = {
+    "launch": Managing.LAUNCH,
+    "lanceer": Managing.LAUNCH,
+    "lanceren": Managing.LAUNCH,
+    "status": Managing.STATUS,
+    "close": Managing.CLOSE,
+    "sluit": Managing.CLOSE,
+    "sluiten": Managing.CLOSE,
+    "settings": Managing.SETTINGS,
+    "instellingen": Managing.SETTINGS,
+    "measure": Managing.MEASURE,
+    "meten": Managing.MEASURE,
+}
 
 _WORDS: dict[str, Command] = {
     "scan": Command.SCAN,
@@ -79,3 +120,10 @@ def parse(line: str) -> CommandInvoked | None:
     if argument and command not in _TAKES_ARGUMENT:
         return None
     return CommandInvoked(command, argument)
+
+
+def managing(line: str) -> Manage | None:
+    """A manager's request if the line starts with one of its words, else None."""
+    first, _, rest = line.strip().partition(" ")
+    action = _MANAGING.get(first.lower().rstrip("!.:"))
+    return Manage(action, rest.strip()) if action is not None else None

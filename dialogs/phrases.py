@@ -287,9 +287,10 @@ REMINDER = text(
     "A reminder: the scan closes on {deadline}. It takes less than five minutes.",
 )
 ALREADY_LAUNCHED = text(
-    "Er loopt al een gelanceerde scan. Sluit die eerst met '/advisor close'.",
-    "A launched scan is already running. Close it first with '/advisor close'.",
+    "Er loopt al een gelanceerde scan; die moet eerst gesloten zijn.",
+    "A launched scan is already running; it has to be closed first.",
 )
+"""Followed by the chat's own way to close it (`HOW_TO_CLOSE`)."""
 JUST_LAUNCHED = text(
     "Iemand anders heeft deze scan zojuist gelanceerd, dus die van jou is niet nodig: er is niets "
     "veranderd en er zijn geen uitnodigingen van jou verstuurd.",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from bot.slack.render import (
@@ -18,7 +17,7 @@ from bot.slack.render import (
     STOP_ACTION,
     SUBMIT_ACTION,
 )
-from dialogs.commands import parse
+from dialogs.commands import Manage, managing, parse
 from dialogs.events import (
     BadToken,
     ChoiceSelected,
@@ -30,23 +29,13 @@ from dialogs.events import (
 )
 
 MANAGEMENT_COMMANDS = frozenset({"launch", "status", "close", "settings"})
-"""Slash subcommands for the people who run the scan; Slack-only, so not dialog events."""
-FORM_COMMANDS = {"measure": "measure", "meten": "measure"}
-"""Slash subcommands that open a form (a modal) instead of a conversation in the DM."""
+"""The slash subcommands for the people who run the scan, as the app's manifest hints them."""
 
 _LEADING_MENTION = re.compile(r"^\s*(<@[A-Z0-9]+(\|[^>]*)?>\s*)+")
 
 
 class UnknownAction(ValueError):
     """A block action this app did not render, or one whose value was tampered with."""
-
-
-@dataclass(frozen=True)
-class ManagementCommand:
-    """`/advisor launch`, `status`, `close` or `settings`, with the words after it."""
-
-    name: str
-    argument: str = ""
 
 
 def action_event(action: Mapping[str, Any], state_values: Mapping[str, Any] | None) -> Event | None:
@@ -81,17 +70,12 @@ def action_event(action: Mapping[str, Any], state_values: Mapping[str, Any] | No
     raise UnknownAction(f"unknown Slack action id {action_id[:80]!r}")
 
 
-def slash_event(text: str) -> Event | ManagementCommand:
-    """`/advisor <text>`: help when empty, a management subcommand, a command or a question."""
+def slash_event(text: str) -> Event | Manage:
+    """`/advisor <text>`: help when empty, a manager's request, a command or a question."""
     text = _unescape(text).strip()
     if not text:
         return CommandInvoked(Command.HELP)
-    first, _, rest = text.partition(" ")
-    if first.lower() in MANAGEMENT_COMMANDS:
-        return ManagementCommand(first.lower(), rest.strip())
-    if first.lower() in FORM_COMMANDS:
-        return ManagementCommand(FORM_COMMANDS[first.lower()], rest.strip())
-    return parse(text) or TextReceived(text)
+    return managing(text) or parse(text) or TextReceived(text)
 
 
 def message_event(text: str) -> Event:

@@ -20,7 +20,6 @@ from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
 from bot.slack.delivery import SlackPublisher
 from bot.slack.errors import FAILURES, code, undeliverable
 from bot.slack.inbound import (
-    ManagementCommand,
     UnknownAction,
     action_event,
     message_event,
@@ -42,6 +41,7 @@ from bot.slack.preferences import SlackSettings
 from bot.slack.render import to_home_view, to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
+from dialogs.commands import Manage, Managing
 from dialogs.desk import Desk, rate_note
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationKey, Event
 from dialogs.messages import Paragraph, Reply
@@ -161,7 +161,7 @@ class SlackSurface:
         # The person's own choice ('language en') wins over their Slack locale.
         language = await self._advisor.language_of(key, default=await self._language(client, user))
         event = slash_event(command["text"])
-        if isinstance(event, ManagementCommand):
+        if isinstance(event, Manage):
             return await self._manage(ack, event, key, client, command, respond, language)
 
         async def answer(reply: Reply) -> None:
@@ -370,7 +370,7 @@ class SlackSurface:
     async def _manage(
         self,
         ack: Ack,
-        command: ManagementCommand,
+        command: Manage,
         key: ConversationKey,
         client: AsyncWebClient,
         payload: dict[str, Any],
@@ -384,8 +384,8 @@ class SlackSurface:
         async def answer(reply: Reply) -> None:
             await self._answer_command(client, payload, respond, reply, language)
 
-        match command.name:
-            case "close":
+        match command.action:
+            case Managing.CLOSE:
                 closed = await self._runner.close(org, respondent(user), language)
                 await ack()
                 if closed.scan is not None:
@@ -401,13 +401,13 @@ class SlackSurface:
                     self._later.start(publishing)
                 self._later.start(answer(closed.reply))
                 return None
-            case "status":
+            case Managing.STATUS:
                 await ack()
                 self._later.start(self._status(org, user, language, answer))
-            case "launch":
+            case Managing.LAUNCH:
                 await ack()
                 self._later.start(self._campaigns.open_launch(client, trigger, org, language))
-            case "measure":
+            case Managing.MEASURE:
                 await ack()
                 self._later.start(self._open_measure(client, trigger, org.id, language))
             case _ if not await self._runner.campaigns.may_manage(org.id, respondent(user)):

@@ -48,6 +48,7 @@ from bot.teams.render import to_activity
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.campaigns import conversation
+from dialogs.commands import Manage, Managing, managing
 from dialogs.desk import Desk, rate_note
 from dialogs.events import (
     ChoiceSelected,
@@ -70,17 +71,6 @@ LOCAL_TENANT = "local"
 MAX_NAME = 200
 """A display name as stored; Teams' are far shorter."""
 _IN_PLACE = (CommandInvoked(Command.BACK), CommandInvoked(Command.STOP))
-_FORM_WORDS = frozenset({"measure", "meten"})
-_CHANNEL_COMMANDS = {
-    "launch": "launch",
-    "lanceer": "launch",
-    "lanceren": "launch",
-    "start": "launch",
-    "status": "status",
-    "close": "close",
-    "sluit": "close",
-    "sluiten": "close",
-}
 Send = Callable[[], Awaitable[None]]
 """One thing to tell Teams, once the activity is known to be handled for the first time."""
 
@@ -240,7 +230,7 @@ class TeamsSurface:
         key = conversation(org_id, respondent(user))
         await self._remember(org_id, respondent(user), context)
         if said == CommandInvoked(Command.MEASURE) or (
-            isinstance(said, TextReceived) and said.text.strip().lower() in _FORM_WORDS
+            isinstance(said, TextReceived) and managing(said.text) == Manage(Managing.MEASURE)
         ):
             await self._answer(once, [await self._measure_form(context, key)])
             return
@@ -308,11 +298,11 @@ class TeamsSurface:
         self, context: TurnContext, org: Organisation, event: Event
     ) -> list[Send]:
         language = _locale(context.activity)
-        words = event.text.strip().lower().split() if isinstance(event, TextReceived) else []
-        command = _CHANNEL_COMMANDS.get(words[0]) if words else None
+        asked = managing(event.text) if isinstance(event, TextReceived) else None
+        command = asked.action if asked is not None else None
         user = context.activity.from_property.id
         match command:
-            case "launch":
+            case Managing.LAUNCH:
                 if not await self._runner.campaigns.may_manage(org.id, respondent(user)):
                     return [self._saying(context, (Paragraph(phrases.MANAGERS_ONLY(language)),))]
                 team = _team(context.activity)
@@ -324,10 +314,10 @@ class TeamsSurface:
                     language, org.settings.anonymity_threshold, team_name=team[1]
                 )
                 return [self._sending(context, forms.form_activity(card))]
-            case "status":
+            case Managing.STATUS:
                 reply = await self._runner.campaigns.status_view(org.id, respondent(user), language)
                 return [lambda: self._privately(context, org, user, reply)]
-            case "close":
+            case Managing.CLOSE:
                 closed = await self._runner.close(org, respondent(user), language)
                 sends = [self._saying(context, closed.reply)]
                 if closed.scan is not None:

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from bot.slack.inbound import (
-    ManagementCommand,
     UnknownAction,
     action_event,
     message_event,
@@ -16,6 +15,7 @@ from bot.slack.inbound import (
 )
 from bot.slack.render import to_blocks
 from dialogs import views
+from dialogs.commands import Manage, Managing
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, TaskAction, TextReceived
 from dialogs.messages import Actions, Button, Choice, ChoicePrompt
 from engine.bank import default_bank
@@ -184,11 +184,15 @@ def test_a_ticked_option_with_an_overlong_value_is_refused() -> None:
         ("taal en", CommandInvoked(Command.LANGUAGE, "en")),
         ("how do we measure ROI?", TextReceived("how do we measure ROI?")),
         ("Q&amp;A &lt;sales&gt;", TextReceived("Q&A <sales>")),
-        ("launch", ManagementCommand("launch", "")),
-        ("Launch #marketing @team", ManagementCommand("launch", "#marketing @team")),
-        ("status", ManagementCommand("status", "")),
-        ("close", ManagementCommand("close", "")),
-        ("settings threshold 7", ManagementCommand("settings", "threshold 7")),
+        ("launch", Manage(Managing.LAUNCH, "")),
+        ("Launch #marketing @team", Manage(Managing.LAUNCH, "#marketing @team")),
+        ("status", Manage(Managing.STATUS, "")),
+        ("close", Manage(Managing.CLOSE, "")),
+        ("settings threshold 7", Manage(Managing.SETTINGS, "threshold 7")),
+        ("lanceren", Manage(Managing.LAUNCH, "")),
+        ("Sluiten!", Manage(Managing.CLOSE, "")),
+        ("instellingen", Manage(Managing.SETTINGS, "")),
+        ("meten", Manage(Managing.MEASURE, "")),
     ],
 )
 def test_a_slash_command_is_help_a_management_command_a_command_or_a_question(
