@@ -21,7 +21,7 @@ EXIT_CONFIG = 2
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     from bot.commands import REFUSALS, run  # the application: only for a command that runs
 
     try:
@@ -34,13 +34,14 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def parser() -> argparse.ArgumentParser:
+    """The command line; each command names what runs it in `bot.commands.COMMANDS`."""
+    line = argparse.ArgumentParser(
         prog="advisor",
         description="The social strategy readiness advisor. Without a command: the terminal chat.",
     )
-    parser.set_defaults(command="start")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    line.set_defaults(command="start")
+    commands = line.add_subparsers(title="commands", metavar="COMMAND")
 
     start = commands.add_parser("start", help="start the advisor (the terminal chat)")
     start.set_defaults(command="start")
@@ -110,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="the database schema")
     db.add_argument("action", choices=["upgrade", "status"])
     db.set_defaults(command="db")
-    return parser
+    return line
 
 
 def org_key(name: str) -> str:

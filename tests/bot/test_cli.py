@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_app
-from bot.cli import org_key
+from bot.cli import org_key, parser
+from bot.commands import COMMANDS
 from bot.settings import load_settings
 from engine.bank import default_bank
 from engine.nudges import NudgeKind, PlannedNudge
@@ -185,3 +186,24 @@ async def test_advisor_nudges_lists_what_was_not_sent_and_why(sqlite_url: str) -
     assert "ann" in line
     assert line.endswith("dropped: stale: too late to be useful")
     assert "dropped: 1" in listed.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["start"],
+        ["chat", "--org", "Acme", "--user", "ann"],
+        ["demo"],
+        ["org", "--org", "Acme"],
+        ["report", "--org", "Acme"],
+        ["nudges", "--org", "Acme"],
+        ["scan", "list", "--org", "Acme"],
+        ["serve"],
+        ["teams-package", "--app-id", "x", "--host", "advisor.example.org"],
+        ["db", "status"],
+    ],
+    ids=lambda argv: " ".join(argv) or "no-command",
+)
+def test_every_command_the_parser_offers_is_one_the_commands_run(argv: list[str]) -> None:
+    assert parser().parse_args(argv).command in COMMANDS
