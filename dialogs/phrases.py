@@ -647,8 +647,8 @@ CROSS_CHECK = counted(
 """`{n}` is how many posts were due ("keer" is both singular and plural in Dutch)."""
 MEASURE_TITLE = text("Cijfers", "Figures")
 MEASURE_FORM_INTRO = text(
-    "De cijfers van *{start}* tot en met *{end}*. Laat leeg wat je niet weet.",
-    "The figures for *{start}* to *{end}*. Leave blank what you don't know.",
+    "De cijfers van {start} tot en met {end}. Laat leeg wat je niet weet.",
+    "The figures for {start} to {end}. Leave blank what you don't know.",
 )
 REPORT_READY = text(
     "Het managementrapport van {month} staat klaar: fase, profiel, cijfers en taken. Deel het "
@@ -657,35 +657,3 @@ REPORT_READY = text(
     "with management.",
 )
 REPORT_FILE_TITLE = text("Managementrapport {month}", "Management report {month}")
-TEAMS_WELCOME = text(
-    "Hallo! Ik ben de adviseur voor jullie sociale-mediastrategie. Hieronder zie je waar je "
-    "staat en wat je me kunt vragen.",
-    "Hello! I'm the advisor for your social media strategy. Below is where you stand and what "
-    "you can ask me.",
-)
-TEAMS_CHANNEL_HELP = text(
-    "In dit kanaal start de projectleider een scan voor het team: noem mij en typ 'lanceren'. "
-    "Daarna 'status' om te zien wie klaar is, of 'sluiten' om af te ronden. De scan zelf, je "
-    "resultaat, het plan en je taken vind je in je persoonlijke chat met mij.",
-    "In this channel the project manager launches a scan for the team: mention me and type "
-    "'launch'. Then 'status' to see who has finished, or 'close' to wrap it up. The scan itself, "
-    "your result, the plan and your tasks are in your personal chat with me.",
-)
-TEAMS_NOT_INSTALLED = text(
-    "Ik ken jullie organisatie nog niet: voeg de app eerst toe aan Teams, dan kan ik je helpen.",
-    "I don't know your organisation yet: add the app to Teams first, then I can help you.",
-)
-
-# Teams forms
-FORM_CHECK_MARKED = text(
-    "Kijk de gemarkeerde velden na en probeer het opnieuw; er is nog niets gebeurd.",
-    "Check the marked fields and try again; nothing has happened yet.",
-)
-LAUNCH_TEAM_INTRO = text(
-    "Iedereen in het team {team} krijgt een uitnodiging voor de scan.",
-    "Everyone in the team {team} gets an invitation to the scan.",
-)
-LAUNCH_REPORT_HERE = text(
-    "Het resultaat en het maandrapport in dit kanaal plaatsen",
-    "Post the result and the monthly report in this channel",
-)

@@ -221,7 +221,7 @@ def measure_modal(language: Language, metrics: Sequence[Metric], start: date, en
         "type": "section",
         "text": {
             "type": "mrkdwn",
-            "text": phrases.MEASURE_FORM_INTRO(language).format(start=start, end=end),
+            "text": phrases.MEASURE_FORM_INTRO(language).format(start=f"*{start}*", end=f"*{end}*"),
         },
     }
     fields = [

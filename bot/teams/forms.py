@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from bot.teams import phrases as teams_phrases
 from bot.teams.render import (
     ADVISOR,
     CARD_CONTENT_TYPE,
@@ -25,6 +26,7 @@ from bot.teams.render import (
     _text_block,
 )
 from dialogs import phrases
+from dialogs.campaigns import threshold_problem
 from dialogs.records import MAXIMUM_THRESHOLD, MINIMUM_THRESHOLD
 from engine.kpi import MAXIMUM, NOT_A_COUNT, KpiEntry, KpiError, Metric, entry, parse_count
 from engine.text import Text
@@ -236,7 +238,7 @@ def launch_card(
     toggle: Element = {
         "type": "Input.Toggle",
         "id": REPORT_HERE,
-        "title": _fit(phrases.LAUNCH_REPORT_HERE(language), MAX_LINE),
+        "title": _fit(teams_phrases.LAUNCH_REPORT_HERE(language), MAX_LINE),
         "valueOn": ON,
         "valueOff": OFF,
         "value": ON if report_here else OFF,
@@ -247,7 +249,7 @@ def launch_card(
     return _card(
         language,
         phrases.LAUNCH_TITLE,
-        phrases.LAUNCH_TEAM_INTRO(language).format(team=team),
+        teams_phrases.LAUNCH_TEAM_INTRO(language).format(team=team),
         [(DEADLINE, deadline), (THRESHOLD, minimum), (REPORT_HERE, toggle)],
         errors or {},
         _submit(phrases.LAUNCH_SUBMIT(language), data, positive=True),
@@ -281,10 +283,8 @@ def launch_errors(values: LaunchValues, today: date) -> dict[str, str]:
     - A deadline, if any, falls after today.
     """
     errors = {}
-    if not _whole(values.threshold) or int(values.threshold) < MIN_THRESHOLD:
-        errors[THRESHOLD] = phrases.THRESHOLD_TOO_LOW(values.language)
-    elif int(values.threshold) > MAX_THRESHOLD:
-        errors[THRESHOLD] = phrases.THRESHOLD_OUT_OF_RANGE(values.language)
+    if (problem := threshold_problem(values.threshold)) is not None:
+        errors[THRESHOLD] = problem(values.language)
     if values.deadline is not None and values.deadline <= today:
         errors[DEADLINE] = phrases.DEADLINE_PAST(values.language)
     return errors
@@ -349,7 +349,7 @@ def _card(
     unplaced = list(dict.fromkeys(m for name, m in errors.items() if name not in placed))
     body = [_heading(title(language)), _text_block(_fit(intro, MAX_TEXT))]
     if errors:
-        body.append(_error(phrases.FORM_CHECK_MARKED(language), bold=True))
+        body.append(_error(teams_phrases.FORM_CHECK_MARKED(language), bold=True))
         body += [_error(message) for message in unplaced[:MAX_UNPLACED]]
     for name, field in fields:
         body.append(field)
@@ -392,10 +392,6 @@ def _number(typed: str) -> int | float | None:
     if not math.isfinite(number):
         return None
     return int(number) if number.is_integer() else number
-
-
-def _whole(typed: str) -> bool:
-    return typed.isascii() and typed.isdigit() and len(typed) <= MAX_TYPED
 
 
 def _saved(value: Mapping[str, Any], form: Form) -> Language:

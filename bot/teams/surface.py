@@ -33,6 +33,7 @@ from botbuilder.schema import Activity
 from bot.background import Background
 from bot.failures import log_failure
 from bot.teams import forms
+from bot.teams import phrases as teams_phrases
 from bot.teams.campaigns import Launched, TeamLaunch, TeamsCampaigns, respondent
 from bot.teams.connector import (
     Connector,
@@ -192,12 +193,12 @@ class TeamsSurface:
         await self._remember(org.id, address, context, force=True)
         language = _locale(context.activity)
         if not _personal(context.activity):
-            return [self._saying(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))]
+            return [self._saying(context, (Paragraph(teams_phrases.CHANNEL_HELP(language)),))]
         user = context.activity.from_property.id
         reply = await self._advisor.overview(
             conversation(org.id, respondent(user)), language=language
         )
-        return [self._saying(context, (Paragraph(phrases.TEAMS_WELCOME(language)), *reply))]
+        return [self._saying(context, (Paragraph(teams_phrases.WELCOME(language)), *reply))]
 
     async def _uninstalled(self, context: TurnContext) -> None:
         org_id = await self._org_id(context.activity, install=False)
@@ -215,7 +216,7 @@ class TeamsSurface:
         activity = context.activity
         org_id = await self._org_id(activity, install=False)
         if org_id is None:
-            unknown = (Paragraph(phrases.TEAMS_NOT_INSTALLED(_locale(activity))),)
+            unknown = (Paragraph(teams_phrases.NOT_INSTALLED(_locale(activity))),)
             await self._answer(once, [self._saying(context, unknown)])
             return
         if isinstance(said, forms.Submission):
@@ -308,7 +309,7 @@ class TeamsSurface:
                 team = _team(context.activity)
                 if team is None:
                     return [
-                        self._saying(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))
+                        self._saying(context, (Paragraph(teams_phrases.CHANNEL_HELP(language)),))
                     ]
                 card = forms.launch_card(
                     language, org.settings.anonymity_threshold, team_name=team[1]
@@ -332,7 +333,7 @@ class TeamsSurface:
                     sends.append(self._starting(publishing))
                 return sends
             case _:
-                return [self._saying(context, (Paragraph(phrases.TEAMS_CHANNEL_HELP(language)),))]
+                return [self._saying(context, (Paragraph(teams_phrases.CHANNEL_HELP(language)),))]
 
     async def _launch(
         self, context: TurnContext, org: Organisation, asked: forms.LaunchValues

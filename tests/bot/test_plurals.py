@@ -17,11 +17,12 @@ import pytest
 import bot.console.chat
 import bot.demo
 import bot.report.phrases
+import bot.teams.phrases
 import dialogs.phrases
 from dialogs.records import MINIMUM_THRESHOLD
 from engine.text import Counted, Text, counted, text
 
-MODULES = (dialogs.phrases, bot.report.phrases, bot.demo, bot.console.chat)
+MODULES = (dialogs.phrases, bot.report.phrases, bot.teams.phrases, bot.demo, bot.console.chat)
 
 PLURALS = frozenset(
     {

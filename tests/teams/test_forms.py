@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.teams import phrases as teams_phrases
 from bot.teams.forms import (
     DEADLINE,
     FORM,
@@ -130,7 +131,7 @@ def test_the_figures_card_is_a_valid_card_with_every_metric(
         assert field["errorMessage"] == NOT_A_COUNT(language)
     assert phrases.MEASURE_TITLE(language) in _texts(card)
     assert str(START) in _texts(card)
-    assert (phrases.FORM_CHECK_MARKED(language) in _texts(card)) is with_errors
+    assert (teams_phrases.FORM_CHECK_MARKED(language) in _texts(card)) is with_errors
 
 
 @LANGUAGES
@@ -324,7 +325,7 @@ def test_the_launch_card_is_a_valid_card(language: Language, with_errors: bool) 
     assert inputs["threshold"]["min"] == 3
     assert inputs["threshold"]["max"] == 25
     assert inputs["threshold"]["errorMessage"] == phrases.THRESHOLD_OUT_OF_RANGE(language)
-    assert inputs["report"]["title"] == phrases.LAUNCH_REPORT_HERE(language)
+    assert inputs["report"]["title"] == teams_phrases.LAUNCH_REPORT_HERE(language)
     assert "Marketing & Communicatie" in _texts(card)
 
 
@@ -370,7 +371,7 @@ def test_a_past_deadline_and_a_threshold_of_two_are_refused_in_the_language(
 
 
 @LANGUAGES
-@pytest.mark.parametrize("threshold", ["26", "1000"])
+@pytest.mark.parametrize("threshold", ["26", "1000", "9" * 5000])
 def test_a_threshold_above_25_is_refused_in_the_language(
     language: Language, threshold: str
 ) -> None:
@@ -384,7 +385,7 @@ def test_a_threshold_from_3_to_25_is_accepted(threshold: str) -> None:
     assert launch_errors(LaunchValues(Language.EN, None, threshold, report_here=True), TODAY) == {}
 
 
-@pytest.mark.parametrize("threshold", ["", "abc", "3.5", "-4", "³", "9" * 5000])
+@pytest.mark.parametrize("threshold", ["", "abc", "3.5", "-4", "³"])
 def test_a_threshold_that_is_no_whole_number_is_refused(threshold: str) -> None:
     values = LaunchValues(Language.EN, None, threshold, report_here=True)
 
