@@ -15,13 +15,13 @@ from functools import cache
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors  # type: ignore[import-untyped]
-from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
-from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
-from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
-from reportlab.platypus import (  # type: ignore[import-untyped]
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
@@ -99,7 +99,7 @@ def _story(report: Document) -> list[Flowable]:
         _paragraph(report.subtitle, styles["subtitle"]),
     ]
     for section in report.sections:
-        headings = [_paragraph(section.title, styles["section"])]
+        headings: list[Flowable] = [_paragraph(section.title, styles["section"])]
         for block in section.blocks:
             if isinstance(block, content.Heading):
                 headings.append(_paragraph(block.text, styles["heading"]))
@@ -303,7 +303,7 @@ def _chart(plot: Plot, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     return [_paragraph(plot.title, styles["chart"]), image, Spacer(1, FONT_SIZE * 0.8)]
 
 
-class _FolioCanvas(Canvas):  # type: ignore[misc]
+class _FolioCanvas(Canvas):
     """Numbers each page "2/5": the total is known only once every page is laid out, so the
     pages are kept until the document is saved."""
 
@@ -314,7 +314,7 @@ class _FolioCanvas(Canvas):  # type: ignore[misc]
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # ReportLab's own page reset, unstubbed
 
     def save(self) -> None:
         total = len(self._pages)
