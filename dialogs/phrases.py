@@ -356,6 +356,30 @@ EARLIER_RESULT = text(
     "Tot dan staat hieronder het resultaat van scan {number}, de laatst gesloten scan.",
     "Until then, below is the result of scan {number}, the latest closed scan.",
 )
+WHERE_TO_MANAGE = {
+    "slack": text(
+        "Een scan lanceren, volgen en sluiten en de instellingen wijzigen gaat met de "
+        "slash-opdracht: '/advisor lanceren', '/advisor status', '/advisor sluiten' en "
+        "'/advisor instellingen'.",
+        "Launching, following and closing a scan, and the settings, go through the slash "
+        "command: '/advisor launch', '/advisor status', '/advisor close' and '/advisor settings'.",
+    ),
+    "teams": text(
+        "Een scan lanceren, volgen en sluiten gaat in het kanaal van het team: noem mij daar en "
+        "typ 'lanceren', 'status' of 'sluiten'.",
+        "A scan is launched, followed and closed in the team's channel: mention me there and "
+        "type 'launch', 'status' or 'close'.",
+    ),
+    "console": text(
+        "In de terminal sluit 'advisor scan close' de scan, begint 'advisor scan new' een "
+        "nieuwe en wijzigt 'advisor org' de instellingen, telkens met --org en de naam van je "
+        "organisatie.",
+        "In the terminal, 'advisor scan close' closes the scan, 'advisor scan new' starts a new "
+        "one and 'advisor org' changes the settings, each with --org and your organisation's "
+        "name.",
+    ),
+}
+"""A manager's word (launch, status, close, settings) said in a person's own conversation."""
 HOW_TO_CLOSE = {
     "slack": text(
         "De projectmanager sluit de scan met '/advisor close'.",

@@ -25,7 +25,7 @@ from dialogs import commands, figures_flow, nudge_views, phrases, prompts, scan_
 from dialogs.desk import Desk
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationKey
 from dialogs.knowledge import Knowledge
-from dialogs.messages import Paragraph
+from dialogs.messages import Paragraph, Reply
 from dialogs.ports import Clock, ScanRepository, StorageError
 from dialogs.reading import Planned, Reading
 from dialogs.records import Scan
@@ -108,6 +108,10 @@ class Router:
         command = commands.parse(line)
         if command is not None:
             return await self.command(key, state, command)
+        managing = commands.managing(line)
+        where = phrases.WHERE_TO_MANAGE.get(key.channel)
+        if managing is not None and not managing.argument and where is not None:
+            return self._aside(state, (Paragraph(where(state.language)),))
         return self._question(state, line)
 
     async def click_outside_scan(
@@ -128,9 +132,12 @@ class Router:
         # character message (Slack's most) took over 2 s. Its opening says what it is about.
         asked = line[:MAX_QUESTION_CHARACTERS]
         found = answer_question(knowledge.index, knowledge.advice, asked, state.language)
-        replies = views.answer(found, state.language)
+        return self._aside(state, views.answer(found, state.language))
+
+    def _aside(self, state: DialogState, replies: Reply) -> Transition:
+        """Replies beside the scan: a scan in progress is shown again under them."""
         if state.step is Step.SCANNING:
-            replies += scan_flow.shown(state, knowledge.bank)
+            replies += scan_flow.shown(state, self._knowledge.bank)
         return Transition(state, replies)
 
     async def _at_desk(

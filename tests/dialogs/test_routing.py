@@ -200,3 +200,30 @@ async def test_a_click_on_a_closed_scan_s_button_says_that_scan_closed(world: Wo
     routed = await router.click_outside_scan(world.key("ann"), IDLE, click)
     assert (routed.state, routed.effects) == (IDLE, ())
     assert _said(routed) == phrases.BUTTON_SCAN_CLOSED(EN)
+
+
+@pytest.mark.parametrize("channel", ["slack", "teams", "console"])
+@pytest.mark.parametrize(("line", "language"), [("close", EN), ("sluiten", NL), ("Status", EN)])
+async def test_a_managers_word_in_a_persons_own_chat_says_where_that_is_done(
+    world: World, channel: str, line: str, language: Language
+) -> None:
+    key = replace(world.key("pim"), channel=channel)
+    routed = await _router(world).typed(key, DialogState(language=language), line)
+    assert _said(routed) == phrases.WHERE_TO_MANAGE[channel](language)
+    assert routed.state == DialogState(language=language)
+
+
+async def test_a_managers_word_while_scanning_shows_the_question_again(world: World) -> None:
+    router = _router(world)
+    state = await _scanning(world, router, answered=1)
+    key = replace(world.key("ann"), channel="slack")
+    routed = await router.typed(key, state, "close")
+    assert phrases.WHERE_TO_MANAGE["slack"](EN) in _said(routed)
+    assert any(isinstance(block, ChoicePrompt) for block in routed.replies)
+    assert routed.state == state, "nothing answered, nothing closed"
+
+
+async def test_a_question_that_starts_with_a_managers_word_is_a_question(world: World) -> None:
+    key = replace(world.key("ann"), channel="slack")
+    routed = await _router(world).typed(key, IDLE, "close the gap between posts and leads?")
+    assert phrases.WHERE_TO_MANAGE["slack"](EN) not in _said(routed)
