@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, delete, insert, select, update
 
 from storage.db import Database
 from storage.models import InstallationRow, OAuthStateRow
-from storage.secrets import SecretBox
+
+if TYPE_CHECKING:  # cryptography loads only where a box is made: with an encryption key
+    from storage.secrets import SecretBox
 
 
 class SqlaInstallationRepository:

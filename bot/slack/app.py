@@ -32,7 +32,6 @@ from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
 from dialogs.records import Organisation
 from storage.installations import SqlaInstallationRepository, SqlaStateRepository
 from storage.jobs import SqlaJobQueue
-from storage.secrets import SecretBox
 
 log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
@@ -205,6 +204,8 @@ def _oauth(settings: Settings, core: App) -> AsyncOAuthSettings:
     client_secret, key = settings.slack_client_secret, settings.encryption_key
     if client_secret is None or key is None:
         raise ValueError("Slack's OAuth flow needs a client secret and an encryption key")
+    from storage.secrets import SecretBox  # cryptography: only with installations to encrypt
+
     box = SecretBox.from_setting(key.get_secret_value())
     return AsyncOAuthSettings(
         client_id=settings.slack_client_id,

@@ -332,6 +332,7 @@ async def test_serving_slack_loads_neither_the_teams_sdk_nor_what_only_some_turn
 
     assert {"aiohttp", "slack_bolt"} <= loaded
     assert loaded & ({"botbuilder", "botframework", "msrest"} | ONLY_WHEN_USED) == set()
+    assert "cryptography" not in loaded, "one workspace's token: no installations to encrypt"
 
 
 async def test_serving_teams_alone_loads_no_slack_sdk(tmp_path: Path) -> None:
