@@ -409,12 +409,13 @@ class CampaignRunner:
             if i.invited_at or i.failure
         }
         counts = Invited()
-        for done, person in enumerate(people, start=1):
+        once = list({person.respondent: person for person in people}.values())
+        for done, person in enumerate(once, start=1):
             delivered = earlier.get(person.respondent)  # by the run before an interruption
             if delivered is None:
                 delivered = await self._invite(org, scan, person, publisher)
             counts = Invited(counts.sent + delivered, counts.failed + (not delivered))
-            if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(people)):
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(once)):
                 await progress(counts)
         return counts
 

@@ -292,6 +292,18 @@ async def test_inviting_again_after_a_crash_invites_only_those_not_invited_or_re
     assert (await status(campaign, org, scan))["slack:bob"] == Undeliverable.NO_ACCESS
 
 
+async def test_someone_listed_twice_in_an_audience_is_invited_once(campaign: Campaign) -> None:
+    """A person in both the chosen channel and the chosen group, say."""
+    audience = people("ann", "bob", "ann")
+    org, scan = await launch(campaign, audience)
+    publisher = RecordingPublisher()
+
+    counts = await campaign.runner.invite(org, scan.id, audience, publisher)
+
+    assert publisher.addresses() == ["slack:ann", "slack:bob"]
+    assert counts == Invited(sent=2, failed=0)
+
+
 # 3. Progress
 
 
