@@ -54,6 +54,8 @@ class OrganisationRow(Base):
     """Working days and hours, holidays and the weekly cap; NULL means the defaults."""
     report_channel: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+    leaving_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the app was removed from the organisation's chat; erased a grace period later."""
 
 
 class ScanRow(Base):
@@ -365,3 +367,21 @@ class JobRow(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class AuditRow(Base):
+    """What a project manager or operator did (launch, close, settings, export, erasure...).
+
+    `actor` is None for the advisor itself; `detail` holds names of things and numbers, never
+    an answer.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_org_id_at", "org_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
