@@ -32,8 +32,10 @@ from storage.activation import (
     SqlaPeopleDirectory,
     SqlaTaskRepository,
 )
+from storage.audit import SqlaAuditLog
 from storage.db import Database
 from storage.launches import SqlaLaunchRepository
+from storage.leaving import SqlaLeaving
 from storage.migrate import prepare
 from storage.outbox import SqlaOutbox
 from storage.repositories import (
@@ -41,6 +43,7 @@ from storage.repositories import (
     SqlaOrganisationDirectory,
     SqlaScanRepository,
 )
+from storage.retention import SqlaRetention
 
 
 class SystemClock:
@@ -71,6 +74,12 @@ class App:
     clock: Clock
     activation: Activation
     desk: Desk
+    leaving: SqlaLeaving
+    """Organisations whose app was removed, and erasing one whole."""
+    audit: SqlaAuditLog
+    """What project managers and operators did, per organisation."""
+    retention: SqlaRetention
+    """Anonymising and forgetting what is kept longer than needed (the scheduler's tick)."""
 
     def campaigns(self) -> CampaignRunner:
         """Campaigns with their rules and storage, for a chat to drive with its publisher."""
@@ -185,7 +194,19 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         launches=launches,
     )
     activation = Activation(tasks, kpis, people, outbox, SqlaInbox(database), launches, planner)
-    return App(settings, database, organisations, scans, advisor, clock, activation, desk)
+    return App(
+        settings,
+        database,
+        organisations,
+        scans,
+        advisor,
+        clock,
+        activation,
+        desk,
+        leaving=SqlaLeaving(database),
+        audit=SqlaAuditLog(database),
+        retention=SqlaRetention(database),
+    )
 
 
 def ensure_sqlite_folder(url: str) -> None:
