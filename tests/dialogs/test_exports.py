@@ -453,3 +453,15 @@ def test_no_tasks_make_an_empty_calendar_that_still_parses() -> None:
 
     assert calendar.walk("VEVENT") == []
     assert str(calendar["PRODID"])
+
+
+def test_a_field_the_columns_do_not_name_never_reaches_a_file() -> None:
+    leaky = json.loads(json_bytes(EXPORT))
+    leaky["scans"][0]["result"]["rows"][0]["respondent"] = "slack:U-SECRET"
+    leaky["scans"][0]["participation"]["respondents"] = ["slack:U-SECRET"]
+    leaky["figures"][0]["by"] = "slack:U-SECRET"
+
+    files = organisation_csv_files(leaky)
+
+    assert not [name for name, content in files.items() if b"U-SECRET" in content]
+    assert files == organisation_csv_files(EXPORT)
