@@ -11,19 +11,20 @@ leaves the machine (an idle server calls no API). Prints a table with each figur
 `python -c pass`, whose memory is read as it exits, and the targets of issue 14: `--help` within
 10 times `python -c pass`, idle `advisor serve` without Teams at most 110 MB.
 
-Measured on the 2-core development machine (2026-12-01, with other work running beside it):
+Measured on the 2-core development machine (2026-12-01, with other work running beside it),
+after SecretBox stopped loading cryptography for a single-token Slack server:
 
-    python -c pass                            18 ms     1.0x    10.6 MB    1.0x
-    advisor --help                            39 ms     2.2x
-    advisor serve to ready                   870 ms    48.4x
-    advisor serve to ready, new database     964 ms    53.6x
-    advisor serve idle, Slack                                   95.6 MB    9.0x
-    advisor serve idle, Slack and Teams                        114.9 MB   10.8x
+    python -c pass                            17 ms     1.0x    10.6 MB    1.0x
+    advisor --help                            37 ms     2.2x
+    advisor serve to ready                   980 ms    57.6x
+    advisor serve to ready, new database     1.32 s    77.8x
+    advisor serve idle, Slack                                   89.8 MB    8.5x
+    advisor serve idle, Slack and Teams                        115.4 MB   10.9x
 
 Before issue 14 (b5d730b, the same hour): `advisor --help` 1.14 s (60x), serve to ready 1.73 s,
 idle with Slack 145.6 MB, with Slack and Teams 161.7 MB. What an idle Slack server holds, by
 package imported one by one in the server's order: SQLAlchemy 25 MB, aiohttp 10 MB, pydantic
-9 MB, cryptography 6 MB (imported by bot/slack/app.py for stored tokens), the Slack SDKs 6 MB,
+9 MB, cryptography 6 MB (since imported only with an encryption key), the Slack SDKs 6 MB,
 the advisor's own modules 6 MB, ssl 4 MB, snowballstemmer 3 MB; besides the interpreter's 11 MB
 the rest (~7 MB) is the loaded bank, advice and indexes, the event loop and its connections.
 The first free-text question that is scored adds numpy (~12 MB, for BM25).
