@@ -7,6 +7,7 @@ Slack's settings, the Bot Framework (~20 MB) with Teams'.
 from __future__ import annotations
 
 import asyncio
+import calendar
 import contextlib
 import logging
 import os
@@ -14,6 +15,7 @@ import signal
 import socket
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -25,6 +27,7 @@ from bot.guard import listen
 from bot.jobs import JobRunner
 from bot.server import build_web_app
 from bot.settings import ConfigError, Settings
+from dialogs.audit import Purged
 from dialogs.nudging import Delivery
 
 if TYPE_CHECKING:
@@ -38,6 +41,13 @@ PLAN_SECONDS = 60
 """How often nudges are planned from the tasks; planning twice plans once."""
 STOP_GRACE_SECONDS = 10
 """On shutdown, how long a running tick may take to finish before it is cancelled."""
+NUDGES_KEPT = timedelta(days=90)
+"""A delivered (dropped, failed) nudge is kept this long: the digest's "not sent" list and the
+weekly cap look back weeks, not months."""
+SEEN_KEPT = timedelta(days=30)
+"""A delivery record is kept this long: Slack and Teams deliver again within minutes."""
+STATES_KEPT = timedelta(days=1)
+"""An OAuth state lives ten minutes; one expired a day ago is of no use to anyone."""
 
 
 async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = None) -> None:
@@ -76,7 +86,7 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     if teams is not None:
         channels["teams"] = teams.delivery
         closing.append(teams.campaigns.tick)
-    work = [*closing, _nudging(app, ChannelRouter(channels), stop)]
+    work = [*closing, _nudging(app, ChannelRouter(channels), stop), _keeping(app)]
     seconds = settings.tick_seconds
     ticking = asyncio.gather(*(_tick_until(tick, stop, seconds) for tick in work))
     try:
@@ -162,6 +172,51 @@ def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], 
             pass
 
     return tick
+
+
+def _keeping(app: App) -> Callable[[], Awaitable[None]]:
+    async def tick() -> None:
+        await keep(app)
+
+    return tick
+
+
+async def keep(app: App) -> Purged:
+    """Erase the organisations whose grace period after leaving is over, then purge what is kept
+    longer than needed (`SqlaRetention`). Idempotent; with nothing due, one query each."""
+    now, settings = app.clock.now(), app.settings
+    grace = timedelta(days=settings.uninstall_grace_days)
+    for org_id in await app.leaving.due(before=now - grace):
+        await app.leaving.forget_organisation(org_id)
+        log.info(
+            "erased an organisation %d days after its app was removed",
+            settings.uninstall_grace_days,
+        )
+    purged = await app.retention.purge(
+        now=now,
+        sheets_closed_before=months_before(now, settings.retention_months),
+        nudges_before=now - NUDGES_KEPT,
+        seen_before=now - SEEN_KEPT,
+        states_before=now - STATES_KEPT,
+    )
+    if purged.total:
+        log.info(
+            "retention: %d answer sheets anonymised, %d invitations, %d nudges, %d delivery "
+            "records and %d OAuth states forgotten",
+            purged.sheets,
+            purged.invitations,
+            purged.nudges,
+            purged.seen_events,
+            purged.oauth_states,
+        )
+    return purged
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (the month's last day if shorter)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
 
 
 async def _connect(socket: AsyncSocketModeHandler) -> None:

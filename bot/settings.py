@@ -43,6 +43,19 @@ class Settings(BaseSettings):
     job_lease_seconds: float = Field(
         120, gt=0, description="After this, a job (a launch) a crashed worker held is run again."
     )
+    uninstall_grace_days: int = Field(
+        30,
+        ge=0,
+        le=3650,
+        description="After the app is removed from a workspace or tenant, how many days its "
+        "organisation's data is kept (for a reinstall) before it is erased.",
+    )
+    retention_months: int = Field(
+        24,
+        ge=1,
+        le=1200,
+        description="Answer sheets of scans closed longer ago than this are anonymised.",
+    )
     header_timeout_seconds: float = Field(
         10,
         gt=0,

@@ -81,15 +81,19 @@ class AuditLog(Protocol):
 
 
 class Leaving(Protocol):
-    async def mark(self, org_id: int, *, now: datetime) -> None:
+    async def mark(self, org_id: int, *, now: datetime, reason: str = "removed") -> None:
         """The app was removed from the organisation's chat: it leaves, unless it returns.
 
-        Marking again keeps the first moment, so the grace period is not extended.
+        Marking again keeps the first moment, so the grace period is not extended. A new mark
+        is recorded in the audit trail (``leaving``, with `reason`: the event that said so).
         """
         ...
 
-    async def stay(self, org_id: int) -> None:
-        """The app was installed again: the organisation is no longer leaving."""
+    async def stay(self, org_id: int, *, now: datetime | None = None) -> None:
+        """The app was installed again: the organisation is no longer leaving.
+
+        With `now`, a cancelled leave is recorded in the audit trail.
+        """
         ...
 
     async def due(self, *, before: datetime) -> list[int]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.models import Base, InstallationRow, OrganisationRow, SeenEventRow
+from storage.models import AuditRow, Base, InstallationRow, OrganisationRow, SeenEventRow
 from storage.repositories import TURN_SOURCE, delivery_id
 
 SLACK = "slack"
@@ -16,6 +17,9 @@ SLACK = "slack"
 
 class SqlaLeaving:
     """Which organisations are leaving (`Leaving`), and erasing one of them whole.
+
+    Marking and staying are recorded in the audit trail (action ``leaving``, the event in its
+    detail) in the same transaction, once each time the state changes.
 
     Erasing walks the schema: every table with an ``org_id`` column loses the organisation's
     rows, so a table added later is covered without changing this. What is keyed otherwise goes
@@ -28,21 +32,25 @@ class SqlaLeaving:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def mark(self, org_id: int, *, now: datetime) -> None:
+    async def mark(self, org_id: int, *, now: datetime, reason: str = "removed") -> None:
         async with self._db.session() as session:
-            await session.execute(
+            marked = await session.execute(
                 update(OrganisationRow)
                 .where(OrganisationRow.id == org_id, OrganisationRow.leaving_since.is_(None))
                 .values(leaving_since=now)
             )
+            if marked.rowcount:  # type: ignore[attr-defined]
+                await _audit(session, org_id, now, reason)
 
-    async def stay(self, org_id: int) -> None:
+    async def stay(self, org_id: int, *, now: datetime | None = None) -> None:
         async with self._db.session() as session:
-            await session.execute(
+            stayed = await session.execute(
                 update(OrganisationRow)
                 .where(OrganisationRow.id == org_id, OrganisationRow.leaving_since.is_not(None))
                 .values(leaving_since=None)
             )
+            if stayed.rowcount and now is not None:  # type: ignore[attr-defined]
+                await _audit(session, org_id, now, "reinstalled")
 
     async def due(self, *, before: datetime) -> list[int]:
         async with self._db.session() as session:
@@ -76,6 +84,15 @@ class SqlaLeaving:
                 )
             )
             await session.execute(delete(OrganisationRow).where(OrganisationRow.id == org_id))
+
+
+async def _audit(session: AsyncSession, org_id: int, now: datetime, event: str) -> None:
+    """In the transaction that decides it, so the trail says exactly what happened."""
+    await session.execute(
+        insert(AuditRow).values(
+            org_id=org_id, at=now, actor=None, action="leaving", detail={"event": event}
+        )
+    )
 
 
 def _slack_workspace(key: str) -> ColumnElement[bool] | None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from collections import Counter, defaultdict
 from datetime import datetime
 
-from sqlalchemy import Delete, delete, select, update
+from sqlalchemy import Delete, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.audit import Purged
 from storage.db import Database
 from storage.models import (
+    AuditRow,
     InboxRow,
     InvitationRow,
     NudgeRow,
@@ -39,6 +41,8 @@ class SqlaRetention:
       recognised by its `ERASED` prefix, so a second run changes nothing. The scan's
       invitations go: they name who was asked.
     - An open scan is never touched, however old.
+    - Each organisation whose sheets or invitations were touched gets one ``retention`` entry in
+      its audit trail, with the counts, in the same transaction.
     - A run with nothing due costs one query per kind of record.
 
     Args:
@@ -60,7 +64,7 @@ class SqlaRetention:
         if min(sheets_closed_before, nudges_before, seen_before, states_before) > now:
             raise ValueError("retention keeps nothing from the future: a moment is after now")
         async with self._db.session() as session:
-            sheets, invitations = await _anonymise(session, sheets_closed_before)
+            sheets, invitations = await _anonymise(session, sheets_closed_before, now)
             nudges = await _count(
                 session,
                 delete(NudgeRow).where(
@@ -88,7 +92,9 @@ class SqlaRetention:
         )
 
 
-async def _anonymise(session: AsyncSession, closed_before: datetime) -> tuple[int, int]:
+async def _anonymise(
+    session: AsyncSession, closed_before: datetime, now: datetime
+) -> tuple[int, int]:
     closed = (
         select(ScanRow.id)
         .where(ScanRow.closed_at.is_not(None), ScanRow.closed_at < closed_before)
@@ -102,6 +108,14 @@ async def _anonymise(session: AsyncSession, closed_before: datetime) -> tuple[in
             )
         )
     ).all()
+    invited = (
+        await session.execute(
+            select(InvitationRow.org_id, func.count())
+            .where(InvitationRow.scan_id.in_(closed))
+            .group_by(InvitationRow.org_id)
+        )
+    ).all()
+    done: dict[int, Counter[str]] = defaultdict(Counter)
     for response_id, org_id in named:
         # One token per sheet: two sheets of one person must not be linkable to each other.
         await session.execute(
@@ -109,10 +123,19 @@ async def _anonymise(session: AsyncSession, closed_before: datetime) -> tuple[in
             .where(ResponseRow.id == response_id, ResponseRow.org_id == org_id)
             .values(respondent=erased_respondent())
         )
-    invitations = await _count(
-        session, delete(InvitationRow).where(InvitationRow.scan_id.in_(closed))
-    )
-    return len(named), invitations
+        done[org_id]["sheets"] += 1
+    for org_id, count in invited:
+        done[org_id]["invitations"] += int(count)
+    if invited:
+        await session.execute(delete(InvitationRow).where(InvitationRow.scan_id.in_(closed)))
+    for org_id, counts in sorted(done.items()):
+        detail = {"sheets": counts["sheets"], "invitations": counts["invitations"]}
+        await session.execute(
+            insert(AuditRow).values(
+                org_id=org_id, at=now, actor=None, action="retention", detail=detail
+            )
+        )
+    return len(named), sum(int(count) for _, count in invited)
 
 
 async def _count(session: AsyncSession, statement: Delete) -> int:

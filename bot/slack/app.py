@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from slack_bolt.authorization.async_authorize import (
     AsyncAuthorize,
     AsyncInstallationStoreAuthorize,
 )
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -28,7 +30,7 @@ from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
 from bot.slack.delivery import ClientFor, SlackDelivery
 from bot.slack.errors import ServerErrorRetryHandler
 from bot.slack.listeners import SlackSurface
-from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore
+from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore, workspace_key
 from dialogs.records import Organisation
 from storage.installations import SqlaInstallationRepository, SqlaStateRepository
 from storage.jobs import SqlaJobQueue
@@ -139,13 +141,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         desk=core.desk,
     )
     surface.register(app)
-    if app.installation_store is not None:
-        # Slack says when the app is removed or its tokens revoked: forget the installation, so
-        # nothing keeps calling Slack with a dead token (reinstalling stores a fresh one).
-        app.enable_token_revocation_listeners()
-    else:
-        app.event("app_uninstalled")(_uninstalled)
-        app.event("tokens_revoked")(_uninstalled)
+    _on_leaving(app, core)
     return SlackBot(app, surface, campaigns, jobs, SlackDelivery(client_for))
 
 
@@ -154,11 +150,52 @@ def _quiet(logger: logging.Logger) -> logging.Logger:
     return logger
 
 
-async def _uninstalled() -> None:
-    log.error(
-        "Slack removed the app or revoked its token: ADVISOR_SLACK_BOT_TOKEN no longer works; "
-        "reinstall the app and set the new token"
-    )
+def _on_leaving(app: AsyncApp, core: App) -> None:
+    """Slack says when the app is removed or its bot token revoked: the workspace's organisation
+    starts leaving (erased after ADVISOR_UNINSTALL_GRACE_DAYS unless the app is installed again),
+    and with OAuth its installation is forgotten, so nothing keeps calling Slack with a dead
+    token (reinstalling stores a fresh one). Bolt runs one listener per event, so ours calls
+    Bolt's own."""
+    single = app.installation_store is None
+    forget_all = None if single else app.default_app_uninstalled_event_listener()
+    forget_tokens = None if single else app.default_tokens_revoked_event_listener()
+
+    async def uninstalled(context: AsyncBoltContext) -> None:
+        if forget_all is not None:
+            await forget_all(context=context)
+        await _leave(core, context, "slack app_uninstalled", single=single)
+
+    async def revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if forget_tokens is not None:
+            await forget_tokens(event=event, context=context)
+        # A user's own token revoked leaves the bot, and the workspace, in place.
+        if event.get("tokens", {}).get("bot"):
+            await _leave(core, context, "slack tokens_revoked", single=single)
+
+    app.event("app_uninstalled")(uninstalled)
+    app.event("tokens_revoked")(revoked)
+
+
+async def _leave(core: App, context: AsyncBoltContext, reason: str, *, single: bool) -> None:
+    key = workspace_key(context.enterprise_id, context.team_id, bool(context.is_enterprise_install))
+    org = await core.organisations.find(key)
+    if org is not None:
+        await core.leaving.mark(org.id, now=core.clock.now(), reason=reason)
+    days = core.settings.uninstall_grace_days
+    if single:
+        log.error(
+            "Slack removed the app or revoked its token: ADVISOR_SLACK_BOT_TOKEN no longer works; "
+            "reinstall the app and set the new token. The workspace's data is erased in %d days "
+            "unless the app is installed there again",
+            days,
+        )
+    else:
+        log.warning(
+            "Slack removed the app from a workspace (%s): its data is erased in %d days unless "
+            "the app is installed there again",
+            reason,
+            days,
+        )
 
 
 def _clients(settings: Settings, core: App, app: AsyncApp) -> ClientFor:
@@ -214,7 +251,18 @@ def _oauth(settings: Settings, core: App) -> AsyncOAuthSettings:
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         installation_store=SqlaSlackInstallationStore(
-            SqlaInstallationRepository(core.database, box)
+            SqlaInstallationRepository(core.database, box), installed=_staying(core)
         ),
         state_store=SqlaSlackOAuthStateStore(SqlaStateRepository(core.database), clock=core.clock),
     )
+
+
+def _staying(core: App) -> Callable[[str], Awaitable[None]]:
+    """An install (or a token refresh) in a workspace: its organisation, if leaving, stays."""
+
+    async def installed(key: str) -> None:
+        org = await core.organisations.find(key)
+        if org is not None:
+            await core.leaving.stay(org.id, now=core.clock.now())
+
+    return installed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,13 +46,20 @@ class SqlaSlackInstallationStore(AsyncInstallationStore):
 
     Args:
         installations: the repository the documents live in.
+        installed: told the organisation key of every workspace an installation is saved for
+            (an organisation leaving there stays).
         logger: where slack_sdk's machinery logs; this module's logger by default.
     """
 
     def __init__(
-        self, installations: SqlaInstallationRepository, *, logger: logging.Logger | None = None
+        self,
+        installations: SqlaInstallationRepository,
+        *,
+        installed: Callable[[str], Awaitable[None]] | None = None,
+        logger: logging.Logger | None = None,
     ) -> None:
         self._installations = installations
+        self._installed = installed
         self._logger = logger or logging.getLogger(__name__)
 
     @property
@@ -72,6 +80,10 @@ class SqlaSlackInstallationStore(AsyncInstallationStore):
             _moment(installation.installed_at),
         )
         await self.async_save_bot(installation.to_bot())
+        if self._installed is not None:
+            await self._installed(
+                workspace_key(enterprise_id, team_id, bool(installation.is_enterprise_install))
+            )
 
     async def async_save_bot(self, bot: Bot) -> None:
         # A user-token-only install has no bot: keep the workspace's last real one findable.

@@ -122,6 +122,7 @@ def build_teams_bot(
         events=SqlaEventLog(core.database),
         clock=core.clock,
         authenticated=settings.teams_authenticated,
+        leaving=core.leaving,
     )
     delivery = TeamsDelivery(connector, conversations, core.clock)
     return TeamsBot(surface, campaigns, delivery, adapter, settings.teams_authenticated)

@@ -48,6 +48,7 @@ from bot.teams.inbound import Said
 from bot.teams.render import to_activity
 from dialogs import phrases
 from dialogs.advisor import Advisor
+from dialogs.audit import Leaving
 from dialogs.campaigns import conversation
 from dialogs.commands import Manage, Managing, managing
 from dialogs.desk import Desk, rate_note
@@ -104,6 +105,7 @@ class TeamsSurface:
         events: EventLog,
         clock: Clock,
         authenticated: bool,
+        leaving: Leaving | None = None,
     ) -> None:
         self._advisor = advisor
         self._people = people
@@ -116,6 +118,7 @@ class TeamsSurface:
         self._events = events
         self._clock = clock
         self._authenticated = authenticated
+        self._leaving = leaving
         self._org_ids: dict[str, int] = {}
         self._known: set[tuple[int, str]] = set()
         self._in_hand: weakref.WeakValueDictionary[str, asyncio.Lock] = (
@@ -187,10 +190,14 @@ class TeamsSurface:
     # Installing
 
     async def _installed(self, context: TurnContext) -> list[Send]:
+        # Asked again, not cached: the organisation may have been erased since it left.
+        self._org_ids.pop(f"{CHANNEL}:{tenant_of(context.activity) or LOCAL_TENANT}", None)
         org = await self._org(context.activity, install=True)
         assert org is not None
         address = self._address(context.activity)
         await self._remember(org.id, address, context, force=True)
+        if self._leaving is not None:
+            await self._leaving.stay(org.id, now=self._clock.now())
         language = _locale(context.activity)
         if not _personal(context.activity):
             return [self._saying(context, (Paragraph(teams_phrases.CHANNEL_HELP(language)),))]
@@ -205,8 +212,13 @@ class TeamsSurface:
         if org_id is None:
             return
         address = self._address(context.activity)
-        await self._conversations.gone(org_id, address, now=self._clock.now())
+        now = self._clock.now()
+        await self._conversations.gone(org_id, address, now=now)
         self._known.discard((org_id, address))
+        # Removed from its last person and team: the organisation leaves (erased after the
+        # grace period unless the app is installed again).
+        if self._leaving is not None and not await self._conversations.addresses(org_id):
+            await self._leaving.mark(org_id, now=now, reason="teams installationUpdate remove")
 
     # Messages
 
