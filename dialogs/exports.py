@@ -2,44 +2,38 @@
 
 Pure functions from data to bytes; a chat or the terminal sends or writes them.
 
-The organisation's export these builders read (the shape of
-``docs/schemas/organisation-export.schema.json``; a field not listed is ignored, and dates may
-be ISO 8601 strings or ``date``/``datetime`` values)::
+The organisation's export the CSV builders read is ``docs/schemas/organisation-export.schema.json``
+(version 1). What they take from it (any other field is left out of every file)::
 
     {
-      "organisation": {"name": "Acme", ...},
       "scans": [
-        {
-          "number": 1, "opened_at": "...", "closed_at": "..." | null,
-          "participation": {"invited": 12, "completed": 9},
-          "result": null | {
-            "respondents": 9, "threshold": 5, "overall": 3 | null,
-            "rows": [
-              {"dimension": "media" | null, "segment": "all" | "<role>",
-               "phase": 3 | null, "median": 2.5 | null, "n": 9 | null}
-            ]
-          },
-          "plan": null | {
-            "phase": 2, "target": 3 | null,
-            "steps": [{"id": "...", "dimension": "...", "to_phase": 3, "title": {"nl", "en"}}],
-            "tasks": [{"id": "...", "kind": "...", "rule": "FREQ=...", "label": {"nl", "en"}}]
-          }
-        }
+        {"number": 1, "opened_at", "closed_at", "deadline", "published_at",
+         "participation": {"invited": 12 | null, "started": 10, "completed": 9},
+         "result": null
+           | {"withheld": true, "respondents": 3, "threshold": 5}
+           | {"withheld": false, "respondents": 9, "overall": 3 | null,
+              "dimensions": [{"dimension", "phase", "median", "agreement",
+                              "rated_by": 9 | null}],
+              "segments": [{"role", "respondents", "overall", "medians": {"media": 2.5}}]}}
       ],
-      "tasks": [
-        {"id": 7, "key": "...", "kind": "...", "title": {"nl", "en"}, "owner": "...",
-         "rule": "FREQ=..." | null, "start": "...", "zone": "Europe/Amsterdam",
-         "marks": [{"occurrence": "...", "outcome": "done" | "skipped", "at": "...",
-                    "note": "..."}]}
-      ],
-      "figures": [{"start": "2026-03-02", "end": "2026-03-08", "values": {"posts": 4, ...}}]
+      "plan": null
+        | {"phase", "target",
+           "steps": [{"id", "dimension", "to_phase", "owner", "title": {"nl", "en"}}],
+           "tasks": [{"id", "kind", "owner", "title": {"nl", "en"},
+                      "cadence": {"rule", "label": {"nl", "en"}}}]},
+      "tasks": [{"id", "key", "kind", "title": {"nl", "en"}, "owner", "rule", "start", "zone",
+                 "adopted_at", "retired_at",
+                 "marks": [{"occurrence", "outcome", "marked_at", "note"}]}],
+      "figures": [{"period_start", "period_end", "figures": {"posts": 4}, "entered_at"}]
     }
 
-A result row's ``n`` is null where the group is smaller than the anonymity threshold (a few
-did not know, or a role with too few people): the CSV says ``few``. A row whose dimension is
-null is the segment's overall phase.
+``results.csv`` has a row per scan, segment (``all`` or a role) and dimension, and a row with an
+empty dimension for each segment's overall phase; ``n`` is how many the row stands for, or
+``few`` where the product shows no count (a few did not know, or the whole scan was withheld
+below the anonymity threshold: then its one row has only ``few``).
 
-The CSV files are data, not prose: their headers are English field names in both languages.
+The CSV files are data, not prose: their headers are the schema's English field names in both
+languages.
 """
 
 from __future__ import annotations
@@ -92,19 +86,31 @@ def _iso_or_refuse(value: object) -> str:
 
 # -- an organisation's export as CSV ---------------------------------------------------------------
 
-RESULT_COLUMNS = ("scan", "dimension", "segment", "phase", "median", "n")
-PARTICIPATION_COLUMNS = ("scan", "opened_at", "closed_at", "invited", "completed")
-PLAN_COLUMNS = (
+RESULT_COLUMNS = ("scan", "segment", "dimension", "phase", "median", "agreement", "n")
+PARTICIPATION_COLUMNS = (
     "scan",
+    "opened_at",
+    "closed_at",
+    "deadline",
+    "published_at",
+    "invited",
+    "started",
+    "completed",
+)
+PLAN_COLUMNS = (
     "phase",
     "target",
     "item",
     "id",
+    "kind",
     "dimension",
     "to_phase",
+    "owner",
     "title_nl",
     "title_en",
     "rule",
+    "cadence_nl",
+    "cadence_en",
 )
 TASK_COLUMNS = (
     "task",
@@ -116,28 +122,32 @@ TASK_COLUMNS = (
     "rule",
     "start",
     "zone",
+    "adopted_at",
+    "retired_at",
     "occurrence",
     "outcome",
     "marked_at",
     "note",
 )
-FIGURE_COLUMNS = ("start", "end", *(metric.value for metric in Metric))
+FIGURE_COLUMNS = ("period_start", "period_end", *(metric.value for metric in Metric), "entered_at")
+ALL = "all"
+"""The segment of everyone who answered."""
 
 
 def organisation_csv_files(export: Mapping[str, Any]) -> dict[str, bytes]:
     """An organisation's export as one CSV file per kind, by file name.
 
-    ``results.csv`` a row per scan, dimension and segment; ``participation.csv`` a row per
-    scan; ``plan.csv`` a row per step and task of each scan's plan; ``tasks.csv`` a row per
-    task and mark (a task without marks has one row with the mark's columns empty);
-    ``figures.csv`` a row per period. UTF-8 with a byte order mark, so Excel reads the
-    letters right; comma-separated, a header row first.
+    ``results.csv`` (see the module's docstring); ``participation.csv`` a row per scan;
+    ``plan.csv`` a row per step and task of the plan; ``tasks.csv`` a row per task and mark (a
+    task without marks has one row with the mark's columns empty); ``figures.csv`` a row per
+    period, a column per metric. UTF-8 with a byte order mark, so Excel reads the letters
+    right; comma-separated, a header row first.
     """
-    scans: Sequence[Mapping[str, Any]] = export.get("scans", ())
+    scans: Sequence[Row] = export.get("scans", ())
     return {
         "results.csv": _csv(RESULT_COLUMNS, _result_rows(scans)),
         "participation.csv": _csv(PARTICIPATION_COLUMNS, _participation_rows(scans)),
-        "plan.csv": _csv(PLAN_COLUMNS, _plan_rows(scans)),
+        "plan.csv": _csv(PLAN_COLUMNS, _plan_rows(export.get("plan"))),
         "tasks.csv": _csv(TASK_COLUMNS, _task_rows(export.get("tasks", ()))),
         "figures.csv": _csv(FIGURE_COLUMNS, _figure_rows(export.get("figures", ()))),
     }
@@ -148,10 +158,23 @@ Row = Mapping[str, Any]
 
 def _result_rows(scans: Iterable[Row]) -> Iterator[Row]:
     for scan in scans:
-        result = scan.get("result")
-        for row in result.get("rows", ()) if result else ():
-            n = row.get("n")
-            yield {**row, "scan": scan["number"], "n": FEW if n is None else n}
+        result: Row | None = scan.get("result")
+        if result is None:
+            continue
+        number = scan["number"]
+        if result.get("withheld"):
+            yield {"scan": number, "segment": ALL, "n": FEW}
+            continue
+        everyone = {"scan": number, "segment": ALL}
+        yield {**everyone, "phase": result.get("overall"), "n": result.get("respondents")}
+        for score in result.get("dimensions", ()):
+            rated_by = score.get("rated_by")
+            yield {**score, **everyone, "n": FEW if rated_by is None else rated_by}
+        for segment in result.get("segments", ()):
+            role = {"scan": number, "segment": segment["role"], "n": segment.get("respondents")}
+            yield {**role, "phase": segment.get("overall")}
+            for dimension, median in segment.get("medians", {}).items():
+                yield {**role, "dimension": dimension, "median": median}
 
 
 def _participation_rows(scans: Iterable[Row]) -> Iterator[Row]:
@@ -159,16 +182,24 @@ def _participation_rows(scans: Iterable[Row]) -> Iterator[Row]:
         yield {**scan, **scan.get("participation", {}), "scan": scan["number"]}
 
 
-def _plan_rows(scans: Iterable[Row]) -> Iterator[Row]:
-    for scan in scans:
-        plan = scan.get("plan")
-        if not plan:
-            continue
-        around = {"scan": scan["number"], "phase": plan.get("phase"), "target": plan.get("target")}
-        for step in plan.get("steps", ()):
-            yield {**step, **around, **_titles(step.get("title")), "item": "step"}
-        for task in plan.get("tasks", ()):
-            yield {**task, **around, **_titles(task.get("label")), "item": "task"}
+def _plan_rows(plan: Row | None) -> Iterator[Row]:
+    if not plan:
+        return
+    around = {"phase": plan.get("phase"), "target": plan.get("target")}
+    for step in plan.get("steps", ()):
+        yield {**step, **around, **_titles(step.get("title")), "item": "step"}
+    for task in plan.get("tasks", ()):
+        cadence: Row = task.get("cadence") or {}
+        label: Row = cadence.get("label") or {}
+        yield {
+            **task,
+            **around,
+            **_titles(task.get("title")),
+            "item": "task",
+            "rule": cadence.get("rule"),
+            "cadence_nl": label.get("nl"),
+            "cadence_en": label.get("en"),
+        }
 
 
 def _task_rows(tasks: Iterable[Row]) -> Iterator[Row]:
@@ -178,21 +209,15 @@ def _task_rows(tasks: Iterable[Row]) -> Iterator[Row]:
         if not marks:
             yield described
         for mark in marks:
-            yield {
-                **described,
-                "occurrence": mark.get("occurrence"),
-                "outcome": mark.get("outcome"),
-                "marked_at": mark.get("at"),
-                "note": mark.get("note"),
-            }
+            yield {**described, **mark}
 
 
 def _figure_rows(figures: Iterable[Row]) -> Iterator[Row]:
     for period in figures:
-        yield {**period.get("values", {}), "start": period["start"], "end": period["end"]}
+        yield {**period.get("figures", {}), **period}
 
 
-def _titles(title: Mapping[str, str] | None) -> Row:
+def _titles(title: Row | None) -> Row:
     return {"title_nl": title.get("nl"), "title_en": title.get("en")} if title else {}
 
 

@@ -10,9 +10,11 @@ import csv
 import io
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import jsonschema
 import pytest
 from dateutil.rrule import rrulestr
 from icalendar import Calendar, Event
@@ -26,61 +28,116 @@ from engine.vocabulary import Language, TaskKind
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
+SCHEMA = Path(__file__).parents[2] / "docs" / "schemas" / "organisation-export.schema.json"
+
+RESULT: dict[str, Any] = {
+    "withheld": False,
+    "respondents": 9,
+    "threshold": 5,
+    "overall": 2,
+    "progress": 0.4,
+    "limiting": ["impact"],
+    "dimensions": [
+        {
+            "dimension": "media",
+            "phase": 3,
+            "median": 2.5,
+            "agreement": 0.75,
+            "rated_by": 9,
+            "dont_know": 0.0,
+            "few_dont_know": False,
+        },
+        {
+            "dimension": "impact",
+            "phase": 1,
+            "median": 1.0,
+            "agreement": 0.5,
+            "rated_by": None,
+            "dont_know": None,
+            "few_dont_know": True,
+        },
+    ],
+    "unrated": ["technology"],
+    "segments": [
+        {"role": "employee", "respondents": 6, "overall": 2, "medians": {"media": 3.0}},
+    ],
+    "role_gaps": [],
+    "obstacles": [
+        {"term": "no_time", "count": 6, "common": True, "nearly_all": False, "few": False}
+    ],
+    "objectives": [],
+    "goals": [],
+    "changes": [],
+}
 EXPORT: dict[str, Any] = {
-    "organisation": {"name": "Bakkerij Één"},
+    "version": 1,
+    "organisation": {
+        "id": 3,
+        "key": "slack:T0123",
+        "name": "Bakkerij Één",
+        "language": "nl",
+        "time_zone": "Europe/Amsterdam",
+        "anonymity_threshold": 5,
+        "tolerance": 1,
+    },
     "scans": [
         {
             "number": 1,
+            "bank_version": 1,
             "opened_at": "2026-01-05T09:00:00+00:00",
             "closed_at": "2026-01-19T17:00:00+00:00",
-            "participation": {"invited": 12, "completed": 9},
-            "result": {
-                "respondents": 9,
-                "threshold": 5,
-                "overall": 2,
-                "rows": [
-                    {"dimension": None, "segment": "all", "phase": 2, "median": None, "n": 9},
-                    {"dimension": "media", "segment": "all", "phase": 3, "median": 2.5, "n": 9},
-                    {"dimension": "impact", "segment": "all", "phase": 1, "median": 1.0, "n": None},
-                    {
-                        "dimension": "media",
-                        "segment": "employee",
-                        "phase": None,
-                        "median": 3.0,
-                        "n": 6,
-                    },
-                ],
-            },
-            "plan": {
-                "phase": 2,
-                "target": 3,
-                "steps": [
-                    {
-                        "id": "editorial_calendar",
-                        "dimension": "way_of_working",
-                        "to_phase": 3,
-                        "title": {"nl": "Maak een contentkalender", "en": "Make a calendar"},
-                    }
-                ],
-                "tasks": [
-                    {
-                        "id": "post",
-                        "kind": "post",
-                        "rule": "FREQ=WEEKLY;BYDAY=TU",
-                        "label": {"nl": "wekelijks op dinsdag", "en": "weekly on Tuesday"},
-                    }
-                ],
-            },
+            "deadline": "2026-01-19T17:00:00+00:00",
+            "published_at": "2026-01-19T17:00:05+00:00",
+            "participation": {"invited": 12, "started": 10, "completed": 9},
+            "result": RESULT,
         },
         {
             "number": 2,
+            "bank_version": 1,
+            "opened_at": "2026-02-02T09:00:00+00:00",
+            "closed_at": "2026-02-16T17:00:00+00:00",
+            "deadline": None,
+            "published_at": None,
+            "participation": {"invited": None, "started": 4, "completed": 3},
+            "result": {"withheld": True, "respondents": 3, "threshold": 5},
+        },
+        {
+            "number": 3,
+            "bank_version": 1,
             "opened_at": "2026-03-01T09:00:00+00:00",
             "closed_at": None,
-            "participation": {"invited": 14, "completed": 3},
+            "deadline": None,
+            "published_at": None,
+            "participation": {"invited": 14, "started": 5, "completed": 3},
             "result": None,
-            "plan": None,
         },
     ],
+    "plan": {
+        "phase": 2,
+        "target": 3,
+        "focus": ["impact"],
+        "steps": [
+            {
+                "id": "editorial_calendar",
+                "dimension": "way_of_working",
+                "to_phase": 3,
+                "owner": "project_team",
+                "title": {"nl": "Maak een contentkalender", "en": "Make a calendar"},
+            }
+        ],
+        "tasks": [
+            {
+                "id": "post",
+                "kind": "post",
+                "owner": "employee",
+                "title": {"nl": "Plaats een bericht", "en": "Publish a post"},
+                "cadence": {
+                    "rule": "FREQ=WEEKLY;BYDAY=TU",
+                    "label": {"nl": "wekelijks op dinsdag", "en": "weekly on Tuesday"},
+                },
+            }
+        ],
+    },
     "tasks": [
         {
             "id": 7,
@@ -91,17 +148,19 @@ EXPORT: dict[str, Any] = {
             "rule": "FREQ=WEEKLY;BYDAY=TU",
             "start": "2026-01-20T10:00:00",
             "zone": "Europe/Amsterdam",
+            "adopted_at": "2026-01-19T18:00:00+00:00",
+            "retired_at": None,
             "marks": [
                 {
                     "occurrence": "2026-01-20T10:00:00",
                     "outcome": "done",
-                    "at": "2026-01-20T11:12:00",
+                    "marked_at": "2026-01-20T11:12:00",
                     "note": "",
                 },
                 {
                     "occurrence": "2026-01-27T10:00:00",
                     "outcome": "skipped",
-                    "at": "2026-01-27T08:00:00",
+                    "marked_at": "2026-01-27T08:00:00",
                     "note": 'ziek, daarna "vakantie"\nterug op 3 feb',
                 },
             ],
@@ -115,17 +174,28 @@ EXPORT: dict[str, Any] = {
             "rule": None,
             "start": "2026-02-02T09:00:00",
             "zone": "Europe/Brussels",
+            "adopted_at": "2026-01-19T18:00:00+00:00",
+            "retired_at": None,
             "marks": [],
         },
     ],
     "figures": [
-        {"start": "2026-02-23", "end": "2026-03-01", "values": {"posts": 4, "reach": 1200}},
+        {
+            "period_start": "2026-02-23",
+            "period_end": "2026-03-01",
+            "figures": {"posts": 4, "reach": 1200},
+            "entered_at": "2026-03-02T08:30:00+00:00",
+        },
     ],
 }
 
 
 def read_csv(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def test_the_example_export_is_an_organisation_export_as_its_schema_says() -> None:
+    jsonschema.validate(EXPORT, json.loads(SCHEMA.read_text(encoding="utf-8")))
 
 
 # -- JSON -----------------------------------------------------------------------------------------
@@ -177,69 +247,49 @@ def test_there_is_one_csv_file_per_kind_each_with_a_byte_order_mark_and_a_header
         assert next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
-def test_results_hold_each_published_row_and_say_few_for_a_group_below_the_threshold() -> None:
+def test_results_hold_each_shown_figure_and_say_few_where_no_count_is_shown() -> None:
     rows = read_csv(organisation_csv_files(EXPORT)["results.csv"])
 
-    assert rows == [
-        {"scan": "1", "dimension": "", "segment": "all", "phase": "2", "median": "", "n": "9"},
-        {
-            "scan": "1",
-            "dimension": "media",
-            "segment": "all",
-            "phase": "3",
-            "median": "2.5",
-            "n": "9",
-        },
-        {
-            "scan": "1",
-            "dimension": "impact",
-            "segment": "all",
-            "phase": "1",
-            "median": "1.0",
-            "n": "few",
-        },
-        {
-            "scan": "1",
-            "dimension": "media",
-            "segment": "employee",
-            "phase": "",
-            "median": "3.0",
-            "n": "6",
-        },
+    columns = ("scan", "segment", "dimension", "phase", "median", "agreement", "n")
+    assert [tuple(row[c] for c in columns) for row in rows] == [
+        ("1", "all", "", "2", "", "", "9"),
+        ("1", "all", "media", "3", "2.5", "0.75", "9"),
+        ("1", "all", "impact", "1", "1.0", "0.5", "few"),
+        ("1", "employee", "", "2", "", "", "6"),
+        ("1", "employee", "media", "", "3.0", "", "6"),
+        ("2", "all", "", "", "", "", "few"),
     ]
 
 
-def test_participation_has_a_row_per_scan_open_or_closed() -> None:
+def test_participation_has_a_row_per_scan_running_or_closed() -> None:
     rows = read_csv(organisation_csv_files(EXPORT)["participation.csv"])
 
-    assert rows == [
-        {
-            "scan": "1",
-            "opened_at": "2026-01-05T09:00:00+00:00",
-            "closed_at": "2026-01-19T17:00:00+00:00",
-            "invited": "12",
-            "completed": "9",
-        },
-        {
-            "scan": "2",
-            "opened_at": "2026-03-01T09:00:00+00:00",
-            "closed_at": "",
-            "invited": "14",
-            "completed": "3",
-        },
+    assert rows[0] == {
+        "scan": "1",
+        "opened_at": "2026-01-05T09:00:00+00:00",
+        "closed_at": "2026-01-19T17:00:00+00:00",
+        "deadline": "2026-01-19T17:00:00+00:00",
+        "published_at": "2026-01-19T17:00:05+00:00",
+        "invited": "12",
+        "started": "10",
+        "completed": "9",
+    }
+    assert [(r["scan"], r["closed_at"], r["invited"], r["completed"]) for r in rows[1:]] == [
+        ("2", "2026-02-16T17:00:00+00:00", "", "3"),
+        ("3", "", "14", "3"),
     ]
 
 
 def test_the_plan_has_a_row_per_step_and_task_with_both_titles() -> None:
     rows = read_csv(organisation_csv_files(EXPORT)["plan.csv"])
 
-    assert [(r["scan"], r["item"], r["id"], r["title_nl"], r["rule"]) for r in rows] == [
-        ("1", "step", "editorial_calendar", "Maak een contentkalender", ""),
-        ("1", "task", "post", "wekelijks op dinsdag", "FREQ=WEEKLY;BYDAY=TU"),
+    assert [(r["item"], r["id"], r["title_nl"], r["owner"], r["rule"]) for r in rows] == [
+        ("step", "editorial_calendar", "Maak een contentkalender", "project_team", ""),
+        ("task", "post", "Plaats een bericht", "employee", "FREQ=WEEKLY;BYDAY=TU"),
     ]
     assert {(r["phase"], r["target"]) for r in rows} == {("2", "3")}
-    assert rows[0]["dimension"] == "way_of_working"
-    assert rows[0]["to_phase"] == "3"
+    assert (rows[0]["dimension"], rows[0]["to_phase"]) == ("way_of_working", "3")
+    assert (rows[1]["kind"], rows[1]["cadence_en"]) == ("post", "weekly on Tuesday")
 
 
 def test_tasks_have_a_row_per_mark_and_a_task_without_marks_one_row() -> None:
@@ -252,7 +302,7 @@ def test_tasks_have_a_row_per_mark_and_a_task_without_marks_one_row() -> None:
     ]
     assert rows[1]["note"] == 'ziek, daarna "vakantie"\nterug op 3 feb'
     assert rows[1]["marked_at"] == "2026-01-27T08:00:00"
-    assert rows[2] | {"task": "8"} == {
+    assert rows[2] == {
         "task": "8",
         "key": "editorial_calendar",
         "kind": "step",
@@ -262,6 +312,8 @@ def test_tasks_have_a_row_per_mark_and_a_task_without_marks_one_row() -> None:
         "rule": "",
         "start": "2026-02-02T09:00:00",
         "zone": "Europe/Brussels",
+        "adopted_at": "2026-01-19T18:00:00+00:00",
+        "retired_at": "",
         "occurrence": "",
         "outcome": "",
         "marked_at": "",
@@ -272,18 +324,27 @@ def test_tasks_have_a_row_per_mark_and_a_task_without_marks_one_row() -> None:
 def test_figures_have_a_column_per_metric_empty_where_not_logged() -> None:
     (row,) = read_csv(organisation_csv_files(EXPORT)["figures.csv"])
 
-    assert row["start"] == "2026-02-23"
-    assert row["end"] == "2026-03-01"
-    assert row["posts"] == "4"
-    assert row["reach"] == "1200"
-    assert row["hires"] == ""
+    assert row == {
+        "period_start": "2026-02-23",
+        "period_end": "2026-03-01",
+        "posts": "4",
+        "reach": "1200",
+        "engagements": "",
+        "link_clicks": "",
+        "sharers": "",
+        "invited": "",
+        "leads": "",
+        "hires": "",
+        "entered_at": "2026-03-02T08:30:00+00:00",
+    }
 
 
-def test_an_organisation_without_scans_tasks_or_figures_gets_headers_only() -> None:
-    files = organisation_csv_files({"organisation": {"name": "Nieuw"}, "scans": []})
+def test_an_organisation_without_scans_plan_tasks_or_figures_gets_headers_only() -> None:
+    empty = {**EXPORT, "scans": [], "plan": None, "tasks": [], "figures": []}
+
+    files = organisation_csv_files(empty)
 
     assert all(read_csv(content) == [] for content in files.values())
-    assert read_csv(files["tasks.csv"]) == []
     assert b"occurrence" in files["tasks.csv"]
 
 
@@ -457,9 +518,10 @@ def test_no_tasks_make_an_empty_calendar_that_still_parses() -> None:
 
 def test_a_field_the_columns_do_not_name_never_reaches_a_file() -> None:
     leaky = json.loads(json_bytes(EXPORT))
-    leaky["scans"][0]["result"]["rows"][0]["respondent"] = "slack:U-SECRET"
+    leaky["scans"][0]["result"]["dimensions"][0]["respondent"] = "slack:U-SECRET"
     leaky["scans"][0]["participation"]["respondents"] = ["slack:U-SECRET"]
-    leaky["figures"][0]["by"] = "slack:U-SECRET"
+    leaky["plan"]["steps"][0]["adopted_by"] = "slack:U-SECRET"
+    leaky["figures"][0]["entered_by"] = "slack:U-SECRET"
 
     files = organisation_csv_files(leaky)
 
