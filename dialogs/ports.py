@@ -377,3 +377,60 @@ class Inbox(Protocol):
 class AlreadyLaunched(StorageError):
     """`LaunchRepository.record` for a scan that was launched already (someone else's launch
     won a moment ago); nothing of this launch was stored."""
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What `DataRights.forget_person` did, to tell the person and the project manager; it
+    names no one it erased."""
+
+    answers_deleted: int
+    """Answers to open scans, deleted with the person's sheet and participation."""
+    sheets_detached: int
+    """Sheets of closed scans, kept for their results under a token that links to no one."""
+    tasks: tuple[int, ...]
+    """The tasks the person owned: now `heir`'s, or retired when there is no one to own them."""
+    heir: str | None
+    """Who owns those tasks now: the project manager after the erasure (the successor when
+    the person was it, or whoever is named when the organisation has none); None: no one, so
+    the tasks were retired."""
+    manager_cleared: bool
+    """The person was the project manager: the role went to the successor, or, without one,
+    the organisation has none now (say so)."""
+    manager: str | None
+    """The organisation's project manager after the erasure."""
+
+
+class DataRights(Protocol):
+    """What the advisor holds about a person or an organisation, handed over or erased (GDPR
+    articles 15, 17 and 20). The documents are JSON-able and follow the schemas in
+    docs/schemas/."""
+
+    async def person(self, org_id: int, respondent: str) -> dict[str, Any]:
+        """Everything stored about `respondent` in the organisation
+        (docs/schemas/person-export.schema.json).
+
+        Raises:
+            LookupError: there is no such organisation.
+        """
+        ...
+
+    async def forget_person(
+        self, org_id: int, respondent: str, *, successor: str | None, now: datetime
+    ) -> Erased:
+        """Remove `respondent`'s identity from every table, in one transaction; never refused.
+
+        Answers to open scans are deleted with their participation; sheets of closed scans are
+        kept (published results stay true) under a fresh token. Their tasks go to the project
+        manager; erasing the project manager hands the role to `successor` (None: to no one).
+        """
+        ...
+
+    async def organisation(self, org_id: int) -> dict[str, Any]:
+        """The organisation's results, participation, plan, tasks and figures, never an
+        individual's answers (docs/schemas/organisation-export.schema.json).
+
+        Raises:
+            LookupError: there is no such organisation.
+        """
+        ...
