@@ -33,12 +33,14 @@ from dialogs.ports import (
 )
 from dialogs.reading import Published, Reading
 from dialogs.records import Organisation, Scan
+from dialogs.rights import Rights
 from dialogs.routing import MAX_QUESTION_CHARACTERS, Router, say
 from dialogs.state import (
     CompleteSheet,
     DialogState,
     RecordAnswer,
     RecordFigures,
+    StartAfresh,
     Step,
     Transition,
     TurnEffect,
@@ -70,6 +72,7 @@ class Advisor:
         knowledge: Knowledge,
         desk: Desk | None = None,
         launches: LaunchRepository | None = None,
+        rights: Rights | None = None,
     ) -> None:
         self._desk = desk
         self._conversations = conversations
@@ -79,7 +82,12 @@ class Advisor:
             organisations=organisations, scans=scans, knowledge=knowledge, launches=launches
         )
         self._router = Router(
-            reading=self._reading, scans=scans, clock=clock, knowledge=knowledge, desk=desk
+            reading=self._reading,
+            scans=scans,
+            clock=clock,
+            knowledge=knowledge,
+            desk=desk,
+            rights=rights,
         )
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -158,6 +166,8 @@ class Advisor:
         else:
             state, version = DialogState.from_json(loaded[0]), loaded[1]
         transition = await self._advance(key, state, event)
+        if any(isinstance(effect, StartAfresh) for effect in transition.effects):
+            return transition.replies  # the person was forgotten: nothing of them is saved
         await self._record_figures(key, transition.effects)
         answers = _answers(key, transition.effects, self._clock)
         unchanged = transition.state == state and version is not None and answers is None

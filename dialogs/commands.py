@@ -92,7 +92,51 @@ _WORDS: dict[str, Command] = {
     "reassign": Command.REASSIGN,
     "meten": Command.MEASURE,
     "measure": Command.MEASURE,
+    "privacy": Command.PRIVACY,
+    "export": Command.EXPORT,
+    "exporteer": Command.EXPORT,
+    "exporteren": Command.EXPORT,
+    "audit": Command.AUDIT,
+    "logboek": Command.AUDIT,
 }
+_PHRASES: dict[tuple[str, ...], Command] = {
+    words: command
+    for command, said in (
+        (
+            Command.MY_DATA,
+            (
+                "my data",
+                "export my data",
+                "download my data",
+                "show my data",
+                "mijn gegevens",
+                "mijn data",
+                "exporteer mijn gegevens",
+                "download mijn gegevens",
+            ),
+        ),
+        (
+            Command.FORGET,
+            (
+                "forget me",
+                "delete me",
+                "erase me",
+                "delete my data",
+                "erase my data",
+                "vergeet mij",
+                "vergeet me",
+                "verwijder mij",
+                "verwijder me",
+                "verwijder mijn gegevens",
+                "wis mij",
+                "wis mijn gegevens",
+            ),
+        ),
+    )
+    for words in (tuple(phrase.split()) for phrase in said)
+}
+"""Commands of more than one word, matched on the line's first words."""
+_LONGEST_PHRASE = max(len(words) for words in _PHRASES)
 _TAKES_ARGUMENT = {
     Command.ADVICE,
     Command.ADOPT,
@@ -102,14 +146,20 @@ _TAKES_ARGUMENT = {
     Command.SKIP,
     Command.AWAY,
     Command.REASSIGN,
+    Command.FORGET,
 }
 
 
 def parse(line: str) -> CommandInvoked | None:
     """A command if the line starts with a command word, else None (a free-text question).
 
-    Only advice and language take words after them; "scan results please" is a question.
+    Only some commands take words after them (advice, language, a task's number, whoever takes
+    over from someone who asks to be forgotten); "scan results please" is a question. Commands
+    of several words ("my data", "vergeet mij") are matched first.
     """
+    phrased = _phrase(line)
+    if phrased is not None:
+        return phrased
     words = line.strip().split(maxsplit=1)
     if not words:
         return None
@@ -120,6 +170,21 @@ def parse(line: str) -> CommandInvoked | None:
     if argument and command not in _TAKES_ARGUMENT:
         return None
     return CommandInvoked(command, argument)
+
+
+def _phrase(line: str) -> CommandInvoked | None:
+    """A command of several words at the line's start, with the words after it."""
+    words = line.strip().split(maxsplit=_LONGEST_PHRASE)
+    said = [word.lower().strip("!.:,;?") for word in words[:_LONGEST_PHRASE]]
+    for length in range(min(len(said), _LONGEST_PHRASE), 1, -1):
+        command = _PHRASES.get(tuple(said[:length]))
+        if command is None:
+            continue
+        argument = " ".join(words[length:]).strip(" ,;:") if len(words) > length else ""
+        if argument and command not in _TAKES_ARGUMENT:
+            return None
+        return CommandInvoked(command, argument)
+    return None
 
 
 def managing(line: str) -> Manage | None:

@@ -24,6 +24,13 @@ class Command(StrEnum):
     AWAY = "away"
     REASSIGN = "reassign"
     MEASURE = "measure"
+    MY_DATA = "my-data"
+    FORGET = "forget"
+    ERASE = "erase"
+    """The confirmation of 'forget me', as a button: the erasure itself."""
+    PRIVACY = "privacy"
+    EXPORT = "export"
+    AUDIT = "audit"
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,15 @@ ButtonEvent = TaskAction | CommandInvoked
 
 _TASK_ACTIONS = frozenset({Command.DONE, Command.SNOOZE})
 _BUTTON_COMMANDS = frozenset(
-    {Command.SCAN, Command.TASKS, Command.MEASURE, Command.PLAN, Command.RESULTS, Command.ADOPT}
+    {
+        Command.SCAN,
+        Command.TASKS,
+        Command.MEASURE,
+        Command.PLAN,
+        Command.RESULTS,
+        Command.ADOPT,
+        Command.ERASE,
+    }
 )
 
 

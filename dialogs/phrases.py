@@ -681,3 +681,149 @@ REPORT_READY = text(
     "with management.",
 )
 REPORT_FILE_TITLE = text("Managementrapport {month}", "Management report {month}")
+
+# Data rights
+RIGHTS_HELP_ITEMS = (
+    text(
+        "mijn gegevens: alles wat de advisor over jou bewaart, als bestand; privacy: wat er "
+        "bewaard wordt, wie wat ziet en hoe lang",
+        "my data: everything the advisor keeps about you, as a file; privacy: what is kept, who "
+        "sees what and for how long",
+    ),
+    text(
+        "vergeet mij: al je gegevens wissen (je bevestigt eerst)",
+        "forget me: erase all your data (you confirm first)",
+    ),
+    text(
+        "exporteren / logboek: de export en het logboek van de organisatie (projectmanager)",
+        "export / audit: the organisation's export and audit log (project manager)",
+    ),
+)
+RIGHTS_UNAVAILABLE = text(
+    "Inzage en wissen zijn hier niet beschikbaar; vraag het aan wie de advisor beheert.",
+    "Seeing and erasing your data is not available here; ask whoever runs the advisor.",
+)
+MY_DATA_READY = text(
+    "Hier is alles wat de advisor over jou bewaart, in één JSON-bestand: je antwoorden per "
+    "scan, je eigen resultaten, je gesprek, taal en tijdzone, je taken en wat je ermee deed, "
+    "herinneringen en uitnodigingen. Zeg 'vergeet mij' om het te laten wissen.",
+    "Here is everything the advisor keeps about you, in one JSON file: your answers per scan, "
+    "your own results, your conversation, language and time zone, your tasks and what you did "
+    "with them, reminders and invitations. Say 'forget me' to have it erased.",
+)
+MY_DATA_FILE_TITLE = text("Mijn gegevens", "My data")
+FORGET_ASK = text(
+    "Weet je het zeker? Ik wis dan alles over jou: je antwoorden in een lopende scan verdwijnen; "
+    "antwoorden in een gesloten scan blijven alleen anoniem bewaard, zodat de gepubliceerde "
+    "uitslag klopt, en niets wijst nog naar jou; je taken gaan naar de projectmanager. Dit kan "
+    "niet ongedaan worden gemaakt.",
+    "Are you sure? I will then erase everything about you: your answers in a running scan are "
+    "deleted; answers in a closed scan are kept only anonymously, so the published result stays "
+    "true, and nothing points to you any more; your tasks go to the project manager. This "
+    "cannot be undone.",
+)
+FORGET_HOW_TO_CONFIRM = text(
+    "Typ 'ja, vergeet mij' of druk op de knop om te bevestigen; al het andere breekt af.",
+    "Type 'yes, forget me' or press the button to confirm; anything else cancels.",
+)
+FORGET_MANAGER = text(
+    "Je bent de projectmanager. Wie neemt het over? Noem die bij je bevestiging, bijvoorbeeld "
+    "'ja, vergeet mij, draag over aan @anne'. Zonder opvolger heeft de organisatie daarna geen "
+    "projectmanager.",
+    "You are the project manager. Who takes over? Name them when you confirm, for example "
+    "'yes, forget me, hand over to @ann'. Without a successor the organisation has no project "
+    "manager afterwards.",
+)
+FORGET_SUCCESSOR = text(
+    "{successor} wordt de projectmanager.", "{successor} becomes the project manager."
+)
+FORGET_BUTTON = text("Ja, vergeet mij", "Yes, forget me")
+FORGET_CANCELLED = text("Afgebroken: er is niets gewist.", "Cancelled: nothing was erased.")
+FORGET_NOTHING_TO_CONFIRM = text(
+    "Er is niets te bevestigen. Zeg 'vergeet mij' als je wilt dat ik je gegevens wis.",
+    "There is nothing to confirm. Say 'forget me' if you want me to erase your data.",
+)
+FORGOTTEN = text(
+    "Gedaan: ik ben je vergeten. Gewist uit lopende scans: {deleted}. Anoniem bewaard uit "
+    "gesloten scans, zonder verband met jou: {detached}. Dit gesprek begint opnieuw.",
+    "Done: I have forgotten you. Deleted from running scans: {deleted}. Kept only anonymously "
+    "from closed scans, linked to nobody: {detached}. This conversation starts afresh.",
+)
+FORGOTTEN_ANSWERS = counted(nl=("{n} antwoord", "{n} antwoorden"), en=("{n} answer", "{n} answers"))
+FORGOTTEN_SHEETS = counted(
+    nl=("{n} ingevulde scan", "{n} ingevulde scans"), en=("{n} answer sheet", "{n} answer sheets")
+)
+FORGOTTEN_TASKS = counted(nl=("{n} taak", "{n} taken"), en=("{n} task", "{n} tasks"))
+FORGOTTEN_TASKS_HANDED = text(
+    "Je taken zijn nu van {heir}: {tasks}.",
+    "Your tasks now belong to {heir}: {tasks}.",
+)
+FORGOTTEN_TASKS_STOPPED = text(
+    "Je taken zijn gestopt, want niemand kan ze overnemen: {tasks}.",
+    "Your tasks were stopped, as there is no one to take them on: {tasks}.",
+)
+FORGOTTEN_NO_MANAGER = text(
+    "De organisatie heeft nu geen projectmanager: wie het plan overneemt wordt het, of stel er "
+    "een in met 'advisor org --manager'.",
+    "The organisation has no project manager now: whoever adopts the plan becomes one, or set "
+    "one with 'advisor org --manager'.",
+)
+PRIVACY_TITLE = text("Privacy", "Privacy")
+PRIVACY_ITEMS = (
+    text(
+        "Wat ik bewaar: je antwoorden per scan, je gesprek met mij (waar je bent, taal, "
+        "tijdzone), je taken en wat je ermee deed, herinneringen en uitnodigingen.",
+        "What I keep: your answers per scan, your conversation with me (where you are, "
+        "language, time zone), your tasks and what you did with them, reminders and invitations.",
+    ),
+    text(
+        "Wie wat ziet: niemand ziet jouw antwoorden. De uitslag van de organisatie verschijnt "
+        "pas als de scan sluit, en alleen voor groepen van minstens {threshold} mensen. Jouw "
+        "eigen profiel zie alleen jij. De projectmanager ziet wie meedeed, niet wat iemand "
+        "antwoordde, en ziet de taken.",
+        "Who sees what: nobody sees your answers. The organisation's result appears only when "
+        "the scan closes, and only for groups of at least {threshold} people. Only you see your "
+        "own profile. The project manager sees who took part, not what anyone answered, and "
+        "sees the tasks.",
+    ),
+    text(
+        "Hoe lang: antwoorden uit scans die langer dan {period} geleden sloten worden anoniem "
+        "gemaakt; verstuurde herinneringen en technische gegevens worden na korte tijd gewist; "
+        "verwijdert de organisatie de app, dan wordt alles gewist na {grace}.",
+        "For how long: answers from scans that closed more than {period} ago are made "
+        "anonymous; sent reminders and technical records are deleted after a short while; if "
+        "the organisation removes the app, everything is deleted after {grace}.",
+    ),
+    text(
+        "Inzien en meenemen: zeg 'mijn gegevens' en je krijgt alles als bestand. Wissen: zeg "
+        "'vergeet mij'; dat wordt nooit geweigerd.",
+        "See and take it with you: say 'my data' and you get everything as a file. Erase: say "
+        "'forget me'; that is never refused.",
+    ),
+)
+RETENTION_PERIOD = counted(nl=("{n} maand", "{n} maanden"), en=("{n} month", "{n} months"))
+GRACE_PERIOD = counted(nl=("{n} dag", "{n} dagen"), en=("{n} day", "{n} days"))
+EXPORT_READY = text(
+    "De export van de organisatie: per scan de gepubliceerde uitslag per dimensie en groep, de "
+    "deelname, het plan, de taken met wat ermee gedaan is en de cijfers; nooit iemands "
+    "antwoorden. De vaste taken staan ook in een agendabestand (.ics) voor Outlook of Google "
+    "Agenda.",
+    "The organisation's export: per scan the published result per dimension and group, the "
+    "participation, the plan, the tasks with what was done, and the figures; never anyone's "
+    "answers. The always-on tasks are also in a calendar file (.ics) for Outlook or Google "
+    "Calendar.",
+)
+EXPORT_FILE_TITLE = text("Export van de organisatie", "Organisation export")
+TASKS_CALENDAR_TITLE = text("Vaste taken (agenda)", "Always-on tasks (calendar)")
+RIGHTS_MANAGER_ONLY = text(
+    "Dit kan alleen de projectmanager:", "Only the project manager can do this:"
+)
+RIGHTS_NO_MANAGER = text(
+    "Dit kan alleen de projectmanager, en die heeft de organisatie nog niet: wie het plan "
+    "overneemt of een scan lanceert wordt het.",
+    "Only the project manager can do this, and the organisation has none yet: whoever adopts "
+    "the plan or launches a scan becomes one.",
+)
+AUDIT_TITLE = text("Logboek", "Audit log")
+AUDIT_EMPTY = text("Het logboek is nog leeg.", "The audit log is empty so far.")
+AUDIT_BY_ADVISOR = text("de advisor", "the advisor")

@@ -15,6 +15,8 @@ Business rules:
 - The project manager's task list warns when the posting record contradicts the phase rated.
 - A question is matched by its opening (`MAX_QUESTION_CHARACTERS`).
 - A scan's button pressed outside a scan answers nothing, and says whether that scan closed.
+- While 'forget me' waits for its confirmation, a typed line is its answer (`rights`); any
+  other command or button cancels it first, and does nothing else.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dialogs.messages import Paragraph, Reply
 from dialogs.ports import Clock, ScanRepository, StorageError
 from dialogs.reading import Planned, Reading
 from dialogs.records import Scan
+from dialogs.rights import Rights
 from dialogs.state import DialogState, Step, Transition
 from engine.advice import answer as answer_question
 from engine.crosscheck import posting_check
@@ -52,7 +55,9 @@ class Router:
         clock: Clock,
         knowledge: Knowledge,
         desk: Desk | None = None,
+        rights: Rights | None = None,
     ) -> None:
+        self._rights = rights
         self._reading = reading
         self._scans = scans
         self._clock = clock
@@ -64,6 +69,13 @@ class Router:
     ) -> Transition:
         """What `event` does for someone in `state`."""
         bank, language, reading = self._knowledge.bank, state.language, self._reading
+        if state.step is Step.FORGETTING and event.command is not Command.ERASE:
+            state = replace(state, step=Step.IDLE, successor="")
+            return say(state, phrases.FORGET_CANCELLED)
+        if event.command in _RIGHTS:
+            if self._rights is None:
+                return say(state, phrases.RIGHTS_UNAVAILABLE)
+            return await self._rights.command(key, state, event)
         match event.command:
             case Command.SCAN:
                 return await self.start_scan(key, state)
@@ -97,6 +109,8 @@ class Router:
     async def typed(self, key: ConversationKey, state: DialogState, line: str) -> Transition:
         """A typed line outside the figures: an answer to the scan's question, a command, or a
         question for the advice base."""
+        if state.step is Step.FORGETTING and self._rights is not None:
+            return await self._rights.confirming(key, state, line)
         if not line.strip():
             return say(state, phrases.EMPTY_INPUT)
         if state.step is Step.SCANNING:
@@ -192,6 +206,19 @@ class Router:
             if opened is None:
                 raise
             return opened
+
+
+_RIGHTS = frozenset(
+    {
+        Command.MY_DATA,
+        Command.FORGET,
+        Command.ERASE,
+        Command.PRIVACY,
+        Command.EXPORT,
+        Command.AUDIT,
+    }
+)
+"""The data-rights commands, which `Rights` carries out."""
 
 
 def say(state: DialogState, phrase: Text) -> Transition:

@@ -19,6 +19,8 @@ class Step(StrEnum):
     IDLE = "idle"
     SCANNING = "scanning"
     MEASURING = "measuring"
+    FORGETTING = "forgetting"
+    """Asked to be forgotten: waiting for the explicit confirmation."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class DialogState:
     sheet: AnswerSheet = field(default_factory=AnswerSheet)
     figures: Mapping[str, int] = field(default_factory=dict)
     """While measuring: the figures typed so far, by metric."""
+    successor: str = ""
+    """While forgetting: who takes over as project manager (a respondent), if anyone."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +46,7 @@ class DialogState:
             "position": self.position,
             "sheet": {q: list(ids) for q, ids in self.sheet.answers.items()},
             "figures": dict(self.figures),
+            "successor": self.successor,
         }
 
     @classmethod
@@ -53,6 +58,7 @@ class DialogState:
             position=int(data.get("position", 0)),
             sheet=AnswerSheet({q: tuple(ids) for q, ids in data.get("sheet", {}).items()}),
             figures={name: int(value) for name, value in data.get("figures", {}).items()},
+            successor=str(data.get("successor", "")),
         )
 
     def idle(self) -> DialogState:
@@ -79,9 +85,15 @@ class RecordFigures:
     entry: KpiEntry
 
 
+@dataclass(frozen=True)
+class StartAfresh:
+    """The person was just forgotten, their conversation with them: the runner saves nothing
+    of this turn, so no row names them again, and their next turn starts a new conversation."""
+
+
 Effect = RecordAnswer | CompleteSheet
 """What a turn records in the scan, saved with the turn's state in one transaction."""
-TurnEffect = Effect | RecordFigures
+TurnEffect = Effect | RecordFigures | StartAfresh
 """Every intent a transition may hand the runner."""
 
 

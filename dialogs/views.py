@@ -399,7 +399,9 @@ def moment(at: datetime, zone: str) -> str:
 def help_text(language: Language) -> Reply:
     return (
         Heading(phrases.HELP_TITLE(language)),
-        Bullets(tuple(item(language) for item in phrases.HELP_ITEMS)),
+        Bullets(
+            tuple(item(language) for item in (*phrases.HELP_ITEMS, *phrases.RIGHTS_HELP_ITEMS))
+        ),
     )
 
 
