@@ -20,6 +20,7 @@ from dialogs.nudging import Delivery, Dispatcher, Planner
 from dialogs.ports import Clock
 from dialogs.records import Organisation
 from dialogs.report import gather
+from dialogs.rights import Keeping, Rights
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
 from engine.matching import TopicIndex
@@ -44,6 +45,7 @@ from storage.repositories import (
     SqlaScanRepository,
 )
 from storage.retention import SqlaRetention
+from storage.rights import SqlaDataRights
 
 
 class SystemClock:
@@ -80,6 +82,8 @@ class App:
     """What project managers and operators did, per organisation."""
     retention: SqlaRetention
     """Anonymising and forgetting what is kept longer than needed (the scheduler's tick)."""
+    rights: Rights
+    """A person's data and its erasure, the organisation's export."""
 
     def campaigns(self) -> CampaignRunner:
         """Campaigns with their rules and storage, for a chat to drive with its publisher."""
@@ -176,6 +180,16 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         clock=clock,
     )
     launches = SqlaLaunchRepository(database)
+    audit = SqlaAuditLog(database)
+    rights = Rights(
+        rights=SqlaDataRights(database, bank=knowledge.bank, catalogue=knowledge.catalogue),
+        audit=audit,
+        organisations=organisations,
+        tasks=tasks,
+        clock=clock,
+        launches=launches,
+        keeping=Keeping(settings.retention_months, settings.uninstall_grace_days),
+    )
     advisor = Advisor(
         organisations=organisations,
         scans=scans,
@@ -184,6 +198,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         knowledge=knowledge,
         desk=desk,
         launches=launches,
+        rights=rights,
     )
     planner = Planner(
         organisations=organisations,
@@ -204,8 +219,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         activation,
         desk,
         leaving=SqlaLeaving(database),
-        audit=SqlaAuditLog(database),
+        audit=audit,
         retention=SqlaRetention(database),
+        rights=rights,
     )
 
 

@@ -86,6 +86,33 @@ def parser() -> argparse.ArgumentParser:
     scan.add_argument("--org", required=True)
     scan.set_defaults(command="scan")
 
+    export = commands.add_parser(
+        "export",
+        help="a person's own data (--user), or the organisation's export (results, plan, tasks)",
+    )
+    export.add_argument("--org", required=True)
+    export.add_argument("--user", help="the person whose data to export (default: the org's)")
+    export.add_argument(
+        "--format", choices=["json", "csv"], default="json", help="the organisation's export"
+    )
+    export.add_argument(
+        "--output", type=Path, default=Path("."), help="the folder to write to (default: here)"
+    )
+    export.set_defaults(command="export")
+
+    forget = commands.add_parser(
+        "forget", help="erase a person (--user), or the whole organisation, after confirmation"
+    )
+    forget.add_argument("--org", required=True)
+    forget.add_argument("--user", help="the person to erase (default: the whole organisation)")
+    forget.add_argument("--successor", help="who takes over as project manager")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    forget.set_defaults(command="forget")
+
+    audit = commands.add_parser("audit", help="the organisation's audit log")
+    audit.add_argument("--org", required=True)
+    audit.set_defaults(command="audit")
+
     serve = commands.add_parser("serve", help="serve Slack, Teams and /healthz")
     serve.add_argument(
         "--socket-mode", action="store_true", help="receive Slack's events over Socket Mode"

@@ -26,8 +26,9 @@ from bot.delivery import ChannelRouter, InboxDelivery
 from bot.demo import run_demo
 from bot.settings import DATABASE_SETTING, ConfigError, Settings, load_settings
 from dialogs.ports import StorageError
-from dialogs.records import Nudge
+from dialogs.records import Nudge, Organisation
 from dialogs.report import ReportData, gather
+from dialogs.rights import CALENDAR_FILE, MY_DATA_FILE, ORGANISATION_FILE, audit_line
 from engine.catalogue import CatalogueError
 from storage.db import Database
 from storage.migrate import schema_status, upgrade
@@ -279,6 +280,135 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
         await database.dispose()
 
 
+_HELD = ("scans", "invitations", "conversations", "tasks", "nudges", "inbox", "actions", "teams")
+"""The lists of a person's export that say the advisor holds something about them."""
+
+
+def _respondent(name: str) -> str:
+    """A person as the terminal names them: ``ann`` is the terminal's, ``slack:U0123`` a chat's."""
+    name = name.strip()
+    return name if ":" in name else f"{CHANNEL}:{name}"
+
+
+async def _organisation(app: App, name: str) -> Organisation:
+    org = await app.organisations.find(org_key(name))
+    if org is None:
+        raise ConfigError(f"there is no organisation called {name!r}")
+    return org
+
+
+async def _known(app: App, org: Organisation, name: str) -> tuple[str, dict[str, Any]]:
+    """The person's respondent id and export; refused when the advisor holds nothing of them."""
+    respondent = _respondent(name)
+    document = await app.rights.person(org.id, respondent)
+    person = document.get("person") or {}
+    if not any(_lists_any(document.get(kind)) for kind in _HELD) and not person.get(
+        "project_manager"
+    ):
+        raise ConfigError(f"there is no one called {name!r} in {org.name}")
+    return respondent, document
+
+
+def _lists_any(value: object) -> bool:
+    """Whether a part of an export lists anything (a list, or a mapping of lists)."""
+    if isinstance(value, dict):
+        return any(_lists_any(item) for item in value.values())
+    return bool(value) if isinstance(value, list) else False
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in files.items():
+        path = folder / name
+        path.write_bytes(content)
+        written.append(path)
+    return written
+
+
+async def _export(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        org = await _organisation(app, args.org)
+        if args.user:
+            _, document = await _known(app, org, args.user)
+            files = {MY_DATA_FILE: app.rights.document(document)}
+        else:
+            exported = await app.rights.organisation_files(org.id, org.settings.language)
+            wanted = {ORGANISATION_FILE, CALENDAR_FILE} if args.format == "json" else None
+            files = {
+                file.name: file.content
+                for file in exported
+                if (file.name in wanted if wanted else file.name != ORGANISATION_FILE)
+            }
+            detail: dict[str, str | int] = {"format": args.format, "files": len(files)}
+            await app.audit.record(org.id, _operator(), "export", detail, now=app.clock.now())
+        for path in await asyncio.to_thread(_write, args.output, files):
+            print(path)
+        return 0
+
+    return await _with_app(settings, work)
+
+
+async def _forget(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        org = await _organisation(app, args.org)
+        if args.user:
+            respondent, _ = await _known(app, org, args.user)
+            what = f"everything about {args.user} in {org.name}"
+        else:
+            what = f"the organisation {org.name} and everything of it"
+        if not args.yes and not _confirmed(what):
+            print("cancelled: nothing was erased")
+            return 1
+        if not args.user:
+            await app.leaving.forget_organisation(org.id)
+            print(f"erased {org.name}")
+            return 0
+        successor = _respondent(args.successor) if args.successor else None
+        erased = await app.rights.erase(org.id, respondent, successor=successor)
+        print(
+            f"erased {args.user}: {erased.answers_deleted} answers to open scans deleted, "
+            f"{erased.sheets_detached} sheets of closed scans kept anonymously, "
+            f"{len(erased.tasks)} tasks to {_shown(erased.heir) or 'no one (stopped)'}"
+        )
+        if erased.manager_cleared:
+            print(f"project manager now: {_shown(erased.manager) or 'none'}")
+        return 0
+
+    return await _with_app(settings, work)
+
+
+def _confirmed(what: str) -> bool:
+    """Whether the operator at the terminal typed yes; refused without a terminal."""
+    if not sys.stdin.isatty():
+        raise ConfigError(
+            f"advisor forget erases {what}: run it at a terminal to confirm, or pass --yes"
+        )
+    answer = input(f"Erase {what}? This cannot be undone. Type 'yes' to go on: ")
+    return answer.strip().lower() == "yes"
+
+
+def _shown(respondent: str | None) -> str:
+    return (respondent or "").split(":", 1)[-1]
+
+
+def _operator() -> str:
+    return f"terminal:{getpass.getuser()}"
+
+
+async def _audit(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(app: App) -> int:
+        org = await _organisation(app, args.org)
+        entries = await app.audit.entries(org.id)
+        for entry in entries:
+            print(audit_line(entry, org.settings.time_zone, org.settings.language))
+        if not entries:
+            print(f"{org.name}: the audit log is empty")
+        return 0
+
+    return await _with_app(settings, work)
+
+
 COMMANDS: dict[str, Command] = {
     "start": _start,
     "chat": _chat,
@@ -290,5 +420,8 @@ COMMANDS: dict[str, Command] = {
     "serve": _serve,
     "teams-package": _teams_package,
     "db": _db,
+    "export": _export,
+    "forget": _forget,
+    "audit": _audit,
 }
 """Each command's name in `bot.cli`'s parser, and what it does."""

@@ -44,7 +44,7 @@ from dialogs.advisor import Advisor
 from dialogs.commands import Manage, Managing
 from dialogs.desk import Desk, rate_note
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationKey, Event
-from dialogs.messages import Paragraph, Reply
+from dialogs.messages import File, Paragraph, Reply
 from dialogs.ports import Clock, OrganisationDirectory, StorageError
 from dialogs.records import Organisation
 from engine.kpi import KpiError, parse_count
@@ -66,6 +66,16 @@ log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[Any]]
 Respond = Callable[..., Awaitable[Any]]
 T = TypeVar("T")
+
+
+async def post(client: AsyncWebClient, channel: str, reply: Reply) -> None:
+    """A reply as a message, and its files (a person's data, an export) uploaded after it in
+    the same conversation."""
+    await client.chat_postMessage(channel=channel, **to_message(reply))
+    for attached in (block for block in reply if isinstance(block, File)):
+        await client.files_upload_v2(
+            channel=channel, file=attached.content, filename=attached.name, title=attached.title
+        )
 
 
 async def same_workspace(
@@ -274,7 +284,7 @@ class SlackSurface:
             else:
                 # A nudge's or digest's button answers below it and leaves the nudge readable.
                 channel = container.get("channel_id") or await self._direct_channel(client, user)
-                await client.chat_postMessage(channel=channel, **to_message(reply))
+                await post(client, channel, reply)
 
         return await self._stored(ack, self._turn(key, event, None), show, refused=show)
 
@@ -305,7 +315,7 @@ class SlackSurface:
 
         async def answer(reply: Reply) -> None:
             if reply:
-                await client.chat_postMessage(channel=channel, **to_message(reply))
+                await post(client, channel, reply)
 
         return await self._stored(ack, turn, answer, refused=answer)
 
@@ -355,7 +365,7 @@ class SlackSurface:
         user = command["user_id"]
         try:
             channel = await self._direct_channel(client, user)
-            await client.chat_postMessage(channel=channel, **to_message(reply))
+            await post(client, channel, reply)
         except FAILURES as error:
             # The response URL needs no scope and no membership: the one place left to say so.
             log.warning("could not answer a slash command: %s", code(error))
