@@ -94,6 +94,7 @@ class App:
             launches=launches,
             clock=self.clock,
             bank_version=self.advisor.knowledge.bank.version,
+            audit=self.audit,
         )
         return CampaignRunner(campaigns=rules, advisor=self.advisor, launches=launches)
 
@@ -171,6 +172,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         SqlaOutbox(database),
     )
     kpis = SqlaKpiRepository(database)
+    audit = SqlaAuditLog(database)
     desk = Desk(
         organisations=organisations,
         tasks=tasks,
@@ -178,9 +180,9 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         people=people,
         outbox=outbox,
         clock=clock,
+        audit=audit,
     )
     launches = SqlaLaunchRepository(database)
-    audit = SqlaAuditLog(database)
     rights = Rights(
         rights=SqlaDataRights(database, bank=knowledge.bank, catalogue=knowledge.catalogue),
         audit=audit,
@@ -189,6 +191,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         clock=clock,
         launches=launches,
         keeping=Keeping(settings.retention_months, settings.uninstall_grace_days),
+        outbox=outbox,
     )
     advisor = Advisor(
         organisations=organisations,

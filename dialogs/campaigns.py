@@ -25,13 +25,14 @@ posts to a person or a place.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dialogs import phrases
 from dialogs.advisor import Advisor
+from dialogs.audit import AuditLog
 from dialogs.delivery import Undeliverable
 from dialogs.events import Command, CommandInvoked, ConversationKey
 from dialogs.messages import Heading, Paragraph, People, Places, Reply
@@ -113,12 +114,14 @@ class Campaigns:
         launches: LaunchRepository,
         clock: Clock,
         bank_version: int,
+        audit: AuditLog | None = None,
     ) -> None:
         self._organisations = organisations
         self._scans = scans
         self._launches = launches
         self._clock = clock
         self._bank_version = bank_version
+        self._audit = audit
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -162,6 +165,9 @@ class Campaigns:
             settings = replace(settings, report_channel=request.report_to)
         if settings != org.settings:
             await self._organisations.update_settings(org_id, settings)
+        detail = {"scan": scan.number, "invited": len(invitees)}
+        await self._audited(org_id, request.launched_by, "launch", detail)
+        await self._threshold_audited(org_id, request.launched_by, org.settings, settings)
         return scan
 
     async def _open(self, org_id: int, now: datetime) -> Scan:
@@ -205,7 +211,9 @@ class Campaigns:
         if respondent is not None and not await self.may_manage(org_id, respondent):
             raise CampaignRefused(phrases.MANAGERS_ONLY)
         scan, launch = await self.running(org_id)
-        return await self._scans.close(org_id, scan.id, now=self._clock.now()), launch
+        closed = await self._scans.close(org_id, scan.id, now=self._clock.now())
+        await self._audited(org_id, respondent, "close", {"scan": closed.number})
+        return closed, launch
 
     async def change_settings(
         self,
@@ -228,7 +236,24 @@ class Campaigns:
             report_channel=report_channel,
         )
         await self._organisations.update_settings(org_id, settings)
+        detail = {"language": language.value, "report": "set" if report_channel else "none"}
+        await self._audited(org_id, respondent, "settings", detail)
+        await self._threshold_audited(org_id, respondent, org.settings, settings)
         return settings
+
+    async def _threshold_audited(
+        self, org_id: int, actor: str | None, before: OrgSettings, after: OrgSettings
+    ) -> None:
+        old, new = before.anonymity_threshold, after.anonymity_threshold
+        if old != new:
+            await self._audited(org_id, actor, "threshold", {"from": old, "to": new})
+
+    async def _audited(
+        self, org_id: int, actor: str | None, action: str, detail: Mapping[str, str | int]
+    ) -> None:
+        """What a project manager did, for the audit trail (never an answer)."""
+        if self._audit is not None:
+            await self._audit.record(org_id, actor, action, detail, now=self._clock.now())
 
     async def claim_publication(self, org_id: int, scan: Scan) -> bool:
         """True for the one caller that should publish this scan's result."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from dialogs import phrases
+from dialogs.audit import AuditLog
 from dialogs.events import Command, ConversationKey, TaskAction
 from dialogs.messages import Bullets, Heading, Paragraph, Reply
 from dialogs.ports import (
@@ -62,7 +63,9 @@ class Desk:
         people: PeopleDirectory,
         outbox: Outbox,
         clock: Clock,
+        audit: AuditLog | None = None,
     ) -> None:
+        self._audit = audit
         self._organisations = organisations
         self._tasks = tasks
         self._kpis = kpis
@@ -259,6 +262,11 @@ class Desk:
         owner = _person_named(rest.split()[0])
         respondent = f"{key.channel}:{owner}"
         await self._tasks.reassign(org.id, task.id, respondent)
+        if self._audit is not None:
+            detail = {"task": task.id}
+            await self._audit.record(
+                org.id, key.respondent, "reassign", detail, now=self._clock.now()
+            )
         return (Paragraph(phrases.REASSIGNED(language).format(id=task.id, owner=owner)),)
 
     async def reachable_again(self, key: ConversationKey) -> None:

@@ -44,6 +44,12 @@ def task_nudge(task: Task, occurrence: datetime, kind: NudgeKind, language: Lang
     )
 
 
+def handover(task: Task, language: Language) -> Reply:
+    """A task the person now owns because its owner was forgotten; who that was is not said."""
+    said = phrases.NUDGE_HANDOVER(language).format(title=task.title(language), id=task.id)
+    return (Paragraph(said),)
+
+
 def escalation(task: Task, missed: int, language: Language) -> Reply:
     owner = task.owner.split(":", 1)[-1]
     text = phrases.NUDGE_ESCALATION(

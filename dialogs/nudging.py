@@ -362,6 +362,9 @@ class Dispatcher:
             return None
         marks = (await self._tasks.marks(org.id, [task.id])).get(task.id, {})
         local_now = LocalTime.of(now, task.zone).at
+        if nudge.kind is NudgeKind.HANDOVER:
+            # Only while it is still theirs: a task reassigned again since needs no word.
+            return nudge_views.handover(task, language) if task.owner == nudge.recipient else None
         if nudge.kind is NudgeKind.ESCALATION:
             missed = missed_in_a_row(task, marks, local_now.date())
             return nudge_views.escalation(task, missed, language) if missed else None

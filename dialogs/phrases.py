@@ -518,6 +518,12 @@ NUDGE_ACTIONS = text(
     "Done? Reply 'done {id}' (add a link or a note if you like). Later: 'snooze {id}'. "
     "Skip it: 'skip {id} reason'. Away: 'away until 2026-12-31'.",
 )
+NUDGE_HANDOVER = text(
+    "De taak #{id} ({title}) is nu van jou: wie hem had, heeft gevraagd om vergeten te worden. "
+    "Typ 'overdragen {id} @naam' om hem aan iemand anders te geven.",
+    "Task #{id} ({title}) is yours now: the person who had it asked to be forgotten. Type "
+    "'reassign {id} @name' to give it to someone else.",
+)
 NUDGE_ESCALATION = counted(
     nl=(
         "{title} ({owner}) is {n} keer niet gedaan. Misschien past een andere eigenaar "

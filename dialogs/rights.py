@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from dialogs import phrases
@@ -34,10 +35,12 @@ from dialogs.ports import (
     Erased,
     LaunchRepository,
     OrganisationDirectory,
+    Outbox,
     TaskRepository,
 )
 from dialogs.records import Organisation
 from dialogs.state import DialogState, StartAfresh, Step, Transition
+from engine.nudges import NudgeKind, PlannedNudge
 from engine.recurrence import LocalTime
 from engine.text import Text
 from engine.vocabulary import Language
@@ -81,6 +84,7 @@ class Rights:
         launches: LaunchRepository | None = None,
         keeping: Keeping | None = None,
         formats: Formats | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         self._rights = rights
         self._audit = audit
@@ -90,6 +94,7 @@ class Rights:
         self._launches = launches
         self._keeping = keeping or Keeping()
         self._formats = formats or Formats()
+        self._outbox = outbox
 
     async def command(
         self, key: ConversationKey, state: DialogState, event: CommandInvoked
@@ -163,6 +168,10 @@ class Rights:
         now = self._clock.now()
         erased = await self._rights.forget_person(org_id, respondent, successor=successor, now=now)
         await self._audit.record(org_id, None, "erasure", _counts(erased), now=now)
+        if erased.heir is not None and erased.tasks and self._outbox is not None:
+            zone = (await self._organisation(org_id)).settings.time_zone
+            told = [_handover(erased.heir, task, now, zone) for task in erased.tasks]
+            await self._outbox.plan(org_id, told, now=now)
         return erased
 
     async def _forget(self, key: ConversationKey, state: DialogState, successor: str) -> Transition:
@@ -329,3 +338,19 @@ _HANDOVER = re.compile(
     re.IGNORECASE,
 )
 _MENTION = re.compile(r"<@([A-Za-z0-9]+)(?:\|[^>]*)?>")
+
+
+HANDOVER_STALE = timedelta(days=7)
+"""A hand-over not delivered within a week (the chat unreachable) is dropped."""
+
+
+def _handover(heir: str, task_id: int, now: datetime, zone: str) -> PlannedNudge:
+    """Tell `heir` once that a task is theirs now (the outbox sends it on its next round)."""
+    return PlannedNudge(
+        heir,
+        NudgeKind.HANDOVER,
+        f"handover:{task_id}:{now:%Y-%m-%dT%H:%M:%S}",
+        LocalTime.of(now, zone),
+        LocalTime.of(now + HANDOVER_STALE, zone),
+        task_id=task_id,
+    )

@@ -37,6 +37,8 @@ class NudgeKind(StrEnum):
     DIGEST = "digest"
     REPORT = "report"
     SCAN_REMINDER = "scan_reminder"
+    HANDOVER = "handover"
+    """A task that became the project manager's when its owner asked to be forgotten."""
 
     @property
     def capped(self) -> bool:

@@ -69,3 +69,35 @@ async def test_the_monthly_report_is_rendered_as_a_png_for_the_manager(sqlite_ur
         assert attached.name == "report-2026-12.png"
     finally:
         await app.close()
+
+
+async def test_the_project_manager_is_told_once_of_each_task_a_forgotten_person_owned(
+    sqlite_url: str,
+) -> None:
+    clock = FixedClock(datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
+    app = await build_app(load_settings(database_url=sqlite_url), clock=clock)
+    try:
+        org = await app.organisations.ensure("org:acme", "Acme")
+        await app.organisations.update_settings(org.id, replace(org.settings, manager="console:pm"))
+        start = datetime.combine(date(2026, 11, 30), time(10, 0))
+        task = NewTask(
+            "post", TaskKind.POST, text("Posten", "Post"), "console:ann", None, start, "UTC"
+        )
+        (adopted,) = await app.activation.tasks.adopt(
+            org.id, [task], by="console:ann", now=clock.now()
+        )
+
+        erased = await app.rights.erase(org.id, "console:ann", successor=None)
+        assert erased.tasks == (adopted.id,) and erased.heir == "console:pm"
+        delivery = RecordingDelivery(clock)
+        await app.dispatcher(delivery, worker="test").run()
+        await app.dispatcher(delivery, worker="test").run()
+
+        handed = [d for d in delivery.to("console:pm") if d.kind is NudgeKind.HANDOVER]
+        assert len(handed) == 1, "told once"
+        said = repr(handed[0].reply)
+        assert f"#{adopted.id}" in said and "Posten" in said
+        assert "ann" not in said, "who was forgotten is not named"
+        assert delivery.to("console:ann") == []
+    finally:
+        await app.close()
