@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -57,6 +58,8 @@ TURN_DEADLINE_SECONDS = 2.0
 """What a person did is stored before Slack gets its 200; a turn that takes longer than this
 gets a 503 instead (Slack allows 3 s) and finishes in the background: never acknowledged and
 then lost."""
+ORG_ID_SECONDS = 300.0
+"""How long a process trusts the organisation id it found for a workspace."""
 LANGUAGE_LOOKUP_SECONDS = 0.5
 """users.info is asked once per person and process; a slow Slack gets the default language."""
 _NAVIGATION = (CommandInvoked(Command.BACK), CommandInvoked(Command.STOP))
@@ -139,7 +142,8 @@ class SlackSurface:
         self._runner = campaigns.runner
         self._settings = SlackSettings(campaigns.runner.campaigns)
         self._clock = clock
-        self._org_ids: dict[str, int] = {}
+        self._org_ids: dict[str, tuple[int, float]] = {}
+        """Each workspace's organisation id, and until when (monotonic) to trust it."""
         self._languages: dict[str, Language] = {}
         self._later = Background(log, "work after a Slack acknowledgement", _slack_refusal)
 
@@ -516,11 +520,14 @@ class SlackSurface:
         workspace = workspace_key(
             context.enterprise_id, context.team_id, bool(context.is_enterprise_install)
         )
-        org_id = self._org_ids.get(workspace)
-        if org_id is None:
-            org = await self._organisations.ensure(workspace, f"Slack {workspace[6:]}")
-            org_id = self._org_ids.setdefault(workspace, org.id)
-        return org_id
+        cached = self._org_ids.get(workspace)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        # Asked again now and then: an organisation erased after leaving and installed anew
+        # has a new id, which every process picks up within ORG_ID_SECONDS.
+        org = await self._organisations.ensure(workspace, f"Slack {workspace[6:]}")
+        self._org_ids[workspace] = (org.id, time.monotonic() + ORG_ID_SECONDS)
+        return org.id
 
     async def _org(self, context: AsyncBoltContext) -> Organisation:
         org = await self._organisations.get(await self._org_id(context))

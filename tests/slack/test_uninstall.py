@@ -3,6 +3,7 @@ not before, and installing the app again cancels that; Bolt still forgets the to
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -14,6 +15,7 @@ from bot.app import build_app
 from bot.serve import keep
 from bot.server import build_web_app
 from bot.settings import load_settings
+from bot.slack import listeners
 from bot.slack.app import build_slack_app
 from dialogs.records import Organisation
 from tests.fakes.clock import FixedClock
@@ -164,3 +166,25 @@ async def _only_organisation(world: SlackWorld) -> Organisation:
     org = await world.core.organisations.find(str(key))
     assert org is not None
     return org
+
+
+async def test_a_workspace_erased_and_installed_anew_is_served_by_a_running_process(
+    workspaces: tuple[Distribution, FixedClock], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process that served the workspace before remembered its organisation's id; after
+    the erasure and a new install it finds the new organisation, not the erased one."""
+    world, clock = workspaces
+    assert await world.install(ACME) == 200
+    erased = await _in_use(world, ACME.id, "U0ACME1")
+    assert (await world.slack(ACME.id).event({"type": "app_uninstalled"})).status == 200
+    await _leaving(world, erased, clock)
+    clock.advance(days=31)
+    await keep(world.core)
+    assert await world.core.organisations.get(erased.id) is None
+
+    assert await world.install(ACME) == 200
+    later = time.monotonic() + listeners.ORG_ID_SECONDS + 1
+    monkeypatch.setattr(listeners.time, "monotonic", lambda: later)
+    anew = await _in_use(world, ACME.id, "U0ACME2")  # answered, in the organisation made anew
+
+    assert await world.core.organisations.get(anew.id) == anew
