@@ -139,6 +139,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         jobs=jobs,
         clock=core.clock,
         desk=core.desk,
+        leaving=core.leaving,
     )
     surface.register(app)
     _on_leaving(app, core)

@@ -42,6 +42,7 @@ from bot.slack.preferences import SlackSettings
 from bot.slack.render import to_home_view, to_message
 from dialogs import phrases
 from dialogs.advisor import Advisor
+from dialogs.audit import Leaving
 from dialogs.commands import Manage, Managing
 from dialogs.desk import Desk, rate_note
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationKey, Event
@@ -133,7 +134,9 @@ class SlackSurface:
         jobs: JobRunner,
         clock: Clock,
         desk: Desk,
+        leaving: Leaving | None = None,
     ) -> None:
+        self._leaving = leaving
         self._jobs = jobs
         self._desk = desk
         self._advisor = advisor
@@ -526,6 +529,10 @@ class SlackSurface:
         # Asked again now and then: an organisation erased after leaving and installed anew
         # has a new id, which every process picks up within ORG_ID_SECONDS.
         org = await self._organisations.ensure(workspace, f"Slack {workspace[6:]}")
+        if self._leaving is not None:
+            # Slack sends nothing for an app that is not installed: a workspace that left and
+            # is heard from again has the app back (with one token there is no install to see).
+            await self._leaving.stay(org.id, now=self._clock.now())
         self._org_ids[workspace] = (org.id, time.monotonic() + ORG_ID_SECONDS)
         return org.id
 

@@ -160,6 +160,32 @@ async def test_with_one_workspaces_token_an_uninstall_starts_the_leave_too(
     await eventually(marked)
 
 
+async def test_with_one_workspaces_token_hearing_from_the_workspace_again_keeps_it(
+    world: SlackWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The operator installed the app again and set its new token: no install event comes,
+    but the workspace's people do."""
+    world.api.add_user("U0ONE", locale="en-US")
+    assert (await world.slack.direct_message("U0ONE", "help")).status == 200
+    await world.settled("chat.postMessage", 1)
+    org_id = (await _only_organisation(world)).id
+    assert (await world.slack.event({"type": "app_uninstalled"})).status == 200
+    never = world.clock.now().replace(year=3000)
+
+    async def marked() -> bool:
+        return await world.core.leaving.due(before=never) == [org_id]
+
+    await eventually(marked)
+
+    later = time.monotonic() + listeners.ORG_ID_SECONDS + 1  # as a restarted process finds it
+    monkeypatch.setattr(listeners.time, "monotonic", lambda: later)
+    assert (await world.slack.direct_message("U0ONE", "help")).status == 200
+    await world.settled("chat.postMessage", 2)
+
+    assert await world.core.leaving.due(before=never) == []
+    assert [e.action for e in await world.core.audit.entries(org_id)] == ["leaving", "leaving"]
+
+
 async def _only_organisation(world: SlackWorld) -> Organisation:
     async with world.core.database.connection() as connection:
         key = (await connection.exec_driver_sql("SELECT key FROM organisations")).scalar_one()
