@@ -366,10 +366,13 @@ async def _forget(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         successor = _respondent(args.successor) if args.successor else None
         erased = await app.rights.erase(org.id, respondent, successor=successor)
+        answers = _counted(erased.answers_deleted, "answer")
+        sheets = _counted(erased.sheets_detached, "sheet")
+        tasks = _counted(len(erased.tasks), "task")
         print(
-            f"erased {args.user}: {erased.answers_deleted} answers to open scans deleted, "
-            f"{erased.sheets_detached} sheets of closed scans kept anonymously, "
-            f"{len(erased.tasks)} tasks to {_shown(erased.heir) or 'no one (stopped)'}"
+            f"erased {args.user}: {answers} to open scans deleted, "
+            f"{sheets} of closed scans kept anonymously, "
+            f"{tasks} to {_shown(erased.heir) or 'no one (stopped)'}"
         )
         if erased.manager_cleared:
             print(f"project manager now: {_shown(erased.manager) or 'none'}")
@@ -386,6 +389,10 @@ def _confirmed(what: str) -> bool:
         )
     answer = input(f"Erase {what}? This cannot be undone. Type 'yes' to go on: ")
     return answer.strip().lower() == "yes"
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _shown(respondent: str | None) -> str:
