@@ -88,7 +88,8 @@ async def test_the_project_manager_is_told_once_of_each_task_a_forgotten_person_
         )
 
         erased = await app.rights.erase(org.id, "console:ann", successor=None)
-        assert erased.tasks == (adopted.id,) and erased.heir == "console:pm"
+        assert erased.tasks == (adopted.id,)
+        assert erased.heir == "console:pm"
         delivery = RecordingDelivery(clock)
         await app.dispatcher(delivery, worker="test").run()
         await app.dispatcher(delivery, worker="test").run()
@@ -96,7 +97,8 @@ async def test_the_project_manager_is_told_once_of_each_task_a_forgotten_person_
         handed = [d for d in delivery.to("console:pm") if d.kind is NudgeKind.HANDOVER]
         assert len(handed) == 1, "told once"
         said = repr(handed[0].reply)
-        assert f"#{adopted.id}" in said and "Posten" in said
+        assert f"#{adopted.id}" in said
+        assert "Posten" in said
         assert "ann" not in said, "who was forgotten is not named"
         assert delivery.to("console:ann") == []
     finally:
