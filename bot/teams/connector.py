@@ -12,6 +12,9 @@ app id is configured. Teams' answers are sorted here, once, for everyone who sen
 - 403 and 404 (the app was removed, the person blocked it, the conversation is gone) and any
   other refusal become `TeamsRefused`, carrying the neutral `Undeliverable`, so it can be
   recorded and told.
+
+A file a person allowed (file consent) is put straight into the upload session Teams named
+(`upload`): one PUT, not tried again, the bot's token never sent along.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -58,6 +62,9 @@ BACKOFF_SECONDS = (1.0, 3.0)
 """The waits before each new try of a call Teams failed (a server error, a dropped connection)."""
 CALL_SECONDS = 20.0
 """How long a call may go unanswered; the SDK's own limit is 100 s."""
+UPLOAD_SECONDS = 10.0
+"""How long putting a file into its upload session may take; Teams waits about 15 s for the
+answer to the invoke that asked for it."""
 ROSTER_PAGE = 500
 """Members per roster page; Teams serves at most 500."""
 MAX_ZONE = 64
@@ -95,6 +102,37 @@ class TeamsUnavailable(TeamsFailed):
 
     def __init__(self, detail: str) -> None:
         super().__init__(Undeliverable.UNAVAILABLE, detail)
+
+
+class UploadFailed(Exception):
+    """A file did not reach its upload session; `detail` names why (``http_500``, ``timeout``)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"upload failed: {detail}")
+        self.detail = detail
+
+
+async def upload(url: str, content: bytes, *, seconds: float = UPLOAD_SECONDS) -> None:
+    """Put `content` into the upload session at `url` in one range, as Teams' file consent
+    asks. The session is authorised by its URL: the bot's token is not sent, and a redirect
+    is not followed.
+
+    Raises:
+        UploadFailed: refused, not answered in `seconds`, or not reached.
+    """
+    size = len(content)
+    headers = {"Content-Length": str(size), "Content-Range": f"bytes 0-{max(size - 1, 0)}/{size}"}
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=seconds)) as session,
+            session.put(url, data=content, headers=headers, allow_redirects=False) as response,
+        ):
+            if not 200 <= response.status < 300:
+                raise UploadFailed(f"http_{response.status}")
+    except TimeoutError:
+        raise UploadFailed("timeout") from None
+    except aiohttp.ClientError as error:
+        raise UploadFailed(type(error).__name__) from None
 
 
 @dataclass(frozen=True)

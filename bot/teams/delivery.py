@@ -17,7 +17,13 @@ from botbuilder.core import TurnContext
 
 from bot import charts
 from bot.teams.connector import Connector, Member, Reference, TeamsFailed, TeamsRefused
-from bot.teams.render import image_activities, to_activity
+from bot.teams.render import (
+    consent_activities,
+    documents,
+    image_activities,
+    is_picture,
+    to_activity,
+)
 from dialogs.delivery import Undeliverable
 from dialogs.messages import Chart, File, People, Places, Reply
 from dialogs.nudging import DeliveryFailed
@@ -46,6 +52,12 @@ class TeamsDelivery:
             raise DeliveryFailed(Undeliverable.APP_REMOVED)
         names = await names_in(self._conversations, nudge.org_id, reply)
         activities = [to_activity(reply, names=names), *attachments(reply)]
+        if _personal(reference):
+            activities += consent_activities(reply)
+        elif documents(reply):
+            log.warning(
+                "left off files a Teams channel cannot be offered: %d", len(documents(reply))
+            )
         try:
             await self._connector.send(reference, activities)
         except TeamsFailed as failed:
@@ -132,15 +144,22 @@ async def _pictures(reply: Reply) -> list[dict[str, Any]]:
 
 def attachments(reply: Reply) -> list[dict[str, Any]]:
     """The reply's PNG files as inline images, a tall one in slices; a file none of which fits
-    in a Teams message is left off (the card already says what it shows)."""
+    in a Teams message is left off (the card already says what it shows). Other files go by
+    file consent (`render.consent_activities`), in a personal chat only."""
     images = []
     for block in reply:
-        if isinstance(block, File) and block.name.endswith(".png"):
+        if isinstance(block, File) and is_picture(block):
             sent = image_activities(block.content, name=block.name, title=block.title)
             if not sent:
                 log.warning("left off an image too big for a Teams message: %s", block.name)
             images.extend(sent)
     return images
+
+
+def _personal(reference: Reference) -> bool:
+    """A personal chat's reference: the only place Teams lets a bot offer a file."""
+    kind = (reference.get("conversation") or {}).get("conversationType")
+    return kind in (None, "personal")
 
 
 async def names_in(

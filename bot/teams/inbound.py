@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from bot.teams import forms
@@ -12,6 +13,8 @@ from bot.teams.render import (
     ADVISOR,
     BACK,
     CHOICE,
+    FILE,
+    FILE_KINDS,
     MAX_CARD_BYTES,
     MAX_ID,
     PICK_INPUT,
@@ -30,8 +33,38 @@ from dialogs.events import (
 )
 
 _LEADING_MENTION = re.compile(r"^\s*(<at>[^<]*</at>\s*)+")
-Said = Event | forms.Submission | None
-"""What an activity says: an event for the dialogs, a form's submit, or nothing to act on."""
+MAX_URL = 8000
+"""Longer than the upload session URLs OneDrive gives (a few hundred characters)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """Where Teams asks for an accepted file: the upload session, and how to show it after."""
+
+    url: str
+    content_url: str
+    unique_id: str
+    file_type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FileConsent:
+    """A person's answer to a file consent card: allowed (with where to upload) or declined.
+
+    `kind` and `name` are what the card's context named (`render.file_context`): the file is
+    made again from them, never kept.
+    """
+
+    kind: str
+    name: str
+    upload: Upload | None
+    """None: declined."""
+
+
+Said = Event | forms.Submission | FileConsent | None
+"""What an activity says: an event for the dialogs, a form's submit, an answer to a file
+consent card, or nothing to act on."""
 
 
 class UnknownAction(ValueError):
@@ -43,10 +76,11 @@ def said(kind: str, value: Any, text: str | None) -> Said:
 
     Raises:
         UnknownAction: card data this app did not render or that was tampered with, or an
-            invoke (the advisor's cards send Action.Submit, which arrives as a message).
+            invoke other than the answer to a file consent card (the advisor's cards send
+            Action.Submit, which arrives as a message).
     """
     if kind == "invoke":
-        raise UnknownAction("an invoke: the advisor's cards send none")
+        return file_consent(value)
     if kind != "message":
         return None
     if value is not None and not isinstance(value, Mapping):
@@ -78,6 +112,45 @@ def card_event(value: Mapping[str, Any] | None, text: str | None) -> Event | Non
     if text is None:
         return None
     return TextReceived(_LEADING_MENTION.sub("", text).strip())
+
+
+def file_consent(value: Any) -> FileConsent:
+    """The answer to a file consent card, as Teams invokes the bot with it (``fileConsent/
+    invoke``): ``{action, context, uploadInfo}``, `context` being the card's own.
+
+    Raises:
+        UnknownAction: not the answer to a consent card this app sent.
+    """
+    if not isinstance(value, Mapping):
+        raise UnknownAction("an invoke: the advisor's cards send none but file consent")
+    action, context = value.get("action"), value.get("context")
+    if action not in ("accept", "decline") or not isinstance(context, Mapping):
+        raise UnknownAction("an invoke that is no answer to a file consent card")
+    if context.get(ADVISOR) != FILE or context.get("kind") not in FILE_KINDS:
+        raise UnknownAction("a file consent card this app did not send")
+    kind, name = _text(context, "kind"), _text(context, "name")
+    if action == "decline":
+        return FileConsent(kind, name, None)
+    info = value.get("uploadInfo")
+    if not isinstance(info, Mapping):
+        raise UnknownAction("an accepted file consent without uploadInfo")
+    upload = Upload(
+        url=_url(info, "uploadUrl"),
+        content_url=_url(info, "contentUrl"),
+        unique_id=_text(info, "uniqueId"),
+        file_type=_text(info, "fileType"),
+        name=_text(info, "name"),
+    )
+    return FileConsent(kind, name, upload)
+
+
+def _url(value: Mapping[str, Any], key: str) -> str:
+    url = value.get(key)
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise UnknownAction(f"a file consent's {key} is a web address")
+    if len(url) > MAX_URL:
+        raise UnknownAction(f"a file consent's {key} is too long")
+    return url
 
 
 def _submitted(value: Mapping[str, Any]) -> Event:

@@ -36,3 +36,20 @@ LAUNCH_REPORT_HERE = text(
     "Het resultaat en het maandrapport in dit kanaal plaatsen",
     "Post the result and the monthly report in this channel",
 )
+
+# Files (data rights), by Teams' file consent
+FILES_IN_PERSONAL_CHAT = text(
+    "Bestanden kan ik alleen in je persoonlijke chat met mij sturen: vraag het me daar.",
+    "I can send files only in your personal chat with me: ask me there.",
+)
+FILE_NOT_YOURS = text(
+    "Dit bestand kan ik je niet meer geven.", "I can no longer give you this file."
+)
+FILE_GONE = text(
+    "Het hoort niet meer bij de export; zeg 'export' voor de bestanden van nu.",
+    "It is no longer part of the export; say 'export' for the current files.",
+)
+FILE_UPLOAD_FAILED = text(
+    "Het bestand kon niet in je OneDrive worden gezet; probeer het later nog eens.",
+    "The file could not be put in your OneDrive; please try again later.",
+)

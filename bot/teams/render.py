@@ -32,6 +32,7 @@ from dialogs.messages import (
     headline,
 )
 from dialogs.records import PLACE_MARK
+from dialogs.rights import MY_DATA_FILE
 
 Element = dict[str, Any]
 
@@ -514,3 +515,78 @@ def _fits(title: str, attachments: list[dict[str, Any]]) -> bool:
 
 def _image_message(title: str, attachments: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "message", "summary": _fit(title, MAX_FALLBACK), "attachments": attachments}
+
+
+# Files, by Teams' file consent (personal chats only)
+
+FILE_CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
+FILE_INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"
+FILE = "file"
+"""The `advisor` value in a consent card's contexts, which Teams hands back in its invoke."""
+MY_DATA = "my-data"
+"""A consent card's kind for the person's own data; the other kind is `EXPORT`."""
+EXPORT = "export"
+FILE_KINDS = frozenset({MY_DATA, EXPORT})
+MAX_FILE_DESCRIPTION = 250
+
+
+def is_picture(block: File) -> bool:
+    """A file Teams shows in line (a PNG), rather than one offered for download."""
+    return block.name.endswith(".png")
+
+
+def documents(reply: Reply) -> list[File]:
+    """The reply's files that are not pictures: what a consent card offers."""
+    return [block for block in reply if isinstance(block, File) and not is_picture(block)]
+
+
+def consent_activities(reply: Reply) -> list[dict[str, Any]]:
+    """A message with a FileConsentCard for each document of the reply, for a personal chat.
+
+    The card carries no bytes: its context names the file (its kind and name), so that when
+    the person allows it the file is made afresh for whoever pressed, and only if they may
+    still have it. The size is what the file holds now.
+    """
+    return [
+        {
+            "type": "message",
+            "summary": _fit(block.title, MAX_FALLBACK),
+            "attachments": [
+                {
+                    "contentType": FILE_CONSENT_TYPE,
+                    "name": block.name,
+                    "content": {
+                        "description": _fit(block.title, MAX_FILE_DESCRIPTION),
+                        "sizeInBytes": len(block.content),
+                        "acceptContext": file_context(block.name),
+                        "declineContext": file_context(block.name),
+                    },
+                }
+            ],
+        }
+        for block in documents(reply)
+    ]
+
+
+def file_context(name: str) -> dict[str, str]:
+    """What a consent card hands back: enough to make the file again, nothing of its content."""
+    kind = MY_DATA if name == MY_DATA_FILE else EXPORT
+    return {ADVISOR: FILE, "kind": kind, "name": _exact(name)}
+
+
+def file_info_activity(
+    *, name: str, content_url: str, unique_id: str, file_type: str
+) -> dict[str, Any]:
+    """The message that shows an uploaded file in the chat (Teams' FileInfoCard)."""
+    return {
+        "type": "message",
+        "summary": _fit(name, MAX_FALLBACK),
+        "attachments": [
+            {
+                "contentType": FILE_INFO_TYPE,
+                "contentUrl": content_url,
+                "name": name,
+                "content": {"uniqueId": unique_id, "fileType": file_type},
+            }
+        ],
+    }

@@ -1,9 +1,11 @@
 """The advisor in Teams: each activity mapped to a neutral event, the turn run, the reply sent.
 
 Personal chat: the scan (the answered card updated in place), results, plan, advice, questions,
-tasks and the figures form. A team's channel: the project manager launches a scan for the team
-(a form), follows it and closes it; everything else is said in the personal chat. Installing
-the app, for a person or a team, stores the conversation's reference for later nudges.
+tasks, the figures form, and files (a person's data, the organisation's export) by Teams' file
+consent: a card per file, the file made afresh and uploaded when the person allows it. A team's
+channel: the project manager launches a scan for the team (a form), follows it and closes it;
+everything else is said in the personal chat. Installing the app, for a person or a team, stores
+the conversation's reference for later nudges.
 
 Business rules:
 - What an activity changes is stored before Teams gets its answer; only sending invitations
@@ -16,6 +18,9 @@ Business rules:
   only by the app being added to a conversation.
 - A failure tells the person something went wrong, with a reference that the log's one line
   about it also carries.
+- A file is offered, never kept: the consent card names it, and allowing it makes it again for
+  whoever pressed, through the same command, so only what they may have now is uploaded. In a
+  team's channel the reply says that files come in the personal chat.
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ import weakref
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.schema import Activity, ActivityTypes
 
 from bot.background import Background
 from bot.failures import log_failure
@@ -39,13 +44,21 @@ from bot.teams.connector import (
     Connector,
     Member,
     TeamsFailed,
+    UploadFailed,
     channel_of,
     tenant_of,
+    upload,
     zone_of,
 )
-from bot.teams.delivery import names_in
-from bot.teams.inbound import Said
-from bot.teams.render import to_activity
+from bot.teams.delivery import attachments, names_in
+from bot.teams.inbound import FileConsent, Said, Upload
+from bot.teams.render import (
+    MY_DATA,
+    consent_activities,
+    documents,
+    file_info_activity,
+    to_activity,
+)
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.audit import Leaving
@@ -60,7 +73,7 @@ from dialogs.events import (
     Event,
     TextReceived,
 )
-from dialogs.messages import Paragraph, Reply
+from dialogs.messages import File, Paragraph, Reply
 from dialogs.ports import Clock, EventLog, OrganisationDirectory, PeopleDirectory
 from dialogs.records import Organisation, place
 from engine.vocabulary import Language
@@ -73,6 +86,8 @@ LOCAL_TENANT = "local"
 MAX_NAME = 200
 """A display name as stored; Teams' are far shorter."""
 _IN_PLACE = (CommandInvoked(Command.BACK), CommandInvoked(Command.STOP))
+FILE_CONSENT_INVOKE = "fileConsent/invoke"
+"""The invoke Teams sends when someone allows or declines a file consent card."""
 Send = Callable[[], Awaitable[None]]
 """One thing to tell Teams, once the activity is known to be handled for the first time."""
 
@@ -151,8 +166,12 @@ class TeamsSurface:
     async def _dispatch(self, context: TurnContext, said: Said, once: str | None) -> None:
         activity = context.activity
         match activity.type:
-            case "message" if said is not None:
+            case "message" if said is not None and not isinstance(said, FileConsent):
                 await self._message(context, said, once)
+            case "invoke" if isinstance(said, FileConsent) and activity.name == FILE_CONSENT_INVOKE:
+                await self._file_consent(context, said, once)
+            case "invoke":
+                await _invoked(context, 400)  # a consent's answer under another invoke's name
             case "conversationUpdate" if any(
                 member.id == activity.recipient.id for member in activity.members_added or []
             ):
@@ -167,6 +186,8 @@ class TeamsSurface:
 
     async def _failed(self, context: TurnContext, error: Exception) -> None:
         reference = log_failure(log, "a Teams turn", error)
+        if context.activity.type == "invoke":
+            await _invoked(context)  # the person is told; asking again would fail the same way
         failed = phrases.FAILED_WITH_REFERENCE(_locale(context.activity))
         try:
             await self._say(context, (Paragraph(failed.format(reference=reference)),))
@@ -261,8 +282,70 @@ class TeamsSurface:
         if clicked and activity.reply_to_id:
             # The scan's question moves on in place, so the chat is not a stack of old cards.
             await self._update(context, activity.reply_to_id, reply)
+            for beside in self._beside(context, reply):
+                await self._send(context, _activity(beside))
         else:
             await self._say(context, reply, org_id=key.org_id)
+
+    # Files
+
+    async def _file_consent(
+        self, context: TurnContext, said: FileConsent, once: str | None
+    ) -> None:
+        """A file consent card answered. Allowed: the file made afresh for whoever pressed,
+        by the command that offered it (so a person no longer the manager gets no export),
+        put into the upload session Teams named, and shown; declined: nothing."""
+        await _invoked(context)  # Teams has its answer with the turn's, whatever follows
+        activity = context.activity
+        org_id = await self._org_id(activity, install=False)
+        if org_id is None:
+            await self._say(context, (Paragraph(teams_phrases.NOT_INSTALLED(_locale(activity))),))
+            return
+        if said.upload is None or not _personal(activity):
+            return  # declined (Teams sends consent only in personal chats)
+        key = conversation(org_id, respondent(activity.from_property.id))
+        await self._remember(org_id, key.respondent, context)
+        command = Command.MY_DATA if said.kind == MY_DATA else Command.EXPORT
+        reply = await self._advisor.handle(key, CommandInvoked(command), once=once)
+        if not reply:
+            return  # handled before: Teams delivered it again
+        language = await self._advisor.language_of(key, default=_locale(activity))
+        made = next((block for block in documents(reply) if block.name == said.name), None)
+        if made is None:
+            # Not theirs any more (no longer the manager), or no longer made: say which.
+            why = (Paragraph(teams_phrases.FILE_GONE(language)),) if documents(reply) else reply
+            await self._say(
+                context, (Paragraph(teams_phrases.FILE_NOT_YOURS(language)), *why), org_id=org_id
+            )
+            return
+        await self._upload(context, made, said.upload, language)
+
+    async def _upload(
+        self, context: TurnContext, made: File, where: Upload, language: Language
+    ) -> None:
+        try:
+            if not _may_upload_to(where.url, context.activity.service_url):
+                raise UploadFailed("not_https")
+            await upload(where.url, made.content)
+        except UploadFailed as failed:
+            log.warning("a file did not reach its Teams upload session: %s", failed.detail)
+            await self._say(context, (Paragraph(teams_phrases.FILE_UPLOAD_FAILED(language)),))
+            return
+        shown = file_info_activity(
+            name=where.name,
+            content_url=where.content_url,
+            unique_id=where.unique_id,
+            file_type=where.file_type,
+        )
+        await self._send(context, _activity(shown))
+
+    def _beside(self, context: TurnContext, reply: Reply) -> list[dict[str, Any]]:
+        """What goes after a reply's card: its pictures, and in a personal chat a consent card
+        for each of its other files."""
+        return [
+            *attachments(reply),
+            *(consent_activities(reply) if _personal(context.activity) else []),
+        ]
 
     # The figures form
 
@@ -409,8 +492,14 @@ class TeamsSurface:
         return start
 
     async def _say(self, context: TurnContext, reply: Reply, *, org_id: int | None = None) -> None:
+        """The reply's card, then its pictures and files (see `_beside`)."""
+        if documents(reply) and not _personal(context.activity):
+            note = teams_phrases.FILES_IN_PERSONAL_CHAT(_locale(context.activity))
+            reply = (*reply, Paragraph(note))
         names = await names_in(self._conversations, org_id, reply) if org_id is not None else {}
         await self._send(context, _activity(to_activity(reply, names=names)))
+        for beside in self._beside(context, reply):
+            await self._send(context, _activity(beside))
 
     async def _send(self, context: TurnContext, activity: Activity) -> None:
         await self._connector.patiently(lambda: context.send_activity(activity))
@@ -509,6 +598,21 @@ class TeamsSurface:
 
 def _activity(payload: dict[str, Any]) -> Activity:
     return Activity().deserialize(payload)
+
+
+async def _invoked(context: TurnContext, status: int = 200) -> None:
+    """The answer Teams gets to an invoke: the adapter returns it once the turn is done."""
+    answer = Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=status))
+    await context.send_activity(answer)
+
+
+def _may_upload_to(url: str, service_url: str | None) -> bool:
+    """A person's file goes to an https upload session, or to where the activity came from
+    (a Bot Connector on this machine, in tests and the Emulator)."""
+    if url.startswith("https://"):
+        return True
+    origin = (service_url or "").rstrip("/")
+    return bool(origin) and (url == origin or url.startswith(f"{origin}/"))
 
 
 def _personal(activity: Activity) -> bool:

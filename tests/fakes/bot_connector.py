@@ -3,6 +3,9 @@
 It plays the part of Teams' `serviceUrl`: it stores what the bot sends, replies and updates,
 opens 1:1 conversations, serves team rosters, team details and channels, records every request,
 and can be told to answer an error (403, 404, 429 with Retry-After, 500) or to demand a token.
+It also plays the upload session of Teams' file consent: `upload_info` is what Teams puts in a
+``fileConsent/invoke`` when someone allows a file, its ``uploadUrl`` pointing here (``PUT
+/upload/{id}``), and `uploaded` what the bot put there.
 
 It runs in its own thread with its own event loop, because part of the SDK calls it with the
 blocking `requests` library from inside the bot's event loop (`TeamsInfo.get_team_details` and
@@ -118,6 +121,17 @@ class Update:
 
 
 @dataclass(frozen=True)
+class Uploaded:
+    """A file the bot put into an upload session, and how it asked."""
+
+    upload_id: str
+    name: str
+    content: bytes
+    content_range: str | None
+    authorization: str | None
+
+
+@dataclass(frozen=True)
 class _Fault:
     """Something done to requests about a conversation, of a method, to a path (None: any)."""
 
@@ -173,6 +187,9 @@ class FakeConnector:
         self._teams: dict[str, _Team] = {}
         self._personal: dict[str, Json] = {}
         """1:1 conversations: the member each belongs to, by conversation id."""
+        self._sessions: dict[str, str] = {}
+        """Upload sessions handed out, the file's name by session id."""
+        self._uploaded: list[Uploaded] = []
         self._failures: deque[_Failure] = deque()
         self._stalls: deque[_Stall] = deque()
         self._token: str | None = None
@@ -223,6 +240,7 @@ class FakeConnector:
         app.router.add_get("/v3/conversations/{cid}/pagedmembers", self._paged_members)
         app.router.add_get("/v3/teams/{tid}", self._team_details)
         app.router.add_get("/v3/teams/{tid}/conversations", self._channels)
+        app.router.add_put("/upload/{uid}", self._upload)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
@@ -351,7 +369,26 @@ class FakeConnector:
         with self._lock:
             self._token = token
 
+    def upload_info(self, name: str) -> Json:
+        """A new upload session for a file named `name`, as Teams describes it in the
+        ``uploadInfo`` of a ``fileConsent/invoke`` (its ``uploadUrl`` served here)."""
+        session = uuid.uuid4().hex
+        with self._lock:
+            self._sessions[session] = name
+        return {
+            "name": name,
+            "uploadUrl": f"{self.url}/upload/{session}",
+            "contentUrl": f"https://contoso-my.sharepoint.com/personal/Documents/Applications/{name}",
+            "uniqueId": session,
+            "fileType": name.rpartition(".")[2],
+        }
+
     # Assertions
+
+    def uploaded(self, name: str | None = None) -> list[Uploaded]:
+        """The files put into upload sessions (named `name`, if given), in order."""
+        with self._lock:
+            return [u for u in self._uploaded if name is None or u.name == name]
 
     @property
     def requests(self) -> list[Request]:
@@ -590,6 +627,34 @@ class FakeConnector:
 
         return await self._answer(request, channels)
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """A PUT into an upload session: the whole file in one range, as the bot sends it. The
+        session's URL is its authorisation, so no token is asked for (one sent is recorded)."""
+        session = request.match_info["uid"]
+        content = await request.read()
+        content_range = request.headers.get("Content-Range")
+        authorization = request.headers.get("Authorization")
+        with self._lock:
+            failure = self._take(self._failures, None, request)
+            name = self._sessions.get(session)
+            if failure is not None:
+                status, answer = failure.status, {"error": {"code": failure.code}}
+            elif name is None:
+                status, answer = _error(404, "itemNotFound", "No such upload session.")
+            elif content_range != f"bytes 0-{len(content) - 1}/{len(content)}":
+                status, answer = _error(400, "invalidRange", "Content-Range does not fit.")
+            else:
+                self._uploaded.append(
+                    Uploaded(session, name, content, content_range, authorization)
+                )
+                status, answer = 201, {"id": session, "name": name, "size": len(content)}
+            self._requests.append(
+                Request(request.method, request.path, None, None, authorization, status)
+            )
+        if self._test_loop is not None and not self._test_loop.is_closed():
+            self._test_loop.call_soon_threadsafe(self._wake)
+        return _response(status, answer, {}, "json", request)
+
     async def _unknown(self, request: web.Request) -> web.Response:
         return await self._answer(
             request, lambda *_: _error(404, "NotFound", f"No such API: {request.path}")
@@ -689,6 +754,7 @@ __all__ = [
     "Request",
     "Shape",
     "Update",
+    "Uploaded",
     "fake_connector",
     "personal_conversation_id",
     "teams_member",

@@ -8,7 +8,9 @@ Shapes follow what Teams sends: a channel post is its own thread, so its convers
 ``<channel>;messageid=<post id>``; a channel message starts with the bot's ``<at>`` mention and
 carries a mention entity and an HTML rendition; an Action.Submit arrives as a message with a
 ``value`` and no text; installing sends both a conversationUpdate (the bot among
-``membersAdded``) and an installationUpdate, in no promised order.
+``membersAdded``) and an installationUpdate, in no promised order; answering a file consent
+card is an ``invoke`` named ``fileConsent/invoke`` in the personal chat, its value the card's
+context and, when allowed, where to upload the file.
 """
 
 from __future__ import annotations
@@ -145,6 +147,75 @@ def card_submit(
         activity["replyToId"] = reply_to_id
         activity["channelData"]["legacy"] = {"replyToId": reply_to_id}
     return activity
+
+
+def invoke(
+    name: str,
+    value: Mapping[str, Any],
+    *,
+    reply_to_id: str | None = None,
+    user: Mapping[str, Any] = USER,
+    conversation_id: str | None = None,
+    service_url: str = SERVICE_URL,
+    tenant_id: str = TENANT_ID,
+    locale: str = "nl-NL",
+    at: datetime = AT,
+    bot_app_id: str = BOT_APP_ID,
+    bot_name: str = BOT_NAME,
+) -> Json:
+    """An invoke activity named `name` with `value`, in `user`'s 1:1 chat with the bot; it
+    answers the card `reply_to_id` if given."""
+    activity = _activity(
+        "invoke",
+        activity_id=_event_id(),
+        user=_sender(user, named=True),
+        team=None,
+        channel_id=None,
+        conversation_id=conversation_id or personal_conversation_id(str(user["id"])),
+        service_url=service_url,
+        tenant_id=tenant_id,
+        locale=locale,
+        at=at,
+        bot=bot_account(bot_app_id, bot_name),
+    )
+    activity["name"] = name
+    activity["value"] = dict(value)
+    activity["entities"] = [_client_info(locale)]
+    if reply_to_id is not None:
+        activity["replyToId"] = reply_to_id
+    return activity
+
+
+def file_consent(
+    consent_card: Mapping[str, Any],
+    *,
+    upload_info: Mapping[str, Any] | None = None,
+    user: Mapping[str, Any] = USER,
+    conversation_id: str | None = None,
+    service_url: str = SERVICE_URL,
+    locale: str = "nl-NL",
+) -> Json:
+    """`user` pressing Allow (with `upload_info`, from `FakeConnector.upload_info`) or Decline
+    (without) on the message `consent_card` that carries a FileConsentCard."""
+    (attachment,) = consent_card["attachments"]
+    content = attachment["content"]
+    allowed = upload_info is not None
+    value: Json = {
+        "type": "fileUpload",
+        "action": "accept" if allowed else "decline",
+        "context": content["acceptContext" if allowed else "declineContext"],
+    }
+    if upload_info is not None:
+        value["uploadInfo"] = dict(upload_info)
+    return invoke(
+        "fileConsent/invoke",
+        value,
+        reply_to_id=consent_card.get("id"),
+        user=user,
+        conversation_id=conversation_id,
+        service_url=service_url,
+        locale=locale,
+    )
 
 
 def installed_personal(
@@ -341,8 +412,10 @@ __all__ = [
     "Installation",
     "bot_account",
     "card_submit",
+    "file_consent",
     "installed_in_team",
     "installed_personal",
+    "invoke",
     "message",
     "teams_member",
     "uninstalled",
