@@ -63,7 +63,7 @@ from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.audit import Leaving
 from dialogs.campaigns import conversation
-from dialogs.commands import Manage, Managing, managing
+from dialogs.commands import Manage, Managing, managing, parse
 from dialogs.desk import Desk, rate_note
 from dialogs.events import (
     ChoiceSelected,
@@ -86,6 +86,8 @@ LOCAL_TENANT = "local"
 MAX_NAME = 200
 """A display name as stored; Teams' are far shorter."""
 _IN_PLACE = (CommandInvoked(Command.BACK), CommandInvoked(Command.STOP))
+_FILE_COMMANDS = (CommandInvoked(Command.MY_DATA), CommandInvoked(Command.EXPORT))
+"""What hands out files, which a team's channel cannot be offered."""
 FILE_CONSENT_INVOKE = "fileConsent/invoke"
 """The invoke Teams sends when someone allows or declines a file consent card."""
 Send = Callable[[], Awaitable[None]]
@@ -427,6 +429,10 @@ class TeamsSurface:
                     )
                     sends.append(self._starting(publishing))
                 return sends
+            case _ if isinstance(event, TextReceived) and parse(event.text) in _FILE_COMMANDS:
+                # Teams offers files in personal chats only; these commands are personal anyway.
+                files = teams_phrases.FILES_IN_PERSONAL_CHAT(language)
+                return [self._saying(context, (Paragraph(files),))]
             case _:
                 return [self._saying(context, (Paragraph(teams_phrases.CHANNEL_HELP(language)),))]
 

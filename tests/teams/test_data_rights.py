@@ -11,11 +11,23 @@ from typing import Any
 
 from bot.teams import phrases as teams_phrases
 from bot.teams.render import FILE_CONSENT_TYPE, FILE_INFO_TYPE
+from dialogs.messages import File, Paragraph
+from dialogs.records import Nudge, place
+from engine.nudges import NudgeKind
+from engine.recurrence import LocalTime
 from engine.vocabulary import Language
 from tests.fakes.bot_connector import TENANT_ID, teams_member
 from tests.teams.activities import file_consent
 from tests.teams.conftest import Json, TeamsWorld
-from tests.teams.team_scan import MANAGER, PEOPLE, answer_all, install, launch
+from tests.teams.team_scan import (
+    MANAGER,
+    PEOPLE,
+    TEAM_ID,
+    answer_all,
+    in_channel,
+    install,
+    launch,
+)
 from tests.teams.teams_side import texts
 
 ANN = PEOPLE[1]
@@ -239,3 +251,34 @@ async def test_a_consent_answer_for_a_file_this_app_never_offered_is_refused_at_
     forged["value"]["context"] = {"advisor": "file", "kind": "everyone", "name": "all.json"}
 
     assert await world.post(forged) == 400
+
+
+async def test_asking_for_files_in_a_channel_says_they_come_in_the_personal_chat(
+    world: TeamsWorld,
+) -> None:
+    team = await install(world)
+    _, said = await in_channel(world, team, "export")
+
+    assert _consent_cards(said) == []
+    assert texts(said[-1]) == teams_phrases.FILES_IN_PERSONAL_CHAT(Language.EN)
+
+
+async def test_a_message_with_a_file_offers_it_by_consent_in_a_personal_chat_only(
+    world: TeamsWorld,
+) -> None:
+    await install(world)
+    org = await world.core.organisations.find(ORG_KEY)
+    assert org is not None
+    now = LocalTime.of(world.clock.now(), "UTC")
+    reply = (Paragraph("Your file"), File("results.csv", "Results", b"dimension,score\n"))
+    chat = world.connector.conversation_of(str(MANAGER["id"]))
+    assert chat is not None
+
+    for number, recipient in enumerate((f"teams:{MANAGER['id']}", place("teams", TEAM_ID))):
+        nudge = Nudge(number, org.id, recipient, NudgeKind.DIGEST, "w", now, now, None, "claimed")
+        await world.bot.delivery.deliver(nudge, reply)
+
+    (card,) = _consent_cards(world.connector.sent(chat))
+    assert _card_of(card)["content"]["acceptContext"]["name"] == "results.csv"
+    assert _consent_cards(world.connector.sent(TEAM_ID)) == []
+    assert "Your file" in texts(world.connector.sent(TEAM_ID)[-1])
