@@ -123,7 +123,7 @@ def test_the_manifest_keeps_to_the_1_17_schema_and_its_limits(manifest: dict[str
 def test_the_bot_talks_one_to_one_and_in_team_channels(manifest: dict[str, Any]) -> None:
     (bot,) = manifest["bots"]
     assert bot["scopes"] == ["personal", "team"]
-    assert bot["supportsFiles"] is False
+    assert bot["supportsFiles"] is True, "file consent (my data, the export) needs it"
     assert bot["isNotificationOnly"] is False
     assert [command_list["scopes"] for command_list in bot["commandLists"]] == [
         ["personal"],
