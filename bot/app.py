@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.metrics import Metrics
 from bot.settings import DATABASE_SETTING, ConfigError, Settings
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.campaigns import CampaignRunner, Campaigns
@@ -84,6 +85,8 @@ class App:
     """Anonymising and forgetting what is kept longer than needed (the scheduler's tick)."""
     rights: Rights
     """A person's data and its erasure, the organisation's export."""
+    metrics: Metrics = field(default_factory=Metrics)
+    """This process's Prometheus metrics, served at /metrics."""
 
     def campaigns(self) -> CampaignRunner:
         """Campaigns with their rules and storage, for a chat to drive with its publisher."""
@@ -225,7 +228,18 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         audit=audit,
         retention=SqlaRetention(database),
         rights=rights,
+        metrics=_metrics(database),
     )
+
+
+def _metrics(database: Database) -> Metrics:
+    metrics = Metrics()
+    pool = database.engine.pool
+    # QueuePool (PostgreSQL, a SQLite file) counts its checked-out connections; other pools
+    # (SQLite in memory) hold one at most and say nothing.
+    checked_out = getattr(pool, "checkedout", None)
+    metrics.watch_pool(checked_out if callable(checked_out) else lambda: 0)
+    return metrics
 
 
 def ensure_sqlite_folder(url: str) -> None:

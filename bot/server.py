@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 
 from bot.app import App
 from bot.failures import log_failure
+from bot.metrics import CONTENT_TYPE, OTHER_ROUTE, Metrics
 from dialogs.ports import StorageError
 
 if TYPE_CHECKING:
@@ -26,8 +28,16 @@ with 413."""
 def build_web_app(
     core: App, slack: AsyncApp | None, teams: TeamsBot | None = None
 ) -> web.Application:
-    web_app = web.Application(client_max_size=MAX_BODY, middlewares=[_no_tracebacks])
-    web_app.add_routes([web.get("/healthz", _live), web.get("/readyz", _ready(core))])
+    web_app = web.Application(
+        client_max_size=MAX_BODY, middlewares=[_measured(core.metrics), _no_tracebacks]
+    )
+    web_app.add_routes(
+        [
+            web.get("/healthz", _live),
+            web.get("/readyz", _ready(core)),
+            web.get("/metrics", _scrape(core.metrics)),
+        ]
+    )
     if teams is not None:
         web_app.add_routes(teams.routes())
     if slack is not None:
@@ -53,6 +63,38 @@ def _slack_routes(core: App, slack: AsyncApp) -> list[web.RouteDef]:
     return routes
 
 
+def route_of(request: web.Request) -> str:
+    """The matched route's path (`/slack/events`), or `other`: never the requested path."""
+    resource = request.match_info.route.resource
+    return OTHER_ROUTE if resource is None else resource.canonical
+
+
+def _measured(metrics: Metrics) -> Middleware:
+    """Count each request by route, method and status, and time it by route."""
+
+    @web.middleware
+    async def measured(request: web.Request, handler: Handler) -> web.StreamResponse:
+        started, status = time.perf_counter(), 500
+        route = route_of(request)
+        try:
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as answer:
+            status = answer.status
+            raise
+        finally:
+            # A method outside HTTP's own is free text from the client.
+            method = request.method if request.method in _METHODS else "other"
+            metrics.http_requests.labels(route, method, str(status)).inc()
+            metrics.http_duration.labels(route).observe(time.perf_counter() - started)
+
+    return measured
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 @web.middleware
 async def _no_tracebacks(request: web.Request, handler: Handler) -> web.StreamResponse:
     """An unexpected failure is one log line and a 500 that quotes its reference, nothing more."""
@@ -67,6 +109,13 @@ async def _no_tracebacks(request: web.Request, handler: Handler) -> web.StreamRe
 
 async def _live(_: web.Request) -> web.Response:
     return web.json_response({"status": "live"})
+
+
+def _scrape(metrics: Metrics) -> Handler:
+    async def scrape(_: web.Request) -> web.Response:
+        return web.Response(body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE})
+
+    return scrape
 
 
 def _ready(core: App) -> Handler:
