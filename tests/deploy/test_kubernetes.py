@@ -269,6 +269,25 @@ async def test_the_probes_ask_for_what_the_server_answers(
     assert {named_port(container, p["port"]) for p in probes.values()} == {3000}
 
 
+async def test_prometheus_is_told_where_the_server_serves_its_metrics(
+    configured_server: TestServer, rendered: list[Manifest]
+) -> None:
+    template = one(rendered, "Deployment")["spec"]["template"]
+    annotations = template["metadata"]["annotations"]
+    (container,) = template["spec"]["containers"]
+
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(str(configured_server.make_url(annotations["prometheus.io/path"]))) as response,
+    ):
+        body = await response.text()
+
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert int(annotations["prometheus.io/port"]) == named_port(container, "http")
+    assert response.status == 200
+    assert "advisor_http_requests_total" in body
+
+
 def test_the_service_sends_to_the_servers_port_and_only_to_servers(
     rendered: list[Manifest],
 ) -> None:
