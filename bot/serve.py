@@ -25,6 +25,7 @@ from bot.app import App
 from bot.delivery import ChannelRouter, InboxDelivery
 from bot.guard import listen
 from bot.jobs import JobRunner
+from bot.logs import configure
 from bot.server import build_web_app
 from bot.settings import ConfigError, Settings
 from dialogs.audit import Purged
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PLAN_SECONDS = 60
 """How often nudges are planned from the tasks; planning twice plans once."""
-STOP_GRACE_SECONDS = 10
-"""On shutdown, how long a running tick may take to finish before it is cancelled."""
 NUDGES_KEPT = timedelta(days=90)
 """A delivered (dropped, failed) nudge is kept this long: the digest's "not sent" list and the
 weekly cap look back weeks, not months."""
@@ -58,11 +57,14 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
             refused the app token or could not be reached (Socket Mode).
     """
     settings = app.settings
+    configure(settings.log_format)
     # Listen for the signals first: a stop while Socket Mode is still connecting is a clean one.
     stop = stop or _on_signal()
     slack = _slack(settings, app)
     teams = _teams(settings, app)
-    runner = web.AppRunner(build_web_app(app, slack.bolt if slack else None, teams))
+    web_app = build_web_app(app, slack.bolt if slack else None, teams)
+    # The requests in flight at a stop are given the shutdown's time, then cancelled.
+    runner = web.AppRunner(web_app, shutdown_timeout=settings.shutdown_seconds)
     await runner.setup()
     try:
         # Bound before anything runs, so a port in use refuses start-up and does nothing else.
@@ -103,21 +105,28 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         # Only now: a refused start-up prints its one line and nothing else.
         log.info("serving on http://%s:%s", settings.host, settings.port)
         await stop.wait()
+        log.info("stopping: finishing the requests in flight and the running tick")
     finally:
         # Let a running tick finish rather than cancel it mid-query or mid-send: a cancelled
         # SQLite call cannot be interrupted in its thread and can hold the process up.
         stop.set()
+        deadline = asyncio.get_running_loop().time() + settings.shutdown_seconds
         # Stop taking requests and let those in progress finish first, so no reply or launch
         # is started after the wait for the background work below has begun.
         if socket is not None:
             await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in Bolt
         await runner.cleanup()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(ticking, STOP_GRACE_SECONDS)
+            await asyncio.wait_for(ticking, _left(deadline))
         for surface in (slack.surface if slack else None, teams.surface if teams else None):
             if surface is not None:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(surface.idle(), STOP_GRACE_SECONDS)
+                    await asyncio.wait_for(surface.idle(), _left(deadline))
+
+
+def _left(deadline: float) -> float:
+    """Seconds until `deadline` on the loop's clock; never less than 0."""
+    return max(0.0, deadline - asyncio.get_running_loop().time())
 
 
 async def _tick_until(

@@ -11,6 +11,7 @@ from aiohttp.typedefs import Handler, Middleware
 
 from bot.app import App
 from bot.failures import log_failure
+from bot.logs import REQUEST_ID_HEADER, bind, request_id
 from bot.metrics import CONTENT_TYPE, OTHER_ROUTE, Metrics
 from dialogs.ports import StorageError
 
@@ -29,7 +30,7 @@ def build_web_app(
     core: App, slack: AsyncApp | None, teams: TeamsBot | None = None
 ) -> web.Application:
     web_app = web.Application(
-        client_max_size=MAX_BODY, middlewares=[_measured(core.metrics), _no_tracebacks]
+        client_max_size=MAX_BODY, middlewares=[_traced, _measured(core.metrics), _no_tracebacks]
     )
     web_app.add_routes(
         [
@@ -67,6 +68,26 @@ def route_of(request: web.Request) -> str:
     """The matched route's path (`/slack/events`), or `other`: never the requested path."""
     resource = request.match_info.route.resource
     return OTHER_ROUTE if resource is None else resource.canonical
+
+
+_CHAT_OF_ROUTE = {"/slack/events": "slack", "/api/messages": "teams"}
+
+
+@web.middleware
+async def _traced(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Bind the request's id and route to its log lines, and return the id in a header."""
+    # aiohttp runs each request in a task of its own, so what is bound here stays with it.
+    identifier = request_id(request.headers.get(REQUEST_ID_HEADER))
+    route = route_of(request)
+    bind(request_id=identifier, route=route, chat=_CHAT_OF_ROUTE.get(route))
+    try:
+        response = await handler(request)
+    except web.HTTPException as answer:
+        answer.headers[REQUEST_ID_HEADER] = identifier
+        raise
+    if not response.prepared:
+        response.headers[REQUEST_ID_HEADER] = identifier
+    return response
 
 
 def _measured(metrics: Metrics) -> Middleware:

@@ -69,6 +69,16 @@ class Settings(BaseSettings):
     max_connections_per_address: int = Field(
         100, ge=1, description="Open connections one client address may hold; more are refused."
     )
+    log_format: Literal["json", "text"] = Field(
+        "text",
+        description="`json`: one JSON object a line (time, level, logger, message, context).",
+    )
+    shutdown_seconds: float = Field(
+        20,
+        gt=0,
+        le=3600,
+        description="On SIGTERM, how long requests in flight and a running tick may take.",
+    )
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = Field(None, description="A single workspace (development).")
