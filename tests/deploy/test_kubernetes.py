@@ -315,6 +315,18 @@ def test_a_rolling_update_or_a_drain_keeps_a_server_ready(rendered: list[Manifes
     assert deployment["spec"]["selector"]["matchLabels"].items() <= pod_labels
 
 
+def test_the_grace_period_outlasts_the_pause_and_the_shutdown_deadline(
+    server_environment: dict[str, str], rendered: list[Manifest]
+) -> None:
+    spec = pod_spec(one(rendered, "Deployment"))
+    (container,) = spec["containers"]
+    pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+
+    shutdown = load_settings(_env_file=None).shutdown_seconds
+
+    assert spec["terminationGracePeriodSeconds"] > pause + shutdown
+
+
 MEASURED_IDLE = re.compile(r"advisor serve idle, Slack and Teams\s+([0-9.]+) MB")
 
 
@@ -400,3 +412,43 @@ def test_the_rendering_refuses_a_kustomize_feature_it_does_not_implement(tmp_pat
 
     with pytest.raises(AssertionError, match="namePrefix"):
         render(folder)
+
+
+OPERATIONS = ROOT / "docs" / "operations.md"
+FIRST_STEP = re.compile(r"kubectl apply -k deploy/kubernetes -l '([^']+)'")
+NAMED = re.compile(r"\b(job|deployment|deploy)/(?!kubernetes\b)([a-z0-9-]+)")
+"""`kubectl` names such as `job/ssrm-advisor-migrate`; `deploy/kubernetes` is the folder."""
+
+
+def _selects(selector: str, labels: dict[str, str]) -> bool:
+    """Whether a label selector of `key=value`, `key==value` and `key!=value` terms matches."""
+    for term in selector.split(","):
+        if "!=" in term:
+            key, value = term.split("!=")
+            if labels.get(key.strip()) == value.strip():
+                return False
+        else:
+            key, value = re.split(r"==?", term)
+            if labels.get(key.strip()) != value.strip():
+                return False
+    return True
+
+
+def test_the_documented_first_step_applies_the_settings_and_the_migration_not_the_servers(
+    rendered: list[Manifest],
+) -> None:
+    selectors = set(FIRST_STEP.findall(OPERATIONS.read_text(encoding="utf-8")))
+
+    assert selectors, "docs/operations.md migrates with a selected `kubectl apply -k`"
+    for selector in selectors:
+        chosen = {r["kind"] for r in rendered if _selects(selector, r["metadata"]["labels"])}
+        assert chosen == {"ConfigMap", "Job"}, selector
+
+
+def test_the_resources_the_operations_guide_names_exist(rendered: list[Manifest]) -> None:
+    kinds = {"job": "Job", "deployment": "Deployment", "deploy": "Deployment"}
+    named = set(NAMED.findall(OPERATIONS.read_text(encoding="utf-8")))
+    names = {(r["kind"], r["metadata"]["name"]) for r in rendered}
+
+    assert named
+    assert {(kinds[kind], name) for kind, name in named} <= names
