@@ -370,6 +370,27 @@ def test_every_pod_runs_unprivileged_on_a_read_only_root_with_a_writable_tmp(
         ]
 
 
+def _image_user(dockerfile: str) -> int:
+    """The uid the Dockerfile's final `USER` names, an `ARG`'s default resolved."""
+    *_, user = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+    uid = user.split(":")[0]
+    argument = re.fullmatch(r"\$\{?(\w+)\}?", uid)
+    if argument is not None:
+        *_, uid = re.findall(rf"^ARG\s+{argument[1]}=(\d+)", dockerfile, re.MULTILINE)
+    return int(uid)
+
+
+def test_the_pods_run_as_the_images_user_and_expose_its_port(rendered: list[Manifest]) -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    (exposed,) = re.findall(r"^EXPOSE\s+(\d+)", dockerfile, re.MULTILINE)
+    (server,) = pod_spec(one(rendered, "Deployment"))["containers"]
+
+    assert named_port(server, "http") == int(exposed)
+    for kind in ("Deployment", "Job"):
+        context = pod_spec(one(rendered, kind))["securityContext"]
+        assert context["runAsUser"] == context["runAsGroup"] == _image_user(dockerfile)
+
+
 def _advisor_command(container: Manifest) -> list[str]:
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     program, *arguments = container["command"]
