@@ -40,6 +40,8 @@ POLL_SECONDS = 0.5
 READY_ATTEMPTS = 360
 """Together a generous bound on the stack's start: the loops end as soon as it answers."""
 SETTLE_SECONDS = 60
+REQUEST_ID = "X-Request-Id"
+CLICK_ID = "container-test-click"
 
 
 @dataclass
@@ -226,7 +228,9 @@ async def test_the_image_serves_a_slack_scan_from_compose_on_postgresql_and_stop
             asked = shown_question(question)
             assert asked is not None, question
             first = buttons(question)[0]
-            assert (await slack.click(USER, question, first)).status == 200
+            clicked = await slack.click(USER, question, first, headers={REQUEST_ID: CLICK_ID})
+            assert clicked.status == 200
+            assert clicked.headers[REQUEST_ID] == CLICK_ID
             async with asyncio.timeout(SETTLE_SECONDS):
                 await api.wait_for("chat.update")
 
@@ -245,6 +249,10 @@ async def test_the_image_serves_a_slack_scan_from_compose_on_postgresql_and_stop
         assert stopped["ExitCode"] == 0, f"SIGTERM ends the advisor cleanly:\n{logs[-4000:]}"
         assert BOT_TOKEN not in logs
         assert SIGNING_SECRET not in logs
+        # The image's logs are JSON lines (ADVISOR_LOG_FORMAT=json), from start-up to the stop.
+        lines = [json.loads(line) for line in logs.splitlines() if line.strip()]
+        assert all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
+        assert any(line["message"].startswith("serving on http://") for line in lines)
 
 
 def _counted(scraped: str, **labels: str) -> float:
