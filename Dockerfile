@@ -4,8 +4,9 @@
 #   docker run --env-file .env -p 3000:3000 ssrm-advisor
 #
 # Measured on these machines (2 cores; Debian 12 base, 176 MB, since no registry is reached
-# there): 514 MB (513,833,110 bytes), of which the virtualenv is 345 MB; a build without cached
-# layers takes 45 s, most of it pip downloading wheels.
+# there): 514 MB (513,850,009 bytes), of which the virtualenv is 345 MB; a build without cached
+# layers takes 37 to 57 s, most of it pip downloading wheels, and one after a change to the code
+# only 14 s (the dependencies' layer is reused).
 #
 # Builds behind a TLS-intercepting proxy: --build-arg PIP_CERT=/path/in/build/ca.crt (mounted).
 
@@ -18,7 +19,11 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_ROOT_USER_ACTION=ignore
 RUN python3 -m venv /opt/advisor
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml ./
+# The dependencies first, from pyproject.toml alone: a layer that a change to the code reuses.
+RUN python3 -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" >/tmp/dependencies.txt \
+    && /opt/advisor/bin/pip install --requirement /tmp/dependencies.txt
+COPY README.md ./
 COPY engine ./engine
 COPY dialogs ./dialogs
 COPY storage ./storage

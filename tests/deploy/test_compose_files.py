@@ -75,6 +75,7 @@ def test_compose_migrates_a_healthy_postgresql_before_the_advisor_serves_on_port
         "migrate": {"condition": "service_completed_successfully"},
     }
     assert advisor["ports"][0].endswith(":3000")
+    assert advisor["read_only"] is True
     assert migrate["image"] == advisor["image"]
     for service in (migrate, advisor):
         assert service["env_file"] == ".env"
