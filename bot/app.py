@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.metrics import Metrics
+from bot.metrics import MeasuredConversationStore, MeasuredOutbox, Metrics
 from bot.settings import DATABASE_SETTING, ConfigError, Settings
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.campaigns import CampaignRunner, Campaigns
@@ -107,7 +107,7 @@ class App:
             organisations=self.organisations,
             tasks=self.activation.tasks,
             people=self.activation.people,
-            outbox=self.activation.outbox,
+            outbox=MeasuredOutbox(self.activation.outbox, self.metrics),
             delivery=delivery,
             clock=self.clock,
             worker=worker,
@@ -167,6 +167,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         await database.dispose()
         raise
     clock = clock or SystemClock()
+    metrics = _metrics(database)
     organisations = SqlaOrganisationDirectory(database)
     scans = SqlaScanRepository(database)
     tasks, people, outbox = (
@@ -199,7 +200,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
     advisor = Advisor(
         organisations=organisations,
         scans=scans,
-        conversations=SqlaConversationStore(database),
+        conversations=MeasuredConversationStore(SqlaConversationStore(database), metrics),
         clock=clock,
         knowledge=knowledge,
         desk=desk,
@@ -228,7 +229,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         audit=audit,
         retention=SqlaRetention(database),
         rights=rights,
-        metrics=_metrics(database),
+        metrics=metrics,
     )
 
 

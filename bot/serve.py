@@ -32,6 +32,7 @@ from dialogs.audit import Purged
 from dialogs.nudging import Delivery
 
 if TYPE_CHECKING:
+    from prometheus_client import Histogram
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     from bot.slack.app import SlackBot
@@ -90,7 +91,8 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         closing.append(teams.campaigns.tick)
     work = [*closing, _nudging(app, ChannelRouter(channels), stop), _keeping(app)]
     seconds = settings.tick_seconds
-    ticking = asyncio.gather(*(_tick_until(tick, stop, seconds) for tick in work))
+    timed = app.metrics.tick_duration
+    ticking = asyncio.gather(*(_tick_until(tick, stop, seconds, timed) for tick in work))
     try:
         if socket_mode:
             assert settings.slack_app_token is not None
@@ -130,12 +132,13 @@ def _left(deadline: float) -> float:
 
 
 async def _tick_until(
-    tick: Callable[[], Awaitable[None]], stop: asyncio.Event, seconds: float
+    tick: Callable[[], Awaitable[None]], stop: asyncio.Event, seconds: float, timed: Histogram
 ) -> None:
     """Run `tick` every `seconds` until stopped; a failing tick is logged and tried again."""
     while not stop.is_set():
         try:
-            await tick()
+            with timed.time():
+                await tick()
         except Exception:
             log.exception("background work failed; trying again next time")
         with contextlib.suppress(TimeoutError):
@@ -179,6 +182,10 @@ def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], 
             planned_at = time.monotonic()
         while (await dispatcher.run()).claimed and not stop.is_set():
             pass
+        now = app.clock.now()
+        oldest = await app.activation.outbox.oldest_due(now)
+        age = 0.0 if oldest is None else (now - oldest).total_seconds()
+        app.metrics.oldest_due_nudge_age.set(age)
 
     return tick
 

@@ -99,6 +99,18 @@ class SqlaOutbox:
                 (_nudge(row) for row in rows), key=lambda n: (n.deliver_at.instant(), n.id)
             )
 
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """When the longest-waiting due, unclaimed nudge was due; None with none due."""
+        oldest = (
+            select(NudgeRow.deliver_at)
+            .where(NudgeRow.status == PENDING, NudgeRow.deliver_at <= now)
+            .order_by(NudgeRow.deliver_at)
+            .limit(1)
+        )
+        async with self._db.session() as session:
+            due: datetime | None = await session.scalar(oldest)
+            return due
+
     async def finish(
         self, nudge_id: int, *, status: str, outcome: str | None, now: datetime
     ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,16 +16,21 @@ from slack_bolt.authorization.async_authorize import (
 )
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
 from bot.jobs import JobRunner, worker_name
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
 from bot.slack.delivery import ClientFor, SlackDelivery
@@ -66,23 +72,60 @@ TIMEOUT_SECONDS = 10
 reached Slack. Slack answers in well under a second; a report's upload is the largest call."""
 
 
+_API_METHOD = re.compile(r"[a-z]+(\.[A-Za-z]+)+")
+
+
+class CountingRetryHandler(AsyncRetryHandler):
+    """Counts every answer of the Web API by method and outcome (ok, error, rate_limited);
+    retries nothing itself. A retry handler, because Bolt copies a client's handlers into the
+    clients it makes per installation."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        super().__init__(max_retry_count=0)
+        self._calls = metrics.web_api_calls
+
+    async def can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        method = request.url.rsplit("/", 1)[-1].partition("?")[0]
+        if not _API_METHOD.fullmatch(method):
+            method = "other"  # an upload URL: never a label
+        if response is not None and response.status_code == 429:
+            outcome = "rate_limited"
+        elif error is None and response is not None and (response.body or {}).get("ok"):
+            outcome = "ok"
+        else:
+            outcome = "error"
+        self._calls.labels("slack", method, outcome).inc()
+        return False
+
+
 def web_client(
     settings: Settings,
     token: str | None = None,
     *,
     timeout: int = TIMEOUT_SECONDS,
     backoff: RetryIntervalCalculator = BACKOFF,
+    metrics: Metrics | None = None,
 ) -> AsyncWebClient:
     """A client that waits out 429s (Retry-After), retries server errors and dropped
-    connections with `backoff`, and gives up on a call after `timeout` seconds.
+    connections with `backoff`, and gives up on a call after `timeout` seconds; with `metrics`,
+    each answer it gets is counted.
 
     What it still fails with is one of `bot.slack.errors.FAILURES`.
     """
+    counting = [] if metrics is None else [CountingRetryHandler(metrics)]
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=timeout,
         retry_handlers=[
+            *counting,
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             ServerErrorRetryHandler(
                 max_retry_count=SERVER_ERROR_RETRIES, interval_calculator=backoff
@@ -117,9 +160,9 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
     }
     if settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
-        app = AsyncApp(client=web_client(settings, token), **common)
+        app = AsyncApp(client=web_client(settings, token, metrics=core.metrics), **common)
     else:
-        oauth, client = _oauth(settings, core), web_client(settings)
+        oauth, client = _oauth(settings, core), web_client(settings, metrics=core.metrics)
         app = AsyncApp(
             client=client,
             oauth_settings=oauth,
@@ -218,7 +261,7 @@ def _clients(settings: Settings, core: App, app: AsyncApp) -> ClientFor:
         )
         if bot is None:
             raise LookupError(f"organisation {org_id} has no Slack installation")
-        return org, web_client(settings, bot.bot_token)
+        return org, web_client(settings, bot.bot_token, metrics=core.metrics)
 
     return client_for
 

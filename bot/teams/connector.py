@@ -24,7 +24,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
@@ -47,6 +47,9 @@ from requests.exceptions import RetryError
 from urllib3.exceptions import MaxRetryError
 
 from dialogs.delivery import Undeliverable
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 Reference = dict[str, Any]
@@ -153,17 +156,21 @@ class Connector:
         app_id: str,
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self.adapter = adapter
         self.app_id = app_id
         self._sleep = sleep
+        self._calls = None if metrics is None else metrics.web_api_calls
 
     async def send(self, reference: Reference, activities: Sequence[Mapping[str, Any]]) -> None:
         """Send `activities` into the referenced conversation, in order."""
 
         async def turn(context: TurnContext) -> None:
             for activity in activities:
-                await self.patiently(partial(context.send_activity, _activity(activity)))
+                await self.patiently(
+                    partial(context.send_activity, _activity(activity)), method="send_activity"
+                )
 
         await self.continue_in(reference, turn)
 
@@ -206,7 +213,8 @@ class Connector:
                 parameters,
                 context.activity.channel_id,
                 context.activity.service_url,
-            )
+            ),
+            method="create_conversation",
         )
         return opened[0]
 
@@ -216,7 +224,8 @@ class Connector:
         token: str | None = None
         while True:
             page = await self.patiently(
-                partial(TeamsInfo.get_paged_team_members, context, team_id, token, ROSTER_PAGE)
+                partial(TeamsInfo.get_paged_team_members, context, team_id, token, ROSTER_PAGE),
+                method="get_paged_team_members",
             )
             for account in page.members or []:
                 if account.id.startswith("28:") or (account.user_role or "").lower() == "bot":
@@ -226,8 +235,9 @@ class Connector:
             if not token:
                 return members
 
-    async def patiently(self, call: Callable[[], Awaitable[T]]) -> T:
-        """`call()`, tried again as Teams' answers make sensible (see the module's docstring).
+    async def patiently(self, call: Callable[[], Awaitable[T]], *, method: str = "other") -> T:
+        """`call()`, tried again as Teams' answers make sensible (see the module's docstring);
+        each try is counted under `method` (a name of ours, never an id).
 
         Raises:
             TeamsRefused: Teams refused it for good.
@@ -236,8 +246,9 @@ class Connector:
         throttled = failed = 0
         while True:
             try:
-                return await _sorted(asyncio.wait_for(call(), CALL_SECONDS))
+                answer = await _sorted(asyncio.wait_for(call(), CALL_SECONDS))
             except HttpOperationError as error:
+                self._count(method, "rate_limited" if _status(error) == 429 else "error")
                 wait = _retry_after(error)
                 if wait is None:
                     detail = f"http_{_status(error)}"  # a server error: refusals are sorted
@@ -249,18 +260,31 @@ class Connector:
                 else:
                     raise TeamsUnavailable("http_429") from error
             except TimeoutError as error:
+                self._count(method, "error")
                 raise TeamsUnavailable("timeout") from error
             except DeserializationError:
+                self._count(method, "error")
                 detail = "unreadable_answer"  # a proxy's error page, most likely
             except ClientRequestError as error:
+                self._count(method, "error")
                 if _retried_by_sdk(error):
                     raise TeamsUnavailable("connection_error") from error
                 detail = "connection_error"
+            except TeamsRefused:
+                self._count(method, "error")
+                raise
+            else:
+                self._count(method, "ok")
+                return answer
             if failed == len(BACKOFF_SECONDS):
                 raise TeamsUnavailable(detail)
             log.info("Teams failed (%s); trying again in %.0f s", detail, BACKOFF_SECONDS[failed])
             await self._sleep(BACKOFF_SECONDS[failed])
             failed += 1
+
+    def _count(self, method: str, outcome: str) -> None:
+        if self._calls is not None:
+            self._calls.labels("teams", method, outcome).inc()
 
 
 async def _sorted(call: Awaitable[T]) -> T:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 from storage.secrets import SecretBox
 from tests.fakes.slack_api import FakeSlackWebApi, fake_slack_web_api
-from tests.slack.test_serve import BOT_TOKEN, SIGNING_SECRET, advisor_serve, settled
+from tests.slack.test_serve import (
+    BOT_TOKEN,
+    SETTLE_SECONDS,
+    SIGNING_SECRET,
+    advisor_serve,
+    settled,
+)
 
 __all__ = ["fake_slack_web_api"]
 
@@ -51,6 +60,7 @@ async def test_json_lines_parse_carry_the_request_id_and_hold_no_secret(
         answered = await slack.direct_message(USER, "help", headers={"X-Request-Id": "help-1"})
         assert answered.status == 200
         await settled(api, "chat.postMessage")
+        ticked = await _scraped_after_a_tick(advisor.http, advisor.url)
 
         assert await advisor.stop() == 0
 
@@ -62,6 +72,19 @@ async def test_json_lines_parse_carry_the_request_id_and_hold_no_secret(
     (refusal,) = [line for line in lines if line.get("request_id") == "forged-1"]
     assert refusal["route"] == "/slack/events"
     assert refusal["level"] == "WARNING"
-    assert any(line.get("request_id") == "help-1" for line in lines), "the failed reply's line"
+    (failed,) = [line for line in lines if line.get("request_id") == "help-1"]
+    assert failed["chat"] == "slack"
     for secret in (SIGNING_SECRET, BOT_TOKEN, key):
         assert secret not in logs
+    assert "advisor_oldest_due_nudge_age_seconds 0.0" in ticked, "nothing is due"
+
+
+async def _scraped_after_a_tick(http: aiohttp.ClientSession, url: str) -> str:
+    """`/metrics` once the scheduler has finished a tick (it starts with the server)."""
+    async with asyncio.timeout(SETTLE_SECONDS):
+        while True:
+            async with http.get(f"{url}/metrics") as response:
+                scraped = await response.text()
+            if "advisor_scheduler_tick_duration_seconds_count 0.0" not in scraped:
+                return scraped
+            await asyncio.sleep(0.05)

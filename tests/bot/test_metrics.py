@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import datetime
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.fakes.slack_api import fake_slack_web_api
+from bot.settings import load_settings
+from dialogs.records import NewTask
+from engine.text import text
+from engine.vocabulary import Language, TaskKind
+from tests.fakes.bot_connector import FakeConnector, fake_connector
+from tests.fakes.slack_api import TEAM_ID, fake_slack_web_api
 from tests.slack.conftest import SECRET, TOKEN, SlackWorld, database_url, world
 from tests.slack.scan_messages import buttons
+from tests.teams.conftest import serving
+from tests.teams.team_scan import MANAGER
 
-__all__ = ["database_url", "fake_slack_web_api", "world"]  # the Slack world's fixtures
+__all__ = ["database_url", "fake_connector", "fake_slack_web_api", "world"]  # the worlds' fixtures
+MONDAY_TEN = datetime(2026, 11, 23, 10, 0)  # noqa: DTZ001 - a wall-clock time in the task's zone
 
 USER = "UMETRICS1"
 _LABEL_VALUE = re.compile(r'="((?:[^"\\]|\\.)*)"')
@@ -46,8 +56,9 @@ async def test_a_signed_slack_click_is_counted_by_route_method_and_status(
     world: SlackWorld,
 ) -> None:
     world.api.add_user(USER, locale="en-US")
+    world.api.fail_next("chat.postMessage")  # a 429, waited out
     await world.slack.direct_message(USER, "scan")
-    await world.settled("chat.postMessage", 1)
+    await world.settled("chat.postMessage", 2)
     message = world.api.latest(f"D{USER}")
     response = await world.slack.click(USER, message, buttons(message)[0])
     assert response.status == 200
@@ -64,5 +75,79 @@ async def test_a_signed_slack_click_is_counted_by_route_method_and_status(
     assert _value(text, "advisor_http_requests_total", route="other", method="GET", status="404")
     assert _value(text, "advisor_http_request_duration_seconds_count", route="/slack/events") == 2
     assert "advisor_db_pool_connections_in_use" in text
+    assert _value(text, "advisor_turns_total", chat="slack", outcome="stored") == 2
+    assert _value(text, "advisor_answers_stored_total", chat="slack") == 1
+    calls = "advisor_web_api_calls_total"
+    assert _value(text, calls, chat="slack", method="chat.postMessage", outcome="rate_limited") == 1
+    assert _value(text, calls, chat="slack", method="chat.postMessage", outcome="ok") == 1
+    assert _value(text, calls, chat="slack", method="chat.update", outcome="ok") == 1
     for secret in (USER, TOKEN, SECRET, "nowhere"):
         assert not any(secret in value for value in label_values(text)), secret
+
+
+async def test_a_delivery_slack_sends_again_is_counted_as_a_duplicate_turn(
+    world: SlackWorld,
+) -> None:
+    world.api.add_user(USER, locale="en-US")
+    for _ in range(2):
+        assert (await world.slack.direct_message(USER, "help", event_id="Ev0AGAIN")).status == 200
+    await world.idle()
+
+    text = await _scrape(world.http, world.base_url)
+
+    assert _value(text, "advisor_turns_total", chat="slack", outcome="stored") == 1
+    assert _value(text, "advisor_turns_total", chat="slack", outcome="duplicate") == 1
+
+
+async def test_nudges_are_counted_by_kind_and_outcome_and_the_oldest_due_one_is_found(
+    world: SlackWorld,
+) -> None:
+    for user in ("UPM", "UOWN"):
+        world.api.add_user(user, locale="en-US")
+    org = await world.core.organisations.ensure(f"slack:{TEAM_ID}", "Acme")
+    org = await world.core.organisations.update_settings(
+        org.id, replace(org.settings, manager="slack:UPM", language=Language.EN)
+    )
+    title = text("Wekelijkse post", "Weekly post")
+    new = NewTask("post", TaskKind.POST, title, "slack:UOWN", "FREQ=WEEKLY", MONDAY_TEN, "UTC")
+    await world.core.activation.tasks.adopt(org.id, [new], by="slack:UPM", now=world.clock.now())
+    world.clock.set(datetime.fromisoformat("2026-11-23T10:05:00+00:00"))
+    outbox = world.core.activation.outbox
+    await world.core.activation.planner.plan_all()
+    due = await outbox.oldest_due(world.clock.now())
+
+    await world.send_due_nudges()
+
+    assert due is not None
+    assert due <= world.clock.now()
+    assert await outbox.oldest_due(world.clock.now()) is None
+    scraped = await _scrape(world.http, world.base_url)
+    sent = [
+        sample
+        for family in text_string_to_metric_families(scraped)
+        for sample in family.samples
+        if sample.name == "advisor_nudges_total" and sample.labels["outcome"] == "sent"
+    ]
+    assert sum(sample.value for sample in sent) >= 1
+    assert {sample.labels["kind"] for sample in sent} <= {"task_due", "digest", "report"}
+
+
+async def test_a_teams_activity_is_counted_and_names_no_one(
+    sqlite_url: str, fake_connector: FakeConnector
+) -> None:
+    settings = load_settings(database_url=sqlite_url, teams=True)
+    async with serving(settings, fake_connector) as teams:
+        await teams.installs(MANAGER)
+        assert await teams.post(teams.says(MANAGER, "help")) == 200
+        base = teams.url.removesuffix("/api/messages")
+
+        scraped = await _scrape(teams.http, base)
+
+    counted = _value(
+        scraped, "advisor_http_requests_total", route="/api/messages", method="POST", status="200"
+    )
+    assert counted >= 2
+    assert _value(scraped, "advisor_turns_total", chat="teams", outcome="stored") >= 1
+    values = label_values(scraped)
+    for private in (str(MANAGER["id"]), str(MANAGER["name"])):
+        assert not any(private in value for value in values), private
