@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any, cast
 
 import aiohttp
+import pytest
+from msrest.exceptions import HttpOperationError  # type: ignore[attr-defined]  # untyped export
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.metrics import Metrics
 from bot.settings import load_settings
+from bot.teams.connector import Connector, TeamsRefused
 from dialogs.records import NewTask
 from engine.text import text
 from engine.vocabulary import Language, TaskKind
@@ -151,3 +157,36 @@ async def test_a_teams_activity_is_counted_and_names_no_one(
     values = label_values(scraped)
     for private in (str(MANAGER["id"]), str(MANAGER["name"])):
         assert not any(private in value for value in values), private
+
+
+def _teams_answer(status: int) -> HttpOperationError:
+    """What the SDK raises for Teams' answer `status` (built by hand: only its status is read)."""
+    error = HttpOperationError.__new__(HttpOperationError)
+    error.response = SimpleNamespace(status_code=status, headers={"Retry-After": "0"})
+    error.error = None
+    return error
+
+
+async def test_teams_connector_calls_are_counted_by_method_and_outcome() -> None:
+    metrics = Metrics()
+    answers: list[HttpOperationError | None] = [_teams_answer(429), None, _teams_answer(403)]
+
+    async def call() -> None:
+        answer = answers.pop(0)
+        if answer is not None:
+            raise answer
+
+    async def no_wait(_: float) -> None:
+        return None
+
+    connector = Connector(cast(Any, None), "", sleep=no_wait, metrics=metrics)
+
+    await connector.patiently(call, method="send_activity")
+    with pytest.raises(TeamsRefused):
+        await connector.patiently(call, method="send_activity")
+
+    text = metrics.exposition().decode()
+    calls = "advisor_web_api_calls_total"
+    assert _value(text, calls, chat="teams", method="send_activity", outcome="rate_limited") == 1
+    assert _value(text, calls, chat="teams", method="send_activity", outcome="ok") == 1
+    assert _value(text, calls, chat="teams", method="send_activity", outcome="error") == 1
