@@ -88,9 +88,11 @@ class Runtime:
         return self.engine.name == "podman"
 
     def build_args(self) -> list[str]:
-        """What every `build` needs here: Docker's image format (OCI images drop HEALTHCHECK),
-        no cached layers left behind, and the local base."""
-        extra = ["--format", "docker", "--layers=false"] if self.is_podman else []
+        """What every `build` needs here: nothing left behind, even by a failed build (and no
+        cached layers with Podman), Docker's image format (OCI drops HEALTHCHECK), the base."""
+        extra = ["--force-rm"]
+        if self.is_podman:
+            extra += ["--format", "docker", "--layers=false"]
         if self.base_image is not None:
             extra += ["--build-arg", f"BASE_IMAGE={self.base_image}"]
         return extra

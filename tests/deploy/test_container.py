@@ -14,7 +14,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +178,7 @@ async def _stack(tmp_path: Path, api: FakeSlackWebApi) -> AsyncIterator[Stack]:
             await run([runtime.engine, "rmi", "--force", image])
 
 
-async def _until(what: str, stack: Stack, ready: Any) -> None:
+async def _until(what: str, stack: Stack, ready: Callable[[], Awaitable[bool]]) -> None:
     """Poll `ready()` until it is true; fail with the stack's logs if it never is."""
     for _ in range(READY_ATTEMPTS):
         if await ready():
