@@ -103,7 +103,7 @@ def build_teams_bot(
             _configuration(settings), credentials_factory=credentials
         )
     )
-    connector = Connector(adapter, settings.teams_app_id or "")
+    connector = Connector(adapter, settings.teams_app_id or "", metrics=core.metrics)
     conversations = SqlaTeamsConversations(core.database)
     campaigns = TeamsCampaigns(
         runner=core.campaigns(),

@@ -508,12 +508,16 @@ class TeamsSurface:
             await self._send(context, _activity(beside))
 
     async def _send(self, context: TurnContext, activity: Activity) -> None:
-        await self._connector.patiently(lambda: context.send_activity(activity))
+        await self._connector.patiently(
+            lambda: context.send_activity(activity), method="send_activity"
+        )
 
     async def _update(self, context: TurnContext, activity_id: str, reply: Reply) -> None:
         updated = _activity(to_activity(reply))
         updated.id = activity_id
-        await self._connector.patiently(lambda: context.update_activity(updated))
+        await self._connector.patiently(
+            lambda: context.update_activity(updated), method="update_activity"
+        )
 
     async def _replace(self, context: TurnContext, payload: dict[str, Any]) -> None:
         """The submitted card replaced by `payload` (a new message if Teams did not say which)."""
@@ -522,7 +526,9 @@ class TeamsSurface:
             return
         activity = _activity(payload)
         activity.id = context.activity.reply_to_id
-        await self._connector.patiently(lambda: context.update_activity(activity))
+        await self._connector.patiently(
+            lambda: context.update_activity(activity), method="update_activity"
+        )
 
     async def _privately(
         self, context: TurnContext, org: Organisation, user: str, reply: Reply

@@ -154,6 +154,8 @@ async def test_a_teams_activity_is_counted_and_names_no_one(
     )
     assert counted >= 2
     assert _value(scraped, "advisor_turns_total", chat="teams", outcome="stored") >= 1
+    calls = "advisor_web_api_calls_total"
+    assert _value(scraped, calls, chat="teams", method="send_activity", outcome="ok") >= 1
     values = label_values(scraped)
     for private in (str(MANAGER["id"]), str(MANAGER["name"])):
         assert not any(private in value for value in values), private
