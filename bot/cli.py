@@ -136,7 +136,11 @@ def parser() -> argparse.ArgumentParser:
     teams.set_defaults(command="teams-package")
 
     db = commands.add_parser("db", help="the database schema")
-    db.add_argument("action", choices=["upgrade", "status"])
+    db.add_argument(
+        "action",
+        choices=["upgrade", "status", "reencrypt"],
+        help="reencrypt: store the installations again under ADVISOR_ENCRYPTION_KEY's first key",
+    )
     db.set_defaults(command="db")
     return line
 

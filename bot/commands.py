@@ -271,6 +271,8 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url)
     try:
         with _opening_the_database():
+            if args.action == "reencrypt":
+                return await _reencrypt(database, settings)
             if args.action == "upgrade":
                 await upgrade(database)
             current, head = await schema_status(database)
@@ -278,6 +280,22 @@ async def _db(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         await database.dispose()
+
+
+async def _reencrypt(database: Database, settings: Settings) -> int:
+    """After a key rotation: every stored installation under the setting's first key."""
+    if settings.encryption_key is None:
+        raise ConfigError("advisor db reencrypt needs ADVISOR_ENCRYPTION_KEY (new key first)")
+    from storage.installations import SqlaInstallationRepository
+    from storage.secrets import SecretBox
+
+    box = SecretBox.from_setting(settings.encryption_key.get_secret_value())
+    try:
+        count = await SqlaInstallationRepository(database, box).reencrypt()
+    except StorageError as error:
+        raise ConfigError(f"nothing was re-encrypted: {error}") from None
+    print(f"re-encrypted {count} installation{'' if count == 1 else 's'} under the first key")
+    return 0
 
 
 _HELD = ("scans", "invitations", "conversations", "tasks", "nudges", "inbox", "actions", "teams")
