@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from dialogs.events import ButtonEvent
+
+MENTION = re.compile(r"<@person:([^<>\s]+)>")
+"""A person named inside running text: each channel turns it into a name, never a raw id."""
+
+
+def mention(respondent: str) -> str:
+    """The token for a respondent (``slack:U0MGR``, ``teams:29:1abc``, ``terminal:anne``) inside
+    a text; the channel that renders the reply puts the person's name in its place."""
+    return f"<@person:{respondent}>"
+
+
+def named(text: str, name: Callable[[str], str]) -> str:
+    """The text with every mention replaced by ``name(respondent)``: how a channel resolves them."""
+    return MENTION.sub(lambda match: name(match.group(1)), text)
 
 
 @dataclass(frozen=True)
@@ -136,6 +152,46 @@ Block = (
 Reply = tuple[Block, ...]
 
 
+def mentioned(reply: Reply) -> tuple[str, ...]:
+    """The distinct respondents mentioned anywhere in the reply's texts, in first-seen order: what
+    a channel looks up (names, display names) before it renders."""
+    found = (match.group(1) for t in _texts(reply) for match in MENTION.finditer(t))
+    return tuple(dict.fromkeys(found))
+
+
+def _texts(reply: Reply) -> Iterator[str]:
+    """Every text a person could read in the reply."""
+    for block in reply:
+        match block:
+            case Heading(text=text) | Paragraph(text=text):
+                yield text
+            case Bullets(items=items):
+                yield from items
+            case Facts(rows=rows):
+                for label, value in rows:
+                    yield label
+                    yield value
+            case Progress(label=label):
+                yield label
+            case ChoicePrompt():
+                yield block.text
+                for choice in block.choices:
+                    yield choice.label
+                    yield choice.detail
+                yield from (block.hint, block.back_label, block.pause_label, block.submit_label)
+            case Chart(title=title, bars=bars):
+                yield title
+                for bar in bars:
+                    yield bar.label
+                    yield bar.note
+            case File(title=title):
+                yield title
+            case Actions(buttons=buttons):
+                yield from (button.label for button in buttons)
+            case People() | Places():
+                pass
+
+
 def headline(reply: Reply) -> str:
     """What a notification shows: the first heading, paragraph or question, else the first text
     of any block, on one line; "" for a reply without text."""
@@ -157,7 +213,7 @@ def _plain(block: Block) -> str:
         case Facts(rows=rows):
             return " ".join(rows[0]) if rows else ""
         case People(respondents=respondents):
-            return " ".join(r.split(":", 1)[-1] for r in respondents)
+            return " ".join(mention(r) for r in respondents)
         case Places(addresses=addresses):
             return " ".join(addresses)
         case File(title=title) | Progress(label=title) | Chart(title=title):
