@@ -98,6 +98,7 @@ class App:
             clock=self.clock,
             bank_version=self.advisor.knowledge.bank.version,
             audit=self.audit,
+            replanner=self.activation.planner,
         )
         return CampaignRunner(campaigns=rules, advisor=self.advisor, launches=launches)
 

@@ -22,6 +22,8 @@ ACTIONS = (
     "close",
     "settings",
     "threshold",
+    "zone",
+    "calendar",
     "export",
     "erasure",
     "reassign",

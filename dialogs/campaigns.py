@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.audit import AuditLog
+from dialogs.calendar import calendar_changes
 from dialogs.delivery import Undeliverable
 from dialogs.events import Command, CommandInvoked, ConversationKey
 from dialogs.messages import Heading, Paragraph, People, Places, Reply
@@ -42,6 +43,7 @@ from dialogs.ports import (
     LaunchRepository,
     OrganisationDirectory,
     Publisher,
+    Replanner,
     ScanRepository,
     StorageError,
 )
@@ -54,9 +56,11 @@ from dialogs.records import (
     Organisation,
     OrgSettings,
     Scan,
+    zone_known,
 )
 from dialogs.views import moment, org_result
 from engine.reminders import reminder_time
+from engine.respect import Respect
 from engine.scoring import OrgResult
 from engine.text import Text
 from engine.vocabulary import Language
@@ -115,7 +119,10 @@ class Campaigns:
         clock: Clock,
         bank_version: int,
         audit: AuditLog | None = None,
+        replanner: Replanner | None = None,
     ) -> None:
+        self._replanner = replanner
+        """Moves the nudges still to send when the zone or the calendar changes."""
         self._organisations = organisations
         self._scans = scans
         self._launches = launches
@@ -223,23 +230,57 @@ class Campaigns:
         language: Language,
         threshold: int,
         report_channel: str | None,
+        time_zone: str | None = None,
+        respect: Respect | None = None,
     ) -> OrgSettings:
-        """A manager sets the organisation's language, anonymity threshold (3 to 25) and the
-        place (``slack:#C0123``) that gets the monthly report, or none."""
+        """A manager sets the organisation's language, anonymity threshold (3 to 25), the
+        place (``slack:#C0123``) that gets the monthly report, or none, and its time zone and
+        calendar (None keeps them). Nudges still to send move to the new zone and calendar."""
         if not await self.may_manage(org_id, respondent):
             raise CampaignRefused(phrases.MANAGERS_ONLY)
+        if time_zone is not None and not zone_known(time_zone):
+            unknown = phrases.CALENDAR_ZONE_UNKNOWN
+            raise CampaignRefused(
+                Text(nl=unknown.nl.format(zone=time_zone), en=unknown.en.format(zone=time_zone))
+            )
         org = await self._organisation(org_id)
+        before = org.settings
         settings = replace(
-            org.settings,
+            before,
             language=language,
             anonymity_threshold=_allowed(threshold),
             report_channel=report_channel,
+            time_zone=before.time_zone if time_zone is None else time_zone,
+            respect=before.respect if respect is None else respect,
         )
         await self._organisations.update_settings(org_id, settings)
         detail = {"language": language.value, "report": "set" if report_channel else "none"}
         await self._audited(org_id, respondent, "settings", detail)
-        await self._threshold_audited(org_id, respondent, org.settings, settings)
+        await self._threshold_audited(org_id, respondent, before, settings)
+        await self._calendar_changed(org_id, respondent, before, settings)
         return settings
+
+    async def _calendar_changed(
+        self, org_id: int, actor: str, before: OrgSettings, after: OrgSettings
+    ) -> None:
+        """Re-plan the nudges still to send for a new zone or calendar, and record what changed
+        (the names of the calendar's fields, never anyone's data)."""
+        zone_moved = before.time_zone != after.time_zone
+        changed = calendar_changes(before.respect, after.respect)
+        if not zone_moved and not changed:
+            return
+        moved = 0 if self._replanner is None else await self._replanner.replan(org_id, before)
+        if zone_moved:
+            zone: dict[str, str | int] = {
+                "from": before.time_zone,
+                "to": after.time_zone,
+                "replanned": moved,
+            }
+            await self._audited(org_id, actor, "zone", zone)
+        if changed:
+            await self._audited(
+                org_id, actor, "calendar", {"changed": ",".join(changed), "replanned": moved}
+            )
 
     async def _threshold_audited(
         self, org_id: int, actor: str | None, before: OrgSettings, after: OrgSettings

@@ -41,10 +41,11 @@ from dialogs.ports import (
     OrganisationDirectory,
     Outbox,
     PeopleDirectory,
+    ReplanningOutbox,
     StorageError,
     TaskRepository,
 )
-from dialogs.records import Nudge, Organisation, ScanReminder
+from dialogs.records import Nudge, Organisation, OrgSettings, ScanReminder
 from engine.crosscheck import WEEKS, posting_check
 from engine.nudges import (
     NudgeKind,
@@ -127,7 +128,7 @@ class Planner:
         organisations: OrganisationDirectory,
         tasks: TaskRepository,
         people: PeopleDirectory,
-        outbox: Outbox,
+        outbox: ReplanningOutbox,
         clock: Clock,
         launches: LaunchRepository | None = None,
     ) -> None:
@@ -205,6 +206,30 @@ class Planner:
                 escalate_after=settings.escalate_after,
             )
         return await self._outbox.plan(org_id, nudges, now=now)
+
+    async def replan(self, org_id: int, before: OrgSettings) -> int:
+        """Move the pending nudges to the organisation's new zone and calendar (it changed from
+        `before`'s). A nudge keeps its wall-clock time and moves to the first allowed time at
+        or after it; it moves to the new zone when it was planned in the old one for someone
+        whose own zone is unknown (people who said where they are stay there). Nudges
+        planned after the people were read keep their zone and move within it."""
+        org = await self._organisations.get(org_id)
+        if org is None:
+            return 0
+        settings = org.settings
+        pending = await self._outbox.pending(org_id)
+        people = await self._people.many(org_id, sorted({n.recipient for n in pending}))
+
+        def move(nudge: Nudge) -> LocalTime:
+            person = people.get(nudge.recipient)
+            zone = nudge.deliver_at.zone
+            if person is not None and person.zone is None and zone == before.time_zone:
+                zone = settings.time_zone
+            paused = person.paused_until if person is not None else None
+            at = next_allowed(nudge.deliver_at.at, settings.respect, paused_until=paused)
+            return LocalTime(at, zone)
+
+        return await self._outbox.replan(org_id, move)
 
 
 @dataclass(frozen=True)

@@ -833,3 +833,87 @@ RIGHTS_NO_MANAGER = text(
 AUDIT_TITLE = text("Logboek", "Audit log")
 AUDIT_EMPTY = text("Het logboek is nog leeg.", "The audit log is empty so far.")
 AUDIT_BY_ADVISOR = text("de advisor", "the advisor")
+
+# The organisation's calendar: working days, hours, quiet hours, cap, public holidays, days off
+CALENDAR_WORKING_DAYS = text("Werkdagen", "Working days")
+CALENDAR_WORKING_DAYS_HINT = text(
+    "Bijvoorbeeld ma-vr, of ma, di, do.", "For example mon-fri, or mon, tue, thu."
+)
+CALENDAR_HOURS = text("Werktijden", "Working hours")
+CALENDAR_HOURS_HINT = text(
+    "Van en tot, bijvoorbeeld 09:00-17:30.", "From and until, for example 09:00-17:30."
+)
+CALENDAR_QUIET_HOURS = text("Stille uren", "Quiet hours")
+CALENDAR_QUIET_HOURS_HINT = text(
+    "Een rustig moment binnen de werktijden zonder herinneringen, zoals de lunch (12:00-13:00). "
+    "Leeg: geen.",
+    "A quiet spell within working hours without reminders, such as lunch (12:00-13:00). "
+    "Empty: none.",
+)
+CALENDAR_WEEKLY_CAP = text("Herinneringen per week", "Reminders per week")
+CALENDAR_WEEKLY_CAP_HINT = text(
+    "Hoeveel persoonlijke herinneringen iemand per week hooguit krijgt (1 tot en met {maximum}).",
+    "The most personal reminders anyone gets in a week (1 to {maximum}).",
+)
+CALENDAR_COUNTRY = text("Land voor feestdagen", "Country for public holidays")
+CALENDAR_COUNTRY_HINT = text(
+    "Op de officiële feestdagen van dit land komen geen herinneringen. Een landcode zoals NL, BE "
+    "of GB; leeg: geen.",
+    "No reminders arrive on this country's public holidays. A country code such as NL, BE or "
+    "GB; empty: none.",
+)
+CALENDAR_COUNTRY_NONE = text("Geen feestdagen van een land", "No country's public holidays")
+CALENDAR_DAYS_OFF = text("Eigen vrije dagen", "Our own days off")
+CALENDAR_DAYS_OFF_HINT = text(
+    "Dagen waarop de organisatie dicht is, bijvoorbeeld 2026-12-24, 2026-12-31.",
+    "Days the organisation is closed, for example 2026-12-24, 2026-12-31.",
+)
+CALENDAR_DAY_UNKNOWN = text(
+    "'{word}' herken ik niet als dag. Schrijf bijvoorbeeld ma-vr, of ma, di, do.",
+    "I don't recognise '{word}' as a day. Write for example mon-fri, or mon, tue, thu.",
+)
+CALENDAR_NO_WORKING_DAY = text("Noem minstens één werkdag.", "Name at least one working day.")
+CALENDAR_HOURS_UNREADABLE = text(
+    "Schrijf de werktijden als begin en einde, bijvoorbeeld 09:00-17:30.",
+    "Write the working hours as a start and an end, for example 09:00-17:30.",
+)
+CALENDAR_HOURS_BACKWARDS = text(
+    "De werkdag moet beginnen voordat hij eindigt.", "The working day has to start before it ends."
+)
+CALENDAR_QUIET_UNREADABLE = text(
+    "Schrijf de stille uren als begin en einde, bijvoorbeeld 12:00-13:00, of laat het veld leeg.",
+    "Write the quiet hours as a start and an end, for example 12:00-13:00, or leave it empty.",
+)
+CALENDAR_QUIET_OUTSIDE = text(
+    "De stille uren moeten beginnen voordat ze eindigen, binnen de werktijden ({hours}) vallen "
+    "en een deel van de werkdag vrijlaten.",
+    "The quiet hours have to start before they end, fall within the working hours ({hours}) "
+    "and leave part of the working day free.",
+)
+CALENDAR_CAP_UNREADABLE = text(
+    "Het aantal herinneringen per week is een heel getal van 1 tot en met {maximum}.",
+    "The number of reminders per week is a whole number from 1 to {maximum}.",
+)
+CALENDAR_COUNTRY_UNKNOWN = text(
+    "Van '{country}' ken ik de feestdagen niet. Gebruik een landcode van twee letters, zoals NL, "
+    "BE of GB, of laat het veld leeg.",
+    "I don't know the public holidays of '{country}'. Use a two-letter country code such as NL, "
+    "BE or GB, or leave it empty.",
+)
+CALENDAR_DAY_OFF_UNREADABLE = text(
+    "'{word}' herken ik niet als datum. Schrijf vrije dagen als 2026-12-24, met komma's ertussen.",
+    "I don't recognise '{word}' as a date. Write days off as 2026-12-24, with commas between.",
+)
+CALENDAR_TOO_MANY_DAYS_OFF = text(
+    "Dat zijn meer dan {maximum} vrije dagen; laat voorbije dagen weg.",
+    "That is more than {maximum} days off; leave out the days that have passed.",
+)
+CALENDAR_ZONE = text("Tijdzone", "Time zone")
+CALENDAR_ZONE_HINT = text(
+    "Waar de werkdag van de organisatie ligt, en ieders zone tot de eigen zone bekend is.",
+    "Where the organisation's working day is, and anyone's zone until their own is known.",
+)
+CALENDAR_ZONE_UNKNOWN = text(
+    "De tijdzone '{zone}' ken ik niet. Gebruik een naam als Europe/Amsterdam of America/New_York.",
+    "I don't know the time zone '{zone}'. Use a name such as Europe/Amsterdam or America/New_York.",
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -357,6 +357,23 @@ class Outbox(Protocol):
 
     async def pending(self, org_id: int) -> list[Nudge]:
         """The nudges still to send, soonest first."""
+        ...
+
+
+class ReplanningOutbox(Outbox, Protocol):
+    """The planner's outbox: it also moves the nudges still to send when a calendar changes."""
+
+    async def replan(self, org_id: int, move: Callable[[Nudge], LocalTime]) -> int:
+        """Set each of the organisation's pending (unclaimed) nudges to be due at `move`'s
+        time for it, in one transaction; returns how many moved. Nudges claimed, sent or
+        finished are not touched; none is added or removed."""
+        ...
+
+
+class Replanner(Protocol):
+    async def replan(self, org_id: int, before: OrgSettings) -> int:
+        """Move the organisation's nudges still to send to the first time its current zone and
+        calendar allow, after they changed from `before`'s; returns how many moved."""
         ...
 
 

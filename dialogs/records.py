@@ -45,14 +45,21 @@ class OrgSettings:
             )
         if not 0 <= self.tolerance <= 2:
             raise ValueError("the tolerance is 0, 1 or 2 dimensions")
-        try:
-            ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {self.time_zone!r}") from error
+        if not zone_known(self.time_zone):
+            raise ValueError(f"unknown time zone {self.time_zone!r}")
         if self.escalate_after < 1:
             raise ValueError("escalate after at least one missed occurrence")
         if self.report_channel is not None and place_of(self.report_channel) is None:
             raise ValueError(f"not a channel's address: {self.report_channel!r}")
+
+
+def zone_known(zone: str) -> bool:
+    """Whether `zone` names a time zone of the tz database (``Europe/Amsterdam``)."""
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def threshold_allowed(threshold: int) -> bool:

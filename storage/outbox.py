@@ -7,7 +7,7 @@ left in `sending` by a crashed worker is claimed again once its lease has run ou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, true, update
@@ -142,6 +142,29 @@ class SqlaOutbox:
                 .values(**_deliver(until))
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def replan(self, org_id: int, move: Callable[[Nudge], LocalTime]) -> int:
+        # Locked rows are skipped by a claim (SKIP LOCKED); a row claimed meanwhile no longer
+        # matches `pending` once the lock is ours, so a nudge being sent is never moved.
+        pending = (
+            select(NudgeRow)
+            .where(NudgeRow.org_id == org_id, NudgeRow.status == PENDING)
+            .order_by(NudgeRow.id)
+            .with_for_update()
+        )
+        moved = 0
+        async with self._db.session() as session:
+            for row in list(await session.scalars(pending)):
+                nudge = _nudge(row)
+                until = move(nudge)
+                if until != nudge.deliver_at:
+                    await session.execute(
+                        update(NudgeRow)
+                        .where(NudgeRow.id == row.id, NudgeRow.status == PENDING)
+                        .values(**_deliver(until))
+                    )
+                    moved += 1
+        return moved
 
     async def sent_since(self, org_id: int, recipient: str, since: datetime) -> int:
         async with self._db.session() as session:

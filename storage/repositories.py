@@ -432,16 +432,26 @@ def _respect_to_json(respect: Respect) -> dict[str, Any]:
         "day_ends": respect.day_ends.isoformat("minutes"),
         "holidays": sorted(day.isoformat() for day in respect.holidays),
         "weekly_cap": respect.weekly_cap,
+        "quiet_hours": None
+        if respect.quiet_hours is None
+        else [moment.isoformat("minutes") for moment in respect.quiet_hours],
+        "country": respect.country,
     }
 
 
 def _respect_from_json(document: Mapping[str, Any]) -> Respect:
+    """A stored calendar; documents from before quiet hours and countries read as without."""
+    quiet = document.get("quiet_hours")
     return Respect(
         working_days=frozenset(document["working_days"]),
         day_starts=time.fromisoformat(document["day_starts"]),
         day_ends=time.fromisoformat(document["day_ends"]),
         holidays=frozenset(date.fromisoformat(day) for day in document["holidays"]),
         weekly_cap=document["weekly_cap"],
+        quiet_hours=None
+        if quiet is None
+        else (time.fromisoformat(quiet[0]), time.fromisoformat(quiet[1])),
+        country=document.get("country"),
     )
 
 
