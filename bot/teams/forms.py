@@ -51,6 +51,8 @@ MAX_UNPLACED = 5
 class Form(StrEnum):
     MEASURE = "measure"
     LAUNCH = "launch"
+    SETTINGS = "settings"
+    """Read by `bot.teams.settings`, which builds its card with `_card`."""
 
 
 class FormError(ValueError):

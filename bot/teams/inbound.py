@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.teams import forms
+from bot.teams import forms, settings
 from bot.teams.render import (
     ACT,
     ADVISOR,
@@ -62,7 +62,7 @@ class FileConsent:
     """None: declined."""
 
 
-Said = Event | forms.Submission | FileConsent | None
+Said = Event | forms.Submission | settings.SettingsValues | FileConsent | None
 """What an activity says: an event for the dialogs, a form's submit, an answer to a file
 consent card, or nothing to act on."""
 
@@ -86,8 +86,9 @@ def said(kind: str, value: Any, text: str | None) -> Said:
     if value is not None and not isinstance(value, Mapping):
         raise UnknownAction("a card submit's data is an object")
     if value is not None and value.get(ADVISOR) == forms.FORM:
+        settings_card = value.get("form") == forms.Form.SETTINGS
         try:
-            return forms.submitted(value)
+            return (settings.settings_submitted if settings_card else forms.submitted)(value)
         except forms.FormError as error:
             raise UnknownAction(str(error)) from error
     return card_event(value, text)

@@ -53,3 +53,33 @@ FILE_UPLOAD_FAILED = text(
     "Het bestand kon niet in je OneDrive worden gezet; probeer het later nog eens.",
     "The file could not be put in your OneDrive; please try again later.",
 )
+
+# The organisation's settings (a card, as Teams has no modal)
+SETTINGS_INTRO = text(
+    "Wat hier staat geldt voor de hele organisatie. Alleen de projectmanager kan het wijzigen.",
+    "What is set here holds for the whole organisation. Only the project manager can change it.",
+)
+SETTINGS_NO_REPORT = text("Geen kanaal", "No channel")
+SETTINGS_NO_CHANNELS = text(
+    "Ik ken nog geen kanaal: voeg de app toe aan een team en noem mij daar, dan kun je het kiezen.",
+    "I don't know any channel yet: add the app to a team and mention me there, then you can "
+    "choose it.",
+)
+SETTINGS_CHANNEL_UNKNOWN = text(
+    "Kies een van de kanalen uit de lijst.", "Choose one of the channels in the list."
+)
+SETTINGS_UNCHANGED = text(
+    "Er is niets veranderd aan de instellingen.", "Nothing was changed in the settings."
+)
+
+# The overview (home), like Slack's App Home
+HOME_TITLE = text("Je overzicht", "Your overview")
+HOME_SCAN = text("Scan", "Scan")
+HOME_RESULTS = text("Resultaat", "Results")
+HOME_TASKS = text("Taken", "Tasks")
+HOME_SETTINGS = text("Instellingen", "Settings")
+SETTINGS_WORD = text("instellingen", "settings")
+"""What the settings button says for the person (Teams shows it in the chat as if typed)."""
+SETTINGS_TOO_LONG = text(
+    "Dit is te lang om te lezen; kort het in.", "This is too long to read; please shorten it."
+)

@@ -1,11 +1,13 @@
 """The advisor in Teams: each activity mapped to a neutral event, the turn run, the reply sent.
 
 Personal chat: the scan (the answered card updated in place), results, plan, advice, questions,
-tasks, the figures form, and files (a person's data, the organisation's export) by Teams' file
-consent: a card per file, the file made afresh and uploaded when the person allows it. A team's
-channel: the project manager launches a scan for the team (a form), follows it and closes it;
-everything else is said in the personal chat. Installing the app, for a person or a team, stores
-the conversation's reference for later nudges.
+tasks, the figures form, the organisation's settings (a card for the project manager, as Teams
+has no modal), the overview ('home', also shown when a person installs the app), and files (a
+person's data, the organisation's export) by Teams' file consent: a card per file, the file made
+afresh and uploaded when the person allows it. A team's channel: the project manager launches a
+scan for the team (a form), follows it, closes it and may open the settings; everything else is
+said in the personal chat. Installing the app, for a person or a team, stores the conversation's
+reference for later nudges.
 
 Business rules:
 - What an activity changes is stored before Teams gets its answer; only sending invitations
@@ -37,7 +39,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.background import Background
 from bot.failures import log_failure
-from bot.teams import forms
+from bot.teams import forms, home
 from bot.teams import phrases as teams_phrases
 from bot.teams.campaigns import Launched, TeamLaunch, TeamsCampaigns, respondent
 from bot.teams.connector import (
@@ -59,6 +61,7 @@ from bot.teams.render import (
     file_info_activity,
     to_activity,
 )
+from bot.teams.settings import Again, Refused, Saved, SettingsValues, TeamsSettings
 from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.audit import Leaving
@@ -73,7 +76,7 @@ from dialogs.events import (
     Event,
     TextReceived,
 )
-from dialogs.messages import File, Paragraph, Reply
+from dialogs.messages import Block, File, Heading, Paragraph, Reply
 from dialogs.ports import Clock, EventLog, OrganisationDirectory, PeopleDirectory
 from dialogs.records import Organisation, place
 from engine.vocabulary import Language
@@ -136,6 +139,7 @@ class TeamsSurface:
         self._clock = clock
         self._authenticated = authenticated
         self._leaving = leaving
+        self._settings = TeamsSettings(self._runner.campaigns, conversations)
         self._org_ids: dict[str, int] = {}
         self._known: set[tuple[int, str]] = set()
         self._in_hand: weakref.WeakValueDictionary[str, asyncio.Lock] = (
@@ -225,10 +229,8 @@ class TeamsSurface:
         if not _personal(context.activity):
             return [self._saying(context, (Paragraph(teams_phrases.CHANNEL_HELP(language)),))]
         user = context.activity.from_property.id
-        reply = await self._advisor.overview(
-            conversation(org.id, respondent(user)), language=language
-        )
-        return [self._saying(context, (Paragraph(teams_phrases.WELCOME(language)), *reply))]
+        welcome = Paragraph(teams_phrases.WELCOME(language))
+        return [await self._home(context, org, conversation(org.id, respondent(user)), welcome)]
 
     async def _uninstalled(self, context: TurnContext) -> None:
         org_id = await self._org_id(context.activity, install=False)
@@ -246,7 +248,10 @@ class TeamsSurface:
     # Messages
 
     async def _message(
-        self, context: TurnContext, said: Event | forms.Submission, once: str | None
+        self,
+        context: TurnContext,
+        said: Event | forms.Submission | SettingsValues,
+        once: str | None,
     ) -> None:
         activity = context.activity
         org_id = await self._org_id(activity, install=False)
@@ -254,7 +259,7 @@ class TeamsSurface:
             unknown = (Paragraph(teams_phrases.NOT_INSTALLED(_locale(activity))),)
             await self._answer(once, [self._saying(context, unknown)])
             return
-        if isinstance(said, forms.Submission):
+        if isinstance(said, forms.Submission | SettingsValues):
             await self._answer(once, await self._form(context, await self._org_of(org_id), said))
             return
         if not _personal(activity):
@@ -269,6 +274,18 @@ class TeamsSurface:
             isinstance(said, TextReceived) and managing(said.text) == Manage(Managing.MEASURE)
         ):
             await self._answer(once, [await self._measure_form(context, key)])
+            return
+        if isinstance(said, TextReceived) and managing(said.text) == Manage(Managing.SETTINGS):
+            # Teams has no modal: the settings come as a card in the person's own chat.
+            language = await self._advisor.language_of(key, default=_locale(activity))
+            await self._answer(once, [await self._settings_card(context, org_id, language)])
+            return
+        if isinstance(said, TextReceived) and home.asks_for_home(said.text):
+            language = await self._advisor.language_of(key, default=_locale(activity))
+            title = Heading(teams_phrases.HOME_TITLE(language))
+            await self._answer(
+                once, [await self._home(context, await self._org_of(org_id), key, title)]
+            )
             return
         await self._turn(context, key, said, once)
 
@@ -359,9 +376,15 @@ class TeamsSurface:
         return self._sending(context, forms.form_activity(card))
 
     async def _form(
-        self, context: TurnContext, org: Organisation, submitted: forms.Submission
+        self,
+        context: TurnContext,
+        org: Organisation,
+        submitted: forms.Submission | SettingsValues,
     ) -> list[Send]:
         match submitted:
+            case forms.FormSubmit(form=forms.Form.SETTINGS, language=language):
+                unchanged = (Paragraph(teams_phrases.SETTINGS_UNCHANGED(language)),)
+                return [self._replacing(context, to_activity(unchanged))]
             case forms.FormSubmit(language=language):
                 stopped = (Paragraph(phrases.MEASURE_STOPPED(language)),)
                 return [self._replacing(context, to_activity(stopped))]
@@ -369,6 +392,8 @@ class TeamsSurface:
                 return [await self._figures(context, org, submitted)]
             case forms.LaunchValues():
                 return await self._launch(context, org, submitted)
+            case SettingsValues():
+                return [await self._settings_saved(context, org, submitted)]
 
     async def _figures(
         self, context: TurnContext, org: Organisation, submitted: forms.FiguresValues
@@ -389,6 +414,52 @@ class TeamsSurface:
             start=start, end=end, rate=rate_note(checked, language)
         )
         return self._replacing(context, to_activity((Paragraph(saved),)))
+
+    # The organisation's settings, and the overview
+
+    async def _settings_card(self, context: TurnContext, org_id: int, language: Language) -> Send:
+        """The settings card for the project manager; for anyone else, that only they may."""
+        user = respondent(context.activity.from_property.id)
+        if not await self._settings.may_change(org_id, user):
+            return self._saying(context, (Paragraph(phrases.MANAGERS_ONLY(language)),))
+        card = await self._settings.card(await self._org_of(org_id), language)
+        return self._sending(context, card)
+
+    async def _settings_saved(
+        self, context: TurnContext, org: Organisation, submitted: SettingsValues
+    ) -> Send:
+        """The card replaced by what was saved, or shown again with its errors; a refusal is
+        said beside it, so the card stays for whoever may use it."""
+        user = respondent(context.activity.from_property.id)
+        match await self._settings.save(org, user, submitted):
+            case Saved(reply=reply):
+                names = await names_in(self._conversations, org.id, reply)
+                return self._replacing(context, to_activity(reply, names=names))
+            case Again(card=card):
+                return self._replacing(context, card)
+            case Refused(reply=reply):
+                return self._saying(context, reply)
+
+    async def _home(
+        self, context: TurnContext, org: Organisation, key: ConversationKey, top: Block
+    ) -> Send:
+        """The overview card under `top`: the project manager's part, what everyone sees,
+        and buttons for the next steps (the settings for whoever may change them)."""
+        language = await self._advisor.language_of(key, default=_locale(context.activity))
+        user = key.respondent
+        managing = await self._runner.manager_home(org, user, language)
+        overview = await self._advisor.overview(key, language=language)
+        reply = (top, *managing, *overview)
+        manager = await self._settings.may_change(org.id, user)
+        names = await names_in(self._conversations, org.id, reply)
+        card = home.home_activity(reply, language, manager=manager, names=names)
+
+        async def send() -> None:
+            await self._send(context, _activity(card))
+            for beside in self._beside(context, reply):
+                await self._send(context, _activity(beside))
+
+        return send
 
     # A team's channel
 
@@ -412,6 +483,8 @@ class TeamsSurface:
                     language, org.settings.anonymity_threshold, team_name=team[1]
                 )
                 return [self._sending(context, forms.form_activity(card))]
+            case Managing.SETTINGS:
+                return [await self._settings_card(context, org.id, language)]
             case Managing.STATUS:
                 reply = await self._runner.campaigns.status_view(org.id, respondent(user), language)
                 return [lambda: self._privately(context, org, user, reply)]
