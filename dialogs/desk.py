@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from dialogs import phrases
 from dialogs.audit import AuditLog
 from dialogs.events import Command, ConversationKey, TaskAction
-from dialogs.messages import Bullets, Heading, Paragraph, Reply
+from dialogs.messages import Bullets, Heading, Paragraph, Reply, mention
 from dialogs.ports import (
     Clock,
     KpiRepository,
@@ -143,7 +143,7 @@ class Desk:
         for task in tasks:
             local_now = LocalTime.of(self._clock.now(), task.zone).at
             due = current(task, marks.get(task.id, {}), local_now)
-            owner = task.owner.split(":", 1)[-1]
+            owner = mention(task.owner)
             title = task.title(language)
             lines.append(
                 phrases.TASK_LINE(language).format(
@@ -267,7 +267,8 @@ class Desk:
             await self._audit.record(
                 org.id, key.respondent, "reassign", detail, now=self._clock.now()
             )
-        return (Paragraph(phrases.REASSIGNED(language).format(id=task.id, owner=owner)),)
+        said = phrases.REASSIGNED(language).format(id=task.id, owner=mention(respondent))
+        return (Paragraph(said),)
 
     async def reachable_again(self, key: ConversationKey) -> None:
         """Someone a channel refused wrote to us: they can be nudged again."""

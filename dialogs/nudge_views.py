@@ -17,6 +17,7 @@ from dialogs.messages import (
     People,
     Places,
     Reply,
+    mention,
 )
 from dialogs.records import place_of
 from engine.crosscheck import PostingCheck
@@ -51,9 +52,8 @@ def handover(task: Task, language: Language) -> Reply:
 
 
 def escalation(task: Task, missed: int, language: Language) -> Reply:
-    owner = task.owner.split(":", 1)[-1]
     text = phrases.NUDGE_ESCALATION(
-        language, missed, title=task.title(language), owner=owner, id=task.id
+        language, missed, title=task.title(language), owner=mention(task.owner), id=task.id
     )
     return (Paragraph(text),)
 
@@ -153,7 +153,7 @@ def cross_check(check: PostingCheck, language: Language) -> str:
 
 
 def _line(line: DueLine, language: Language) -> str:
-    owner = line.task.owner.split(":", 1)[-1]
+    owner = mention(line.task.owner)
     return f"#{line.task.id} {line.task.title(language)} ({line.due:%Y-%m-%d %H:%M}, {owner})"
 
 

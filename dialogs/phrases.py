@@ -741,7 +741,8 @@ FORGET_MANAGER = text(
     "manager afterwards.",
 )
 FORGET_SUCCESSOR = text(
-    "{successor} wordt de projectmanager.", "{successor} becomes the project manager."
+    "De rol van projectmanager gaat naar {successor}.",
+    "The project manager's role goes to {successor}.",
 )
 FORGET_BUTTON = text("Ja, vergeet mij", "Yes, forget me")
 FORGET_CANCELLED = text("Afgebroken: er is niets gewist.", "Cancelled: nothing was erased.")
@@ -917,3 +918,6 @@ CALENDAR_ZONE_UNKNOWN = text(
     "De tijdzone '{zone}' ken ik niet. Gebruik een naam als Europe/Amsterdam of America/New_York.",
     "I don't know the time zone '{zone}'. Use a name such as Europe/Amsterdam or America/New_York.",
 )
+
+# People named in running text: a person the reader's chat cannot name (another chat's id)
+COLLEAGUE = text("een collega", "a colleague")

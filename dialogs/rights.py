@@ -28,7 +28,17 @@ from dialogs import phrases
 from dialogs.audit import AuditEntry, AuditLog
 from dialogs.events import Command, CommandInvoked, ConversationKey
 from dialogs.exports import json_bytes, organisation_csv_files, tasks_ics
-from dialogs.messages import Actions, Bullets, Button, File, Heading, Paragraph, People, Reply
+from dialogs.messages import (
+    Actions,
+    Bullets,
+    Button,
+    File,
+    Heading,
+    Paragraph,
+    People,
+    Reply,
+    mention,
+)
 from dialogs.ports import (
     Clock,
     DataRights,
@@ -143,7 +153,7 @@ class Rights:
         said = [phrases.FORGET_ASK(language)]
         if await self._is_manager(key):
             said.append(
-                phrases.FORGET_SUCCESSOR(language).format(successor=_name(successor))
+                phrases.FORGET_SUCCESSOR(language).format(successor=mention(successor))
                 if successor
                 else phrases.FORGET_MANAGER(language)
             )
@@ -187,7 +197,7 @@ class Rights:
             replies.append(
                 Paragraph(
                     phrases.FORGOTTEN_TASKS_HANDED(language).format(
-                        heir=_name(erased.heir), tasks=tasks
+                        heir=mention(erased.heir), tasks=tasks
                     )
                     if erased.heir
                     else phrases.FORGOTTEN_TASKS_STOPPED(language).format(tasks=tasks)
@@ -196,7 +206,7 @@ class Rights:
         if erased.manager_cleared:
             replies.append(
                 Paragraph(
-                    phrases.FORGET_SUCCESSOR(language).format(successor=_name(erased.manager))
+                    phrases.FORGET_SUCCESSOR(language).format(successor=mention(erased.manager))
                     if erased.manager
                     else phrases.FORGOTTEN_NO_MANAGER(language)
                 )
@@ -257,7 +267,8 @@ class Rights:
                 Heading(phrases.AUDIT_TITLE(language)),
                 Paragraph(phrases.AUDIT_EMPTY(language)),
             )
-        lines = tuple(audit_line(entry, org.settings.time_zone, language) for entry in entries)
+        zone = org.settings.time_zone
+        lines = tuple(audit_line(entry, zone, language, actor=mention) for entry in entries)
         return (Heading(phrases.AUDIT_TITLE(language)), Bullets(lines))
 
     async def _managers_only(self, key: ConversationKey, language: Language) -> Reply | None:
@@ -287,14 +298,21 @@ class Rights:
         return org
 
 
-def audit_line(entry: AuditEntry, zone: str, language: Language) -> str:
-    """One entry as a neutral line: when (in `zone`), who, what, and its detail."""
+def _bare(respondent: str) -> str:
+    """A respondent's id within its chat, as the operator's tools show it."""
+    return respondent.split(":", 1)[-1]
+
+
+def audit_line(
+    entry: AuditEntry, zone: str, language: Language, *, actor: Callable[[str], str] = _bare
+) -> str:
+    """One entry as a neutral line: when (in `zone`), who (as `actor` writes them), what, and
+    its detail. A chat names the actor with a mention; the operator's command line keeps the
+    respondent's own id, which is what the operator looks people up by."""
     at = LocalTime.of(entry.at, zone).at
-    actor = entry.actor.split(":", 1)[-1] if entry.actor else phrases.AUDIT_BY_ADVISOR(language)
+    who = actor(entry.actor) if entry.actor else phrases.AUDIT_BY_ADVISOR(language)
     detail = ", ".join(f"{name}={value}" for name, value in sorted(entry.detail.items()))
-    return " · ".join(
-        part for part in (f"{at:%Y-%m-%d %H:%M}", actor, entry.action, detail) if part
-    )
+    return " · ".join(part for part in (f"{at:%Y-%m-%d %H:%M}", who, entry.action, detail) if part)
 
 
 def _counts(erased: Erased) -> dict[str, str | int]:
@@ -323,10 +341,6 @@ def _successor(key: ConversationKey, said: str) -> str | None:
     mention = _MENTION.fullmatch(word)
     name = mention.group(1) if mention else word.lstrip("@").rstrip(".!,;")
     return f"{key.channel}:{name}" if name else None
-
-
-def _name(respondent: str | None) -> str:
-    return (respondent or "").split(":", 1)[-1]
 
 
 _CONFIRMATION = re.compile(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 
+from dialogs import phrases
 from dialogs.messages import (
     Actions,
     Block,
@@ -18,18 +22,63 @@ from dialogs.messages import (
     Places,
     Progress,
     Reply,
+    named,
 )
+from engine.vocabulary import Language
 
 WIDTH = 78
 BAR_WIDTH = 20
+CHANNEL = "console"
+"""The terminal's respondents are ``console:NAME``, NAME being what the person is called."""
+
+Name = Callable[[str], str]
 
 
-def render(reply: Reply) -> str:
-    """The reply as text, blocks separated by blank lines."""
-    return "\n\n".join(_block(block) for block in reply) + "\n"
+def render(reply: Reply, *, language: Language = Language.EN) -> str:
+    """The reply as text, blocks separated by blank lines; people named in it by their names
+    (a colleague from another chat by a neutral word in `language`, never by a chat id)."""
+    name = partial(person, language=language)
+    return "\n\n".join(_block(_named(block, name), name) for block in reply) + "\n"
 
 
-def _block(block: Block) -> str:
+def person(respondent: str, *, language: Language) -> str:
+    """A terminal respondent's name; anyone else (a Slack or Teams id) as "a colleague"."""
+    channel, _, user = respondent.partition(":")
+    return user if channel == CHANNEL and user else phrases.COLLEAGUE(language)
+
+
+def _named(block: Block, name: Name) -> Block:
+    """The block with every person in its texts written by `name`."""
+
+    def said(text: str) -> str:
+        return named(text, name)
+
+    match block:
+        case Heading(text=text) | Paragraph(text=text):
+            return replace(block, text=said(text))
+        case Bullets(items=items):
+            return Bullets(tuple(said(item) for item in items))
+        case Facts(rows=rows):
+            return Facts(tuple((said(label), said(value)) for label, value in rows))
+        case Progress(label=label):
+            return replace(block, label=said(label))
+        case ChoicePrompt():
+            choices = tuple(
+                replace(choice, label=said(choice.label), detail=said(choice.detail))
+                for choice in block.choices
+            )
+            return replace(block, text=said(block.text), hint=said(block.hint), choices=choices)
+        case Chart(title=title, bars=bars):
+            shown = tuple(replace(bar, label=said(bar.label), note=said(bar.note)) for bar in bars)
+            return replace(block, title=said(title), bars=shown)
+        case File(title=title):
+            return replace(block, title=said(title))
+        case People() | Places() | Actions():
+            return block  # no running text: people are named by `_block`, buttons show words
+
+
+def _block(block: Block, name: Name) -> str:
+    """One block as text, the people in its texts already named (`_named`)."""
     match block:
         case Heading(text=text):
             return f"== {text} =="
@@ -41,7 +90,7 @@ def _block(block: Block) -> str:
                 for item in items
             )
         case People(respondents=respondents):
-            return ", ".join(r.split(":", 1)[-1] for r in respondents)
+            return ", ".join(name(respondent) for respondent in respondents)
         case Places(addresses=addresses):
             return ", ".join(addresses)
         case Facts(rows=rows):
@@ -54,8 +103,8 @@ def _block(block: Block) -> str:
             return _prompt(block)
         case Chart():
             return _chart(block)
-        case File(title=title, name=name):
-            return f"[{title}: {name}]"
+        case File(title=title, name=file_name):
+            return f"[{title}: {file_name}]"
         case Actions(buttons=buttons):
             return "  ".join(f"[{button.typed}]" for button in buttons)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from dialogs import phrases
 from dialogs.events import to_token
 from dialogs.messages import (
+    MENTION,
     Actions,
     Block,
     Bullets,
@@ -23,8 +25,10 @@ from dialogs.messages import (
     Progress,
     Reply,
     headline,
+    named,
 )
 from dialogs.records import place_of
+from engine.vocabulary import Language
 
 SlackBlock = dict[str, Any]
 
@@ -58,7 +62,12 @@ SEPARATOR = "|"
 
 
 def to_message(
-    reply: Reply, *, back_label: str = "", pause_label: str = "", submit_label: str = ""
+    reply: Reply,
+    *,
+    back_label: str = "",
+    pause_label: str = "",
+    submit_label: str = "",
+    language: Language = Language.EN,
 ) -> dict[str, Any]:
     """A `chat.postMessage` payload: Block Kit blocks and a short plain-text fallback.
 
@@ -66,11 +75,17 @@ def to_message(
         reply: the neutral reply.
         back_label, pause_label, submit_label: button texts for a prompt that does not carry
             its own (prompts from the dialogs do, in their language).
+        language: the reply's language, for the word that stands in for a person Slack cannot
+            name (someone from another chat).
     """
     blocks = to_blocks(
-        reply, back_label=back_label, pause_label=pause_label, submit_label=submit_label
+        reply,
+        back_label=back_label,
+        pause_label=pause_label,
+        submit_label=submit_label,
+        language=language,
     )
-    return {"text": fallback_text(reply), "blocks": blocks}
+    return {"text": fallback_text(reply, language=language), "blocks": blocks}
 
 
 def to_blocks(
@@ -79,10 +94,11 @@ def to_blocks(
     back_label: str = "",
     pause_label: str = "",
     submit_label: str = "",
+    language: Language = Language.EN,
     limit: int = MAX_MESSAGE_BLOCKS,
 ) -> list[SlackBlock]:
     """The reply as Block Kit blocks, at most `limit` of them (the last one "…" if cut)."""
-    labels = _Labels(back_label, pause_label, submit_label)
+    labels = _Labels(back_label, pause_label, submit_label, _Names(language))
     blocks = [slack_block for block in reply for slack_block in _block(block, labels)]
     if len(blocks) > limit:
         blocks = [*blocks[: limit - 1], _context(ELLIPSIS)]
@@ -90,7 +106,12 @@ def to_blocks(
 
 
 def to_home_view(
-    reply: Reply, *, back_label: str = "", pause_label: str = "", submit_label: str = ""
+    reply: Reply,
+    *,
+    back_label: str = "",
+    pause_label: str = "",
+    submit_label: str = "",
+    language: Language = Language.EN,
 ) -> dict[str, Any]:
     """A `views.publish` view for the app's Home tab."""
     blocks = to_blocks(
@@ -98,14 +119,52 @@ def to_home_view(
         back_label=back_label,
         pause_label=pause_label,
         submit_label=submit_label,
+        language=language,
         limit=MAX_HOME_BLOCKS,
     )
     return {"type": "home", "blocks": blocks}
 
 
-def fallback_text(reply: Reply) -> str:
-    """What notifications and screen readers show: the first heading, paragraph or question."""
-    return _fit(headline(reply) or ELLIPSIS, MAX_FALLBACK)
+def fallback_text(reply: Reply, *, language: Language = Language.EN) -> str:
+    """What notifications and screen readers show: the first heading, paragraph or question,
+    people in it as mentions (Slack shows their names there too)."""
+    marked = _Names(language).marked(headline(reply) or ELLIPSIS)
+    return _unmasked(_fit(marked, MAX_FALLBACK))
+
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+"""Stand-ins (private-use characters) for a mention's "<" and ">" while a text is escaped and
+cut: the same length as what they stand for, so Slack's limits hold, and left alone by escaping,
+so the mention survives it. `_fitting` never cuts between them."""
+
+
+@dataclass(frozen=True)
+class _Names:
+    """How people are named in the reply's language: a Slack user by a mention Slack shows as
+    their name; anyone else (another chat's id) by a neutral word, never by the id."""
+
+    language: Language
+
+    def marked(self, text: str) -> str:
+        """For mrkdwn: every person a masked mention, or the word; `_mrkdwn` unmasks."""
+        bare = text.replace(_OPEN, "").replace(_CLOSE, "")
+        return named(bare, self._masked)
+
+    def plain(self, text: str) -> str:
+        """For plain text, where Slack shows no mention: no one's id, only the word."""
+        return named(text, lambda _: phrases.COLLEAGUE(self.language))
+
+    def mention(self, respondent: str) -> str:
+        """A person in a People block (already-escaped mrkdwn)."""
+        return _unmasked(_escape(self._masked(respondent)))
+
+    def _masked(self, respondent: str) -> str:
+        user = _SLACK_USER.match(respondent)
+        return f"{_OPEN}@{user.group(1)}{_CLOSE}" if user else phrases.COLLEAGUE(self.language)
+
+
+def _unmasked(text: str) -> str:
+    return text.replace(_OPEN, "<").replace(_CLOSE, ">")
 
 
 @dataclass(frozen=True)
@@ -113,6 +172,7 @@ class _Labels:
     back: str
     pause: str
     submit: str
+    names: _Names
 
     def check(self) -> None:
         if not (self.back.strip() and self.pause.strip() and self.submit.strip()):
@@ -124,14 +184,15 @@ class _Labels:
 def _block(block: Block, labels: _Labels) -> list[SlackBlock]:
     match block:
         case Heading(text=text):
-            return [_header(text)] if text.strip() else []
+            return _heading(text, labels.names) if text.strip() else []
         case Paragraph(text=text):
-            return [_section(chunk) for chunk in _pack(text.splitlines(), MAX_SECTION)]
+            paragraph = labels.names.marked(text).splitlines()
+            return [_section(chunk) for chunk in _pack(paragraph, MAX_SECTION)]
         case Bullets(items=items):
-            lines = (f"• {' '.join(item.splitlines())}" for item in items)
+            lines = (f"• {' '.join(labels.names.marked(item).splitlines())}" for item in items)
             return [_section(chunk) for chunk in _pack(lines, MAX_SECTION)]
         case People(respondents=respondents):
-            mentions = " ".join(_mention(respondent) for respondent in respondents)
+            mentions = " ".join(labels.names.mention(respondent) for respondent in respondents)
             return [_section(chunk) for chunk in _chunks(mentions, MAX_SECTION)]
         case Places(addresses=addresses):
             links = " ".join(_channel_link(address) for address in addresses)
@@ -140,21 +201,28 @@ def _block(block: Block, labels: _Labels) -> list[SlackBlock]:
             return []  # uploaded beside the message (files_upload_v2), not drawn in it
         case Actions(buttons=buttons):
             elements = [
-                _button(button.label, f"{ACT_ACTION}{index}", to_token(button.event))
+                _button(
+                    labels.names.plain(button.label),
+                    f"{ACT_ACTION}{index}",
+                    to_token(button.event),
+                )
                 for index, button in enumerate(buttons)
             ]
             return [_actions(group) for group in _groups(elements, MAX_ACTIONS_ELEMENTS)]
         case Facts(rows=rows):
-            return _facts(rows)
+            marked = labels.names.marked
+            return _facts(tuple((marked(name), marked(value)) for name, value in rows))
         case Progress():
-            return [_context(_progress(block))]
+            return [_context(_progress(replace(block, label=labels.names.marked(block.label))))]
         case Chart():
-            return [_section(chunk) for chunk in _pack(_chart_lines(block), MAX_SECTION)]
+            drawn = (labels.names.marked(line) for line in _chart_lines(block))
+            return [_section(chunk) for chunk in _pack(drawn, MAX_SECTION)]
         case ChoicePrompt():
-            own = _Labels(
-                block.back_label or labels.back,
-                block.pause_label or labels.pause,
-                block.submit_label or labels.submit,
+            own = replace(
+                labels,
+                back=block.back_label or labels.back,
+                pause=block.pause_label or labels.pause,
+                submit=block.submit_label or labels.submit,
             )
             own.check()
             return _prompt(block, own)
@@ -191,32 +259,33 @@ def _chart_lines(chart: Chart) -> Iterator[str]:
 
 
 def _prompt(prompt: ChoicePrompt, labels: _Labels) -> list[SlackBlock]:
-    lines = [f"*{line.strip()}*" for line in prompt.text.splitlines() if line.strip()]
+    marked = labels.names.marked
+    lines = [f"*{line.strip()}*" for line in marked(prompt.text).splitlines() if line.strip()]
     lines.append("")
     for number, choice in enumerate(prompt.choices, start=1):
         detail = " ".join(choice.detail.split())
         text = f"{choice.label} — {detail}" if detail and detail != choice.label else choice.label
         mark = "  ✓" if choice.id in prompt.selected else ""
-        lines.append(f"*{number}.* {' '.join(text.split())}{mark}")
+        lines.append(f"*{number}.* {' '.join(marked(text).split())}{mark}")
     blocks = [_section(chunk) for chunk in _pack(lines, MAX_SECTION)]
     if prompt.hint.strip():
-        blocks.append(_context(prompt.hint))
-    blocks += _checkboxes(prompt, labels) if prompt.multiple else _buttons(prompt)
+        blocks.append(_context(marked(prompt.hint)))
+    blocks += _checkboxes(prompt, labels) if prompt.multiple else _buttons(prompt, labels)
     blocks.append(
         _actions(
             [
-                _button(labels.back, BACK_ACTION, prompt.prompt_id),
-                _button(labels.pause, STOP_ACTION, prompt.prompt_id),
+                _button(labels.names.plain(labels.back), BACK_ACTION, prompt.prompt_id),
+                _button(labels.names.plain(labels.pause), STOP_ACTION, prompt.prompt_id),
             ]
         )
     )
     return blocks
 
 
-def _buttons(prompt: ChoicePrompt) -> list[SlackBlock]:
+def _buttons(prompt: ChoicePrompt, labels: _Labels) -> list[SlackBlock]:
     buttons = [
         _button(
-            choice.label,
+            labels.names.plain(choice.label),
             f"{CHOICE_ACTION}{index}",
             _exact(f"{prompt.prompt_id}{SEPARATOR}{choice.id}", MAX_BUTTON_VALUE, "button value"),
             primary=choice.id in prompt.selected,
@@ -231,7 +300,7 @@ def _checkboxes(prompt: ChoicePrompt, labels: _Labels) -> list[SlackBlock]:
     action_id = _exact(f"{PICK_ACTION}{prompt.prompt_id}", MAX_ID, "action_id")
     options = {
         choice.id: {
-            "text": _plain_text(choice.label, MAX_OPTION_TEXT),
+            "text": _plain_text(labels.names.plain(choice.label), MAX_OPTION_TEXT),
             "value": _exact(choice.id, MAX_OPTION_VALUE, "option value"),
         }
         for choice in prompt.choices
@@ -248,12 +317,23 @@ def _checkboxes(prompt: ChoicePrompt, labels: _Labels) -> list[SlackBlock]:
         if initial:
             element["initial_options"] = initial
         blocks.append(_actions([element]))
-    submit = _button(labels.submit, SUBMIT_ACTION, prompt.prompt_id, primary=True)
+    submit = _button(
+        labels.names.plain(labels.submit), SUBMIT_ACTION, prompt.prompt_id, primary=True
+    )
     if blocks:
         blocks[-1]["elements"].append(submit)
     else:
         blocks.append(_actions([submit]))
     return blocks
+
+
+def _heading(text: str, names: _Names) -> list[SlackBlock]:
+    """A header; one that names a person is a bold section instead, since a header is plain
+    text, where Slack shows a mention as its raw id rather than the person's name."""
+    if MENTION.search(text) is None:
+        return [_header(text)]
+    lines = names.marked(text).splitlines()
+    return [_section(chunk) for chunk in _pack((f"*{line}*" for line in lines), MAX_SECTION)]
 
 
 def _header(text: str) -> SlackBlock:
@@ -292,7 +372,7 @@ def _plain_text(text: str, limit: int) -> dict[str, str]:
 
 
 def _mrkdwn(text: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": text}
+    return {"type": "mrkdwn", "text": _unmasked(text)}
 
 
 def _exact(text: str, limit: int, what: str) -> str:
@@ -304,12 +384,6 @@ def _exact(text: str, limit: int, what: str) -> str:
 
 _SLACK_USER = re.compile(r"^slack:([UW][A-Z0-9]{1,20})$")
 _SLACK_CHANNEL = re.compile(r"[CGD][A-Z0-9]{1,20}")
-
-
-def _mention(respondent: str) -> str:
-    """A Slack user as a mention; anyone else as escaped text."""
-    user = _SLACK_USER.match(respondent)
-    return f"<@{user.group(1)}>" if user else _escape(respondent.split(":", 1)[-1])
 
 
 def _channel_link(address: str) -> str:
@@ -346,12 +420,15 @@ def _fit(text: str, limit: int) -> str:
 
 
 def _fitting(text: str, limit: int) -> int:
-    """How many characters of `text` fit in `limit` once escaped."""
+    """How many characters of `text` fit in `limit` once escaped, never ending inside a masked
+    mention (a cut one would show the raw id)."""
     size = 0
     for count, character in enumerate(text):
         size += len(_escape(character))
         if size > limit:
-            return count
+            opened = text.rfind(_OPEN, 0, count)
+            inside = opened > text.rfind(_CLOSE, 0, count)
+            return opened if inside and opened > 0 else count
     return len(text)
 
 

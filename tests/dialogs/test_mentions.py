@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dialogs.events import Command, TaskAction
+import re
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from dialogs.desk import Desk
+from dialogs.events import Command, ConversationKey, TaskAction
 from dialogs.messages import (
     MENTION,
     Actions,
@@ -18,11 +25,22 @@ from dialogs.messages import (
     Paragraph,
     People,
     Progress,
+    Reply,
     headline,
     mention,
     mentioned,
     named,
 )
+from dialogs.nudge_views import Digest, DueLine, digest, escalation
+from dialogs.records import NewTask
+from engine.tasks import Consistency, Task
+from engine.text import text
+from engine.vocabulary import Language, TaskKind
+from storage.activation import SqlaKpiRepository, SqlaPeopleDirectory, SqlaTaskRepository
+from storage.db import Database
+from storage.outbox import SqlaOutbox
+from storage.repositories import SqlaOrganisationDirectory
+from tests.fakes.clock import FixedClock
 
 ANN = "slack:U0ANN"
 MGR = "slack:U0MGR"
@@ -87,3 +105,84 @@ def test_a_reply_without_mentions_mentions_no_one() -> None:
 def test_the_headline_keeps_tokens_for_the_channel_to_resolve() -> None:
     assert headline((Paragraph(f"Task for {mention(MGR)}"),)) == f"Task for {mention(MGR)}"
     assert headline((People((ANN, TEAMS)),)) == f"{mention(ANN)} {mention(TEAMS)}"
+
+
+# Each dialog that names a person names them by a token, never by the id
+
+START = datetime(2026, 11, 23, 10, 0)  # noqa: DTZ001 - a wall-clock time beside its zone
+_RAW = re.compile(r"\bU0ANN\b|\b29:1eXs")
+
+
+def _bare(text: str) -> str:
+    """The text without its tokens: what would be left of an id shown raw."""
+    return MENTION.sub("", text)
+
+
+def _task(number: int, owner: str) -> Task:
+    title = text(f"Post {number}", f"Post {number}")
+    return Task(number, "post", TaskKind.POST, title, owner, "FREQ=WEEKLY", START, "UTC")
+
+
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("owner", [ANN, TEAMS])
+def test_the_digest_and_an_escalation_name_the_owner_by_a_token(
+    owner: str, language: Language
+) -> None:
+    line = DueLine(_task(1, owner), START)
+    week = Digest(
+        "2026-W48", (line,), (line,), (), Consistency(4, 4, 3), Consistency(12, 12, 9), ()
+    )
+
+    for reply in (digest(week, language), escalation(_task(1, owner), 2, language)):
+        assert owner in mentioned(reply)
+        assert not any(_RAW.search(_bare(t)) for t in _said(reply))
+
+
+@pytest.fixture
+async def desk(sqlite_database: Database) -> tuple[Desk, SqlaTaskRepository, int]:
+    organisations = SqlaOrganisationDirectory(sqlite_database)
+    org = await organisations.ensure("slack:T0ACME", "Acme")
+    await organisations.update_settings(org.id, replace(org.settings, manager=MGR))
+    tasks = SqlaTaskRepository(sqlite_database)
+    people = SqlaPeopleDirectory(sqlite_database)
+    new = NewTask("post", TaskKind.POST, text("Post", "Post"), TEAMS, "FREQ=WEEKLY", START, "UTC")
+    await tasks.adopt(org.id, [new], by=MGR, now=FixedClock().now())
+    made = Desk(
+        organisations=organisations,
+        tasks=tasks,
+        kpis=SqlaKpiRepository(sqlite_database),
+        people=people,
+        outbox=SqlaOutbox(sqlite_database),
+        clock=FixedClock(),
+    )
+    return made, tasks, org.id
+
+
+@pytest.mark.parametrize("language", list(Language))
+async def test_the_task_list_and_a_reassignment_name_the_owner_by_a_token(
+    desk: tuple[Desk, SqlaTaskRepository, int], language: Language
+) -> None:
+    made, tasks, org_id = desk
+    manager = ConversationKey("slack", org_id, "D0MGR", "U0MGR")
+    (task,) = await tasks.active(org_id)
+
+    listed = await made.list_tasks(manager, language)
+    moved = await made.reassign(manager, f"{task.id} <@U0ANN|ann>", language)
+
+    assert mentioned(listed) == (TEAMS,)
+    assert mentioned(moved) == (ANN,)
+    assert not any(_RAW.search(_bare(t)) for t in (*_said(listed), *_said(moved)))
+
+
+def _said(reply: Reply) -> list[str]:
+    return [t for block in reply for t in _texts_of(block)]
+
+
+def _texts_of(block: object) -> tuple[str, ...]:
+    match block:
+        case Heading(text=t) | Paragraph(text=t):
+            return (t,)
+        case Bullets(items=items):
+            return items
+        case _:
+            return ()

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from dialogs.events import Command, CommandInvoked, TaskAction
-from dialogs.messages import Actions, Paragraph, People, Places, Reply
+from dialogs.messages import Actions, Paragraph, People, Places, Reply, mention
 from dialogs.nudge_views import (
     DIGEST_BUTTONS,
     Digest,
@@ -24,6 +24,7 @@ from engine.text import text
 from engine.vocabulary import Language, Phase, TaskKind
 
 START = datetime(2026, 11, 23, 10, 0)  # noqa: DTZ001 - a wall-clock time beside its zone
+OWNER = mention("slack:U1")
 
 
 def _task(number: int) -> Task:
@@ -73,10 +74,10 @@ def _said(reply: Reply) -> str:
 @pytest.mark.parametrize(
     ("missed", "language", "said"),
     [
-        (1, Language.EN, "Task 3 (U1) was missed once. Perhaps it needs another owner"),
-        (2, Language.EN, "Task 3 (U1) was missed 2 times in a row. Perhaps"),
-        (1, Language.NL, "Taak 3 (U1) is 1 keer niet gedaan. Misschien past"),
-        (2, Language.NL, "Taak 3 (U1) is 2 keer op rij niet gedaan. Misschien past"),
+        (1, Language.EN, f"Task 3 ({OWNER}) was missed once. Perhaps it needs another owner"),
+        (2, Language.EN, f"Task 3 ({OWNER}) was missed 2 times in a row. Perhaps"),
+        (1, Language.NL, f"Taak 3 ({OWNER}) is 1 keer niet gedaan. Misschien past"),
+        (2, Language.NL, f"Taak 3 ({OWNER}) is 2 keer op rij niet gedaan. Misschien past"),
     ],
 )
 def test_an_escalation_counts_one_miss_and_more(missed: int, language: Language, said: str) -> None:

@@ -279,11 +279,11 @@ async def test_a_project_manager_names_who_takes_over(rig: Rig) -> None:
         rig.rights.erased, tasks=(3, 4), heir="test:ann", manager_cleared=True, manager="test:ann"
     )
     asked = await rig.say("pm", "forget me, hand over to @ann")
-    assert "ann becomes the project manager" in _text(asked)
+    assert "The project manager's role goes to <@person:test:ann>." in _text(asked)
     reply = await rig.say("pm", "yes, forget me")
     assert rig.rights.forgotten == [("test:pm", "test:ann")]
-    assert "Your tasks now belong to ann: 2 tasks." in _text(reply)
-    assert "ann becomes the project manager" in _text(reply)
+    assert "Your tasks now belong to <@person:test:ann>: 2 tasks." in _text(reply)
+    assert "The project manager's role goes to <@person:test:ann>." in _text(reply)
 
 
 async def test_a_project_manager_may_name_the_successor_in_the_confirmation(rig: Rig) -> None:
@@ -365,7 +365,7 @@ async def test_the_audit_log_lists_time_actor_action_and_detail(
     reply = await rig.say("pm", "audit")
     assert Heading(title) in reply
     lines = next(b for b in reply if isinstance(b, Bullets)).items
-    assert lines[0].startswith("2025-01-06 10:00 · pm · export · files=4")
+    assert lines[0].startswith("2025-01-06 10:00 · <@person:test:pm> · export · files=4")
     by_advisor = "the advisor" if language is Language.EN else "de advisor"
     assert lines[1].startswith(f"2025-01-06 10:00 · {by_advisor} · erasure · answers_deleted=16")
 
