@@ -126,6 +126,8 @@ class App:
             tasks=self.activation.tasks,
             kpis=self.activation.kpis,
             people=self.activation.people,
+            scans=self.scans,
+            launches=self.activation.launches,
             now=self.clock.now(),
             language=language,
         )

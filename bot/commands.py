@@ -156,6 +156,8 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
             tasks=app.activation.tasks,
             kpis=app.activation.kpis,
             people=app.activation.people,
+            scans=app.scans,
+            launches=app.activation.launches,
             now=app.clock.now(),
             language=args.lang,
         )

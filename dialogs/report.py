@@ -6,14 +6,27 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dialogs.advisor import Advisor
-from dialogs.ports import KpiRepository, PeopleDirectory, TaskRepository
-from dialogs.records import Organisation
+from dialogs.ports import (
+    KpiRepository,
+    LaunchRepository,
+    PeopleDirectory,
+    ScanRepository,
+    TaskRepository,
+)
+from dialogs.records import Organisation, Scan
 from engine.crosscheck import WEEKS, PostingCheck, posting_check
 from engine.kpi import KpiEntry
 from engine.plan import Plan, make_plan
 from engine.recurrence import LocalTime
 from engine.scoring import OrgResult, Withheld
-from engine.tasks import CONSISTENCY_WEEKS, Consistency, consistency, streak, team_consistency
+from engine.tasks import (
+    CONSISTENCY_WEEKS,
+    Consistency,
+    consistency,
+    current,
+    streak,
+    team_consistency,
+)
 from engine.vocabulary import Language, TaskKind
 
 
@@ -34,6 +47,24 @@ class TaskLine:
     longer: Consistency
     """The last 12 weeks."""
     streak: int
+    due: date | None = None
+    """The day of the occurrence to act on now: the newest one due if still open (overdue when
+    before the report's day), else the next to come; None for a one-off task that is done."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """How many finished the latest shown scan, of how many: counts only, never who."""
+
+    completed: int
+    of: int
+    invited: bool
+    """True: `of` is everyone the scan was launched to; False: the scan had no launch, and
+    `of` is everyone who started it."""
+
+    @property
+    def share(self) -> float | None:
+        return self.completed / self.of if self.of else None
 
 
 @dataclass(frozen=True)
@@ -56,6 +87,8 @@ class ReportData:
     """The way of working people perceive beside the posting actually logged."""
     unreachable: tuple[str, ...] = ()
     """People and places the chat refused for good (respondent or place addresses)."""
+    response: Response | None = None
+    """Who finished the latest shown scan; None without one."""
 
 
 async def gather(
@@ -65,13 +98,16 @@ async def gather(
     tasks: TaskRepository,
     kpis: KpiRepository,
     people: PeopleDirectory,
+    scans: ScanRepository,
+    launches: LaunchRepository,
     now: datetime,
     language: Language | None = None,
 ) -> ReportData:
     """Everything the report shows, as of `now`, in `language` (default: the organisation's)."""
     history = await advisor.history(org)
     # A running scan has no result yet: it appears when the scan closes.
-    shown = [ScanLine(scan.number, result) for scan, result in history if result is not None]
+    closed = [(scan, result) for scan, result in history if result is not None]
+    shown = [ScanLine(scan.number, result) for scan, result in closed]
     latest = shown[-1] if shown else None
     first_shown = next((line for line in shown if isinstance(line.result, OrgResult)), None)
     baseline = first_shown if first_shown is not latest else None
@@ -80,7 +116,8 @@ async def gather(
     recent_weeks, longer_weeks = CONSISTENCY_WEEKS
     lines, parts, posting = [], [], []
     for task in active:
-        today = LocalTime.of(now, task.zone).date()
+        local = LocalTime.of(now, task.zone)
+        today = local.date()
         own = marks.get(task.id, {})
         recent, longer = (consistency(task, own, today, w) for w in CONSISTENCY_WEEKS)
         parts += [recent, longer]
@@ -93,6 +130,7 @@ async def gather(
                 recent,
                 longer,
                 streak(task, own, today),
+                _day(current(task, own, local.at)),
             )
         )
     result = latest.result if latest else None
@@ -114,4 +152,22 @@ async def gather(
         plan=plan,
         check=posting_check(result, posting) if isinstance(result, OrgResult) else None,
         unreachable=tuple(person.respondent for person in await people.unreachable(org.id)),
+        response=await _response(org.id, closed[-1][0], scans, launches) if closed else None,
     )
+
+
+def _day(moment: datetime | None) -> date | None:
+    return None if moment is None else moment.date()
+
+
+async def _response(
+    org_id: int, scan: Scan, scans: ScanRepository, launches: LaunchRepository
+) -> Response:
+    """Completed of invited when the scan was launched to people; else completed of started."""
+    if await launches.get(org_id, scan.id) is not None:
+        invitations = await launches.invitations(org_id, scan.id)
+        done = sum(invitation.completed for invitation in invitations)
+        return Response(done, len(invitations), invited=True)
+    started = await scans.participation(org_id, scan.id)
+    done = sum(person.completed_at is not None for person in started)
+    return Response(done, len(started), invited=False)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.report import formats
-from bot.report.content import Bars, Columns, Lines, Plot, Tone, Unit
+from bot.report.content import Bars, Columns, Lines, Plot, Series, Tone, Unit
 from bot.report.wrapping import wrap
 from engine.vocabulary import Language
 
@@ -31,6 +31,8 @@ COLOURS = {Tone.MAIN: "#3b6ea5", Tone.EARLIER: "#a9c1dc", Tone.SECOND: "#d08a2e"
 LABEL_SHARE = 0.34
 """Bar labels take at most this part of a chart's width, in as many lines as they need."""
 PERIOD_TICKS = 6
+PANEL_SHARE = 0.13
+"""One panel of small multiples is this part of the chart's width high."""
 
 
 @dataclass(frozen=True)
@@ -58,19 +60,21 @@ def draw(plot: Plot, *, width: float, font: float, dpi: int) -> Picture:
         rows = max((label.count("\n") + 1 for label in labels), default=1)
         group = max(2.0 * line, rows * font * 0.85 * 1.25 / 72 + 0.8 * line)
         body = len(labels) * group
+    elif isinstance(plot, Lines):
+        # Each panel its own title line above it.
+        labels, body = [], len(plot.series) * (width * PANEL_SHARE + 1.3 * line)
     else:
         labels, body = [], width * 0.28
     legend = 1.6 * line if _legend_shown(plot) else 0.0
     height = body + legend + 2.4 * line
     figure = _figure(width, height, dpi)
-    axes = figure.add_subplot()
     match plot:
         case Bars():
-            _draw_bars(axes, plot, labels, font)
+            _draw_bars(figure.add_subplot(), plot, labels, font)
         case Columns():
-            _draw_columns(axes, plot, font)
+            _draw_columns(figure.add_subplot(), plot, font)
         case Lines():
-            _draw_lines(axes, plot, font)
+            _draw_lines(figure, plot, font)
     buffer = io.BytesIO()
     # No "Software" stamp: the same report gives the same bytes whatever the version.
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
@@ -78,9 +82,8 @@ def draw(plot: Plot, *, width: float, font: float, dpi: int) -> Picture:
 
 
 def _legend_shown(plot: Plot) -> bool:
-    """Lines always name their series; bars only when there are two to tell apart."""
-    if isinstance(plot, Lines):
-        return True
+    """Bars name their series when there are two to tell apart; each panel of lines is named
+    by its own title."""
     return isinstance(plot, Bars) and len(plot.series) > 1
 
 
@@ -164,31 +167,29 @@ def _draw_columns(axes: Axes, plot: Columns, font: float) -> None:
     _period_axis(axes, font, plot.periods)
 
 
-def _draw_lines(axes: Axes, plot: Lines, font: float) -> None:
-    handles = []
-    drawn_on: list[Axes] = []
-    for position, series in enumerate(plot.series):
-        own = axes.twinx() if position and plot.twin else axes
-        points = [math.nan if value is None else value for value in series.values]
-        (line,) = own.plot(
-            range(len(points)),
-            points,
+def _draw_lines(figure: Figure, plot: Lines, font: float) -> None:
+    """Small multiples: a panel per series, stacked on one period axis, each scaled from zero to
+    its own values. A None is NaN, which matplotlib leaves out: no point, no line across it."""
+    panels = figure.subplots(len(plot.series), 1, sharex=True, squeeze=False)[:, 0]
+    for axes, series in zip(panels, plot.series, strict=True):
+        axes.plot(
+            range(len(plot.periods)),
+            points(series),
             color=COLOURS[series.tone],
             marker="o",
             linewidth=2,
-            label=series.name,
         )
-        handles.append(line)
-        if own not in drawn_on:
-            drawn_on.append(own)
-    # Only once everything is drawn: fixing the bottom at 0 also fixes the top.
-    for own in drawn_on:
-        _value_axis(own, font, _written(plot.unit, plot.language))
-    if len(drawn_on) > 1:
-        for own, series in zip(drawn_on, plot.series, strict=True):
-            own.tick_params(axis="y", labelcolor=COLOURS[series.tone])
-    _period_axis(axes, font, plot.periods)
-    _legend(axes, handles, font)
+        axes.set_title(series.name, loc="left", fontsize=font * 0.85, color=INK)
+        _value_axis(axes, font, _written(plot.unit, plot.language))
+        # Room above the highest point, so that no point sits on the panel's edge.
+        highest = max((value for value in series.values if value is not None), default=0.0)
+        axes.set_ylim(0, highest * 1.2 or 1.0)
+        _period_axis(axes, font, plot.periods)
+
+
+def points(series: Series) -> list[float]:
+    """A series' values as plotted: NaN where there is nothing to show."""
+    return [math.nan if value is None else value for value in series.values]
 
 
 def _written(unit: Unit, language: Language) -> Callable[[float], str]:

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.report import formats, phrases
 from dialogs import phrases as chat_phrases
 from dialogs.messages import Bullets, Facts, Heading, Paragraph
 from dialogs.nudge_views import cross_check
-from dialogs.report import ReportData, ScanLine, TaskLine
+from dialogs.report import ReportData, Response, ScanLine, TaskLine
 from engine.kpi import KpiEntry, Metric
 from engine.labels import label, phase_name
 from engine.plan import Plan
-from engine.scoring import OrgResult, Withheld
+from engine.scoring import OrgResult, RoleSegment, Withheld
 from engine.tasks import Consistency
-from engine.vocabulary import Dimension, Language
+from engine.vocabulary import Dimension, Language, Role
 
 __all__ = [
     "KPI_ROWS",
@@ -113,8 +114,9 @@ class Columns:
 
 @dataclass(frozen=True)
 class Lines:
-    """One line per series over the periods; two series of counts get an axis each, since
-    engagements are a small fraction of reach."""
+    """Small multiples: one panel per series over the same periods, each on its own scale from
+    zero, so that a small measure (engagements beside reach) is not flattened and no two lines
+    on different scales seem to cross. A None is a gap: no point, and no line across it."""
 
     title: str
     periods: tuple[str, ...]
@@ -122,20 +124,16 @@ class Lines:
     unit: Unit
     language: Language
 
-    @property
-    def twin(self) -> bool:
-        return self.unit is Unit.COUNT and len(self.series) == 2
-
 
 Plot = Bars | Columns | Lines
 
 
 @dataclass(frozen=True)
 class Key:
-    """A block that also goes in the one-image summary: the headline facts, and the sentence
-    that stands in for a section with nothing to show."""
+    """A block that also goes in the one-image summary: the headline facts, what a manager acts
+    on, and the sentence that stands in for a section with nothing to show."""
 
-    block: Paragraph | Facts
+    block: Paragraph | Facts | Heading | Bullets
 
 
 Block = Heading | Paragraph | Facts | Bullets | Table | Bars | Columns | Lines | Key
@@ -167,11 +165,14 @@ def document(report: ReportData) -> Document:
         language=language,
         sections=(
             _summary(report),
+            _next(report, language),
+            _response(report.latest, report.response, language),
             _profile(report.latest, language),
+            _agreement(report.latest, language),
+            _gap(report.latest, language),
             _change(report.latest, report.baseline, language),
             _kpis(report.kpis, language),
             _consistency(report, language),
-            _next(report.plan, language),
         ),
     )
 
@@ -256,6 +257,31 @@ def _plan_facts(plan: Plan | None, language: Language) -> list[tuple[str, str]]:
     return [(phrases.FACT_NEXT_STEP(language), plan.steps[0].title(language))]
 
 
+# -- response --------------------------------------------------------------------------------------
+
+
+def _response(latest: ScanLine | None, response: Response | None, language: Language) -> Section:
+    """Completed of invited, or of those who started when the scan was never sent out."""
+    title = phrases.RESPONSE_TITLE(language)
+    if latest is None or response is None:
+        return Section(title, (Key(Paragraph(phrases.NO_RESPONSE(language))),))
+    share = response.share
+    if share is None:
+        return Section(
+            title, (Key(Paragraph(phrases.RESPONSE_NOBODY(language).format(number=latest.number))),)
+        )
+    percent = formats.percent(share, language)
+    if response.invited:
+        said = phrases.RESPONSE_INVITED(
+            language, response.completed, invited=response.of, number=latest.number, percent=percent
+        )
+    else:
+        said = phrases.RESPONSE_STARTED(
+            language, response.completed, started=response.of, number=latest.number, percent=percent
+        )
+    return Section(title, (Key(Paragraph(said)),))
+
+
 # -- phase and profile -----------------------------------------------------------------------------
 
 
@@ -337,6 +363,140 @@ def _profile_plot(result: OrgResult, language: Language) -> Bars:
     return _phase_bars(
         phrases.PROFILE_CHART(language), labels, (("", medians, Tone.MAIN),), language
     )
+
+
+# -- agreement -------------------------------------------------------------------------------------
+
+
+def _shown_result(latest: ScanLine | None) -> OrgResult | None:
+    return latest.result if latest is not None and isinstance(latest.result, OrgResult) else None
+
+
+def _agreement(latest: ScanLine | None, language: Language) -> Section:
+    """How far people agree per dimension: the engine's consensus, beside the medians."""
+    title = phrases.AGREEMENT_TITLE(language)
+    result = _shown_result(latest)
+    if result is None or not result.dimensions:
+        return Section(title, (Key(Paragraph(phrases.NOTHING_TO_SHOW(language))),))
+    scores = result.dimensions
+    ranked = sorted(scores, key=lambda d: (-scores[d].agreement, list(Dimension).index(d)))
+    most, least = ranked[0], ranked[-1]
+    if most is least:
+        said = phrases.AGREEMENT_ONE(language).format(
+            dimension=label(most, language),
+            percent=formats.percent(scores[most].agreement, language),
+        )
+    else:
+        said = phrases.AGREEMENT_SPREAD(language).format(
+            most=label(most, language),
+            most_percent=formats.percent(scores[most].agreement, language),
+            least=label(least, language),
+            least_percent=formats.percent(scores[least].agreement, language),
+        )
+    shares = tuple(score.agreement for score in scores.values())
+    chart = Bars(
+        phrases.AGREEMENT_CHART(language),
+        tuple(label(d, language) for d in scores),
+        (
+            Series(
+                "",
+                tuple(share * 100 for share in shares),
+                Tone.MAIN,
+                tuple(formats.percent(share, language) for share in shares),
+            ),
+        ),
+        maximum=100.0,
+        ticks=_percent_ticks(language),
+    )
+    return Section(
+        title, (Key(Paragraph(said)), chart, Paragraph(phrases.PROFILE_EXPLAINED(language)))
+    )
+
+
+def _percent_ticks(language: Language) -> tuple[tuple[float, str], ...]:
+    return tuple((float(mark), formats.percent(mark / 100, language)) for mark in range(0, 101, 25))
+
+
+# -- management and employees ----------------------------------------------------------------------
+
+
+def _gap(latest: ScanLine | None, language: Language) -> Section:
+    """Management beside employees, per dimension, only as far as the engine shows the groups:
+    a group (or everyone outside it) below the threshold is left out there already, so no
+    figure here singles anyone out, directly or by subtraction."""
+    title = phrases.GAP_TITLE(language)
+    result = _shown_result(latest)
+    if result is None:
+        return Section(title, (Key(Paragraph(phrases.NOTHING_TO_SHOW(language))),))
+    groups = {segment.role: segment for segment in result.segments}
+    management, employees = groups.get(Role.MANAGEMENT), groups.get(Role.EMPLOYEE)
+    if management is None or employees is None:
+        hidden = phrases.GAP_HIDDEN(language).format(threshold=result.threshold)
+        return Section(title, (Key(Paragraph(hidden)),))
+    shared = [d for d in Dimension if d in management.medians and d in employees.medians]
+    if not shared:
+        return Section(title, (Key(Paragraph(phrases.GAP_NONE_SHARED(language))),))
+    apart = [gap.dimension for gap in result.role_gaps if gap.dimension is not None]
+    said = (
+        phrases.GAP_APART(language).format(dimensions=_names(apart, language))
+        if apart
+        else phrases.GAP_CLOSE(language)
+    )
+    blocks: list[Block] = [
+        Key(Paragraph(said)),
+        _gap_table(management, employees, shared, language),
+        _gap_plot(management, employees, shared, language),
+        Paragraph(phrases.GAP_EXPLAINED(language)),
+    ]
+    left_out = [d for d in result.dimensions if d not in shared]
+    if left_out:
+        names = _names(left_out, language)
+        blocks.append(Paragraph(phrases.GAP_NOT_COMPARED(language).format(dimensions=names)))
+    return Section(title, tuple(blocks))
+
+
+def _gap_table(
+    management: RoleSegment, employees: RoleSegment, shared: Sequence[Dimension], language: Language
+) -> Table:
+    header = (
+        phrases.COL_DIMENSION(language),
+        phrases.COL_MANAGEMENT(language),
+        phrases.COL_EMPLOYEES(language),
+        phrases.COL_CHANGE_GAP(language),
+    )
+    pairs = [(label(d, language), management.medians[d], employees.medians[d]) for d in shared]
+    if management.overall is not None and employees.overall is not None:
+        overall = (float(management.overall), float(employees.overall))
+        pairs.append((phrases.OVERALL_PHASE(language), *overall))
+    rows = tuple(
+        (
+            name,
+            formats.decimal(high, language),
+            formats.decimal(low, language),
+            formats.signed(high - low, language),
+        )
+        for name, high, low in pairs
+    )
+    return Table(header, rows)
+
+
+def _gap_plot(
+    management: RoleSegment, employees: RoleSegment, shared: Sequence[Dimension], language: Language
+) -> Bars:
+    series = (
+        (
+            phrases.COL_MANAGEMENT(language),
+            tuple(management.medians[d] for d in shared),
+            Tone.MAIN,
+        ),
+        (
+            phrases.COL_EMPLOYEES(language),
+            tuple(employees.medians[d] for d in shared),
+            Tone.SECOND,
+        ),
+    )
+    labels = tuple(label(d, language) for d in shared)
+    return _phase_bars(phrases.GAP_CHART(language), labels, series, language)
 
 
 # -- change since the baseline ---------------------------------------------------------------------
@@ -440,20 +600,172 @@ def _phase_bars(
 # -- figures over time -----------------------------------------------------------------------------
 
 
+class Plotted(StrEnum):
+    """What the figure charts plot, each from a week's logged figures."""
+
+    POSTS = "posts"
+    REACH = "reach"
+    ENGAGEMENTS = "engagements"
+    RATE = "rate"
+    ADVOCACY = "advocacy"
+
+
+_FROM_METRIC = {
+    Metric.POSTS: frozenset({Plotted.POSTS}),
+    Metric.REACH: frozenset({Plotted.REACH, Plotted.RATE}),
+    Metric.ENGAGEMENTS: frozenset({Plotted.ENGAGEMENTS, Plotted.RATE}),
+    Metric.SHARERS: frozenset({Plotted.ADVOCACY}),
+    Metric.INVITED: frozenset({Plotted.ADVOCACY}),
+}
+"""What a wrong figure spoils: the figure itself and the rate made from it."""
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A period's figures that cannot be right, why, and what the charts leave out for it."""
+
+    entry: KpiEntry
+    reasons: tuple[str, ...]
+    left_out: frozenset[Plotted]
+
+
+def doubts(entry: KpiEntry, language: Language) -> Doubt | None:
+    """Figures no real week has: a negative count, more engagements than people reached (a
+    rate above 100%), more employees sharing than were asked. Which of the two figures is
+    wrong cannot be told, so both are left out of the charts, and the rate made from them."""
+    values = entry.values
+    reasons: list[str] = []
+    left_out: set[Plotted] = set()
+    for metric, value in values.items():
+        if value < 0:
+            reasons.append(
+                phrases.FLAG_NEGATIVE(language).format(
+                    figure=metric.label(language), value=formats.count(value, language)
+                )
+            )
+            left_out |= _FROM_METRIC.get(metric, frozenset())
+    reach, engagements = values.get(Metric.REACH), values.get(Metric.ENGAGEMENTS)
+    if reach is not None and engagements is not None and engagements > reach >= 0:
+        rate = entry.engagement_rate
+        reasons.append(
+            phrases.FLAG_ABOVE_REACH(language).format(
+                engagements=formats.count(engagements, language),
+                reach=formats.count(reach, language),
+                rate=phrases.MISSING(language) if rate is None else _rate(rate, language),
+            )
+        )
+        left_out |= {Plotted.REACH, Plotted.ENGAGEMENTS, Plotted.RATE}
+    sharers, invited = values.get(Metric.SHARERS), values.get(Metric.INVITED)
+    if sharers is not None and invited is not None and sharers > invited >= 0:
+        share = entry.advocacy_participation
+        reasons.append(
+            phrases.FLAG_ABOVE_INVITED(language).format(
+                sharers=formats.count(sharers, language),
+                invited=formats.count(invited, language),
+                rate=phrases.MISSING(language) if share is None else _rate(share, language),
+            )
+        )
+        left_out.add(Plotted.ADVOCACY)
+    if not reasons:
+        return None
+    return Doubt(entry, tuple(reasons), frozenset(left_out))
+
+
+def _plotted(entry: KpiEntry | None, what: Plotted, doubt: Doubt | None) -> float | None:
+    """A period's value on a chart; None (a gap) for a week with no figures, a figure not
+    logged, or one that cannot be right."""
+    if entry is None or (doubt is not None and what in doubt.left_out):
+        return None
+    match what:
+        case Plotted.RATE:
+            return entry.engagement_rate
+        case Plotted.ADVOCACY:
+            return entry.advocacy_participation
+        case Plotted.POSTS:
+            return _number(entry.values.get(Metric.POSTS))
+        case Plotted.REACH:
+            return _number(entry.values.get(Metric.REACH))
+        case Plotted.ENGAGEMENTS:
+            return _number(entry.values.get(Metric.ENGAGEMENTS))
+
+
+def timeline(entries: Sequence[KpiEntry]) -> tuple[tuple[date, KpiEntry | None], ...]:
+    """Every week from the first logged one to the last, None for a week without figures, so a
+    missing week is a gap on the time axis. Periods that are not whole weeks on one weekly grid
+    are shown as logged: there is no week to miss."""
+    first = entries[0].start
+    weekly = all(
+        (entry.start - first).days % 7 == 0 and (entry.end - entry.start).days < 7
+        for entry in entries
+    )
+    if not weekly:
+        return tuple((entry.start, entry) for entry in entries)
+    by_start = {entry.start: entry for entry in entries}
+    weeks = (entries[-1].start - first).days // 7 + 1
+    starts = (first + timedelta(weeks=week) for week in range(weeks))
+    return tuple((start, by_start.get(start)) for start in starts)
+
+
 def _kpis(entries: Sequence[KpiEntry], language: Language) -> Section:
     title = phrases.KPI_TITLE(language)
     if not entries:
         return Section(title, (Key(Paragraph(phrases.NO_KPIS(language))),))
-    periods = tuple(formats.short_date(entry.start, language) for entry in entries)
-    blocks = (
-        Paragraph(_kpi_intro(entries, language)),
-        _posts_plot(entries, periods, language),
-        _reach_plot(entries, periods, language),
-        _rates_plot(entries, periods, language),
+    slots = timeline(entries)
+    periods = tuple(formats.short_date(start, language) for start, _ in slots)
+    # A period is known by its first day: figures logged again for it replace the earlier ones.
+    found = {entry.start: doubts(entry, language) for entry in entries}
+
+    def values(what: Plotted) -> tuple[float | None, ...]:
+        return tuple(_plotted(e, what, found[e.start] if e else None) for _, e in slots)
+
+    blocks: list[Block] = [Paragraph(_kpi_intro(entries, language))]
+    missing = [start for start, entry in slots if entry is None]
+    if missing:
+        weeks = ", ".join(formats.short_date(start, language) for start in missing)
+        blocks.append(Key(Paragraph(phrases.MISSING_WEEKS(language, len(missing), weeks=weeks))))
+    blocks += [
+        _posts_plot(values(Plotted.POSTS), periods, language),
+        _lines_plot(
+            phrases.REACH_CHART(language),
+            periods,
+            (
+                Series(phrases.REACH(language), values(Plotted.REACH), Tone.MAIN),
+                Series(phrases.ENGAGEMENTS(language), values(Plotted.ENGAGEMENTS), Tone.SECOND),
+            ),
+            Unit.COUNT,
+            language,
+        ),
+        _lines_plot(
+            phrases.RATES_CHART(language),
+            periods,
+            (
+                Series(phrases.ENGAGEMENT_RATE(language), values(Plotted.RATE), Tone.MAIN),
+                Series(phrases.ADVOCACY(language), values(Plotted.ADVOCACY), Tone.SECOND),
+            ),
+            Unit.PERCENT,
+            language,
+        ),
+        *_flagged([doubt for doubt in found.values() if doubt is not None], language),
         *_kpi_table(entries, language),
         Paragraph(phrases.KPI_EXPLAINED(language)),
+    ]
+    return Section(title, tuple(blocks))
+
+
+def _flagged(found: Sequence[Doubt], language: Language) -> tuple[Block, ...]:
+    if not found:
+        return ()
+    lines = tuple(
+        phrases.FLAG_LINE(language).format(
+            period=_period(doubt.entry, language), why="; ".join(doubt.reasons)
+        )
+        for doubt in found
     )
-    return Section(title, blocks)
+    return (
+        Key(Heading(phrases.FLAGGED_TITLE(language))),
+        Key(Paragraph(phrases.FLAGGED_INTRO(language))),
+        Key(Bullets(lines)),
+    )
 
 
 def _kpi_intro(entries: Sequence[KpiEntry], language: Language) -> str:
@@ -467,50 +779,30 @@ def _kpi_intro(entries: Sequence[KpiEntry], language: Language) -> str:
     )
 
 
-def _posts_plot(entries: Sequence[KpiEntry], periods: tuple[str, ...], language: Language) -> Block:
+def _posts_plot(
+    posts: tuple[float | None, ...], periods: tuple[str, ...], language: Language
+) -> Block:
     title = phrases.POSTS_CHART(language)
-    posts = tuple(_number(entry.values.get(Metric.POSTS)) for entry in entries)
     if all(value is None for value in posts):
         return _not_logged(title, language)
     return Columns(title, periods, posts, language)
 
 
-def _reach_plot(entries: Sequence[KpiEntry], periods: tuple[str, ...], language: Language) -> Block:
-    title = phrases.REACH_CHART(language)
-    series = _present(
-        Series(
-            phrases.REACH(language),
-            tuple(_number(entry.values.get(Metric.REACH)) for entry in entries),
-            Tone.MAIN,
-        ),
-        Series(
-            phrases.ENGAGEMENTS(language),
-            tuple(_number(entry.values.get(Metric.ENGAGEMENTS)) for entry in entries),
-            Tone.SECOND,
-        ),
-    )
-    if not series:
+def _lines_plot(
+    title: str,
+    periods: tuple[str, ...],
+    series: tuple[Series, ...],
+    unit: Unit,
+    language: Language,
+) -> Block:
+    shown = _present(*series)
+    if not shown:
         return _not_logged(title, language)
-    return Lines(title, periods, series, Unit.COUNT, language)
+    return Lines(title, periods, shown, unit, language)
 
 
-def _rates_plot(entries: Sequence[KpiEntry], periods: tuple[str, ...], language: Language) -> Block:
-    title = phrases.RATES_CHART(language)
-    series = _present(
-        Series(
-            phrases.ENGAGEMENT_RATE(language),
-            tuple(entry.engagement_rate for entry in entries),
-            Tone.MAIN,
-        ),
-        Series(
-            phrases.ADVOCACY(language),
-            tuple(entry.advocacy_participation for entry in entries),
-            Tone.SECOND,
-        ),
-    )
-    if not series:
-        return _not_logged(title, language)
-    return Lines(title, periods, series, Unit.PERCENT, language)
+def _rate(hundredths: float, language: Language) -> str:
+    return formats.percent(hundredths / 100, language)
 
 
 def _number(value: int | None) -> float | None:
@@ -635,9 +927,7 @@ def _consistency_plot(report: ReportData, language: Language) -> Block:
         tuple(title for title, _, _ in lines),
         series,
         maximum=100.0,
-        ticks=tuple(
-            (float(mark), formats.percent(mark / 100, language)) for mark in range(0, 101, 25)
-        ),
+        ticks=_percent_ticks(language),
     )
 
 
@@ -660,24 +950,18 @@ def _on_time(consistency: Consistency, language: Language) -> str:
 # -- what comes next -------------------------------------------------------------------------------
 
 
-def _next(plan: Plan | None, language: Language) -> Section:
+def _next(report: ReportData, language: Language) -> Section:
+    """What a manager acts on: the one-off steps towards the next phase, and what is due of
+    the tasks people took on; the always-on tasks of the plan follow in the documents only."""
     title = phrases.NEXT_TITLE(language)
+    plan = report.plan
+    blocks: list[Block] = []
     if plan is None:
-        return Section(title, (Key(Paragraph(phrases.NO_PLAN(language))),))
-    blocks: list[Block] = [
-        Key(Paragraph(_plan_intro(plan, language))),
-        Heading(phrases.STEPS(language)),
-    ]
-    steps = tuple(
-        phrases.STEP_LINE(language).format(
-            title=step.title(language),
-            dimension=label(step.dimension, language),
-            owner=label(step.owner, language),
-        )
-        for step in plan.steps
-    )
-    blocks.append(Bullets(steps) if steps else Paragraph(phrases.NO_STEPS(language)))
-    if plan.tasks:
+        blocks.append(Key(Paragraph(phrases.NO_PLAN(language))))
+    else:
+        blocks += [Key(Paragraph(_plan_intro(plan, language))), *_steps(plan, language)]
+    blocks += _due(report.tasks, report.made_on, language)
+    if plan is not None and plan.tasks:
         tasks = tuple(
             phrases.TASK_LINE(language).format(
                 title=task.template.title(language),
@@ -688,6 +972,38 @@ def _next(plan: Plan | None, language: Language) -> Section:
         )
         blocks += [Heading(phrases.ALWAYS_ON(language)), Bullets(tasks)]
     return Section(title, tuple(blocks))
+
+
+def _steps(plan: Plan, language: Language) -> tuple[Block, ...]:
+    if plan.target is None:
+        return ()
+    if not plan.steps:
+        return (Key(Paragraph(phrases.NO_STEPS(language))),)
+    steps = tuple(
+        phrases.STEP_LINE(language).format(
+            title=step.title(language),
+            dimension=label(step.dimension, language),
+            owner=label(step.owner, language),
+        )
+        for step in plan.steps
+    )
+    return (Key(Heading(phrases.STEPS(language))), Key(Bullets(steps)))
+
+
+def _due(tasks: Sequence[TaskLine], today: date, language: Language) -> tuple[Block, ...]:
+    """The adopted tasks by the day they are due, the overdue ones first and said so."""
+    dated = sorted(
+        ((task.due, task) for task in tasks if task.due is not None), key=lambda pair: pair[0]
+    )
+    if not dated:
+        return ()
+    lines = tuple(
+        (phrases.OVERDUE_LINE if day < today else phrases.DUE_LINE)(language).format(
+            title=task.title, owner=task.owner, date=formats.short_date(day, language)
+        )
+        for day, task in dated
+    )
+    return (Key(Heading(phrases.DUE_TITLE(language))), Key(Bullets(lines)))
 
 
 def _plan_intro(plan: Plan, language: Language) -> str:

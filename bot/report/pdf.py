@@ -101,8 +101,9 @@ def _story(report: Document) -> list[Flowable]:
     for section in report.sections:
         headings: list[Flowable] = [_paragraph(section.title, styles["section"])]
         for block in section.blocks:
-            if isinstance(block, content.Heading):
-                headings.append(_paragraph(block.text, styles["heading"]))
+            inner = content.unwrap(block)
+            if isinstance(inner, content.Heading):
+                headings.append(_paragraph(inner.text, styles["heading"]))
                 continue
             flowables += _under(headings, _flowables(block, styles))
             headings = []

@@ -28,6 +28,39 @@ TOO_FEW_SHORT = counted(
 )
 NO_RESULT_SHORT = text("Nog geen uitslag", "No result yet")
 
+# -- response --------------------------------------------------------------------------------------
+
+RESPONSE_TITLE = text("Respons", "Response")
+RESPONSE_INVITED = counted(
+    nl=(
+        "Scan {number}: {n} van de genodigden ({invited}) vulde hem helemaal in, {percent}.",
+        "Scan {number}: {n} van de genodigden ({invited}) vulden hem helemaal in, {percent}.",
+    ),
+    en=(
+        "Scan {number}: {n} of those invited ({invited}) finished it, {percent}.",
+        "Scan {number}: {n} of those invited ({invited}) finished it, {percent}.",
+    ),
+)
+RESPONSE_STARTED = counted(
+    nl=(
+        "Scan {number} ging niet als uitnodiging rond, dus telt dit wie eraan begon: {n} van hen "
+        "({started}) maakte hem af, {percent}.",
+        "Scan {number} ging niet als uitnodiging rond, dus telt dit wie eraan begon: {n} van hen "
+        "({started}) maakten hem af, {percent}.",
+    ),
+    en=(
+        "Scan {number} was not sent out as invitations, so this counts those who started it: "
+        "{n} of them ({started}) finished it, {percent}.",
+        "Scan {number} was not sent out as invitations, so this counts those who started it: "
+        "{n} of them ({started}) finished it, {percent}.",
+    ),
+)
+RESPONSE_NOBODY = text("Niemand begon aan scan {number}.", "Nobody started scan {number}.")
+NO_RESPONSE = text(
+    "Er is nog geen afgesloten scan om de respons van te tellen.",
+    "No scan has closed yet, so there is no response to count.",
+)
+
 # -- phase and profile -----------------------------------------------------------------------------
 
 PROFILE_TITLE = text("Fase en profiel", "Phase and profile")
@@ -104,6 +137,63 @@ PROFILE_EXPLAINED = text(
     "Agreement: 100% when everyone answers alike, 0% for two opposite camps.",
 )
 
+# -- agreement -------------------------------------------------------------------------------------
+
+AGREEMENT_TITLE = text("Eensgezindheid", "Agreement")
+AGREEMENT_SPREAD = text(
+    "Het meest eensgezind over {most} ({most_percent}), het minst over {least} ({least_percent}).",
+    "People agree most on {most} ({most_percent}) and least on {least} ({least_percent}).",
+)
+AGREEMENT_ONE = text(
+    "Eensgezindheid over {dimension}: {percent}.", "Agreement on {dimension}: {percent}."
+)
+AGREEMENT_CHART = text("Eensgezindheid per dimensie (%)", "Agreement per dimension (%)")
+NOTHING_TO_SHOW = text(
+    "Zonder uitslag valt hier niets te tonen.", "Without a result there is nothing to show here."
+)
+
+# -- management and employees ----------------------------------------------------------------------
+
+GAP_TITLE = text("Management en medewerkers", "Management and employees")
+GAP_APART = text(
+    "Management en medewerkers liggen een fase of meer uit elkaar bij: {dimensions}.",
+    "Management and employees are a phase or more apart on: {dimensions}.",
+)
+GAP_CLOSE = text(
+    "Management en medewerkers liggen bij elke vergeleken dimensie minder dan een fase uit elkaar.",
+    "Management and employees are less than a phase apart on every dimension compared.",
+)
+GAP_HIDDEN = text(
+    "Management en medewerkers worden alleen naast elkaar gezet als beide groepen, en iedereen "
+    "daarbuiten, minstens {threshold} deelnemers tellen. In deze scan is dat niet zo, zodat "
+    "niemands antwoorden herleidbaar zijn.",
+    "Management and employees are set side by side only when both groups, and everyone outside "
+    "them, count at least {threshold} participants. In this scan they do not, so that nobody's "
+    "answers can be traced.",
+)
+GAP_NOT_COMPARED = text(
+    "Niet vergeleken, omdat te weinig mensen van een groep ze beoordeelden: {dimensions}.",
+    "Not compared, as too few people in one of the groups rated them: {dimensions}.",
+)
+GAP_NONE_SHARED = text(
+    "Geen dimensie werd door genoeg mensen in beide groepen beoordeeld om te vergelijken.",
+    "No dimension was rated by enough people in both groups to compare.",
+)
+COL_MANAGEMENT = text("Management", "Management")
+COL_EMPLOYEES = text("Medewerkers", "Employees")
+COL_CHANGE_GAP = text("Verschil", "Difference")
+OVERALL_PHASE = text("Fase als geheel", "Overall phase")
+GAP_CHART = text(
+    "Mediaan per dimensie: management en medewerkers",
+    "Median per dimension: management and employees",
+)
+GAP_EXPLAINED = text(
+    "Verschil: management min medewerkers. Een fase of meer verschil is het bespreken waard "
+    "voordat een stap begint.",
+    "Difference: management minus employees. A phase or more is worth talking through before "
+    "a step begins.",
+)
+
 # -- change since the baseline ---------------------------------------------------------------------
 
 CHANGE_TITLE = text("Verandering sinds de nulmeting", "Change since the baseline")
@@ -146,11 +236,42 @@ KPI_INTRO = counted(
 """For two periods or more; a single one is KPI_ONE_PERIOD, which names it."""
 KPI_ONE_PERIOD = text("1 periode vastgelegd: {period}.", "1 period logged: {period}.")
 POSTS_CHART = text("Berichten per periode", "Posts per period")
-REACH_CHART = text("Bereik en interacties per periode", "Reach and engagements per period")
-RATES_CHART = text(
-    "Interactiegraad en deelname van medewerkers (%)",
-    "Engagement rate and employee advocacy (%)",
+REACH_CHART = text(
+    "Bereik en interacties per periode, elk op een eigen schaal",
+    "Reach and engagements per period, each on its own scale",
 )
+RATES_CHART = text(
+    "Interactiegraad en deelname van medewerkers (%), elk op een eigen schaal",
+    "Engagement rate and employee advocacy (%), each on its own scale",
+)
+MISSING_WEEKS = counted(
+    nl=(
+        "Geen cijfers voor {n} week, een gat in de grafieken: {weeks}.",
+        "Geen cijfers voor {n} weken, gaten in de grafieken: {weeks}.",
+    ),
+    en=(
+        "No figures for {n} week, a gap in the charts: {weeks}.",
+        "No figures for {n} weeks, gaps in the charts: {weeks}.",
+    ),
+)
+WEEK_OF = text("week van {date}", "week of {date}")
+FLAGGED_TITLE = text("Opvallende cijfers", "Flagged figures")
+FLAGGED_INTRO = text(
+    "Deze cijfers kunnen niet kloppen en staan daarom niet in de grafieken; de tabel toont ze "
+    "zoals ze zijn vastgelegd.",
+    "These figures cannot be right, so the charts leave them out; the table shows them as logged.",
+)
+FLAG_LINE = text("{period}: {why}.", "{period}: {why}.")
+FLAG_ABOVE_REACH = text(
+    "meer interacties ({engagements}) dan bereik ({reach}), een interactiegraad van {rate}",
+    "more engagements ({engagements}) than people reached ({reach}), an engagement rate of {rate}",
+)
+FLAG_ABOVE_INVITED = text(
+    "meer medewerkers die deelden ({sharers}) dan er gevraagd werden ({invited}), een deelname "
+    "van {rate}",
+    "more employees sharing ({sharers}) than were asked ({invited}), a participation of {rate}",
+)
+FLAG_NEGATIVE = text("{figure} is negatief ({value})", "{figure} is negative ({value})")
 NOT_LOGGED = text("{chart}: nog niets vastgelegd.", "{chart}: nothing logged yet.")
 REACH = text("Bereik", "Reach")
 ENGAGEMENTS = text("Interacties", "Engagements")
@@ -200,7 +321,7 @@ TASKS_EXPLAINED = text(
 
 # -- what comes next -------------------------------------------------------------------------------
 
-NEXT_TITLE = text("Wat nu", "What comes next")
+NEXT_TITLE = text("Volgende stappen", "Next steps")
 NO_PLAN = text(
     "Er is nog geen plan: dat volgt uit de eerste uitslag.",
     "There is no plan yet: it follows from the first result.",
@@ -210,7 +331,12 @@ PLAN_INTRO_TOP = text(
     "{phase}, de hoogste fase: vasthouden wat er staat.",
     "{phase}, the highest phase: keep up what is in place.",
 )
-STEPS = text("Stappen", "Steps")
+STEPS = text("Stappen naar de volgende fase", "Steps towards the next phase")
+DUE_TITLE = text("Aan de beurt", "Due")
+DUE_LINE = text("{title} ({owner}): uiterlijk {date}", "{title} ({owner}): by {date}")
+OVERDUE_LINE = text(
+    "{title} ({owner}): te laat, moest op {date}", "{title} ({owner}): overdue since {date}"
+)
 NO_STEPS = text("Er zijn geen stappen nodig voor de volgende fase.", "No steps are needed.")
 STEP_LINE = text("{title} ({dimension}; {owner})", "{title} ({dimension}; {owner})")
 ALWAYS_ON = text("Doorlopende taken", "Always-on tasks")

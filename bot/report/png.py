@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.report import charts, content, fonts
-from bot.report.content import Block, Document, Facts, Key, Plot
+from bot.report.content import Block, Bullets, Document, Facts, Heading, Key, Plot
 from bot.report.wrapping import wrap
 
 DPI = 100
@@ -31,13 +31,41 @@ Draw = Callable[[Image.Image, ImageDraw.ImageDraw, int], None]
 
 
 @dataclass(frozen=True)
+class Written:
+    """One text as laid out: the lines it was wrapped into, and the width they were given."""
+
+    text: str
+    lines: tuple[str, ...]
+    room: int
+    """Pixels."""
+    size: int
+    bold: bool
+
+
+@dataclass(frozen=True)
 class Strip:
     """A horizontal slice of the image: a few lines of text, a row of facts, a chart."""
 
     height: int
     draw: Draw
-    texts: tuple[str, ...] = ()
-    """The lines it writes, for a reader of the layout (tests) rather than of the picture."""
+    written: tuple[Written, ...] = ()
+    """What it writes, for a reader of the layout (tests) rather than of the picture."""
+    section: str | None = None
+    """The section's title, on the strip that writes it."""
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(line for text in self.written for line in text.lines)
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where a section lies in the image: from its title's top down to the next section."""
+
+    title: str
+    top: int
+    height: int
+    """Pixels, as `top` is."""
 
 
 def image(document: Document) -> bytes:
@@ -65,10 +93,29 @@ def strips(document: Document) -> list[Strip]:
         blocks = [block for block in section.blocks if _in_image(block)]
         if not blocks:
             continue
-        layout.append(_text(section.title, _px(FONT * 1.4), bold=True, before=0.6))
+        title = _text(section.title, _px(FONT * 1.4), bold=True, before=0.6)
+        layout.append(replace(title, section=section.title))
         for block in blocks:
             layout += _block(block)
     return layout
+
+
+def boxes(layout: Sequence[Strip]) -> list[Box]:
+    """Each section's place in the image that `layout` makes, top to bottom."""
+    found: list[Box] = []
+    top = MARGIN
+    for strip in layout:
+        if strip.section is not None:
+            found.append(Box(strip.section, top, 0))
+        top += strip.height
+        if found:
+            found[-1] = replace(found[-1], height=top - found[-1].top)
+    return found
+
+
+def measure(text: str, size: int, *, bold: bool) -> float:
+    """A text's width in pixels, as the image sets it."""
+    return float(_font(size, bold=bold).getlength(text))
 
 
 def _in_image(block: Block) -> bool:
@@ -79,6 +126,10 @@ def _block(block: Block) -> list[Strip]:
     match content.unwrap(block):
         case content.Paragraph(text):
             return [_text(text, _px(FONT), after=0.4)]
+        case Heading(text):
+            return [_text(text, _px(FONT * 1.05), bold=True, before=0.2)]
+        case Bullets(items):
+            return [_bullet(item, _px(FONT)) for item in items]
         case Facts(rows):
             return _facts(rows)
         case content.Bars() | content.Columns() | content.Lines() as plot:
@@ -135,7 +186,21 @@ def _text(
         _write(pen, MARGIN, top + gap, lines, size, bold=bold, colour=colour)
 
     height = gap + len(lines) * leading + round(after * leading)
-    return Strip(height, draw, tuple(lines))
+    return Strip(height, draw, (Written(text, tuple(lines), INNER, size, bold),))
+
+
+def _bullet(item: str, size: int) -> Strip:
+    """A list item: the bullet in the margin of its own lines, which wrap under each other."""
+    indent = round(size * 1.4)
+    lines = _lines(item, size, INNER - indent)
+    leading = _leading(size)
+
+    def draw(_: Image.Image, pen: ImageDraw.ImageDraw, top: int) -> None:
+        _write(pen, MARGIN, top, ["•"], size)
+        _write(pen, MARGIN + indent, top, lines, size)
+
+    height = len(lines) * leading + round(0.25 * leading)
+    return Strip(height, draw, (Written(item, tuple(lines), INNER - indent, size, False),))
 
 
 def _facts(rows: Sequence[tuple[str, str]]) -> list[Strip]:
@@ -155,7 +220,11 @@ def _fact(name: str, value: str, size: int, names: int) -> Strip:
         _write(pen, MARGIN + names, top, right, size)
 
     height = max(len(left), len(right)) * _leading(size) + round(0.15 * _leading(size))
-    return Strip(height, draw, (*left, *right))
+    written = (
+        Written(name, tuple(left), names - size, size, True),
+        Written(value, tuple(right), INNER - names, size, False),
+    )
+    return Strip(height, draw, written)
 
 
 def _chart(plot: Plot) -> Strip:

@@ -56,6 +56,8 @@ async def _report(app: App, org: Organisation) -> ReportData:
         tasks=app.activation.tasks,
         kpis=app.activation.kpis,
         people=app.activation.people,
+        scans=app.scans,
+        launches=app.activation.launches,
         now=app.clock.now(),
     )
 

@@ -125,7 +125,7 @@ def test_the_image_leaves_the_tables_and_explanations_to_the_documents(language:
 
     laid_out = " ".join(text for strip in png.strips(document) for text in strip.texts)
 
-    assert phrases.COL_AGREEMENT(language) not in laid_out
+    assert phrases.COL_ANSWERS(language) not in laid_out
     assert phrases.PROFILE_EXPLAINED(language) not in laid_out
     assert phrases.SUMMARY_TITLE(language) in laid_out
 

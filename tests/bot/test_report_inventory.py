@@ -79,7 +79,10 @@ def inventory(report: ReportData) -> list[str]:
             title(language)
             for title in (
                 phrases.SUMMARY_TITLE,
+                phrases.RESPONSE_TITLE,
                 phrases.PROFILE_TITLE,
+                phrases.AGREEMENT_TITLE,
+                phrases.GAP_TITLE,
                 phrases.CHANGE_TITLE,
                 phrases.KPI_TITLE,
                 phrases.TASKS_TITLE,
@@ -126,6 +129,10 @@ def inventory(report: ReportData) -> list[str]:
                 phrases.TEAM,
                 phrases.NOTHING_DUE,
                 phrases.STEPS,
+                phrases.COL_MANAGEMENT,
+                phrases.COL_EMPLOYEES,
+                phrases.COL_CHANGE_GAP,
+                phrases.GAP_EXPLAINED,
                 phrases.ALWAYS_ON,
             )
         ),
@@ -164,6 +171,8 @@ def inventory(report: ReportData) -> list[str]:
 
 CHART_TITLES = (
     phrases.PROFILE_CHART,
+    phrases.AGREEMENT_CHART,
+    phrases.GAP_CHART,
     phrases.CHANGE_CHART,
     phrases.POSTS_CHART,
     phrases.REACH_CHART,

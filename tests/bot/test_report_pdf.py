@@ -21,7 +21,7 @@ from bot.report.render import to_pdf
 from dialogs.report import TaskLine
 from engine.tasks import Consistency
 from engine.vocabulary import Language
-from tests.bot.test_report_render import bare_report, full_report
+from tests.bot.test_report_render import CHARTS_IN_A_FULL_REPORT, bare_report, full_report
 
 LANGUAGES = pytest.mark.parametrize("language", list(Language))
 LONG_TITLE = (
@@ -317,7 +317,7 @@ def test_the_pdf_is_complete_and_each_page_is_numbered_of_the_total(language: La
 def test_every_chart_is_drawn_as_a_picture_under_its_title(language: Language) -> None:
     pages = read(to_pdf(full_report(language)))
 
-    assert sum(page.images for page in pages) == 6
+    assert sum(page.images for page in pages) == CHARTS_IN_A_FULL_REPORT
 
 
 def test_the_pdf_is_dated_the_day_of_the_report_and_says_its_language() -> None:

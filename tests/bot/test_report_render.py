@@ -32,8 +32,11 @@ EMBEDDED_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
 PDF_MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]")
 A4_POINTS = (595.0, 842.0)
-CHARTS_IN_A_FULL_REPORT = 6
-"""Profile, change since the baseline, posts, reach and engagements, rates, consistency."""
+CHARTS_IN_A_FULL_REPORT = 8
+"""Profile, agreement, management beside employees, change since the baseline, posts, reach and
+engagements, rates, consistency."""
+CHARTS_OF_A_RESULT = 3
+"""Profile, agreement, management beside employees: what one scan's result draws."""
 LANGUAGES = pytest.mark.parametrize("language", list(Language))
 
 _MANAGEMENT = Persona(Role.MANAGEMENT, dict.fromkeys(Dimension, 4), goals=("sales",))
@@ -129,7 +132,10 @@ def _headings(language: Language) -> list[str]:
         title(language)
         for title in (
             phrases.SUMMARY_TITLE,
+            phrases.RESPONSE_TITLE,
             phrases.PROFILE_TITLE,
+            phrases.AGREEMENT_TITLE,
+            phrases.GAP_TITLE,
             phrases.CHANGE_TITLE,
             phrases.KPI_TITLE,
             phrases.TASKS_TITLE,
@@ -243,7 +249,7 @@ def test_a_report_with_nothing_logged_says_so_and_draws_no_empty_charts(
     assert phrases.NO_TASKS(language) in page
     assert phrases.NO_PLAN(language) in page
     assert phrases.CHANGE_IS_BASELINE(language) in page
-    assert len(embedded_pngs(page)) == 1
+    assert len(embedded_pngs(page)) == CHARTS_OF_A_RESULT
 
 
 @LANGUAGES
