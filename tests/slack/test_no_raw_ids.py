@@ -44,6 +44,7 @@ from engine.text import text
 from engine.vocabulary import Language, TaskKind
 from tests.fakes.slack_api import TEAM_ID
 from tests.slack.conftest import SlackWorld
+from tests.slack.launch_form import launch_values
 from tests.slack.test_render import LABELS, _product_messages
 
 MANAGER, ANN = "U0MGR", "U0ANN"
@@ -362,3 +363,33 @@ async def test_nothing_the_advisor_posts_to_slack_shows_a_raw_id(
     # The colleagues in Teams and at the terminal, by a word (the Slack side does not pass the
     # reply's language to the renderer yet, so in Dutch it is still the English word).
     assert "a colleague" in everything or "een collega" in everything
+
+
+@pytest.mark.parametrize("language", list(Language))
+async def test_a_launch_its_status_and_the_managers_home_show_no_raw_id(
+    world: SlackWorld, language: Language
+) -> None:
+    locale = {Language.NL: "nl-NL", Language.EN: "en-US"}[language]
+    team = [ANN, "U0BEN", "U0CAS"]
+    for user in (MANAGER, *team):
+        world.api.add_user(user, locale=locale)
+    world.api.set_members("C0TEAM", team)
+    launch, status = {Language.NL: ("lanceer", "status"), Language.EN: ("launch", "status")}[
+        language
+    ]
+    await world.slack.slash(MANAGER, launch, response_url=world.api.response_url("launch"))
+    await world.settled("views.open", 1)
+    values = launch_values("C0TEAM", "3", "2026-11-27", report="C0REPORT")
+    response = await world.slack.submit_view(MANAGER, "launch", values, metadata=language.value)
+    assert response.status == 200
+    await world.settled("chat.postMessage", len(team) + 1)
+    await world.slack.slash(MANAGER, status, response_url=world.api.response_url("status"))
+    await world.settled("respond", 1)
+    await world.slack.home_opened(MANAGER)
+    (home,) = await world.settled("views.publish", 1)
+    await world.idle()
+
+    for method in (*_SHOWN, "respond"):
+        for call in world.api.called(method):
+            assert_no_raw_ids(method, call)
+    assert f"<@{ANN}>" in json.dumps(home)  # the manager's home lists who has not answered
