@@ -1,4 +1,5 @@
-"""The report's one-image summary: one tall PNG with the title, the headline facts and the charts.
+"""The report's one-image summary: one tall PNG with the title, every section's key blocks (the
+headline facts, next steps, what is due, flagged figures) and the charts.
 
 1200 pixels wide, so Slack's preview shows it whole and the text stays legible. Text is set with
 Pillow in the report's typeface and wrapped by its measured width; charts come from `charts`.
