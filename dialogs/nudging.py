@@ -175,13 +175,17 @@ class Planner:
         if org is None:
             return 0
         now = self._clock.now()
+        return await self._outbox.plan(org_id, await self._called_for(org, now), now=now)
+
+    async def _called_for(self, org: Organisation, now: datetime) -> list[PlannedNudge]:
+        """The nudges the organisation's tasks, digest and report call for at `now`."""
         settings = org.settings
-        tasks = await self._tasks.active(org_id)
-        marks = await self._tasks.marks(org_id, [task.id for task in tasks])
+        tasks = await self._tasks.active(org.id)
+        marks = await self._tasks.marks(org.id, [task.id for task in tasks])
         wanted = {task.owner for task in tasks} | (
             {settings.manager} if settings.manager else set()
         )
-        people = await self._people.many(org_id, sorted(wanted))
+        people = await self._people.many(org.id, sorted(wanted))
 
         def recipient(respondent: str) -> Recipient:
             person = people[respondent]
@@ -205,22 +209,30 @@ class Planner:
                 respect=settings.respect,
                 escalate_after=settings.escalate_after,
             )
-        return await self._outbox.plan(org_id, nudges, now=now)
+        return nudges
 
     async def replan(self, org_id: int, before: OrgSettings) -> int:
-        """Move the pending nudges to the organisation's new zone and calendar (it changed from
-        `before`'s). A nudge keeps its wall-clock time and moves to the first allowed time at
-        or after it; it moves to the new zone when it was planned in the old one for someone
-        whose own zone is unknown (people who said where they are stay there). Nudges
-        planned after the people were read keep their zone and move within it."""
+        """Move the pending nudges to the organisation's new zone and calendar (changed from
+        `before`'s), as if they were planned now: a nudge planning would call for again gets
+        the time planning gives it now (so a follow-up stays a working day after its first
+        nudge). Any other (a scan reminder, a handover) keeps its wall-clock time, moved to the
+        first allowed time at or after it, and to the new zone when it was planned in the old
+        one for someone whose own zone is unknown; people who said where they are stay there."""
         org = await self._organisations.get(org_id)
         if org is None:
             return 0
         settings = org.settings
         pending = await self._outbox.pending(org_id)
         people = await self._people.many(org_id, sorted({n.recipient for n in pending}))
+        planned = {
+            (nudge.recipient, nudge.kind, nudge.occurrence): nudge.deliver_at
+            for nudge in await self._called_for(org, self._clock.now())
+        }
 
         def move(nudge: Nudge) -> LocalTime:
+            again = planned.get((nudge.recipient, nudge.kind, nudge.occurrence))
+            if again is not None:
+                return again
             person = people.get(nudge.recipient)
             zone = nudge.deliver_at.zone
             if person is not None and person.zone is None and zone == before.time_zone:

@@ -1,4 +1,5 @@
-"""A nudge waits for a working day, working hours, the end of a holiday and the end of a pause."""
+"""A nudge waits for a working day, working hours, the end of a holiday (public or the
+organisation's own), the end of the quiet hours and the end of a pause."""
 
 # Wall-clock times are naive on purpose: a LocalTime pairs them with their zone.
 # ruff: noqa: DTZ001
@@ -125,6 +126,14 @@ def test_a_year_of_holidays_is_refused_instead_of_looping() -> None:
         ({"day_starts": time(9, 0), "day_ends": time(9, 0)}, "start before it ends"),
         ({"weekly_cap": 0}, "cap"),
         ({"weekly_cap": -3}, "cap"),
+        ({"quiet_hours": (time(13, 0), time(12, 0))}, "quiet hours"),
+        ({"quiet_hours": (time(12, 0), time(12, 0))}, "quiet hours"),
+        ({"quiet_hours": (time(8, 0), time(10, 0))}, "quiet hours"),
+        ({"quiet_hours": (time(17, 0), time(18, 0))}, "quiet hours"),
+        ({"quiet_hours": (time(9, 0), time(17, 30))}, "whole working day"),
+        ({"country": "XX"}, "XX"),
+        ({"country": "nl"}, "nl"),
+        ({"country": "NLD"}, "NLD"),
     ],
     ids=[
         "no working days",
@@ -134,6 +143,14 @@ def test_a_year_of_holidays_is_refused_instead_of_looping() -> None:
         "an empty day",
         "a zero cap",
         "a negative cap",
+        "quiet hours ending before they start",
+        "empty quiet hours",
+        "quiet hours starting before the day",
+        "quiet hours ending after the day",
+        "quiet hours all day",
+        "an unknown country",
+        "a country in lower case",
+        "a three-letter country code",
     ],
 )
 def test_invalid_respect_rules_are_refused(arguments: dict[str, object], complaint: str) -> None:
@@ -146,6 +163,78 @@ def test_a_holiday_is_no_working_day_even_on_a_weekday() -> None:
     assert not respect.is_working_day(EASTER_MONDAY)
     assert respect.is_working_day(date(2027, 3, 30))
     assert not respect.is_working_day(date(2027, 3, 27))
+
+
+NL = Respect(country="NL")
+
+
+@pytest.mark.parametrize(
+    ("wanted", "allowed"),
+    [
+        (datetime(2026, 12, 25, 10, 0), datetime(2026, 12, 28, 9, 0)),
+        (datetime(2026, 12, 24, 17, 30), datetime(2026, 12, 28, 9, 0)),
+        (datetime(2026, 12, 24, 17, 0), datetime(2026, 12, 24, 17, 0)),
+        (datetime(2026, 4, 27, 10, 0), datetime(2026, 4, 28, 9, 0)),
+        (datetime(2027, 12, 24, 18, 0), datetime(2027, 12, 27, 9, 0)),
+    ],
+    ids=[
+        "christmas day, then boxing day on a saturday",
+        "christmas eve after hours",
+        "christmas eve itself is a working day",
+        "king's day",
+        "a year never asked for before",
+    ],
+)
+def test_no_nudge_arrives_on_a_dutch_public_holiday(wanted: datetime, allowed: datetime) -> None:
+    assert next_allowed(wanted, NL) == allowed
+
+
+def test_the_observed_boxing_day_is_a_british_public_holiday() -> None:
+    # 2026: Christmas on a Friday, Boxing Day on Saturday, observed on Monday the 28th.
+    britain = Respect(country="GB")
+    assert not britain.is_working_day(date(2026, 12, 28))
+    assert next_allowed(datetime(2026, 12, 24, 18, 0), britain) == datetime(2026, 12, 29, 9, 0)
+    # The Netherlands works that Monday.
+    assert NL.is_working_day(date(2026, 12, 28))
+
+
+def test_the_organisations_own_days_off_come_on_top_of_the_public_holidays() -> None:
+    closed = Respect(country="NL", holidays=frozenset({date(2026, 12, 28), date(2026, 12, 29)}))
+    assert next_allowed(datetime(2026, 12, 25, 10, 0), closed) == datetime(2026, 12, 30, 9, 0)
+
+
+def test_without_a_country_a_public_holiday_is_a_working_day() -> None:
+    assert OFFICE.is_working_day(date(2026, 12, 25))
+    assert not OFFICE.is_public_holiday(date(2026, 12, 25))
+    assert NL.is_public_holiday(date(2026, 12, 25))
+
+
+LUNCH = Respect(quiet_hours=(time(12, 0), time(13, 0)))
+
+
+@pytest.mark.parametrize(
+    ("wanted", "allowed"),
+    [
+        (datetime(2026, 11, 23, 11, 59), datetime(2026, 11, 23, 11, 59)),
+        (datetime(2026, 11, 23, 12, 0), datetime(2026, 11, 23, 13, 0)),
+        (datetime(2026, 11, 23, 12, 45), datetime(2026, 11, 23, 13, 0)),
+        (datetime(2026, 11, 23, 13, 0), datetime(2026, 11, 23, 13, 0)),
+        (datetime(2026, 11, 28, 12, 30), datetime(2026, 11, 30, 9, 0)),
+    ],
+    ids=["just before", "at the start", "during", "at the end", "on a saturday"],
+)
+def test_no_nudge_arrives_in_the_quiet_hours(wanted: datetime, allowed: datetime) -> None:
+    assert next_allowed(wanted, LUNCH) == allowed
+
+
+def test_quiet_hours_at_the_start_of_the_day_move_a_morning_nudge_past_them() -> None:
+    late = Respect(quiet_hours=(time(9, 0), time(10, 0)))
+    assert next_allowed(datetime(2026, 11, 23, 7, 0), late) == datetime(2026, 11, 23, 10, 0)
+
+
+def test_quiet_hours_until_the_end_of_the_day_move_a_nudge_to_the_next_morning() -> None:
+    early = Respect(quiet_hours=(time(16, 0), time(17, 30)))
+    assert next_allowed(datetime(2026, 11, 23, 16, 15), early) == datetime(2026, 11, 24, 9, 0)
 
 
 @pytest.mark.parametrize(
@@ -180,11 +269,26 @@ def respects(draw: st.DrawFn) -> Respect:
             max_size=30,
         )
     )
+    quiet = None
+    if draw(st.booleans()):
+        begins, ends_quiet = sorted(
+            draw(st.lists(quarter_hours, min_size=2, max_size=2, unique=True))
+        )
+        if starts <= begins and ends_quiet <= ends and (begins, ends_quiet) != (starts, ends):
+            quiet = (begins, ends_quiet)
     return Respect(
         working_days=draw(st.frozensets(st.integers(0, 6), min_size=1)),
         day_starts=starts,
         day_ends=ends,
         holidays=holidays,
+        quiet_hours=quiet,
+        country=draw(st.sampled_from([None, "NL", "BE", "GB", "US"])),
+    )
+
+
+def quiet(respect: Respect, moment: time) -> bool:
+    return respect.quiet_hours is not None and (
+        respect.quiet_hours[0] <= moment < respect.quiet_hours[1]
     )
 
 
@@ -200,6 +304,7 @@ def test_the_allowed_moment_is_never_early_and_always_in_a_working_hour_after_th
     assert allowed >= wanted
     assert respect.is_working_day(allowed.date())
     assert respect.day_starts <= allowed.time() < respect.day_ends
+    assert not quiet(respect, allowed.time())
     if paused_until is not None:
         assert allowed.date() > paused_until
 
@@ -216,7 +321,9 @@ def test_an_allowed_moment_is_allowed_as_it_is(
 @settings(max_examples=200)
 @given(minutes, respects())
 def test_an_allowed_wanted_moment_is_kept(wanted: datetime, respect: Respect) -> None:
-    inside = respect.is_working_day(wanted.date()) and (
-        respect.day_starts <= wanted.time() < respect.day_ends
+    inside = (
+        respect.is_working_day(wanted.date())
+        and (respect.day_starts <= wanted.time() < respect.day_ends)
+        and not quiet(respect, wanted.time())
     )
     assert (next_allowed(wanted, respect) == wanted) is inside

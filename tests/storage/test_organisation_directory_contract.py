@@ -81,8 +81,10 @@ async def test_the_always_on_settings_are_kept(backend: Backend) -> None:
         working_days=frozenset({0, 1, 2, 3}),
         day_starts=time(8, 30),
         day_ends=time(16, 0),
-        holidays=frozenset({date(2026, 12, 25), date(2026, 12, 26)}),
+        holidays=frozenset({date(2026, 12, 24), date(2026, 12, 31)}),
         weekly_cap=3,
+        quiet_hours=(time(12, 0), time(13, 0)),
+        country="BE",
     )
     settings = OrgSettings(
         time_zone="America/New_York", manager="console:pm", escalate_after=3, respect=respect
