@@ -6,10 +6,11 @@ import asyncio
 import weakref
 from dataclasses import replace
 
-from dialogs import figures_flow, phrases, scan_flow
+from dialogs import commands, figures_flow, phrases, scan_flow
 from dialogs.desk import Desk
 from dialogs.events import (
     ChoiceSelected,
+    Command,
     CommandInvoked,
     ConversationKey,
     ConversationStarted,
@@ -206,16 +207,21 @@ class Advisor:
                 if self._desk is None:
                     return say(state, phrases.DESK_UNAVAILABLE)
                 return Transition(state, await self._desk.act(key, event, state.language))
-            case TextReceived(text=line) if state.step is Step.MEASURING:
+            case TextReceived(text=line) if state.step in figures_flow.STEPS:
                 return await self._measuring(key, state, line)
             case TextReceived(text=line):
                 return await router.typed(key, state, line)
 
     async def _measuring(self, key: ConversationKey, state: DialogState, line: str) -> Transition:
-        """One typed figure, for the week and the metrics asked now."""
+        """One typed figure (or yes or no to figures in doubt), for the week being measured and
+        the metrics asked now; 'measure' again goes to the router, which may switch weeks."""
         if self._desk is None:  # a conversation left measuring by a runner that had a desk
             return say(figures_flow.ended(state), phrases.DESK_UNAVAILABLE)
-        week = await self._desk.week_to_measure(key.org_id)
+        command = commands.parse(line)
+        if command is not None and command.command is Command.MEASURE:
+            return await self._router.command(key, state, command)
+        # A conversation saved before weeks were kept in it measures last week.
+        week = figures_flow.draft_week(state) or await self._desk.week_to_measure(key.org_id)
         return figures_flow.typed(state, line, await self._reading.metrics(key.org_id), week)
 
     async def _record_figures(self, key: ConversationKey, effects: tuple[TurnEffect, ...]) -> None:

@@ -154,8 +154,8 @@ def parse(line: str) -> CommandInvoked | None:
     """A command if the line starts with a command word, else None (a free-text question).
 
     Only some commands take words after them (advice, language, a task's number, whoever takes
-    over from someone who asks to be forgotten); "scan results please" is a question. Commands
-    of several words ("my data", "vergeet mij") are matched first.
+    over from someone who asks to be forgotten, the week to measure); "scan results please" is
+    a question. Commands of several words ("my data", "vergeet mij") are matched first.
     """
     phrased = _phrase(line)
     if phrased is not None:
@@ -167,9 +167,15 @@ def parse(line: str) -> CommandInvoked | None:
     if command is None:
         return None
     argument = words[1].strip() if len(words) > 1 else ""
-    if argument and command not in _TAKES_ARGUMENT:
+    if argument and command not in _TAKES_ARGUMENT and not _names_week(command, argument):
         return None
     return CommandInvoked(command, argument)
+
+
+def _names_week(command: Command, argument: str) -> bool:
+    """'measure 2026-W47': a week after 'measure' starts with its year. Other words after it
+    ("measure our reach?") are a question for the advice base."""
+    return command is Command.MEASURE and argument[:1].isascii() and argument[:1].isdigit()
 
 
 def _phrase(line: str) -> CommandInvoked | None:

@@ -285,6 +285,10 @@ class Desk:
         start = monday_of(today) - timedelta(weeks=1)
         return start, start + timedelta(days=6)
 
+    async def recorded(self, org_id: int, start: date) -> KpiEntry | None:
+        """The figures stored for the week starting on `start`, if any (to correct them)."""
+        return next((e for e in await self._kpis.series(org_id) if e.start == start), None)
+
     async def record(self, key: ConversationKey, entry: KpiEntry) -> None:
         await self._kpis.record(key.org_id, entry, by=key.respondent, now=self._clock.now())
 

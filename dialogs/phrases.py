@@ -646,14 +646,15 @@ REASSIGN_HOW = text(
 )
 REASSIGNED = text("#{id} is nu van {owner}.", "#{id} now belongs to {owner}.")
 MEASURE_INTRO = text(
-    "De cijfers van week {start} tot en met {end}. Typ bij elke vraag een heel getal, '-' als "
-    "je het niet weet, of 'stop'.",
-    "The figures for {start} to {end}. Answer each with a whole number, '-' if you don't know, "
-    "or 'stop'.",
+    "De cijfers van week {week} ({start} tot en met {end}). Typ bij elke vraag een heel getal, "
+    "'-' als je het niet weet, of 'stop' om wat je al typte als concept te bewaren.",
+    "The figures for week {week} ({start} to {end}). Answer each with a whole number, '-' if "
+    "you don't know, or 'stop' to keep what you typed as a draft.",
 )
 MEASURE_PROMPT = text("{number}/{total} {label}?", "{number}/{total} {label}?")
 MEASURE_SAVED = text(
-    "Opgeslagen voor {start} tot en met {end}.{rate}", "Saved for {start} to {end}.{rate}"
+    "Opgeslagen voor week {week} ({start} tot en met {end}).{rate}",
+    "Saved for week {week} ({start} to {end}).{rate}",
 )
 MEASURE_RATE = text(
     " Engagement rate: {rate}% (interacties / bereik).",
@@ -677,8 +678,10 @@ CROSS_CHECK = counted(
 """`{n}` is how many posts were due ("keer" is both singular and plural in Dutch)."""
 MEASURE_TITLE = text("Cijfers", "Figures")
 MEASURE_FORM_INTRO = text(
-    "De cijfers van {start} tot en met {end}. Laat leeg wat je niet weet.",
-    "The figures for {start} to {end}. Leave blank what you don't know.",
+    "Kies de week en vul de cijfers in; laat leeg wat je niet weet. Heeft de week al cijfers, "
+    "dan vervangen deze ze.",
+    "Choose the week and fill in its figures; leave blank what you don't know. If the week has "
+    "figures already, these replace them.",
 )
 REPORT_READY = text(
     "Het managementrapport van {month} staat klaar: fase, profiel, cijfers en taken. Deel het "
@@ -921,3 +924,68 @@ CALENDAR_ZONE_UNKNOWN = text(
 
 # People named in running text: a person the reader's chat cannot name (another chat's id)
 COLLEAGUE = text("een collega", "a colleague")
+
+# Figures entry (issue 17): any week, a draft kept, figures in doubt confirmed
+MEASURE_PAUSED = counted(
+    nl=(
+        "Gepauzeerd; er is nog niets opgeslagen. Je {n} cijfer voor week {week} bewaar ik als "
+        "concept: typ 'meten' om verder te gaan.",
+        "Gepauzeerd; er is nog niets opgeslagen. Je {n} cijfers voor week {week} bewaar ik als "
+        "concept: typ 'meten' om verder te gaan.",
+    ),
+    en=(
+        "Paused; nothing is saved yet. Your {n} figure for week {week} is kept as a draft: type "
+        "'measure' to go on.",
+        "Paused; nothing is saved yet. Your {n} figures for week {week} are kept as a draft: "
+        "type 'measure' to go on.",
+    ),
+)
+MEASURE_RESUMED = counted(
+    nl=(
+        "Verder met je concept voor week {week} ({start} tot en met {end}): {n} cijfer staat "
+        "er al in.",
+        "Verder met je concept voor week {week} ({start} tot en met {end}): {n} cijfers staan "
+        "er al in.",
+    ),
+    en=(
+        "Going on with your draft for week {week} ({start} to {end}): {n} figure is in already.",
+        "Going on with your draft for week {week} ({start} to {end}): {n} figures are in already.",
+    ),
+)
+MEASURE_DRAFT_DROPPED = text(
+    "Je concept voor week {week} is weggegooid; het was nog niet opgeslagen.",
+    "Your draft for week {week} is discarded; it had not been saved.",
+)
+MEASURE_CORRECTING = text(
+    "Week {week} heeft al cijfers: {values}. Wat je nu typt vervangt ze allemaal.",
+    "Week {week} has figures already: {values}. What you type now replaces all of them.",
+)
+"""`{values}` lists each stored figure after its label."""
+MEASURE_CONFIRM = text("Toch opslaan? ja/nee", "Save anyway? yes/no")
+MEASURE_YES_OR_NO = text(
+    "Typ 'ja' om deze cijfers zo op te slaan, 'nee' om ze te verbeteren, of 'stop'.",
+    "Type 'yes' to save these figures as they are, 'no' to correct them, or 'stop'.",
+)
+MEASURE_CORRECT = text("Typ het dan opnieuw.", "Then type it again.")
+MEASURE_WEEK_UNKNOWN = text(
+    "'{typed}' kan ik niet als week lezen. Schrijf de week zoals {example}.",
+    "I can't read '{typed}' as a week. Write the week like {example}.",
+)
+MEASURE_WEEK_NOT_OVER = text(
+    "Week {week} is nog niet voorbij; de cijfers kunnen tot en met week {latest}. Er is niets "
+    "opgeslagen.",
+    "Week {week} is not over yet; figures can be logged up to week {latest}. Nothing was saved.",
+)
+MEASURE_WEEK = text("Week", "Week")
+MEASURE_WEEK_OPTION = text("{week} ({start} t/m {end})", "{week} ({start} to {end})")
+MEASURE_CHECK = text("Controle", "Check")
+MEASURE_CHECK_TO_SAVE = text(
+    "Vink dit aan om de cijfers zo op te slaan.", "Tick this to save the figures as they are."
+)
+MEASURE_CHECKED = text(
+    "Ik heb het nagekeken: deze cijfers kloppen", "I checked: these figures are right"
+)
+MEASURE_FORM_DOUBT = text(
+    "{doubt} Klopt het toch? Vink 'Ik heb het nagekeken' aan en sla opnieuw op.",
+    "{doubt} Right all the same? Tick 'I checked' and save again.",
+)

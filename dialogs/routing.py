@@ -10,7 +10,9 @@ Business rules:
   Anywhere else both say no scan is running.
 - 'advice' with words after it is a question for the advice base; alone it is advice on the
   organisation's result, as 'plan' is its plan.
-- Tasks and figures need the desk; without one, they say it is not available.
+- Tasks and figures need the desk; without one, they say it is not available. 'measure'
+  takes the week named ('measure 2026-W47'), else the draft's, else last week's (`figures_flow`);
+  'stop' while measuring keeps a draft.
 - Adopting the plan needs a result placed in a phase.
 - The project manager's task list warns when the posting record contradicts the phase rated.
 - A question is matched by its opening (`MAX_QUESTION_CHARACTERS`).
@@ -35,6 +37,7 @@ from dialogs.rights import Rights
 from dialogs.state import DialogState, Step, Transition
 from engine.advice import answer as answer_question
 from engine.crosscheck import posting_check
+from engine.kpi import week_of
 from engine.scoring import OrgResult
 from engine.tasks import Outcome
 from engine.text import Text
@@ -83,6 +86,8 @@ class Router:
                 return scan_flow.back(state, bank)
             case Command.STOP if state.step is Step.SCANNING:
                 return scan_flow.pause(state)
+            case Command.STOP if state.step in figures_flow.STEPS:
+                return figures_flow.pause(state)
             case Command.BACK | Command.STOP:
                 return say(state, phrases.SCAN_NOT_RUNNING)
             case Command.HELP:
@@ -180,9 +185,25 @@ class Router:
             case Command.REASSIGN:
                 return Transition(state, await desk.reassign(key, argument, language))
             case _:  # Command.MEASURE, the last of the desk's commands
-                week = await desk.week_to_measure(key.org_id)
-                metrics = await self._reading.metrics(key.org_id)
-                return figures_flow.begin(state, metrics, week)
+                return await self._measure(key, state, desk, argument)
+
+    async def _measure(
+        self, key: ConversationKey, state: DialogState, desk: Desk, named: str
+    ) -> Transition:
+        """The figures of the week named, else of the draft kept, else of last week; a week
+        with figures already shows them, to be replaced."""
+        latest, _ = await desk.week_to_measure(key.org_id)
+        if named:
+            chosen = figures_flow.chosen_week(named, latest)
+            if isinstance(chosen, Text):
+                return say(state, chosen)
+            week = chosen
+        else:
+            drafted = figures_flow.draft_week(state) if state.figures else None
+            week = drafted or week_of(latest)
+        metrics = await self._reading.metrics(key.org_id)
+        recorded = await desk.recorded(key.org_id, week[0])
+        return figures_flow.begin(state, metrics, week, recorded)
 
     async def _tasks(self, key: ConversationKey, state: DialogState, desk: Desk) -> Transition:
         """The person's tasks (every task, for the project manager, with the cross-check)."""

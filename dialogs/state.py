@@ -19,6 +19,8 @@ class Step(StrEnum):
     IDLE = "idle"
     SCANNING = "scanning"
     MEASURING = "measuring"
+    CONFIRMING_FIGURES = "confirming_figures"
+    """Every figure typed, some hardly ever true: waiting for yes (save) or no (correct)."""
     FORGETTING = "forgetting"
     """Asked to be forgotten: waiting for the explicit confirmation."""
 
@@ -33,7 +35,9 @@ class DialogState:
     position: int = 0
     sheet: AnswerSheet = field(default_factory=AnswerSheet)
     figures: Mapping[str, int] = field(default_factory=dict)
-    """While measuring: the figures typed so far, by metric."""
+    """While measuring, and kept as a draft when the person stops: the figures typed so far."""
+    week: str = ""
+    """The ISO week ("2026-W47") the figures are for, while measuring or in a draft."""
     successor: str = ""
     """While forgetting: who takes over as project manager (a respondent), if anyone."""
 
@@ -46,6 +50,7 @@ class DialogState:
             "position": self.position,
             "sheet": {q: list(ids) for q, ids in self.sheet.answers.items()},
             "figures": dict(self.figures),
+            "week": self.week,
             "successor": self.successor,
         }
 
@@ -59,6 +64,7 @@ class DialogState:
             sheet=AnswerSheet({q: tuple(ids) for q, ids in data.get("sheet", {}).items()}),
             figures={name: int(value) for name, value in data.get("figures", {}).items()},
             successor=str(data.get("successor", "")),
+            week=str(data.get("week", "")),
         )
 
     def idle(self) -> DialogState:

@@ -31,6 +31,7 @@ from bot.slack.modals import (
     MEASURE_CALLBACK,
     SETTINGS_CALLBACK,
     launch_errors,
+    measure_errors,
     measure_modal,
     measure_values,
     modal_language,
@@ -40,17 +41,15 @@ from bot.slack.oauth import workspace_key
 from bot.slack.people import respondent
 from bot.slack.preferences import SlackSettings
 from bot.slack.render import to_home_view, to_message
-from dialogs import phrases
+from dialogs import figures_flow, phrases
 from dialogs.advisor import Advisor
 from dialogs.audit import Leaving
 from dialogs.commands import Manage, Managing
-from dialogs.desk import Desk, rate_note
+from dialogs.desk import Desk
 from dialogs.events import ChoiceSelected, Command, CommandInvoked, ConversationKey, Event
 from dialogs.messages import File, Paragraph, Reply
 from dialogs.ports import Clock, OrganisationDirectory, StorageError
 from dialogs.records import Organisation
-from engine.kpi import KpiError, parse_count
-from engine.kpi import entry as kpi_entry
 from engine.text import Text
 from engine.vocabulary import Language
 
@@ -238,20 +237,18 @@ class SlackSurface:
         client: AsyncWebClient,
         context: AsyncBoltContext,
     ) -> BoltResponse | None:
-        """The week's figures: each checked, the set stored as one entry."""
+        """The week's figures: checked as in the chat (any problem shown on its field, a
+        doubt until its box is ticked), the set stored as one entry, replacing the week's."""
         language = modal_language(view)
-        start, end, typed = measure_values(view)
-        try:
-            figures = {metric: parse_count(metric, value) for metric, value in typed.items()}
-            checked = kpi_entry(start, end, figures)
-        except KpiError as error:
-            field = error.field.value if error.field else next(iter(typed), "")
-            await ack(response_action="errors", errors={field: error.phrase(language)})
+        week, typed, confirmed = measure_values(view)
+        org_id = await self._org_id(context)
+        latest, _ = await self._desk.week_to_measure(org_id)
+        checked = figures_flow.check_form(language, week, latest, typed, confirmed=confirmed)
+        if isinstance(checked, figures_flow.FormProblems):
+            await ack(response_action="errors", errors=measure_errors(checked, language))
             return None
         user = body["user"]["id"]
-        saved = phrases.MEASURE_SAVED(language).format(
-            start=start, end=end, rate=rate_note(checked, language)
-        )
+        saved = figures_flow.saved_text(checked, language)
 
         async def confirm(_: None) -> None:
             await client.chat_postMessage(channel=user, text=saved)
@@ -426,7 +423,10 @@ class SlackSurface:
                 self._later.start(self._campaigns.open_launch(client, trigger, org, language))
             case Managing.MEASURE:
                 await ack()
-                self._later.start(self._open_measure(client, trigger, org.id, language))
+                opening = self._open_measure(
+                    client, trigger, org.id, language, named=command.argument, refuse=answer
+                )
+                self._later.start(opening)
             case _ if not await self._runner.campaigns.may_manage(org.id, respondent(user)):
                 await ack()
                 self._later.start(answer((Paragraph(phrases.MANAGERS_ONLY(language)),)))
@@ -445,11 +445,27 @@ class SlackSurface:
         await answer(await self._runner.campaigns.status_view(org.id, respondent(user), language))
 
     async def _open_measure(
-        self, client: AsyncWebClient, trigger_id: str, org_id: int, language: Language
+        self,
+        client: AsyncWebClient,
+        trigger_id: str,
+        org_id: int,
+        language: Language,
+        *,
+        named: str = "",
+        refuse: Callable[[Reply], Awaitable[None]] | None = None,
     ) -> None:
-        start, end = await self._desk.week_to_measure(org_id)
+        """The figures modal for the week `named`, else last week's, with its figures if it
+        has them; a week that cannot be measured is said with `refuse` instead."""
+        latest, _ = await self._desk.week_to_measure(org_id)
+        monday = figures_flow.form_week(named, latest)
+        if isinstance(monday, Text):
+            if refuse is not None:
+                await refuse((Paragraph(monday(language)),))
+            return
         metrics = await self._advisor.metrics(org_id)
-        view = measure_modal(language, metrics, start, end)
+        recorded = await self._desk.recorded(org_id, monday)
+        weeks = figures_flow.recent_weeks(latest, monday)
+        view = measure_modal(language, metrics, weeks, monday, recorded)
         await client.views_open(trigger_id=trigger_id, view=view)
 
     async def _turn(

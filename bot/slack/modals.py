@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dialogs import phrases
+from babel.numbers import format_decimal
+
+from dialogs import figures_flow, phrases
 from dialogs.campaigns import threshold_problem
 from dialogs.records import MAXIMUM_THRESHOLD, MINIMUM_THRESHOLD, OrgSettings, place_of
-from engine.kpi import Metric
+from engine.kpi import KpiEntry, Metric, week_name
 from engine.text import Text
 from engine.vocabulary import Language
 
@@ -25,6 +27,10 @@ CHANNEL, USERGROUP, DEADLINE, THRESHOLD, REPORT = (
     "report",
 )
 LANGUAGE = "language"
+WEEK, CHECKED = "week", "checked"
+"""The figures modal's week and the box confirming figures hardly ever true."""
+MAX_FIGURE = 40
+"""Longer than any figure anyone types."""
 MAX_OPTIONS = 100
 """A static select holds at most 100 options."""
 MAX_TITLE, MAX_BUTTON, MAX_OPTION = 24, 24, 75
@@ -215,39 +221,72 @@ def _values(view: View) -> Any:
     return value
 
 
-def measure_modal(language: Language, metrics: Sequence[Metric], start: date, end: date) -> View:
-    """A field per figure the phase asks for; all optional ('not known' is a blank)."""
+def measure_modal(
+    language: Language,
+    metrics: Sequence[Metric],
+    weeks: Sequence[date],
+    chosen: date,
+    recorded: KpiEntry | None = None,
+) -> View:
+    """The week (a choice of `weeks`, their Mondays, `chosen` first picked) and a text field
+    per figure the phase asks for, all optional ('not known' is a blank), filled with the
+    figures `recorded` for the chosen week, which saving replaces; and the box that confirms
+    figures hardly ever true.
+
+    The figures are text, read as the person writes numbers (`engine.kpi.parse_count`), the
+    same as in the chat: a number input would read "3,5" by Slack's rules, not theirs."""
     intro = {
         "type": "section",
-        "text": {
-            "type": "mrkdwn",
-            "text": phrases.MEASURE_FORM_INTRO(language).format(start=f"*{start}*", end=f"*{end}*"),
-        },
+        "text": {"type": "mrkdwn", "text": phrases.MEASURE_FORM_INTRO(language)},
     }
-    fields = [
-        _input(
-            metric.value,
-            metric.label(language),
-            {"type": "number_input", "is_decimal_allowed": False, "min_value": "0"},
-            optional=True,
-        )
-        for metric in metrics
+    options = [
+        _option(figures_flow.week_option(monday, language), week_name(monday))
+        for monday in weeks[:MAX_OPTIONS]
     ]
-    view = _modal(MEASURE_CALLBACK, language, phrases.MEASURE_TITLE, phrases.SAVE, [intro, *fields])
-    view["private_metadata"] = f"{language.value}|{start.isoformat()}|{end.isoformat()}"
-    return view
-
-
-def measure_values(view: View) -> tuple[date, date, dict[Metric, str]]:
-    """The period and the typed figures (blank ones left out)."""
-    _, start, end = str(view.get("private_metadata", "")).split("|")
-    values = _values(view)
-    typed = {metric: str(values(metric.value).get("value") or "").strip() for metric in Metric}
-    return (
-        date.fromisoformat(start),
-        date.fromisoformat(end),
-        {metric: value for metric, value in typed.items() if value},
+    picked = next(o for o in options if o["value"] == week_name(chosen))
+    week = _input(
+        WEEK,
+        phrases.MEASURE_WEEK(language),
+        {"type": "static_select", "options": options, "initial_option": picked},
+        optional=False,
     )
+    fields = []
+    for metric in metrics:
+        element: dict[str, Any] = {"type": "plain_text_input", "max_length": MAX_FIGURE}
+        if recorded is not None and metric in recorded.values:
+            element["initial_value"] = format_decimal(
+                recorded.values[metric], locale=language.value
+            )
+        fields.append(_input(metric.value, metric.label(language), element, optional=True))
+    checked = _input(
+        CHECKED,
+        phrases.MEASURE_CHECK(language),
+        {"type": "checkboxes", "options": [_option(phrases.MEASURE_CHECKED(language), CHECKED)]},
+        optional=True,
+    )
+    blocks = [intro, week, *fields, checked]
+    return _modal(MEASURE_CALLBACK, language, phrases.MEASURE_TITLE, phrases.SAVE, blocks)
+
+
+def measure_values(view: View) -> tuple[str, dict[Metric, str], bool]:
+    """The week chosen ("2026-W47"), the typed figures (blank ones left out), and whether the
+    box confirming figures hardly ever true is ticked."""
+    values = _values(view)
+    week = str((values(WEEK).get("selected_option") or {}).get("value") or "")
+    typed = {metric: str(values(metric.value).get("value") or "").strip() for metric in Metric}
+    ticked = values(CHECKED).get("selected_options") or []
+    confirmed = any(isinstance(o, dict) and o.get("value") == CHECKED for o in ticked)
+    return week, {metric: value for metric, value in typed.items() if value}, confirmed
+
+
+def measure_errors(problems: figures_flow.FormProblems, language: Language) -> dict[str, str]:
+    """A figures form's problems as Slack's errors, by block."""
+    errors = {metric.value: message for metric, message in problems.figures.items()}
+    if problems.week is not None:
+        errors[WEEK] = problems.week
+    if problems.doubted:
+        errors[CHECKED] = phrases.MEASURE_CHECK_TO_SAVE(language)
+    return errors
 
 
 def launch_errors(view: View, today: date) -> dict[str, str]:

@@ -9,6 +9,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from babel.numbers import format_decimal
+
 from bot.teams import phrases as teams_phrases
 from bot.teams.render import (
     ADVISOR,
@@ -25,10 +27,10 @@ from bot.teams.render import (
     _submit,
     _text_block,
 )
-from dialogs import phrases
+from dialogs import figures_flow, phrases
 from dialogs.campaigns import threshold_problem
 from dialogs.records import MAXIMUM_THRESHOLD, MINIMUM_THRESHOLD
-from engine.kpi import MAXIMUM, NOT_A_COUNT, KpiEntry, KpiError, Metric, entry, parse_count
+from engine.kpi import KpiEntry, Metric, week_name
 from engine.text import Text
 from engine.vocabulary import Language
 
@@ -36,6 +38,8 @@ FORM = "form"
 """The `advisor` kind of every form's submit; `form` in its data names the form."""
 FIGURE_INPUT = "figure:"
 """Before a metric's name, the id of its input on the figures card."""
+WEEK, CHECKED = "week", "checked"
+"""The figures card's week, and its box confirming figures hardly ever true."""
 DEADLINE, THRESHOLD, REPORT_HERE = "deadline", "threshold", "report"
 """The launch card's input ids, and the keys of `launch_errors`."""
 CANCEL = "cancel"
@@ -79,13 +83,13 @@ class LaunchValues:
 
 
 class FiguresValues(NamedTuple):
-    """A figures card as submitted: the period and each figure as typed, checked by
-    `check_figures`."""
+    """A figures card as submitted: the week chosen ("2026-W47"), each figure as typed, and
+    whether its box confirms figures hardly ever true; checked by `check_figures`."""
 
     language: Language
-    start: date
-    end: date
+    week: str
     typed: dict[Metric, str]
+    confirmed: bool
 
 
 Submission = FormSubmit | FiguresValues | LaunchValues
@@ -95,107 +99,106 @@ Submission = FormSubmit | FiguresValues | LaunchValues
 def measure_card(
     language: Language,
     metrics: Sequence[Metric],
-    start: date,
-    end: date,
+    weeks: Sequence[date],
+    chosen: date,
     *,
+    recorded: KpiEntry | None = None,
     values: Mapping[Metric, str] | None = None,
-    errors: Mapping[Metric, str] | None = None,
+    problems: figures_flow.FormProblems | None = None,
 ) -> dict[str, Any]:
-    """The figures form: a number per metric the phase asks for, all optional.
+    """The figures form: the week, and a text field per metric the phase asks for, all
+    optional. The figures are text, read as the person writes numbers (as in the chat): a
+    number input would read "3,5" by the client's rules, not theirs.
 
     Args:
         language: the language of the texts, sent back in the submit.
         metrics: the figures asked for, in order.
-        start, end: the period, sent back in the submit.
+        weeks: the Mondays of the weeks to choose from; `chosen` is picked.
+        recorded: the figures stored for the chosen week, shown to be corrected.
         values: the figures as typed, when the card is sent again after a failed check.
-        errors: a message per figure, shown under its field (Teams has no modal errors).
+        problems: why it failed, shown under each field (Teams has no modal errors); a doubt
+            brings the box that confirms the figures as they are.
     """
-    typed = values or {}
-    fields: list[tuple[str, Element]] = []
+    shown = dict(values or {})
+    if recorded is not None and values is None:
+        shown = {m: format_decimal(v, locale=language.value) for m, v in recorded.values.items()}
+    week: Element = {
+        "type": "Input.ChoiceSet",
+        "id": WEEK,
+        "label": _fit(phrases.MEASURE_WEEK(language), MAX_LINE),
+        "style": "compact",
+        "isRequired": True,
+        "choices": [
+            {"title": figures_flow.week_option(monday, language), "value": week_name(monday)}
+            for monday in weeks
+        ],
+        "value": week_name(chosen),
+    }
+    fields: list[tuple[str, Element]] = [(WEEK, week)]
     for metric in metrics:
         field: Element = {
-            "type": "Input.Number",
+            "type": "Input.Text",
             "id": f"{FIGURE_INPUT}{metric.value}",
             "label": _fit(metric.label(language), MAX_LINE),
-            "min": 0,
-            "max": MAXIMUM,
             "isRequired": False,
-            "errorMessage": NOT_A_COUNT(language),
+            "maxLength": MAX_TYPED,
         }
-        number = _number(typed.get(metric, ""))
-        if number is not None:
-            field["value"] = number
+        if shown.get(metric):
+            field["value"] = shown[metric]
         fields.append((metric.value, field))
-    data = {
-        ADVISOR: FORM,
-        "form": Form.MEASURE.value,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "language": language.value,
-    }
+    found = problems.figures if problems is not None else {}
+    errors = {metric.value: message for metric, message in found.items()}
+    if problems is not None and problems.week is not None:
+        errors[WEEK] = problems.week
+    if problems is not None and problems.doubted:
+        checked: Element = {
+            "type": "Input.Toggle",
+            "id": CHECKED,
+            "title": _fit(phrases.MEASURE_CHECKED(language), MAX_LINE),
+            "valueOn": ON,
+            "valueOff": OFF,
+            "value": OFF,
+            "wrap": True,
+        }
+        fields.append((CHECKED, checked))
+        errors[CHECKED] = phrases.MEASURE_CHECK_TO_SAVE(language)
+    data = {ADVISOR: FORM, "form": Form.MEASURE.value, "language": language.value}
     return _card(
         language,
         phrases.MEASURE_TITLE,
-        phrases.MEASURE_FORM_INTRO(language).format(start=start, end=end),
+        phrases.MEASURE_FORM_INTRO(language),
         fields,
-        {metric.value: message for metric, message in (errors or {}).items()},
+        errors,
         _submit(phrases.SAVE(language), data, positive=True),
         Form.MEASURE,
     )
 
 
 def measure_submitted(value: Mapping[str, Any]) -> FiguresValues:
-    """The language, the period and the typed figures of a figures submit.
+    """The language, the week, the typed figures and the confirming box of a figures submit.
 
-    Blank figures are left out, and inputs for no metric are ignored.
+    Blank figures are left out, and inputs for no metric are ignored; the week is checked by
+    `check_figures`, as any typed value.
 
     Raises:
         FormError: not a save of the figures card, or its data was tampered with.
     """
     language = _saved(value, Form.MEASURE)
-    start, end = _date(value, "start"), _date(value, "end")
-    if start is None or end is None or start > end:
-        raise FormError("a figures submit needs a period from start to end")
     figures = {}
     for metric in Metric:
         typed = _optional_text(value, f"{FIGURE_INPUT}{metric.value}")
         if typed:
             figures[metric] = typed
-    return FiguresValues(language, start, end, figures)
+    confirmed = _optional_text(value, CHECKED) == ON
+    return FiguresValues(language, _optional_text(value, WEEK), figures, confirmed)
 
 
-def check_figures(
-    language: Language, start: date, end: date, typed: Mapping[Metric, str]
-) -> KpiEntry | dict[Metric, str]:
-    """The checked entry, or a message per figure that cannot be right, in `language`.
-
-    Every typed figure is checked, so the card comes back with all its errors at once; the
-    figures are checked together (no more sharers than invitees) once each is a count.
-    Takes what `measure_submitted` returns: `check_figures(*measure_submitted(value))`.
-
-    Raises:
-        FormError: the period runs backwards (the card never sends that).
-    """
-    counts: dict[Metric, int] = {}
-    errors: dict[Metric, str] = {}
-    for metric, figure in typed.items():
-        # parse_count hands these to int(), which refuses digits beyond ASCII and numbers of
-        # thousands of digits with a bare ValueError.
-        if not figure.isascii() or len(figure) > MAX_TYPED:
-            errors[metric] = NOT_A_COUNT(language)
-            continue
-        try:
-            counts[metric] = parse_count(metric, figure)
-        except KpiError as error:
-            errors[metric] = error.phrase(language)
-    if errors:
-        return errors
-    try:
-        return entry(start, end, counts)
-    except KpiError as error:
-        if error.field is None:
-            raise FormError(str(error)) from error
-        return {error.field: error.phrase(language)}
+def check_figures(values: FiguresValues, latest: date) -> KpiEntry | figures_flow.FormProblems:
+    """The entry to save, or every problem at once, checked as in the chat; `latest` is the
+    Monday of the last full week, the latest that may be measured."""
+    return figures_flow.check_form(
+        values.language, values.week, latest, values.typed, confirmed=values.confirmed
+    )
 
 
 def launch_card(

@@ -62,12 +62,12 @@ from bot.teams.render import (
     to_activity,
 )
 from bot.teams.settings import Again, Refused, Saved, SettingsValues, TeamsSettings
-from dialogs import phrases
+from dialogs import figures_flow, phrases
 from dialogs.advisor import Advisor
 from dialogs.audit import Leaving
 from dialogs.campaigns import conversation
 from dialogs.commands import Manage, Managing, managing, parse
-from dialogs.desk import Desk, rate_note
+from dialogs.desk import Desk
 from dialogs.events import (
     ChoiceSelected,
     Command,
@@ -79,6 +79,7 @@ from dialogs.events import (
 from dialogs.messages import Block, File, Heading, Paragraph, Reply
 from dialogs.ports import Clock, EventLog, OrganisationDirectory, PeopleDirectory
 from dialogs.records import Organisation, place
+from engine.text import Text
 from engine.vocabulary import Language
 from storage.teams import SqlaTeamsConversations
 
@@ -270,10 +271,9 @@ class TeamsSurface:
         user = activity.from_property.id
         key = conversation(org_id, respondent(user))
         await self._remember(org_id, respondent(user), context)
-        if said == CommandInvoked(Command.MEASURE) or (
-            isinstance(said, TextReceived) and managing(said.text) == Manage(Managing.MEASURE)
-        ):
-            await self._answer(once, [await self._measure_form(context, key)])
+        measure = parse(said.text) if isinstance(said, TextReceived) else said
+        if isinstance(measure, CommandInvoked) and measure.command is Command.MEASURE:
+            await self._answer(once, [await self._measure_form(context, key, measure.argument)])
             return
         if isinstance(said, TextReceived) and managing(said.text) == Manage(Managing.SETTINGS):
             # Teams has no modal: the settings come as a card in the person's own chat.
@@ -368,11 +368,18 @@ class TeamsSurface:
 
     # The figures form
 
-    async def _measure_form(self, context: TurnContext, key: ConversationKey) -> Send:
+    async def _measure_form(self, context: TurnContext, key: ConversationKey, named: str) -> Send:
+        """The figures card for the week `named` (else last week), with its figures if it has
+        them; or why that week cannot be measured."""
         language = await self._advisor.language_of(key, default=_locale(context.activity))
-        start, end = await self._desk.week_to_measure(key.org_id)
+        latest, _ = await self._desk.week_to_measure(key.org_id)
+        monday = figures_flow.form_week(named, latest)
+        if isinstance(monday, Text):
+            return self._saying(context, (Paragraph(monday(language)),))
         metrics = await self._advisor.metrics(key.org_id)
-        card = forms.measure_card(language, metrics, start, end)
+        recorded = await self._desk.recorded(key.org_id, monday)
+        weeks = figures_flow.recent_weeks(latest, monday)
+        card = forms.measure_card(language, metrics, weeks, monday, recorded=recorded)
         return self._sending(context, forms.form_activity(card))
 
     async def _form(
@@ -398,21 +405,25 @@ class TeamsSurface:
     async def _figures(
         self, context: TurnContext, org: Organisation, submitted: forms.FiguresValues
     ) -> Send:
-        """The week's figures: each checked, the set stored as one entry; any error shown on the
-        form, sent again with what was typed (Teams has no modal to keep it open)."""
-        language, start, end, typed = submitted
-        checked = forms.check_figures(language, start, end, typed)
-        if isinstance(checked, dict):
+        """The week's figures: each checked, the set stored as one entry; any problem shown on
+        the form, sent again with what was typed (Teams has no modal to keep it open)."""
+        language = submitted.language
+        latest, _ = await self._desk.week_to_measure(org.id)
+        checked = forms.check_figures(submitted, latest)
+        if isinstance(checked, figures_flow.FormProblems):
             metrics = await self._advisor.metrics(org.id)
-            card = forms.measure_card(language, metrics, start, end, values=typed, errors=checked)
+            chosen = figures_flow.form_week(submitted.week, latest)
+            monday = latest if isinstance(chosen, Text) else chosen
+            weeks = figures_flow.recent_weeks(latest, monday)
+            card = forms.measure_card(
+                language, metrics, weeks, monday, values=submitted.typed, problems=checked
+            )
             return self._replacing(context, forms.form_activity(card))
-        # Figures for a period replace the earlier ones: recording them again changes nothing.
+        # Figures for a week replace its earlier ones: recording them again changes nothing.
         await self._desk.record(
             conversation(org.id, respondent(context.activity.from_property.id)), checked
         )
-        saved = phrases.MEASURE_SAVED(language).format(
-            start=start, end=end, rate=rate_note(checked, language)
-        )
+        saved = figures_flow.saved_text(checked, language)
         return self._replacing(context, to_activity((Paragraph(saved),)))
 
     # The organisation's settings, and the overview

@@ -16,6 +16,7 @@ from bot.slack.render import fallback_text, to_blocks, to_home_view, to_message
 from dialogs import phrases, views
 from dialogs.campaigns import launched, participation
 from dialogs.delivery import Undeliverable
+from dialogs.figures_flow import recent_weeks
 from dialogs.messages import (
     Bar,
     Bullets,
@@ -33,7 +34,7 @@ from dialogs.records import Invitation, OrgSettings, Scan
 from engine.advice import advise, answer
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
-from engine.kpi import Metric
+from engine.kpi import MAXIMUM, KpiEntry, Metric
 from engine.matching import TopicIndex
 from engine.plan import make_plan
 from engine.plan_catalogue import default_plan_catalogue
@@ -163,6 +164,15 @@ def _check_input(block: dict[str, Any]) -> None:
             assert 0 < len(option["text"]["text"]) <= 75
             assert 0 < len(option["value"]) <= 150
         assert element.get("initial_option", options[0]) in options
+    elif element["type"] == "checkboxes":
+        options = element["options"]
+        assert 0 < len(options) <= 10
+        for option in options:
+            assert 0 < len(option["text"]["text"]) <= 75
+            assert 0 < len(option["value"]) <= 150
+    elif element["type"] == "plain_text_input":
+        assert 0 < element.get("max_length", 3000) <= 3000
+        assert len(element.get("initial_value", "")) <= element.get("max_length", 3000)
     else:
         assert element["type"] in {"conversations_select", "datepicker", "number_input"}
 
@@ -469,5 +479,8 @@ def test_every_modal_stays_within_slack_limits(language: Language) -> None:
     assert_modal_within_slack_limits(launch_modal(language, 5))
     assert_modal_within_slack_limits(launch_modal(language, 5, groups))
     assert_modal_within_slack_limits(settings_modal(language, OrgSettings(language=language)))
-    week = (date(2026, 11, 16), date(2026, 11, 22))
-    assert_modal_within_slack_limits(measure_modal(language, tuple(Metric), *week))
+    weeks = recent_weeks(date(2026, 11, 16), date(2020, 12, 28))
+    recorded = KpiEntry(date(2020, 12, 28), date(2021, 1, 3), dict.fromkeys(Metric, MAXIMUM))
+    assert_modal_within_slack_limits(
+        measure_modal(language, tuple(Metric), weeks, weeks[-1], recorded)
+    )

@@ -13,6 +13,7 @@ from bot.teams.forms import (
     DEADLINE,
     FORM,
     THRESHOLD,
+    FiguresValues,
     Form,
     FormError,
     FormSubmit,
@@ -28,7 +29,8 @@ from bot.teams.forms import (
 )
 from bot.teams.render import CARD_BUDGET, MAX_CARD_BYTES, MAX_SET_ACTIONS, card_size
 from dialogs import phrases
-from engine.kpi import MORE_SHARERS_THAN_INVITED, NOT_A_COUNT, KpiEntry, Metric, metrics_for
+from dialogs.figures_flow import FormProblems, recent_weeks
+from engine.kpi import MORE_SHARERS_THAN_INVITED, KpiEntry, Metric, metrics_for
 from engine.vocabulary import Language, Phase
 from tests.teams.test_cards import official_schema
 
@@ -108,162 +110,174 @@ def _texts(card: dict[str, Any]) -> str:
 
 # The figures form
 
+WEEKS = recent_weeks(START)
+
+
+def _card(language: Language = Language.EN, **options: Any) -> dict[str, Any]:
+    return measure_card(language, ALL_METRICS, WEEKS, START, **options)
+
 
 @LANGUAGES
-@pytest.mark.parametrize("with_errors", [False, True])
-def test_the_figures_card_is_a_valid_card_with_every_metric(
-    language: Language, with_errors: bool
+@pytest.mark.parametrize("with_problems", [False, True])
+def test_the_figures_card_is_a_valid_card_with_the_week_and_every_metric(
+    language: Language, with_problems: bool
 ) -> None:
-    errors = {metric: NOT_A_COUNT(language) for metric in ALL_METRICS} if with_errors else None
-    values = dict.fromkeys(ALL_METRICS, "-1234567890.5") if with_errors else None
+    problems = (
+        FormProblems({m: "x" * 500 for m in ALL_METRICS}, week="y" * 500, doubted=True)
+        if with_problems
+        else None
+    )
+    values = dict.fromkeys(ALL_METRICS, "-1234567890.5") if with_problems else None
 
-    card = measure_card(language, ALL_METRICS, START, END, values=values, errors=errors)
+    card = _card(language, values=values, problems=problems)
 
     assert_valid_form(card)
     inputs = _inputs(card)
-    assert list(inputs) == [f"figure:{metric.value}" for metric in ALL_METRICS]
+    expected = ["week", *(f"figure:{metric.value}" for metric in ALL_METRICS)]
+    assert list(inputs) == [*expected, "checked"] if with_problems else expected
+    week = inputs["week"]
+    assert week["type"] == "Input.ChoiceSet"
+    assert week["value"] == "2026-W47"
+    assert [c["value"] for c in week["choices"]][:2] == ["2026-W47", "2026-W46"]
+    assert len(week["choices"]) == 12
     for metric in ALL_METRICS:
         field = inputs[f"figure:{metric.value}"]
-        assert field["type"] == "Input.Number"
+        assert field["type"] == "Input.Text", "read as the person writes numbers, not the client"
         assert field["label"] == metric.label(language)
-        assert field["min"] == 0
         assert field["isRequired"] is False
-        assert field["errorMessage"] == NOT_A_COUNT(language)
-    assert phrases.MEASURE_TITLE(language) in _texts(card)
-    assert str(START) in _texts(card)
-    assert (teams_phrases.FORM_CHECK_MARKED(language) in _texts(card)) is with_errors
 
 
 @LANGUAGES
-def test_the_figures_save_sends_the_period_and_the_language(language: Language) -> None:
-    save, cancel = _buttons(measure_card(language, ALL_METRICS, START, END))
+def test_the_figures_save_sends_the_form_and_the_language(language: Language) -> None:
+    save, cancel = _buttons(_card(language))
 
     assert save["title"] == phrases.SAVE(language)
-    assert save["data"] == {
-        "advisor": "form",
-        "form": "measure",
-        "start": "2026-11-16",
-        "end": "2026-11-22",
-        "language": language.value,
-    }
-    assert cancel["title"] == phrases.CANCEL(language)
-    assert cancel["associatedInputs"] == "none"
+    assert save["data"] == {"advisor": "form", "form": "measure", "language": language.value}
+    assert cancel["data"]["button"] == "cancel"
 
 
-def test_typed_figures_come_back_from_the_submit() -> None:
-    card = measure_card(Language.NL, ALL_METRICS, START, END)
+def test_typed_figures_and_the_week_come_back_from_the_submit() -> None:
+    card = _card(Language.NL)
 
-    submitted = measure_submitted(_save(card, **_figures(posts="12", reach="3400", hires="0")))
+    submitted = measure_submitted(
+        _save(card, week="2026-W45", **_figures(posts="12", reach="3.400", hires="0"))
+    )
 
-    assert submitted == (
+    assert submitted == FiguresValues(
         Language.NL,
-        START,
-        END,
-        {Metric.POSTS: "12", Metric.REACH: "3400", Metric.HIRES: "0"},
+        "2026-W45",
+        {Metric.POSTS: "12", Metric.REACH: "3.400", Metric.HIRES: "0"},
+        confirmed=False,
+    )
+    checked = check_figures(submitted, START)
+    assert checked == KpiEntry(
+        date(2026, 11, 2),
+        date(2026, 11, 8),
+        {Metric.POSTS: 12, Metric.REACH: 3400, Metric.HIRES: 0},
     )
 
 
 def test_blank_figures_and_figures_teams_left_out_are_not_known() -> None:
-    card = measure_card(Language.EN, ALL_METRICS, START, END)
-    value = _save(card, **_figures(posts="  ", reach="10"))
+    value = _save(_card(), **_figures(posts="  ", reach="10"))
     del value["figure:engagements"]
 
-    assert measure_submitted(value)[3] == {Metric.REACH: "10"}
+    assert measure_submitted(value).typed == {Metric.REACH: "10"}
 
 
 def test_inputs_for_no_metric_are_ignored() -> None:
-    value = _save(measure_card(Language.EN, ALL_METRICS, START, END), **_figures(reach="10"))
+    value = _save(_card(), **_figures(reach="10"))
 
-    assert measure_submitted({**value, "figure:followers": 5, "other": [1]})[3] == {
+    assert measure_submitted({**value, "figure:followers": "5", "other": [1]}).typed == {
         Metric.REACH: "10"
     }
 
 
-def test_checked_figures_become_one_entry() -> None:
-    value = _save(
-        measure_card(Language.EN, ALL_METRICS, START, END),
-        **_figures(reach="1.000", engagements="50", sharers="3", invited="4"),
-    )
+def test_a_week_with_figures_shows_them_to_be_corrected() -> None:
+    recorded = KpiEntry(START, END, {Metric.REACH: 4000})
 
-    checked = check_figures(*measure_submitted(value))
+    inputs = _inputs(_card(Language.NL, recorded=recorded))
 
-    assert isinstance(checked, KpiEntry)
-    assert (checked.start, checked.end) == (START, END)
-    assert dict(checked.values) == {
-        Metric.REACH: 1000,
-        Metric.ENGAGEMENTS: 50,
-        Metric.SHARERS: 3,
-        Metric.INVITED: 4,
-    }
+    assert inputs["figure:reach"]["value"] == "4.000"
+    assert "value" not in inputs["figure:posts"]
 
 
 @LANGUAGES
-def test_a_negative_figure_or_no_number_is_refused_under_each_field(language: Language) -> None:
-    typed = {Metric.POSTS: "-5", Metric.REACH: "many", Metric.LEADS: "²", Metric.HIRES: "9" * 5000}
+@pytest.mark.parametrize("typed", ["10²", "abc", "∞", "1e999", "NaN", "-5", "9" * 5000])
+def test_a_value_that_is_no_count_is_refused_under_its_field(
+    language: Language, typed: str
+) -> None:
+    submitted = FiguresValues(language, "2026-W47", {Metric.REACH: typed}, confirmed=True)
 
-    assert check_figures(language, START, END, typed) == dict.fromkeys(typed, NOT_A_COUNT(language))
+    problems = check_figures(submitted, START)
 
-
-@LANGUAGES
-def test_more_sharers_than_invited_is_refused_on_the_sharers(language: Language) -> None:
-    typed = {Metric.SHARERS: "5", Metric.INVITED: "4"}
-
-    assert check_figures(language, START, END, typed) == {
-        Metric.SHARERS: MORE_SHARERS_THAN_INVITED(language)
-    }
+    assert isinstance(problems, FormProblems)
+    assert list(problems.figures) == [Metric.REACH]
+    assert problems.figures[Metric.REACH].startswith(Metric.REACH.label(language))
 
 
-def test_a_refused_figures_card_comes_back_with_what_was_typed_and_the_errors() -> None:
-    card = measure_card(Language.NL, ALL_METRICS, START, END)
-    language, start, end, typed = measure_submitted(
-        _save(card, **_figures(posts="-5", reach="3400", sharers="7", invited="6"))
+def test_every_problem_comes_back_at_once_with_what_was_typed() -> None:
+    card = _card(Language.NL)
+    submitted = measure_submitted(
+        _save(card, **_figures(posts="3,5", reach="3400", sharers="-1", invited="6"))
     )
-    errors = check_figures(language, start, end, typed)
-    assert isinstance(errors, dict)
+    problems = check_figures(submitted, START)
+    assert isinstance(problems, FormProblems)
+    assert set(problems.figures) == {Metric.POSTS, Metric.SHARERS}
 
-    again = measure_card(language, ALL_METRICS, start, end, values=typed, errors=errors)
+    again = _card(Language.NL, values=submitted.typed, problems=problems)
 
     assert_valid_form(again)
     inputs = _inputs(again)
-    assert inputs["figure:posts"]["value"] == -5
-    assert inputs["figure:reach"]["value"] == 3400
-    assert "value" not in inputs["figure:engagements"]
-    assert _error_after(again, "figure:posts") == NOT_A_COUNT(Language.NL)
+    assert inputs["figure:posts"]["value"] == "3,5"
+    assert inputs["figure:reach"]["value"] == "3400"
+    assert "geen heel getal" in (_error_after(again, "figure:posts") or "")
     assert _error_after(again, "figure:reach") is None
-    assert measure_submitted(_save(again))[3] == {
-        Metric.POSTS: "-5",
-        Metric.REACH: "3400",
-        Metric.SHARERS: "7",
-        Metric.INVITED: "6",
-    }
+    assert "nothing has happened yet" not in _texts(again)
+    assert measure_submitted(_save(again)).typed == submitted.typed
 
 
-def test_a_typed_value_that_is_no_number_is_not_shown_again_but_its_error_is() -> None:
-    card = measure_card(
-        Language.EN,
-        ALL_METRICS,
-        START,
-        END,
-        values={Metric.POSTS: "lots", Metric.REACH: "nan", Metric.LEADS: "2.5"},
-        errors={Metric.POSTS: NOT_A_COUNT(Language.EN)},
+def test_engagements_above_reach_bring_the_box_which_saves_them_once_ticked() -> None:
+    typed = _figures(reach="1,000", engagements="5,000")
+    submitted = measure_submitted(_save(_card(), **typed))
+    problems = check_figures(submitted, START)
+    assert isinstance(problems, FormProblems)
+    assert problems.doubted
+
+    again = _card(values=submitted.typed, problems=problems)
+
+    assert_valid_form(again)
+    assert (_error_after(again, "figure:engagements") or "").startswith(
+        "Engagements (5,000) are higher than reach (1,000)"
+    )
+    assert _inputs(again)["checked"]["value"] == "false"
+    unticked = measure_submitted(_save(again))
+    assert isinstance(check_figures(unticked, START), FormProblems)
+    ticked = measure_submitted(_save(again, checked="true"))
+    assert check_figures(ticked, START) == KpiEntry(
+        START, END, {Metric.REACH: 1000, Metric.ENGAGEMENTS: 5000}
     )
 
-    assert_valid_form(card)
-    inputs = _inputs(card)
-    assert "value" not in inputs["figure:posts"]
-    assert "value" not in inputs["figure:reach"]
-    assert inputs["figure:leads"]["value"] == 2.5
-    assert _error_after(card, "figure:posts") == NOT_A_COUNT(Language.EN)
 
-
-def test_an_error_for_a_figure_not_on_the_card_is_shown_under_the_intro() -> None:
-    card = measure_card(
-        Language.EN, metrics_for(Phase.AD_HOC), START, END, errors={Metric.HIRES: "Hires?"}
+def test_more_sharers_than_invitees_is_refused_under_the_sharers() -> None:
+    submitted = FiguresValues(
+        Language.EN, "2026-W47", {Metric.SHARERS: "7", Metric.INVITED: "6"}, confirmed=True
     )
 
-    assert_valid_form(card)
-    assert "figure:hires" not in _inputs(card)
-    assert "Hires?" in _texts(card)
+    assert check_figures(submitted, START) == FormProblems(
+        {Metric.SHARERS: MORE_SHARERS_THAN_INVITED(Language.EN)}
+    )
+
+
+@pytest.mark.parametrize("week", ["2026-W48", "", "soon"])
+def test_a_week_not_over_or_no_week_is_refused_under_the_week(week: str) -> None:
+    submitted = FiguresValues(Language.EN, week, {Metric.POSTS: "1"}, confirmed=False)
+
+    problems = check_figures(submitted, START)
+
+    assert isinstance(problems, FormProblems)
+    assert problems.week is not None
+    again = _card(values=submitted.typed, problems=problems)
+    assert _error_after(again, "week") == problems.week
 
 
 @pytest.mark.parametrize(
@@ -274,21 +288,33 @@ def test_an_error_for_a_figure_not_on_the_card_is_shown_under_the_intro() -> Non
         {"form": "survey"},
         {"language": "de"},
         {"language": None},
-        {"start": "2026-13-01"},
-        {"start": "2026-11-23"},
-        {"end": ""},
-        {"start": 20261116},
         {"figure:posts": 12},
         {"figure:reach": None},
+        {"week": 47},
+        {"checked": True},
         {"button": "cancel"},
         {"button": "delete"},
     ],
 )
 def test_a_malformed_figures_submit_is_refused(change: dict[str, Any]) -> None:
-    value = _save(measure_card(Language.EN, ALL_METRICS, START, END), **_figures(posts="1"))
+    value = _save(_card(), **_figures(posts="1"))
 
     with pytest.raises(FormError):
         measure_submitted({**value, **change})
+
+
+def test_an_error_for_a_figure_not_on_the_card_is_shown_under_the_intro() -> None:
+    card = measure_card(
+        Language.EN,
+        metrics_for(Phase.AD_HOC),
+        WEEKS,
+        START,
+        problems=FormProblems({Metric.HIRES: "Hires?"}),
+    )
+
+    assert_valid_form(card)
+    assert "figure:hires" not in _inputs(card)
+    assert "Hires?" in _texts(card)
 
 
 def test_a_value_that_is_not_an_object_is_refused() -> None:
@@ -444,7 +470,7 @@ def test_a_launch_submit_without_its_toggle_is_refused() -> None:
 @pytest.mark.parametrize(
     ("card", "form"),
     [
-        (measure_card(Language.NL, ALL_METRICS, START, END), Form.MEASURE),
+        (measure_card(Language.NL, ALL_METRICS, recent_weeks(START), START), Form.MEASURE),
         (launch_card(Language.NL, 5, team_name="Sales"), Form.LAUNCH),
     ],
 )
@@ -467,7 +493,7 @@ def test_a_submit_of_no_form_is_refused() -> None:
 
 
 def test_a_form_card_is_sent_as_an_adaptive_card_activity() -> None:
-    card = measure_card(Language.EN, ALL_METRICS, START, END)
+    card = measure_card(Language.EN, ALL_METRICS, recent_weeks(START), START)
 
     activity: Mapping[str, Any] = form_activity(card)
 

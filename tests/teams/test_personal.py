@@ -8,7 +8,7 @@ from storage.teams import SqlaTeamsConversations
 from tests.fakes.bot_connector import TENANT_ID, teams_member
 from tests.teams.activities import card_submit, message, uninstalled
 from tests.teams.conftest import TeamsWorld
-from tests.teams.teams_side import press, texts
+from tests.teams.teams_side import card, inputs, press, texts
 
 PERSON = teams_member("Noor Dekker")
 ORG_KEY = f"teams:{TENANT_ID}"
@@ -110,3 +110,85 @@ async def test_uninstalling_forgets_the_conversation(world: TeamsWorld) -> None:
     await world.post(uninstalled(user=PERSON, service_url=world.connector.service_url))
 
     assert await conversations.reference(org.id, who) is None
+
+
+async def _press(
+    world: TeamsWorld, conversation: str, form: dict[str, object], **typed: str
+) -> None:
+    value = press(form, "Save", **typed)
+    submit = card_submit(
+        value,
+        reply_to_id=str(form["id"]),
+        user=PERSON,
+        conversation_id=conversation,
+        service_url=world.connector.service_url,
+        locale="en-US",
+    )
+    assert await world.post(submit) == 200
+
+
+async def test_a_value_that_is_no_count_is_shown_on_the_form_and_nothing_is_saved(
+    world: TeamsWorld,
+) -> None:
+    conversation = await _chat(world)
+    await _say(world, conversation, "measure")
+    form = world.connector.sent(conversation)[-1]
+
+    await _press(world, conversation, form, **{"figure:reach": "10²"})
+
+    shown = world.connector.sent(conversation)[-1]
+    assert "Reach (people who saw the posts): I can't read '10²' as a number." in texts(shown)
+    org = await world.core.organisations.find(ORG_KEY)
+    assert org is not None
+    assert await world.core.activation.kpis.series(org.id) == []
+
+
+async def test_engagements_above_reach_are_saved_once_the_box_is_ticked(world: TeamsWorld) -> None:
+    conversation = await _chat(world)
+    await _say(world, conversation, "measure")
+    form = world.connector.sent(conversation)[-1]
+    doubtful = {"figure:reach": "1,000", "figure:engagements": "5,000"}
+
+    await _press(world, conversation, form, **doubtful)
+    shown = world.connector.sent(conversation)[-1]
+    assert "Engagements (5,000) are higher than reach (1,000)" in texts(shown)
+    org = await world.core.organisations.find(ORG_KEY)
+    assert org is not None
+    assert await world.core.activation.kpis.series(org.id) == []
+
+    await _press(world, conversation, shown, checked="true")
+    assert "Saved for week" in texts(world.connector.sent(conversation)[-1])
+    (entry,) = await world.core.activation.kpis.series(org.id)
+    assert entry.values[Metric.ENGAGEMENTS] == 5000
+
+
+async def test_a_week_named_opens_its_form_with_its_figures_to_be_replaced(
+    world: TeamsWorld,
+) -> None:
+    conversation = await _chat(world)
+    await _say(world, conversation, "measure")
+    form = world.connector.sent(conversation)[-1]
+    week = next(i for i in inputs(card(form)["body"]) if i["id"] == "week")
+    earlier = week["choices"][2]["value"]
+    await _press(world, conversation, form, week=earlier, **{"figure:posts": "7"})
+
+    await _say(world, conversation, f"meten {earlier.lower().replace('-', ' ')}")
+    again = world.connector.sent(conversation)[-1]
+    fields = {i["id"]: i for i in inputs(card(again)["body"])}
+    assert fields["week"]["value"] == earlier
+    assert fields["figure:posts"]["value"] == "7"
+    await _press(world, conversation, again, **{"figure:posts": "9"})
+
+    org = await world.core.organisations.find(ORG_KEY)
+    assert org is not None
+    (entry,) = await world.core.activation.kpis.series(org.id)
+    assert dict(entry.values) == {Metric.POSTS: 9}
+
+
+async def test_a_week_named_that_is_not_over_is_said_instead_of_a_form(world: TeamsWorld) -> None:
+    conversation = await _chat(world)
+
+    await _say(world, conversation, "measure 2999-W01")
+
+    said = world.connector.sent(conversation)[-1]
+    assert "Week 2999-W01 is not over yet" in texts(said)
