@@ -83,3 +83,5 @@ SETTINGS_WORD = text("instellingen", "settings")
 SETTINGS_TOO_LONG = text(
     "Dit is te lang om te lezen; kort het in.", "This is too long to read; please shorten it."
 )
+SETTINGS_UNNAMED_CHANNEL = text("Kanaal zonder naam", "Unnamed channel")
+"""A report channel to choose whose team's name Teams never told."""

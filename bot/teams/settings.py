@@ -243,7 +243,7 @@ class TeamsSettings:
 
     async def card(self, org: Organisation, language: Language) -> dict[str, Any]:
         """The settings card as an activity, showing the organisation's settings now."""
-        channels = await self.channels(org)
+        channels = await self.channels(org, language)
         return form_activity(settings_card(language, org.settings, channels))
 
     async def save(
@@ -253,7 +253,7 @@ class TeamsSettings:
         language = values.language
         if not await self.may_change(org.id, respondent):
             return Refused((Paragraph(phrases.MANAGERS_ONLY(language)),))
-        channels = await self.channels(org)
+        channels = await self.channels(org, language)
         calendar = check_settings(values, channels, org.settings.respect)
         if isinstance(calendar, dict):
             card = settings_card(language, org.settings, channels, values=values, errors=calendar)
@@ -272,9 +272,10 @@ class TeamsSettings:
             return Refused(refused.reply(language))
         return Saved(saved(stored, language))
 
-    async def channels(self, org: Organisation) -> list[tuple[str, str]]:
+    async def channels(self, org: Organisation, language: Language) -> list[tuple[str, str]]:
         """The team channels the advisor can post in, and the one set now even if it can no
-        longer (so the card shows what is set), each titled by its team's name."""
+        longer (so the card shows what is set), each titled by its team's name (never by its
+        id, which means nothing to a person)."""
         addresses = [
             address
             for address in await self._conversations.addresses(org.id)
@@ -284,9 +285,8 @@ class TeamsSettings:
         if current is not None and current not in addresses:
             addresses.append(current)
         names = [await self._conversations.name(org.id, address) for address in addresses]
-        titles = [
-            name or str(place_of(address)) for address, name in zip(addresses, names, strict=True)
-        ]
+        unnamed = teams_phrases.SETTINGS_UNNAMED_CHANNEL(language)
+        titles = [name or unnamed for name in names]
         return list(zip(addresses, _told_apart(titles), strict=True))
 
 

@@ -18,6 +18,7 @@ from dialogs.calendar import FIELDS, calendar_texts
 from dialogs.records import OrgSettings
 from engine.respect import Respect
 from engine.vocabulary import Language
+from storage.teams import SqlaTeamsConversations
 from tests.fakes.bot_connector import TENANT_ID
 from tests.teams.activities import card_submit, message
 from tests.teams.conftest import Json, TeamsWorld
@@ -366,3 +367,27 @@ async def test_a_bad_calendar_value_shows_the_card_again_and_changes_nothing(
     assert teams_phrases.FORM_CHECK_MARKED(language) in texts(shown)
     assert _fields(shown)[field]["value"] == typed[field][:2000], "what was typed is kept"
     assert _fields(shown)["threshold"]["value"] == 8
+
+
+async def test_a_channel_without_a_name_is_offered_by_a_word_never_its_id(
+    world: TeamsWorld,
+) -> None:
+    await install(world)
+    org = await world.core.organisations.find(f"teams:{TENANT_ID}")
+    assert org is not None
+    unnamed = "teams:#19:quiet@thread.tacv2"
+    reference = {"conversation": {"id": "19:quiet@thread.tacv2"}}
+    await SqlaTeamsConversations(world.core.database).remember(
+        org.id, unnamed, reference, name=None, now=world.clock.now()
+    )
+
+    form = await _opens(world, MANAGER, Language.NL)
+
+    choices = {c["value"]: c["title"] for c in _fields(form)["report"]["choices"]}
+    assert choices == {
+        "none": teams_phrases.SETTINGS_NO_REPORT(Language.NL),
+        GENERAL: "Marketing",
+        unnamed: teams_phrases.SETTINGS_UNNAMED_CHANNEL(Language.NL),
+    }
+    await _saves(world, MANAGER, form, Language.NL, report=unnamed)
+    assert (await _settings(world)).report_channel == unnamed
