@@ -60,6 +60,8 @@ RECENT_WEEKS = 12
 """How many weeks, the last full one first, a form offers to choose from."""
 YES = frozenset({"yes", "y", "ja", "j"})
 NO = frozenset({"no", "n", "nee"})
+SHOWN_WEEK = 16
+"""How much of a week that cannot be read a message repeats."""
 STEPS = frozenset({Step.MEASURING, Step.CONFIRMING_FIGURES})
 """Where a typed line is an answer to the figures."""
 
@@ -129,7 +131,7 @@ def chosen_week(typed: str, latest: date) -> Week | Text:
     it starts after `latest`, the Monday of the last full week."""
     monday = parse_week(typed)
     if monday is None:
-        shown = typed if len(typed) <= len("2026-W47") * 2 else f"{typed[:16]}…"
+        shown = typed if len(typed) <= SHOWN_WEEK else f"{typed[:SHOWN_WEEK]}…"
         return _filled(phrases.MEASURE_WEEK_UNKNOWN, typed=shown, example=week_name(latest))
     if monday > latest:
         return _filled(

@@ -209,3 +209,14 @@ async def test_a_week_named_that_is_not_over_is_said_and_no_form_opens(world: Sl
     (said,) = await world.settled("chat.postMessage", 1)
     assert "Week 2026-W50 is not over yet" in json.dumps(said)
     assert world.api.called("views.open") == []
+
+
+async def test_a_submit_without_a_readable_week_is_refused_on_the_week(world: SlackWorld) -> None:
+    view = await _opened(world)
+    values = _values(view, posts="3")
+    values["week"]["week"]["selected_option"] = "2026-W47"  # not an option: a malformed submit
+
+    answer = await _submit(world, view, values)
+
+    assert set(answer["errors"]) == {"week"}
+    assert await _series(world) == []
