@@ -70,6 +70,8 @@ _WORDS: dict[str, Command] = {
     "vorige": Command.BACK,
     "previous": Command.BACK,
     "stop": Command.STOP,
+    "stoppen": Command.STOP,
+    "quit": Command.STOP,
     "pause": Command.STOP,
     "pauze": Command.STOP,
     "language": Command.LANGUAGE,

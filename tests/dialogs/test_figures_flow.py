@@ -223,7 +223,7 @@ def test_more_sharers_than_invited_asks_from_the_sharers_again_without_theirs() 
     assert effect.entry.values[Metric.INVITED] == 20
 
 
-@pytest.mark.parametrize("line", ["stop", "Stop", " STOP ", "pauze", "pause"])
+@pytest.mark.parametrize("line", ["stop", "Stop", " STOP ", "stoppen", "quit", "pauze", "pause"])
 def test_stopping_halfway_keeps_a_draft_and_saves_nothing(line: str) -> None:
     stopped = _typed("12", "4000", line)
     assert stopped.effects == ()
