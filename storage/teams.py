@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -115,3 +116,16 @@ class SqlaTeamsConversations:
                 )
             )
             return found
+
+    async def names(self, org_id: int, addresses: Iterable[str]) -> dict[str, str]:
+        """The display names last stored for the addresses that have one, in one query."""
+        wanted = sorted(set(addresses))
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(TeamsConversationRow.address, TeamsConversationRow.name).where(
+                    TeamsConversationRow.org_id == org_id,
+                    TeamsConversationRow.address.in_(wanted),
+                    TeamsConversationRow.name.is_not(None),
+                )
+            )
+            return {address: name for address, name in rows if name}

@@ -25,7 +25,7 @@ from bot.teams.render import (
     to_activity,
 )
 from dialogs.delivery import Undeliverable
-from dialogs.messages import Chart, File, People, Places, Reply
+from dialogs.messages import Chart, File, People, Places, Reply, mentioned
 from dialogs.nudging import DeliveryFailed
 from dialogs.ports import Clock
 from dialogs.records import Nudge, Organisation
@@ -113,7 +113,7 @@ class TeamsPublisher:
                 log.warning("no Teams conversation to send a campaign's message into")
                 return Undeliverable.APP_REMOVED
             names = await names_in(self._conversations, org.id, reply)
-            activities = [to_activity(reply, names=names)]
+            activities = [to_activity(reply, names=names, language=org.settings.language)]
             if pictures:
                 activities += await _pictures(reply)
             await self._connector.send(reference, activities)
@@ -162,19 +162,21 @@ def _personal(reference: Reference) -> bool:
     return kind in (None, "personal")
 
 
-async def names_in(
-    conversations: SqlaTeamsConversations, org_id: int, reply: Reply
-) -> dict[str, str]:
-    """Display names for the people and places a reply names (read only when it names any)."""
-    addresses = {
+def addresses_in(reply: Reply) -> set[str]:
+    """Whom and where a reply names: its people and places, and everyone mentioned in its text."""
+    listed = {
         address
         for block in reply
         if isinstance(block, People | Places)
         for address in (block.respondents if isinstance(block, People) else block.addresses)
     }
-    names = {}
-    for address in sorted(addresses):
-        name = await conversations.name(org_id, address)
-        if name:
-            names[address] = name
-    return names
+    return listed | set(mentioned(reply))
+
+
+async def names_in(
+    conversations: SqlaTeamsConversations, org_id: int, reply: Reply
+) -> dict[str, str]:
+    """Display names for the people and places a reply names, in one read (none when it names
+    no one); an address without a stored name is left out, for the card to say "a colleague"."""
+    addresses = addresses_in(reply)
+    return await conversations.names(org_id, addresses) if addresses else {}

@@ -18,6 +18,8 @@ CHANNEL_HELP = text(
     "'launch'. Then 'status' to see who has finished, or 'close' to wrap it up. The scan itself, "
     "your result, the plan and your tasks are in your personal chat with me.",
 )
+A_CHANNEL = text("een kanaal", "a channel")
+"""Stands for a channel whose name Teams never told, where its name would be."""
 NOT_INSTALLED = text(
     "Ik ken jullie organisatie nog niet: voeg de app eerst toe aan Teams, dan kan ik je helpen.",
     "I don't know your organisation yet: add the app to Teams first, then I can help you.",

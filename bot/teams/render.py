@@ -7,19 +7,24 @@ import io
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any
 
 from PIL import Image
 
-from dialogs.events import to_token
+from bot.teams import phrases as teams_phrases
+from dialogs import phrases
+from dialogs.events import TaskAction, to_token
 from dialogs.messages import (
     Actions,
+    Bar,
     Block,
     Bullets,
+    Button,
     Chart,
+    Choice,
     ChoicePrompt,
     Facts,
     File,
@@ -30,9 +35,10 @@ from dialogs.messages import (
     Progress,
     Reply,
     headline,
+    named,
 )
-from dialogs.records import PLACE_MARK
 from dialogs.rights import MY_DATA_FILE
+from engine.vocabulary import Language
 
 Element = dict[str, Any]
 
@@ -53,6 +59,16 @@ MAX_SET_ACTIONS = 5
 """Buttons per ActionSet. Teams draws at most six actions in a set (its host config's maxActions)
 and hides the rest behind an overflow menu or drops them; five keeps every button in view and a
 phone's row short."""
+ROW_WIDTH = 288
+"""The pixels a row of buttons has on a phone: a 320 px card less Teams' 16 px padding each side.
+Teams shrinks buttons that do not fit in a row and cuts their titles, so a row holds only the
+buttons that fit in it."""
+BUTTON_SPACING = 8
+"""Pixels between two buttons in a row (Teams' host config)."""
+BUTTON_FRAME = 28
+"""A button's pixels beside its title: 12 px padding each side and a border."""
+TITLE_CHARACTER = 10
+"""Pixels a title's character may take, in Teams' 14 px semibold (wide letters included)."""
 MAX_TEXT = 2000
 MAX_HEADING = 150
 MAX_LINE = 200
@@ -89,6 +105,7 @@ def to_activity(
     pause_label: str = "",
     submit_label: str = "",
     names: Mapping[str, str] | None = None,
+    language: Language = Language.EN,
 ) -> dict[str, Any]:
     """A Bot Framework message activity: the reply as one Adaptive Card and a plain summary.
 
@@ -96,7 +113,9 @@ def to_activity(
         reply: the neutral reply.
         back_label, pause_label, submit_label: button texts for a prompt that does not carry
             its own (prompts from the dialogs do, in their language).
-        names: display names of the people and places the reply names, by address.
+        names: display names of the people and places the reply names (in People and Places,
+            and mentioned in its texts), by address: `bot.teams.delivery.names_in` reads them.
+        language: the reply's language, for the word that stands for someone without a name.
     """
     card = to_card(
         reply,
@@ -104,12 +123,13 @@ def to_activity(
         pause_label=pause_label,
         submit_label=submit_label,
         names=names,
+        language=language,
     )
     # `summary`, not `text`: Teams draws an activity's text as a message of its own above the
     # card; the summary is what notifications and the chat list show.
     return {
         "type": "message",
-        "summary": fallback_text(reply),
+        "summary": card["fallbackText"],
         "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
     }
 
@@ -121,21 +141,24 @@ def to_card(
     pause_label: str = "",
     submit_label: str = "",
     names: Mapping[str, str] | None = None,
+    language: Language = Language.EN,
 ) -> dict[str, Any]:
     """The reply as an Adaptive Card 1.5 of at most `CARD_BUDGET` bytes of JSON.
 
     Every button sits in an ActionSet in the body, beside what it answers; the card's own
     `actions` stays empty, since Teams draws at most six there, after everything else.
-    What would not fit is cut: a text to the part that fits, anything else left off; the card
-    then ends in "…".
+    People are shown by name, mentioned ones too; someone without one as "a colleague", never
+    by their id. What would not fit is cut: a text to the part that fits, anything else left
+    off; the card then ends in "…".
     """
-    labels = _Labels(back_label, pause_label, submit_label, dict(names or {}))
-    elements = [element for block in reply for element in _block(block, labels)]
+    labels = _Labels(back_label, pause_label, submit_label, dict(names or {}), language)
+    shown = _named(reply, labels.name)
+    elements = [element for block in shown for element in _block(block, labels)]
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
         "version": VERSION,
-        "fallbackText": fallback_text(reply),
+        "fallbackText": fallback_text(shown),
         "body": [],
         "actions": [],
     }
@@ -148,9 +171,16 @@ def card_size(payload: Any) -> int:
     return len(json.dumps(payload))
 
 
-def fallback_text(reply: Reply) -> str:
-    """What notifications and screen readers show: the first heading, paragraph or question."""
-    return _fit(headline(reply) or ELLIPSIS, MAX_FALLBACK)
+def fallback_text(
+    reply: Reply,
+    *,
+    names: Mapping[str, str] | None = None,
+    language: Language = Language.EN,
+) -> str:
+    """What notifications and screen readers show: the first heading, paragraph or question,
+    with the people it mentions by name."""
+    labels = _Labels("", "", "", dict(names or {}), language)
+    return _fit(named(headline(reply), labels.name) or ELLIPSIS, MAX_FALLBACK)
 
 
 @dataclass(frozen=True)
@@ -159,20 +189,51 @@ class _Labels:
     pause: str
     submit: str
     names: dict[str, str] = field(default_factory=dict)
+    language: Language = Language.EN
 
     def name(self, address: str) -> str:
-        """The display name of a person or place (``teams:29:1ab``, ``teams:#19:x``), else its
-        id in Teams."""
-        if address in self.names:
-            return self.names[address]
-        channel, _, rest = address.partition(":")
-        return rest.removeprefix(PLACE_MARK) if channel.isalpha() and rest else address
+        """The display name of a person (``teams:29:1ab``); for one Teams never named, a word
+        in the reply's language: an id means nothing to a reader."""
+        return self.names.get(address) or phrases.COLLEAGUE(self.language)
+
+    def place(self, address: str) -> str:
+        """The display name of a place (``teams:#19:x``), else a word for a channel."""
+        return self.names.get(address) or teams_phrases.A_CHANNEL(self.language)
 
     def check(self) -> None:
         if not (self.back.strip() and self.pause.strip() and self.submit.strip()):
             raise ValueError(
                 "a prompt needs back_label, pause_label and submit_label in its own language"
             )
+
+
+def _named(reply: Reply, name: Callable[[str], str]) -> Reply:
+    """The reply with every mention in its texts replaced by the person's name."""
+    return tuple(_named_block(block, lambda text: named(text, name)) for block in reply)
+
+
+def _named_block(block: Block, said: Callable[[str], str]) -> Block:
+    match block:
+        case Heading(text=text) | Paragraph(text=text):
+            return replace(block, text=said(text))
+        case Bullets(items=items):
+            return Bullets(tuple(said(item) for item in items))
+        case Facts(rows=rows):
+            return Facts(tuple((said(label), said(value)) for label, value in rows))
+        case Progress(label=label):
+            return replace(block, label=said(label))
+        case Chart(title=title, bars=bars):
+            shown = tuple(Bar(said(b.label), b.value, said(b.note), b.figure) for b in bars)
+            return replace(block, title=said(title), bars=shown)
+        case ChoicePrompt():
+            choices = tuple(Choice(c.id, said(c.label), said(c.detail)) for c in block.choices)
+            return replace(block, text=said(block.text), choices=choices, hint=said(block.hint))
+        case File(title=title):
+            return replace(block, title=said(title))
+        case Actions(buttons=buttons):
+            return Actions(tuple(replace(b, label=said(b.label)) for b in buttons))
+        case People() | Places():
+            return block
 
 
 def _fitting(elements: list[Element], room: int) -> list[Element]:
@@ -217,19 +278,23 @@ def _block(block: Block, labels: _Labels) -> list[Element]:
         case Paragraph(text=text):
             return [_text_block(chunk) for chunk in _pack(text.splitlines(), "\n\n", MAX_TEXT)]
         case Bullets(items=items):
-            lines = (f"- {' '.join(item.split())}" for item in items)
-            return [_text_block(chunk) for chunk in _pack(lines, "\r", MAX_TEXT)]
+            # Lines of their own rather than a Markdown list: Teams' renderer stretches a list
+            # that opens a text block past the card's right edge, which then cuts it off.
+            lines = (f"• {' '.join(item.split())}" for item in items)
+            return [_text_block(chunk) for chunk in _pack(lines, "\n\n", MAX_TEXT)]
         case People(respondents=respondents):
             names = ", ".join(labels.name(r) for r in respondents)
             return [_text_block(chunk) for chunk in _pack([names], " ", MAX_TEXT)]
         case Places(addresses=addresses):
-            names = ", ".join(labels.name(a) for a in addresses)
+            names = ", ".join(labels.place(a) for a in addresses)
             return [_text_block(chunk) for chunk in _pack([names], " ", MAX_TEXT)]
         case File():
             return []  # sent beside the card as an attachment of its own, not drawn in it
         case Actions(buttons=buttons):
             submits = [
-                _submit(button.label, {ADVISOR: ACT, "token": _exact(to_token(button.event))})
+                _submit(
+                    _button_title(button), {ADVISOR: ACT, "token": _exact(to_token(button.event))}
+                )
                 for button in buttons
             ]
             return _action_sets(submits)
@@ -250,6 +315,16 @@ def _block(block: Block, labels: _Labels) -> list[Element]:
             return _prompt(block, own)
         case _:
             raise TypeError(f"no Teams rendering for {block!r}")
+
+
+def _button_title(button: Button) -> str:
+    """A task's button says which task it acts on, as its list does ("Done: #3"), and no more:
+    the task's title as well would not fit beside other buttons on a phone."""
+    if not isinstance(button.event, TaskAction):
+        return button.label
+    number = f"#{button.event.task_id}"
+    head, found, _ = button.label.partition(number)
+    return f"{head}{found}" if found else button.label
 
 
 def _facts(rows: tuple[tuple[str, str], ...]) -> list[Element]:
@@ -295,8 +370,9 @@ def _prompt(prompt: ChoicePrompt, labels: _Labels) -> list[Element]:
         detail = " ".join(choice.detail.split())
         text = f"{choice.label} — {detail}" if detail and detail != choice.label else choice.label
         mark = " ✓" if choice.id in prompt.selected else ""
-        lines.append(f"{number}. {' '.join(text.split())}{mark}")
-    elements += [_text_block(chunk) for chunk in _pack(lines, "\r", MAX_TEXT)]
+        # Bold numbers, not a Markdown list, which Teams' renderer would cut at the right.
+        lines.append(f"**{number}.** {' '.join(text.split())}{mark}")
+    elements += [_text_block(chunk) for chunk in _pack(lines, "\n\n", MAX_TEXT)]
     if prompt.hint.strip():
         elements.append(_text_block(_fit(prompt.hint, MAX_TEXT), subtle=True))
     elements += _choice_set(prompt, labels) if prompt.multiple else _choice_buttons(prompt)
@@ -305,14 +381,17 @@ def _prompt(prompt: ChoicePrompt, labels: _Labels) -> list[Element]:
 
 
 def _choice_buttons(prompt: ChoicePrompt) -> list[Element]:
+    """A button per choice, titled with the choice's number in the list above it (its label as
+    the tooltip): labels on buttons, five in a row, were cut to a word or two."""
     prompt_id = _exact(prompt.prompt_id)
     submits = [
         _submit(
-            choice.label,
+            str(number),
             {ADVISOR: CHOICE, "prompt": prompt_id, "choice": _exact(choice.id)},
             positive=choice.id in prompt.selected,
+            tooltip=choice.label,
         )
-        for choice in prompt.choices
+        for number, choice in enumerate(prompt.choices, start=1)
     ]
     return _action_sets(submits)
 
@@ -367,13 +446,28 @@ def _text_block(
 
 
 def _action_sets(actions: list[Element]) -> list[Element]:
-    return [{"type": "ActionSet", "actions": group} for group in _groups(actions, MAX_SET_ACTIONS)]
+    """The buttons in rows of as many as fit on a phone in full, at most `MAX_SET_ACTIONS`."""
+    rows: list[list[Element]] = []
+    used = 0
+    for action in actions:
+        width = BUTTON_FRAME + TITLE_CHARACTER * len(action["title"])
+        if rows and len(rows[-1]) < MAX_SET_ACTIONS and used + BUTTON_SPACING + width <= ROW_WIDTH:
+            rows[-1].append(action)
+            used += BUTTON_SPACING + width
+        else:
+            rows.append([action])
+            used = width
+    return [{"type": "ActionSet", "actions": row} for row in rows]
 
 
-def _submit(title: str, data: dict[str, str], *, positive: bool = False) -> Element:
+def _submit(
+    title: str, data: dict[str, str], *, positive: bool = False, tooltip: str = ""
+) -> Element:
     action: Element = {"type": "Action.Submit", "title": _fit(title, MAX_BUTTON_TITLE)}
     if positive:
         action["style"] = "positive"
+    if tooltip.strip():
+        action["tooltip"] = _fit(tooltip, MAX_CHOICE_TITLE)
     action["data"] = data
     return action
 

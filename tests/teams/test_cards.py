@@ -46,6 +46,7 @@ from dialogs.messages import (
     Places,
     Progress,
     Reply,
+    mention,
 )
 from dialogs.nudge_views import Digest, DueLine, digest, escalation, task_nudge
 from dialogs.records import Invitation, Scan
@@ -194,7 +195,11 @@ def test_bullets_facts_progress_people_and_places_are_plain_card_elements() -> N
     )["body"]
 
     assert body == [
-        {"type": "TextBlock", "text": "- Agree who posts what\r- Measure one thing", "wrap": True},
+        {
+            "type": "TextBlock",
+            "text": "• Agree who posts what\n\n• Measure one thing",
+            "wrap": True,
+        },
         {
             "type": "FactSet",
             "facts": [
@@ -208,8 +213,8 @@ def test_bullets_facts_progress_people_and_places_are_plain_card_elements() -> N
             "wrap": True,
             "isSubtle": True,
         },
-        {"type": "TextBlock", "text": "29:1AbC, U123", "wrap": True},
-        {"type": "TextBlock", "text": "19:news@thread.tacv2", "wrap": True},
+        {"type": "TextBlock", "text": "a colleague, a colleague", "wrap": True},
+        {"type": "TextBlock", "text": "a channel", "wrap": True},
     ]
 
 
@@ -220,7 +225,38 @@ def test_people_and_places_are_shown_by_the_names_given_for_them() -> None:
     (attachment,) = to_activity(reply, names=names)["attachments"]
     shown = [element["text"] for element in attachment["content"]["body"]]
 
-    assert shown == ["Ann Jansen, 29:1Unknown", "News"]
+    assert shown == ["Ann Jansen, a colleague", "News"]
+
+
+def test_someone_without_a_name_is_a_colleague_in_the_replys_language() -> None:
+    reply = (People(("teams:29:1Unknown",)), Places(("teams:#19:news",)))
+
+    body = to_card(reply, language=Language.NL)["body"]
+
+    assert [element["text"] for element in body] == ["een collega", "een kanaal"]
+
+
+def test_people_mentioned_in_any_text_are_shown_by_name_in_the_card_and_its_summary() -> None:
+    ann, unknown = mention("teams:29:1AbC"), mention("teams:29:1Unknown")
+    reply = (
+        Heading(f"For {ann}"),
+        Paragraph(f"{ann} asked {unknown}"),
+        Bullets((f"#1 Post ({unknown})",)),
+        Facts(((ann, unknown),)),
+        ChoicePrompt("q", f"{ann}?", (Choice("a", ann, unknown),), hint=unknown),
+        Actions((Button(f"Ask {ann}", CommandInvoked(Command.TASKS), "tasks"),)),
+    )
+    names = {"teams:29:1AbC": "Ann Jansen"}
+
+    activity = to_activity(reply, names=names, language=Language.EN, **LABELS)
+    shown = json.dumps(activity, ensure_ascii=False)
+
+    assert activity["summary"] == "For Ann Jansen"
+    assert "<@person:" not in shown
+    assert "29:1" not in shown
+    for seen in ("Ann Jansen asked a colleague", "#1 Post (a colleague)", "Ask Ann Jansen"):
+        assert seen in shown
+    assert fallback_text((Paragraph(f"Hi {unknown}"),), language=Language.NL) == "Hi een collega"
 
 
 def test_a_chart_is_a_bold_title_and_a_container_of_text_bars() -> None:
@@ -243,7 +279,7 @@ def test_a_file_is_not_drawn_but_the_fallback_may_name_it() -> None:
     assert fallback_text(reply) == "Report November"
 
 
-def test_a_single_choice_prompt_has_a_submit_per_choice_in_sets_of_five() -> None:
+def test_a_single_choice_prompt_has_a_numbered_submit_per_choice_in_sets_of_five() -> None:
     choices = tuple(Choice(f"c{n}", f"Choice {n}") for n in range(12))
     prompt = ChoicePrompt("q", "Which one?", choices, selected=("c6",))
 
@@ -256,7 +292,10 @@ def test_a_single_choice_prompt_has_a_submit_per_choice_in_sets_of_five() -> Non
         {"advisor": "choice", "prompt": "q", "choice": "c0"},
         {"advisor": "choice", "prompt": "q", "choice": "c1"},
     ]
-    assert [a["title"] for a in submits if a.get("style") == "positive"] == ["Choice 6"]
+    assert [a["title"] for a in submits[:12]] == [str(n) for n in range(1, 13)]
+    assert [a["tooltip"] for a in submits[:2]] == ["Choice 0", "Choice 1"]
+    assert [a["title"] for a in submits if a.get("style") == "positive"] == ["7"]
+    assert "**7.** Choice 6 ✓" in next(e["text"] for e in card["body"] if "**1.**" in e["text"])
     assert [(a["title"], a["data"]) for a in submits[-2:]] == [
         ("Back", {"advisor": "back"}),
         ("Pause", {"advisor": "stop"}),
@@ -289,7 +328,7 @@ def test_a_multiple_choice_prompt_is_an_expanded_multi_select_with_its_earlier_a
         ],
         "value": "no_time,unclear_roi",
     }
-    assert "1. No time ✓\r2. Unclear ✓\r3. X" in [e.get("text") for e in body]
+    assert "**1.** No time ✓\n\n**2.** Unclear ✓\n\n**3.** X" in [e.get("text") for e in body]
     assert [(a["title"], a["data"]) for a in _submits(to_card((prompt,), **LABELS))] == [
         ("Done", {"advisor": "submit", "prompt": "obstacles"}),
         ("Back", {"advisor": "back"}),
@@ -302,7 +341,7 @@ def test_a_prompt_takes_its_own_labels_before_the_keyword_ones() -> None:
 
     titles = [a["title"] for a in _submits(to_card((prompt,), **LABELS))]
 
-    assert titles == ["A", "Terug", "Pauze"]
+    assert titles == ["1", "Terug", "Pauze"]
 
 
 def test_a_prompt_without_its_button_labels_is_refused() -> None:
@@ -631,7 +670,23 @@ def test_the_digests_one_click_buttons_give_back_their_events(language: Language
     events = [card_event(_pressed(action), None) for action in _submits(to_card(reply))]
 
     assert events == [button.event for button in actions.buttons]
-    assert [len(s["actions"]) for s in to_card(reply)["body"] if s["type"] == "ActionSet"] == [5, 2]
+    sets = [s for s in to_card(reply)["body"] if s["type"] == "ActionSet"]
+    titles = [[action["title"] for action in s["actions"]] for s in sets]
+    numbers = [line.task.id for line in (*_digest(7).overdue, *_digest(7).due)][:5]
+    done = [phrases.BUTTON_DONE_TASK(language).format(id=n, title="").strip() for n in numbers]
+    assert [title for row in titles for title in row][:5] == done
+    assert all(len(row) <= MAX_SET_ACTIONS for row in titles)
+
+
+def test_a_row_holds_only_as_many_buttons_as_fit_on_a_phone() -> None:
+    short = tuple(Button(f"B{n}", CommandInvoked(Command.TASKS), "tasks") for n in range(7))
+    long = tuple(
+        Button("A rather long label", CommandInvoked(Command.TASKS), "t") for _ in range(3)
+    )
+
+    rows = [len(s["actions"]) for s in to_card((Actions(short + long),))["body"]]
+
+    assert rows == [5, 2, 1, 1, 1]
 
 
 def test_the_plans_adopt_button_gives_back_the_adopt_command() -> None:
