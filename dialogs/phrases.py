@@ -989,3 +989,11 @@ MEASURE_FORM_DOUBT = text(
     "{doubt} Klopt het toch? Vink 'Ik heb het nagekeken' aan en sla opnieuw op.",
     "{doubt} Right all the same? Tick 'I checked' and save again.",
 )
+
+# The organisation's calendar, continued: what the settings say once saved
+CALENDAR_SAVED = text(
+    "Werkdagen {working_days}, werktijden {hours} ({zone}). Herinneringen die nog moesten komen "
+    "zijn verplaatst naar wat de nieuwe agenda toestaat.",
+    "Working days {working_days}, working hours {hours} ({zone}). Reminders still to come have "
+    "moved to what the new calendar allows.",
+)

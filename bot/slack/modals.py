@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from babel.numbers import format_decimal
 
 from dialogs import figures_flow, phrases
+from dialogs.calendar import FIELDS, calendar_labels, calendar_texts, country_choices, read_calendar
 from dialogs.campaigns import threshold_problem
-from dialogs.records import MAXIMUM_THRESHOLD, MINIMUM_THRESHOLD, OrgSettings, place_of
+from dialogs.records import (
+    MAXIMUM_THRESHOLD,
+    MINIMUM_THRESHOLD,
+    OrgSettings,
+    place_of,
+    zone_known,
+)
 from engine.kpi import KpiEntry, Metric, week_name
+from engine.respect import MAXIMUM_CAP, Respect
 from engine.text import Text
 from engine.vocabulary import Language
 
@@ -27,6 +35,10 @@ CHANNEL, USERGROUP, DEADLINE, THRESHOLD, REPORT = (
     "report",
 )
 LANGUAGE = "language"
+ZONE = "zone"
+NO_COUNTRY = "-"
+"""The country choice for no public holidays (a select cannot be emptied once chosen)."""
+MAX_ZONE, MAX_DAYS_OFF = 64, 1500
 WEEK, CHECKED = "week", "checked"
 """The figures modal's week and the box confirming figures hardly ever true."""
 MAX_FIGURE = 40
@@ -111,16 +123,23 @@ def launch_form(view: View) -> LaunchForm:
 
 @dataclass(frozen=True)
 class SettingsForm:
-    """A settings modal as submitted; the threshold as typed, validated by the caller."""
+    """A settings modal as submitted, as typed; validated by the caller. A field the view did
+    not hold (an older modal) is left out of `calendar`, and `zone` is None: they keep their
+    values."""
 
     language: str
     threshold: str
     report_to: str | None
+    zone: str | None = None
+    calendar: dict[str, str] = field(default_factory=dict)
+    """The calendar's fields by name (`dialogs.calendar.FIELDS`), as `read_calendar` takes."""
 
 
 def settings_modal(language: Language, settings: OrgSettings) -> View:
-    """The organisation's language (for results and first conversations), threshold, and the
-    channel that gets the monthly report beside the project manager."""
+    """The organisation's language (for results and first conversations), threshold, the
+    channel that gets the monthly report beside the project manager, its time zone and its
+    calendar: working days and hours, quiet hours, the weekly cap, the country whose public
+    holidays are days off, and its own days off."""
     choices = [_option(phrases.LANGUAGE_NAME(choice), choice.value) for choice in Language]
     current = next(o for o in choices if o["value"] == settings.language.value)
     report: dict[str, Any] = {
@@ -130,6 +149,7 @@ def settings_modal(language: Language, settings: OrgSettings) -> View:
     channel = place_of(settings.report_channel) if settings.report_channel else None
     if channel:
         report["initial_conversation"] = channel
+    zone = {"type": "plain_text_input", "max_length": MAX_ZONE, "initial_value": settings.time_zone}
     return _modal(
         SETTINGS_CALLBACK,
         language,
@@ -144,17 +164,81 @@ def settings_modal(language: Language, settings: OrgSettings) -> View:
             ),
             _threshold(language, settings.anonymity_threshold),
             _input(REPORT, phrases.SETTINGS_REPORT(language), report, optional=True),
+            _hinted(
+                _input(ZONE, phrases.CALENDAR_ZONE(language), zone, optional=False),
+                phrases.CALENDAR_ZONE_HINT(language),
+            ),
+            *_calendar_blocks(language, settings.respect),
         ],
     )
 
 
+def _calendar_blocks(language: Language, respect: Respect) -> list[dict[str, Any]]:
+    """A block per calendar field, named as the field, filled with its current value."""
+    typed, labels = calendar_texts(respect, language), calendar_labels(language)
+    elements: dict[str, dict[str, Any]] = {
+        name: {"type": "plain_text_input", "max_length": 100} for name in FIELDS
+    }
+    elements["weekly_cap"] = {
+        "type": "number_input",
+        "is_decimal_allowed": False,
+        "min_value": "1",
+        "max_value": str(MAXIMUM_CAP),
+    }
+    elements["days_off"] = {
+        "type": "plain_text_input",
+        "multiline": True,
+        "max_length": MAX_DAYS_OFF,
+    }
+    elements["country"] = _countries(language, respect.country)
+    blocks = []
+    for name in FIELDS:
+        element = elements[name]
+        if typed[name] and element["type"] != "static_select":
+            element["initial_value"] = typed[name]
+        label, hint = labels[name]
+        optional = name in ("quiet_hours", "days_off")
+        blocks.append(_hinted(_input(name, label, element, optional=optional), hint))
+    return blocks
+
+
+def _countries(language: Language, chosen: str | None) -> dict[str, Any]:
+    """Every country with known public holidays, grouped by initial (a group holds at most
+    100 options, a select 100 groups), after the choice of none."""
+    none = _option(phrases.CALENDAR_COUNTRY_NONE(language), NO_COUNTRY)
+    groups: dict[str, list[dict[str, Any]]] = {"–": [none]}
+    for code, name in country_choices(language):
+        groups.setdefault(name[:1].upper(), []).append(_option(f"{name} ({code})", code))
+    options = [option for group in groups.values() for option in group]
+    initial = next(o for o in options if o["value"] == (chosen or NO_COUNTRY))
+    return {
+        "type": "static_select",
+        "option_groups": [
+            {"label": _plain(initial_letter, MAX_OPTION), "options": group[:MAX_OPTIONS]}
+            for initial_letter, group in groups.items()
+        ][:MAX_OPTIONS],
+        "initial_option": initial,
+    }
+
+
+def _hinted(block: dict[str, Any], hint: str) -> dict[str, Any]:
+    return {**block, "hint": _plain(hint, 2000)}
+
+
 def settings_form(view: View) -> SettingsForm:
     values = _values(view)
+    held = view.get("state", {}).get("values", {})
     chosen = (values(LANGUAGE).get("selected_option") or {}).get("value")
+    calendar = {name: str(values(name).get("value") or "") for name in FIELDS if name in held}
+    if "country" in held:
+        country = (values("country").get("selected_option") or {}).get("value")
+        calendar["country"] = "" if country in (None, NO_COUNTRY) else str(country)
     return SettingsForm(
         language=str(chosen or ""),
         threshold=str(values(THRESHOLD).get("value") or ""),
         report_to=values(REPORT).get("selected_conversation") or None,
+        zone=str(values(ZONE).get("value") or "").strip() if ZONE in held else None,
+        calendar=calendar,
     )
 
 
@@ -272,8 +356,7 @@ def measure_values(view: View) -> tuple[str, dict[Metric, str], bool]:
     """The week chosen ("2026-W47"), the typed figures (blank ones left out), and whether the
     box confirming figures hardly ever true is ticked."""
     values = _values(view)
-    option = values(WEEK).get("selected_option")
-    week = str(option.get("value") or "") if isinstance(option, dict) else ""
+    week = str((values(WEEK).get("selected_option") or {}).get("value") or "")
     typed = {metric: str(values(metric.value).get("value") or "").strip() for metric in Metric}
     ticked = values(CHECKED).get("selected_options") or []
     confirmed = any(isinstance(o, dict) and o.get("value") == CHECKED for o in ticked)
@@ -311,4 +394,9 @@ def settings_errors(view: View) -> dict[str, str]:
         errors[THRESHOLD] = problem(language)
     if form.language not in {choice.value for choice in Language}:
         errors[LANGUAGE] = phrases.LANGUAGE_UNKNOWN_CHOICE(language)
+    if form.zone is not None and not zone_known(form.zone):
+        errors[ZONE] = phrases.CALENDAR_ZONE_UNKNOWN(language).format(zone=form.zone)
+    calendar = read_calendar(form.calendar, language, Respect())
+    if isinstance(calendar, dict):
+        errors.update(calendar)
     return errors

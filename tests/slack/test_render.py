@@ -158,11 +158,19 @@ def _check_input(block: dict[str, Any]) -> None:
     element = block["element"]
     assert 0 < len(element["action_id"]) <= 255
     if element["type"] == "static_select":
-        options = element["options"]
-        assert 0 < len(options) <= 100
+        assert ("options" in element) != ("option_groups" in element), "one or the other"
+        label = {"type": "plain_text", "text": "options"}
+        groups = element.get("option_groups") or [{"label": label, "options": element["options"]}]
+        assert 0 < len(groups) <= 100
+        options = []
+        for group in groups:
+            assert 0 < len(group["label"]["text"]) <= 75
+            assert 0 < len(group["options"]) <= 100
+            options += group["options"]
         for option in options:
             assert 0 < len(option["text"]["text"]) <= 75
             assert 0 < len(option["value"]) <= 150
+        assert len({option["value"] for option in options}) == len(options)
         assert element.get("initial_option", options[0]) in options
     elif element["type"] == "checkboxes":
         options = element["options"]
