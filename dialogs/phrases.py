@@ -990,6 +990,20 @@ MEASURE_FORM_DOUBT = text(
     "{doubt} Right all the same? Tick 'I checked' and save again.",
 )
 
+# The terminal: `advisor scan status`, and the scan after its last answer.
+STATUS_HOW_TO_OPEN = text(
+    "Een scan gaat open zodra iemand hem in de chat begint, of met: advisor scan new --org {org}",
+    "A scan opens as soon as someone begins it in the chat, or with: advisor scan new --org {org}",
+)
+STATUS_EVERYONE = text("Uitgenodigd of begonnen", "Invited or begun")
+STATUS_FINISHED = text("Afgerond", "Completed")
+SCAN_ALL_ANSWERED = text(
+    "Je hebt alle vragen beantwoord; er is niets veranderd. Wil je een antwoord aanpassen? Typ "
+    "'terug' voor de laatste vraag, en nog eens 'terug' voor de vragen ervoor.",
+    "You have answered every question; nothing was changed. To change an answer, type 'back' "
+    "for the last question, and 'back' again for the ones before it.",
+)
+
 # The organisation's calendar, continued: what the settings say once saved
 CALENDAR_SAVED = text(
     "Werkdagen {working_days}, werktijden {hours} ({zone}). Herinneringen die nog moesten komen "
@@ -997,3 +1011,9 @@ CALENDAR_SAVED = text(
     "Working days {working_days}, working hours {hours} ({zone}). Reminders still to come have "
     "moved to what the new calendar allows.",
 )
+
+# Names in the report (issue 17): the people and places no chat names for its reader
+A_CHANNEL = text("een kanaal", "a channel")
+"""A place (a channel) its chat did not name, where no chat can show it (the report's file)."""
+SOME_COLLEAGUES = counted(nl=("een collega", "{n} collega's"), en=("a colleague", "{n} colleagues"))
+SOME_CHANNELS = counted(nl=("een kanaal", "{n} kanalen"), en=("a channel", "{n} channels"))

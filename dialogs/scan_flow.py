@@ -14,7 +14,11 @@ Business rules:
   know" in either language answer the current question, numbered as the options are shown;
   a number off the list says which are allowed and changes nothing.
 - An unknown option, or a question not in the bank, changes nothing and says so.
-- Reaching the end completes the sheet and shows the person their own profile.
+- Reaching the end completes the sheet and shows the person their own profile. The person
+  stays in the scan, at its end, while it is open: 'back' shows the last question again, a
+  button of an earlier question changes that answer, and a typed number says that every
+  question is answered and how to change one (it changes nothing). Replies beside the scan
+  no longer repeat that it is complete.
 """
 
 from __future__ import annotations
@@ -96,7 +100,7 @@ def choose(state: DialogState, event: ChoiceSelected, bank: QuestionBank) -> Tra
     if position < len(bank):
         return Transition(moved, shown(moved, bank), tuple(effects))
     effects.append(CompleteSheet(state.scan_id))
-    return Transition(moved.idle(), views.finished(bank, sheet, language), tuple(effects))
+    return Transition(moved, views.finished(bank, sheet, language), tuple(effects))
 
 
 def typed(state: DialogState, line: str, bank: QuestionBank) -> Transition | None:
@@ -107,7 +111,7 @@ def typed(state: DialogState, line: str, bank: QuestionBank) -> Transition | Non
         return None
     assert state.scan_id is not None
     if state.position >= len(bank):
-        return Transition(state, shown(state, bank))
+        return Transition(state, (Paragraph(phrases.SCAN_ALL_ANSWERED(state.language)),))
     question = bank.questions[state.position]
     choices = (*(option.id for option in question.options), DONT_KNOW)
     picked = (
@@ -140,7 +144,10 @@ def pause(state: DialogState) -> Transition:
 
 
 def shown(state: DialogState, bank: QuestionBank) -> Reply:
-    """The question the person is on, its buttons bound to their scan."""
+    """The question the person is on, its buttons bound to their scan; nothing once every
+    question is answered (the finished view said so)."""
+    if state.position >= len(bank):
+        return ()
     return views.question(bank, state.position, state.sheet, state.language, scan_id=state.scan_id)
 
 

@@ -124,7 +124,7 @@ def test_the_last_answer_completes_the_sheet_of_the_scan_it_was_shown_for() -> N
         _scanning(last), ChoiceSelected(_prompt_id(last), (DONT_KNOW,)), BANK
     )
     assert finished.effects[-1] == CompleteSheet(RESCAN.id)
-    assert finished.state.step is Step.IDLE
+    assert (finished.state.step, finished.state.position) == (Step.SCANNING, len(BANK))
 
 
 def test_going_back_shows_the_earlier_question_bound_to_the_same_scan() -> None:
@@ -187,7 +187,7 @@ def test_the_last_answer_records_it_then_completes_the_sheet_and_shows_the_profi
         RecordAnswer(RESCAN.id, question.id, (question.options[0].id,)),
         CompleteSheet(RESCAN.id),
     )
-    assert finished.state.step is Step.IDLE
+    assert (finished.state.step, finished.state.position) == (Step.SCANNING, len(BANK))
     assert finished.state.scan_id == RESCAN.id, "kept, so 'back' can still revise an answer"
     assert Heading("Done, thank you!") in finished.replies
     assert "How you see the organisation" in repr(finished.replies)
@@ -198,7 +198,7 @@ def test_a_typed_last_answer_completes_the_sheet_too() -> None:
     typed = scan_flow.typed(_scanning(len(BANK) - 1), "1", BANK)
     assert typed is not None
     assert typed.effects[-1] == CompleteSheet(RESCAN.id)
-    assert typed.state.step is Step.IDLE
+    assert typed.state.position == len(BANK)
 
 
 def test_revising_an_answer_of_a_completed_sheet_records_it_and_completes_it_again() -> None:
@@ -387,9 +387,24 @@ def test_other_lines_are_no_typed_answer(line: str) -> None:
     assert scan_flow.typed(_scanning(1), line, BANK) is None
 
 
-def test_a_typed_answer_after_the_last_question_says_the_scan_is_done() -> None:
-    done = replace(_scanning(len(BANK) - 1), position=len(BANK))
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (Language.EN, "You have answered every question; nothing was changed."),
+        (Language.NL, "Je hebt alle vragen beantwoord; er is niets veranderd."),
+    ],
+)
+def test_a_typed_answer_after_the_last_question_says_how_to_change_one(
+    language: Language, said: str
+) -> None:
+    done = replace(_scanning(len(BANK) - 1, language=language), position=len(BANK))
     typed = scan_flow.typed(done, "1", BANK)
     assert typed is not None
-    assert typed.effects == ()
-    assert "You have completed this scan" in _said(typed)
+    assert (typed.effects, typed.state) == ((), done)
+    assert _said(typed).startswith(said)
+    assert ("'back'" if language is Language.EN else "'terug'") in _said(typed)
+
+
+def test_after_the_last_question_the_scan_is_not_repeated_beside_other_replies() -> None:
+    done = replace(_scanning(len(BANK) - 1), position=len(BANK))
+    assert scan_flow.shown(done, BANK) == ()
