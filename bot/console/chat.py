@@ -1,9 +1,15 @@
-"""The terminal chat loop: works at a terminal and with answers piped on standard input."""
+"""The terminal chat loop: works at a terminal and with answers piped on standard input.
+
+Ctrl-C or Ctrl-D at the prompt leaves at once with a goodbye; every answer is saved as it is
+given, so leaving loses nothing.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -22,6 +28,8 @@ GOODBYE = text(
 )
 SAVED = text("Opgeslagen: {path}", "Saved: {path}")
 EXIT_WORDS = frozenset({"exit", "quit", "doei", "klaar", "bye"})
+LineReader = Callable[[], str] | Callable[[], Awaitable[str]]
+"""The next line typed, "" at the end of the input: read at once, or awaited."""
 FILES = Path("advisor-files")
 """Where the chat saves the files it is sent (your data, an export), below the current folder."""
 
@@ -32,19 +40,20 @@ async def chat(
     user: str,
     *,
     language: Language | None,
-    read_line: Callable[[], str],
+    read_line: LineReader,
     out: TextIO,
     files: Path = FILES,
 ) -> None:
-    """Converse until the person leaves or the input ends; every answer is saved as it is given,
-    and every file the advisor sends is written to `files`."""
+    """Converse until the person leaves (an exit word, Ctrl-C) or the input ends (Ctrl-D); every
+    answer is saved as it is given, and every file the advisor sends is written to `files`."""
     key = ConversationKey(channel=CHANNEL, org_id=org_id, conversation=user, user=user)
     reply = await advisor.handle(key, ConversationStarted(), language=language)
     prompt = _show(reply, out)
     while True:
-        out.write("> ")
-        out.flush()
-        line = await asyncio.to_thread(read_line)
+        try:
+            line = await _next_line(read_line, out)
+        except KeyboardInterrupt:
+            break
         if line == "" or line.strip().lower() in EXIT_WORDS:
             break
         reply = await advisor.handle(key, to_event(line.rstrip("\n"), prompt))
@@ -52,6 +61,37 @@ async def chat(
         _save(reply, files, await advisor.language_of(key, default=language), out)
     spoken = await advisor.language_of(key, default=language)
     out.write("\n" + GOODBYE(spoken) + "\n")
+
+
+async def _next_line(read_line: LineReader, out: TextIO) -> str:
+    """The prompt, then the line typed at it; Ctrl-C once the prompt shows raises
+    KeyboardInterrupt at once.
+
+    A line from the terminal is read on the event loop's own thread, which has nothing else to
+    do while the person types. On another thread a pending read cannot be stopped, and Python
+    waits for it (for Enter) before it exits; and asyncio's own Ctrl-C only cancels the chat
+    once the read returns. So from the prompt on, Ctrl-C raises as a Python program's does by
+    default. A reader that awaits its line (a test's script) is awaited after that.
+    """
+    with _ctrl_c_raises():
+        out.write("> ")
+        out.flush()
+        line = read_line()
+    return line if isinstance(line, str) else await line
+
+
+@contextmanager
+def _ctrl_c_raises() -> Iterator[None]:
+    """Within: Ctrl-C raises KeyboardInterrupt where the program is, as Python's default."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only: nothing to set up
+        return
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if before is not None:
+            signal.signal(signal.SIGINT, before)
 
 
 def _show(reply: Reply, out: TextIO) -> ChoicePrompt | None:

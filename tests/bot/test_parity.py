@@ -100,7 +100,6 @@ async def terminal_person(
     """Chat in the terminal: every question answered by typing the numbers of the statements
     on screen, `answered` awaited, then the lines `then`; what the screen showed after each of
     those."""
-    loop = asyncio.get_running_loop()
     language = LANGUAGES[person]
     bank = core.advisor.knowledge.bank
     screen = io.StringIO()
@@ -108,7 +107,7 @@ async def terminal_person(
     shown: list[str] = []
     read = 0
 
-    def read_line() -> str:
+    async def read_line() -> str:
         nonlocal read
         since, read = screen.getvalue()[read:], len(screen.getvalue())
         if len(typed) < len(then):
@@ -117,8 +116,8 @@ async def terminal_person(
         if question is not None:
             return _numbers_for(since, question, answers[question.id], language) + "\n"
         if len(typed) == len(then):
-            # The chat reads its lines in a thread: this waits for the loop to run it.
-            asyncio.run_coroutine_threadsafe(answered(), loop).result(SETTLE_SECONDS)
+            async with asyncio.timeout(SETTLE_SECONDS):
+                await answered()
         return typed.pop(0) + "\n" if typed else ""
 
     await chat(
