@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from bot.teams.package import DEFAULT_NAME
 from engine.vocabulary import Language
 
 EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as a shell reports a command stopped with Ctrl-C."""
+EXIT_PIPE_CLOSED = 141
+"""128 + SIGPIPE, as a shell reports a command whose reader went away (`advisor nudges | head`)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,13 +30,39 @@ def main(argv: list[str] | None = None) -> int:
     from bot.commands import REFUSALS, run  # the application: only for a command that runs
 
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()  # a reader that went away shows here, while it can still be quieted
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_PIPE_CLOSED
     except REFUSALS as error:
-        # One line whatever the message holds, so a refusal reads (and greps) as one.
-        print("advisor:", *str(error).split(), file=sys.stderr)
+        _refused(str(error))
+        return EXIT_CONFIG
+    except OSError as error:  # the disk or the system refused; a person needs why, not where
+        _refused(f"{error.strerror or error}: {error.filename}" if error.filename else str(error))
         return EXIT_CONFIG
     except KeyboardInterrupt:
-        return 130
+        _refused("interrupted")
+        return EXIT_INTERRUPTED
+
+
+def _refused(message: str) -> None:
+    # One line whatever the message holds, so a refusal reads (and greps) as one.
+    print("advisor:", *message.split(), file=sys.stderr)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so what is still buffered for a reader that
+    went away does not fail again (with a traceback) as Python exits: the recipe of the
+    `signal` module's documentation for SIGPIPE."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's capture): nothing is flushed at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,8 +90,9 @@ def parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(command="demo")
 
-    org = commands.add_parser("org", help="show or change an organisation's settings")
-    org.add_argument("--org", required=True)
+    org = commands.add_parser("org", help="show, change or create an organisation's settings")
+    org.add_argument("--org", required=True, help="the organisation's name")
+    org.add_argument("--create", action="store_true", help="create the organisation if it is new")
     org.add_argument("--threshold", type=int, help="anonymity threshold (3 to 25)")
     org.add_argument("--tolerance", type=int, help="dimensions that may trail by a phase")
     org.add_argument("--lang", type=Language, choices=list(Language))
@@ -81,8 +113,14 @@ def parser() -> argparse.ArgumentParser:
     nudges.add_argument("--org", required=True)
     nudges.set_defaults(command="nudges")
 
-    scan = commands.add_parser("scan", help="close the running scan or start a re-scan")
-    scan.add_argument("action", choices=["new", "close", "list"])
+    scan = commands.add_parser(
+        "scan", help="close the running scan, start a re-scan, or see who has not finished"
+    )
+    scan.add_argument(
+        "action",
+        choices=["new", "close", "list", "status"],
+        help="status: who has not finished the open scan (never what anyone answered)",
+    )
     scan.add_argument("--org", required=True)
     scan.set_defaults(command="scan")
 

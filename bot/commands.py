@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import logging
 import os
+import shlex
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
@@ -22,13 +23,15 @@ from typing import Any
 from bot.app import App, build_app, ensure_sqlite_folder
 from bot.cli import org_key
 from bot.console.chat import CHANNEL, chat
+from bot.console.render import render
 from bot.delivery import ChannelRouter, InboxDelivery
-from bot.demo import run_demo
+from bot.demo import DEMO_KEY, DEMO_NAME, KEPT, run_demo
 from bot.settings import DATABASE_SETTING, ConfigError, Settings, load_settings
 from dialogs.ports import StorageError
-from dialogs.records import Nudge, Organisation
+from dialogs.records import Nudge, Organisation, OrgSettings
 from dialogs.report import ReportData, gather
 from dialogs.rights import CALENDAR_FILE, MY_DATA_FILE, ORGANISATION_FILE, audit_line
+from dialogs.scan_status import scan_status
 from engine.catalogue import CatalogueError
 from storage.db import Database
 from storage.migrate import schema_status, upgrade
@@ -38,6 +41,8 @@ REFUSALS = (ConfigError, CatalogueError, StorageError)
 """What a command refuses with: a setting, a data file or the database; one line, exit 2."""
 NOT_SENT_SHOWN = 20
 """`advisor nudges` lists this many of the latest nudges that were dropped or failed."""
+NAME_MOST = 200
+"""Characters in an organisation's or a person's name as typed: a line, not a document."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -74,8 +79,12 @@ async def _start(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    """The chat opens its organisation, creating it for its first person: the terminal's way to
+    begin, as a first scan in Slack or Teams begins one."""
+    name, args.user = _named("--org", args.org), _terminal_person("--user", args.user)
+
     async def work(app: App) -> int:
-        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
+        org = await app.organisations.ensure(_key(name), name)
         await _deliver_to_inboxes(app, org.id)
         for message in await app.activation.inbox.take(
             org.id, f"{CHANNEL}:{args.user}", now=app.clock.now()
@@ -106,6 +115,8 @@ async def _deliver_to_inboxes(app: App, org_id: int) -> None:
 async def _demo(args: argparse.Namespace, settings: Settings) -> int:
     async def work(app: App) -> int:
         await run_demo(app, args.lang, sys.stdout)
+        if args.keep:
+            print(KEPT(args.lang).format(org=shlex.quote(DEMO_NAME)))
         return 0
 
     if args.keep:
@@ -116,20 +127,32 @@ async def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _org(args: argparse.Namespace, settings: Settings) -> int:
+    """Show an organisation's settings, changed as asked; with --create, a new one's. Every value
+    is checked before anything is stored, so a refused one changes nothing."""
+    name = _named("--org", args.org)
+    named = None if args.manager is None else _terminal_person("--manager", args.manager)
+
     async def work(app: App) -> int:
-        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
-        current = org.settings
-        changed = replace(
-            current,
-            anonymity_threshold=(
-                current.anonymity_threshold if args.threshold is None else args.threshold
-            ),
-            tolerance=current.tolerance if args.tolerance is None else args.tolerance,
-            language=args.lang or current.language,
-            time_zone=args.zone or current.time_zone,
-            manager=f"console:{args.manager}" if args.manager else current.manager,
-        )
-        if changed != current:
+        org = await app.organisations.find(_key(name))
+        if org is None and not args.create:
+            raise ConfigError(_unknown(name))
+        current = OrgSettings() if org is None else org.settings
+        try:
+            changed = replace(
+                current,
+                anonymity_threshold=(
+                    current.anonymity_threshold if args.threshold is None else args.threshold
+                ),
+                tolerance=current.tolerance if args.tolerance is None else args.tolerance,
+                language=args.lang or current.language,
+                time_zone=current.time_zone if args.zone is None else args.zone,
+                manager=current.manager if named is None else f"{CHANNEL}:{named}",
+            )
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
+        if org is None:
+            org = await app.organisations.ensure(_key(name), name)
+        if changed != org.settings:
             org = await app.organisations.update_settings(org.id, changed)
         s = org.settings
         manager = s.manager.split(":", 1)[-1] if s.manager else "-"
@@ -139,17 +162,15 @@ async def _org(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 0
 
-    try:
-        return await _with_app(settings, work)
-    except ValueError as error:
-        raise ConfigError(str(error)) from error
+    return await _with_app(settings, work)
 
 
 async def _report(args: argparse.Namespace, settings: Settings) -> int:
+    if args.output is not None:
+        _writable_file(args.output)
+
     async def work(app: App) -> int:
-        org = await app.organisations.find(org_key(args.org))
-        if org is None:
-            raise ConfigError(f"there is no organisation called {args.org!r}")
+        org = await _organisation(app, args.org)
         data = await gather(
             org,
             advisor=app.advisor,
@@ -160,8 +181,9 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
             launches=app.activation.launches,
             now=app.clock.now(),
             language=args.lang,
+            names=app.names,
         )
-        name = f"report-{org_key(args.org)[4:]}-{data.made_on}.{args.format}"
+        name = f"report-{org_key(org.name)[4:]}-{data.made_on}.{args.format}"
         output: Path = args.output or Path(name)
         await asyncio.to_thread(_write_report, data, args.format, output)
         print(output)
@@ -170,20 +192,32 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_app(settings, work)
 
 
+def _writable_file(path: Path) -> None:
+    """Refuse, before any work, an --output that is a folder or lies in a folder that is not
+    there (a typo in a path is more likely than a wish for new folders)."""
+    if path.is_dir():
+        raise ConfigError(f"--output {path} is a folder: name the file to write in it")
+    if not path.parent.is_dir():
+        raise ConfigError(f"--output {path}: there is no folder {path.parent}")
+
+
 def _write_report(data: ReportData, form: str, output: Path) -> None:
     from bot.report.render import to_html, to_pdf, to_png  # matplotlib: only for a report
 
-    if form == "html":
-        output.write_text(to_html(data), encoding="utf-8")
-    else:
-        output.write_bytes(to_pdf(data) if form == "pdf" else to_png(data))
+    content = (
+        to_html(data).encode()
+        if form == "html"
+        else (to_pdf(data) if form == "pdf" else to_png(data))
+    )
+    try:
+        output.write_bytes(content)
+    except OSError as error:
+        raise ConfigError(f"cannot write {output}: {error.strerror or error}") from None
 
 
 async def _nudges(args: argparse.Namespace, settings: Settings) -> int:
     async def work(app: App) -> int:
-        org = await app.organisations.find(org_key(args.org))
-        if org is None:
-            raise ConfigError(f"there is no organisation called {args.org!r}")
+        org = await _organisation(app, args.org)
         await app.activation.planner.plan(org.id)
         outbox = app.activation.outbox
         for nudge in await outbox.pending(org.id):
@@ -208,7 +242,11 @@ def _nudge_line(nudge: Nudge) -> str:
 
 async def _scan(args: argparse.Namespace, settings: Settings) -> int:
     async def work(app: App) -> int:
-        org = await app.organisations.ensure(org_key(args.org), args.org.strip())
+        org = await _organisation(app, args.org)
+        if args.action == "status":
+            status = await scan_status(org, scans=app.scans, launches=app.activation.launches)
+            print(render(status), end="")
+            return 0
         now = app.clock.now()
         current = await app.scans.current(org.id)
         if args.action in ("new", "close") and current is not None:
@@ -304,16 +342,58 @@ _HELD = ("scans", "invitations", "conversations", "tasks", "nudges", "inbox", "a
 """The lists of a person's export that say the advisor holds something about them."""
 
 
-def _respondent(name: str) -> str:
-    """A person as the terminal names them: ``ann`` is the terminal's, ``slack:U0123`` a chat's."""
-    name = name.strip()
-    return name if ":" in name else f"{CHANNEL}:{name}"
+def _respondent(name: str, option: str = "--user") -> str:
+    """A person as the terminal names them: ``ann`` is the terminal's, ``slack:U0123`` a chat's.
+
+    Raises:
+        ConfigError: no name, or a chat's id with nothing on one side of its colon.
+    """
+    name = _named(option, name)
+    channel, colon, person = name.partition(":")
+    if not colon:
+        return f"{CHANNEL}:{name}"
+    if not channel.strip() or not person.strip():
+        raise ConfigError(f"{option} {name!r}: write a name (ann) or a chat's id (slack:U0123)")
+    return name
 
 
-async def _organisation(app: App, name: str) -> Organisation:
-    org = await app.organisations.find(org_key(name))
+def _terminal_person(option: str, name: str) -> str:
+    """A person at the terminal, by name: the chat keeps them as ``console:NAME``."""
+    name = _named(option, name)
+    if ":" in name:
+        raise ConfigError(f"{option} {name!r}: a name at the terminal has no colon")
+    return name
+
+
+def _named(option: str, typed: str) -> str:
+    """What was typed for `option`, trimmed: refused when empty or not one line of text."""
+    name = typed.strip()
+    if not name:
+        raise ConfigError(f"{option} needs a name")
+    if not name.isprintable() or len(name) > NAME_MOST:
+        raise ConfigError(f"{option}: a name is one line of at most {NAME_MOST} characters")
+    return name
+
+
+def _key(name: str) -> str:
+    """The organisation a terminal name means: the demo by the name it prints, any other by
+    the key the terminal gives it."""
+    return DEMO_KEY if name.casefold() == DEMO_NAME.casefold() else org_key(name)
+
+
+def _unknown(name: str) -> str:
+    return (
+        f"there is no organisation called {name!r}: create it with "
+        f"`advisor org --org {shlex.quote(name)} --create`"
+    )
+
+
+async def _organisation(app: App, typed: str) -> Organisation:
+    """The organisation named on the command line; refused when there is none of that name."""
+    name = _named("--org", typed)
+    org = await app.organisations.find(_key(name))
     if org is None:
-        raise ConfigError(f"there is no organisation called {name!r}")
+        raise ConfigError(_unknown(name))
     return org
 
 
@@ -337,19 +417,30 @@ def _lists_any(value: object) -> bool:
 
 
 def _write(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the export into `folder`, made if it is new (--output names the export's folder);
+    a folder that cannot be made or written is refused in one line."""
     written = []
-    for name, content in files.items():
-        path = folder / name
-        path.write_bytes(content)
-        written.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            path = folder / name
+            path.write_bytes(content)
+            written.append(path)
+    except OSError as error:
+        where = error.filename or folder
+        raise ConfigError(
+            f"--output {folder}: cannot write {where}: {error.strerror or error}"
+        ) from None
     return written
 
 
 async def _export(args: argparse.Namespace, settings: Settings) -> int:
+    if args.user is not None:
+        _respondent(args.user)  # refused before anything is read
+
     async def work(app: App) -> int:
         org = await _organisation(app, args.org)
-        if args.user:
+        if args.user is not None:
             _, document = await _known(app, org, args.user)
             files = {MY_DATA_FILE: app.rights.document(document)}
         else:
@@ -370,9 +461,13 @@ async def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _forget(args: argparse.Namespace, settings: Settings) -> int:
+    for option, person in (("--user", args.user), ("--successor", args.successor)):
+        if person is not None:
+            _respondent(person, option)  # refused before anything is erased: "" is no one
+
     async def work(app: App) -> int:
         org = await _organisation(app, args.org)
-        if args.user:
+        if args.user is not None:
             respondent, _ = await _known(app, org, args.user)
             what = f"everything about {args.user} in {org.name}"
         else:
@@ -380,11 +475,11 @@ async def _forget(args: argparse.Namespace, settings: Settings) -> int:
         if not args.yes and not _confirmed(what):
             print("cancelled: nothing was erased")
             return 1
-        if not args.user:
+        if args.user is None:
             await app.leaving.forget_organisation(org.id)
             print(f"erased {org.name}")
             return 0
-        successor = _respondent(args.successor) if args.successor else None
+        successor = None if args.successor is None else _respondent(args.successor, "--successor")
         erased = await app.rights.erase(org.id, respondent, successor=successor)
         answers = _counted(erased.answers_deleted, "answer")
         sheets = _counted(erased.sheets_detached, "sheet")

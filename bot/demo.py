@@ -29,6 +29,11 @@ INTRO = text(
 )
 """`{before}` and `{after}` are a phrases.PEOPLE each."""
 ASKED = text("Gevraagd: “{question}”", "Asked: “{question}”")
+KEPT = text(
+    "De demo staat in de database; open hem weer met bijvoorbeeld: advisor report --org {org}",
+    "The demo is kept in the database; open it again with, for example: advisor report --org {org}",
+)
+"""After `advisor demo --keep`; `{org}` is the demo's name as a shell takes it."""
 
 
 def _persona(role: Role, phases: tuple[int, ...], **context: tuple[str, ...]) -> Persona:

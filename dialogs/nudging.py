@@ -215,9 +215,11 @@ class Planner:
         """Move the pending nudges to the organisation's new zone and calendar (changed from
         `before`'s), as if they were planned now: a nudge planning would call for again gets
         the time planning gives it now (so a follow-up stays a working day after its first
-        nudge). Any other (a scan reminder, a handover) keeps its wall-clock time, moved to the
-        first allowed time at or after it, and to the new zone when it was planned in the old
-        one for someone whose own zone is unknown; people who said where they are stay there."""
+        nudge), or the first allowed time after the one it was due at when that is later (a
+        snoozed nudge stays snoozed). Any other (a scan reminder, a handover) keeps its
+        wall-clock time, moved to the first allowed time at or after it, and to the new zone
+        when it was planned in the old one for someone whose own zone is unknown; people who
+        said where they are stay there."""
         org = await self._organisations.get(org_id)
         if org is None:
             return 0
@@ -230,14 +232,19 @@ class Planner:
         }
 
         def move(nudge: Nudge) -> LocalTime:
+            person = people.get(nudge.recipient)
+            paused = person.paused_until if person is not None else None
             again = planned.get((nudge.recipient, nudge.kind, nudge.occurrence))
             if again is not None:
-                return again
-            person = people.get(nudge.recipient)
+                # Never earlier than it was due: a snoozed or postponed nudge stays so.
+                due = LocalTime.of(nudge.deliver_at.instant(), again.zone).at
+                kept = LocalTime(
+                    next_allowed(due, settings.respect, paused_until=paused), again.zone
+                )
+                return max(again, kept, key=LocalTime.instant)
             zone = nudge.deliver_at.zone
             if person is not None and person.zone is None and zone == before.time_zone:
                 zone = settings.time_zone
-            paused = person.paused_until if person is not None else None
             at = next_allowed(nudge.deliver_at.at, settings.respect, paused_until=paused)
             return LocalTime(at, zone)
 

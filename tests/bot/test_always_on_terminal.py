@@ -51,7 +51,15 @@ def test_a_manager_adopts_the_plan_logs_figures_ticks_a_task_off_and_renders_the
     headings: tuple[str, ...],
 ) -> None:
     org = advisor(
-        "org", "--org", "Acme", "--threshold", "3", "--lang", language, database=sqlite_url
+        "org",
+        "--org",
+        "Acme",
+        "--create",
+        "--threshold",
+        "3",
+        "--lang",
+        language,
+        database=sqlite_url,
     )
     assert org.returncode == 0, org.stderr
     for number, person in enumerate(PEOPLE):

@@ -268,7 +268,7 @@ async def test_a_command_on_an_up_to_date_database_loads_no_chat_sdk_nor_alembic
     await _migrated(tmp_path)
 
     process = await asyncio.create_subprocess_exec(
-        *_probe(tmp_path, "org", "--org", "Acme"),
+        *_probe(tmp_path, "org", "--org", "Acme", "--create"),
         env=environment(tmp_path),
         cwd=tmp_path,
         stdin=subprocess.DEVNULL,

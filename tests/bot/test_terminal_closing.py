@@ -34,7 +34,12 @@ def _results(sqlite_url: str, person: str, line: str = "results") -> str:
 def test_the_terminal_shows_participation_until_the_scan_is_closed_then_the_result(
     sqlite_url: str,
 ) -> None:
-    assert advisor("org", "--org", "Acme", "--threshold", "3", database=sqlite_url).returncode == 0
+    assert (
+        advisor(
+            "org", "--org", "Acme", "--create", "--threshold", "3", database=sqlite_url
+        ).returncode
+        == 0
+    )
     for person in ("ann", "bob", "cem"):
         _scan(sqlite_url, person)
 
@@ -65,9 +70,11 @@ def test_the_terminal_shows_participation_until_the_scan_is_closed_then_the_resu
 def test_advisor_org_refuses_a_threshold_outside_3_to_25_and_changes_nothing(
     sqlite_url: str, threshold: str
 ) -> None:
-    refused = advisor("org", "--org", "Acme", "--threshold", threshold, database=sqlite_url)
+    refused = advisor(
+        "org", "--org", "Acme", "--create", "--threshold", threshold, database=sqlite_url
+    )
 
     assert refused.returncode == 2
     assert "between 3 and 25" in refused.stderr
-    shown = advisor("org", "--org", "Acme", database=sqlite_url)
+    shown = advisor("org", "--org", "Acme", "--create", database=sqlite_url)
     assert "threshold 5," in shown.stdout

@@ -224,3 +224,21 @@ async def test_a_nudge_planning_does_not_make_keeps_its_wall_clock_time_in_the_n
         CAS: LocalTime(wall(2026, 12, 28, 9, 0), NEW_YORK),
         ANN: LocalTime(wall(2026, 12, 28, 9, 0), AMSTERDAM),
     }
+
+
+async def test_a_snoozed_nudge_stays_snoozed_when_the_calendar_changes(
+    activation: Activation,
+) -> None:
+    task = await activation.adopt(ANN, WEEKLY_TUESDAY, wall(2026, 11, 24, 10, 0), AMSTERDAM)
+    await activation.planner().plan_all()
+    thursday = LocalTime(wall(2026, 11, 26, 12, 15), AMSTERDAM)
+    await activation.outbox.snooze(activation.org.id, task.id, thursday)
+
+    await change(activation, respect=Respect(quiet_hours=(time(12, 0), time(13, 0))))
+
+    moved = {
+        n.deliver_at
+        for n in await activation.outbox.pending(activation.org.id)
+        if n.recipient == ANN
+    }
+    assert moved == {LocalTime(wall(2026, 11, 26, 13, 0), AMSTERDAM)}, "after the snooze and lunch"
