@@ -69,7 +69,7 @@ def home_activity(
         title = _fit(teams_phrases.HOME_SETTINGS(language), MAX_BUTTON_TITLE)
         buttons.append({"type": "Action.Submit", "title": title, "data": typed})
     rows = [{"type": "ActionSet", "actions": row} for row in _groups(buttons, ROW)]
-    activity = to_activity(reply, names=names)
+    activity = to_activity(reply, names=names, language=language)
     card = activity["attachments"][0]["content"]
     room = CARD_BUDGET - card_size({**card, "body": rows})
     card["body"] = [*_fitting(card["body"], room), *rows]

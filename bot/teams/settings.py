@@ -284,9 +284,9 @@ class TeamsSettings:
         current = org.settings.report_channel
         if current is not None and current not in addresses:
             addresses.append(current)
-        names = [await self._conversations.name(org.id, address) for address in addresses]
+        names = await self._conversations.names(org.id, addresses)
         unnamed = teams_phrases.SETTINGS_UNNAMED_CHANNEL(language)
-        titles = [name or unnamed for name in names]
+        titles = [names.get(address, unnamed) for address in addresses]
         return list(zip(addresses, _told_apart(titles), strict=True))
 
 

@@ -445,7 +445,8 @@ class TeamsSurface:
         match await self._settings.save(org, user, submitted):
             case Saved(reply=reply):
                 names = await names_in(self._conversations, org.id, reply)
-                return self._replacing(context, to_activity(reply, names=names))
+                saved = to_activity(reply, names=names, language=submitted.language)
+                return self._replacing(context, saved)
             case Again(card=card):
                 return self._replacing(context, card)
             case Refused(reply=reply):
