@@ -98,6 +98,15 @@ def parser() -> argparse.ArgumentParser:
     org.add_argument("--lang", type=Language, choices=list(Language))
     org.add_argument("--zone", help="time zone for the weekly digest, e.g. Europe/Amsterdam")
     org.add_argument("--manager", help="the project manager's name (gets the digest)")
+    calendar = org.add_argument_group(
+        "calendar", "when nudges may arrive; in Dutch or English, e.g. ma-vr or mon-fri"
+    )
+    calendar.add_argument("--working-days", help="e.g. mon-fri, or mon, tue, thu")
+    calendar.add_argument("--hours", help="working hours, e.g. 09:00-17:30")
+    calendar.add_argument("--quiet-hours", help="no nudges then, e.g. 12:00-13:00; '' for none")
+    calendar.add_argument("--weekly-cap", help="the most nudges anyone gets a week")
+    calendar.add_argument("--country", help="public holidays of, e.g. NL; '' for none")
+    calendar.add_argument("--days-off", help="own days off, e.g. 2026-12-24, 2026-12-31")
     org.set_defaults(command="org")
 
     report = commands.add_parser("report", help="the management report, with charts")

@@ -21,18 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App, build_app, ensure_sqlite_folder
-from bot.cli import org_key
+from bot.cli import EXIT_CONFIG, org_key
 from bot.console.chat import CHANNEL, chat
 from bot.console.render import render
 from bot.delivery import ChannelRouter, InboxDelivery
 from bot.demo import DEMO_KEY, DEMO_NAME, KEPT, run_demo
 from bot.settings import DATABASE_SETTING, ConfigError, Settings, load_settings
+from dialogs.calendar import FIELDS, calendar_changes, calendar_texts, read_calendar
 from dialogs.ports import StorageError
 from dialogs.records import Nudge, Organisation, OrgSettings
 from dialogs.report import ReportData, gather
 from dialogs.rights import CALENDAR_FILE, MY_DATA_FILE, ORGANISATION_FILE, audit_line
 from dialogs.scan_status import scan_status
 from engine.catalogue import CatalogueError
+from engine.respect import Respect
+from engine.vocabulary import Language
 from storage.db import Database
 from storage.migrate import schema_status, upgrade
 
@@ -137,9 +140,15 @@ async def _org(args: argparse.Namespace, settings: Settings) -> int:
         if org is None and not args.create:
             raise ConfigError(_unknown(name))
         current = OrgSettings() if org is None else org.settings
+        respect = _calendar(args, current, args.lang or current.language)
+        if isinstance(respect, list):
+            for line in respect:
+                print("advisor:", *line.split(), file=sys.stderr)
+            return EXIT_CONFIG
         try:
             changed = replace(
                 current,
+                respect=respect,
                 anonymity_threshold=(
                     current.anonymity_threshold if args.threshold is None else args.threshold
                 ),
@@ -152,7 +161,8 @@ async def _org(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError(str(error)) from None
         if org is None:
             org = await app.organisations.ensure(_key(name), name)
-        if changed != org.settings:
+        before = org.settings
+        if changed != before:
             org = await app.organisations.update_settings(org.id, changed)
         s = org.settings
         manager = s.manager.split(":", 1)[-1] if s.manager else "-"
@@ -160,9 +170,61 @@ async def _org(args: argparse.Namespace, settings: Settings) -> int:
             f"{org.name}: threshold {s.anonymity_threshold}, tolerance {s.tolerance}, "
             f"language {s.language}, time zone {s.time_zone}, project manager {manager}"
         )
+        print(_calendar_line(s))
+        moved = await _replanned(app, org, before)
+        if moved is not None:
+            print(f"{_counted(moved, 'nudge')} still to send moved to the new zone and calendar")
         return 0
 
     return await _with_app(settings, work)
+
+
+def _calendar(
+    args: argparse.Namespace, current: OrgSettings, language: Language
+) -> Respect | list[str]:
+    """The calendar the options ask for over the current one, or what is wrong with each option
+    (in the organisation's language, one line an option)."""
+    typed = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
+    if not typed:
+        return current.respect
+    read = read_calendar(typed, language, current.respect)
+    if isinstance(read, Respect):
+        return read
+    return [f"{_option(name)}: {message}" for name, message in read.items()]
+
+
+def _option(field: str) -> str:
+    return "--" + field.replace("_", "-")
+
+
+def _calendar_line(settings: OrgSettings) -> str:
+    """The calendar as its options take it, so a line shown can be typed back."""
+    shown = calendar_texts(settings.respect, Language.EN)
+    return "calendar: " + ", ".join(
+        f"{name.replace('_', ' ')} {shown[name] or '-'}" for name in FIELDS
+    )
+
+
+async def _replanned(app: App, org: Organisation, before: OrgSettings) -> int | None:
+    """After a new zone or calendar, the nudges still to send moved to it, as a chat's settings
+    do it, and the audit trail told (field names only); None when neither changed."""
+    after = org.settings
+    changed = calendar_changes(before.respect, after.respect)
+    if before.time_zone == after.time_zone and not changed:
+        return None
+    moved = await app.activation.planner.replan(org.id, before)
+    now, actor = app.clock.now(), _operator()
+    if before.time_zone != after.time_zone:
+        zone: dict[str, str | int] = {
+            "from": before.time_zone,
+            "to": after.time_zone,
+            "replanned": moved,
+        }
+        await app.audit.record(org.id, actor, "zone", zone, now=now)
+    if changed:
+        detail: dict[str, str | int] = {"changed": ",".join(changed), "replanned": moved}
+        await app.audit.record(org.id, actor, "calendar", detail, now=now)
+    return moved
 
 
 async def _report(args: argparse.Namespace, settings: Settings) -> int:
