@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.metrics import MeasuredConversationStore, MeasuredOutbox, Metrics
+from bot.names import TEAMS, TERMINAL, ChannelNames, TerminalNames
 from bot.settings import DATABASE_SETTING, ConfigError, Settings
 from dialogs.advisor import Advisor, Knowledge
 from dialogs.campaigns import CampaignRunner, Campaigns
@@ -47,6 +48,7 @@ from storage.repositories import (
 )
 from storage.retention import SqlaRetention
 from storage.rights import SqlaDataRights
+from storage.teams import SqlaTeamsConversations
 
 
 class SystemClock:
@@ -87,6 +89,8 @@ class App:
     """A person's data and its erasure, the organisation's export."""
     metrics: Metrics = field(default_factory=Metrics)
     """This process's Prometheus metrics, served at /metrics."""
+    names: ChannelNames = field(default_factory=ChannelNames)
+    """People's and places' names by chat, for the report; Slack's joins when Slack is served."""
 
     def campaigns(self) -> CampaignRunner:
         """Campaigns with their rules and storage, for a chat to drive with its publisher."""
@@ -130,6 +134,7 @@ class App:
             launches=self.activation.launches,
             now=self.clock.now(),
             language=language,
+            names=self.names,
         )
         from bot.report.render import to_png  # matplotlib: only when a report is made
 
@@ -233,6 +238,8 @@ async def build_app(settings: Settings, *, clock: Clock | None = None) -> App:
         retention=SqlaRetention(database),
         rights=rights,
         metrics=metrics,
+        # Teams' names are stored as it tells them, so they are known with or without its bot.
+        names=ChannelNames({TERMINAL: TerminalNames(), TEAMS: SqlaTeamsConversations(database)}),
     )
 
 

@@ -314,6 +314,16 @@ class PeopleDirectory(Protocol):
         ...
 
 
+class NameBook(Protocol):
+    """The names people and places go by in their own chat, for what no chat renders (the
+    report's file): a chat id means nothing to a reader."""
+
+    async def names(self, org_id: int, addresses: Sequence[str]) -> dict[str, str]:
+        """The display names of the respondents and places (`records.place`) it knows, asked
+        all in one call; the ones it does not know are left out, and it never raises for them."""
+        ...
+
+
 class Outbox(Protocol):
     """Nudges to send, each once. See docs/scheduling.md for the guarantees."""
 

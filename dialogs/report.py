@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dialogs import phrases
 from dialogs.advisor import Advisor
 from dialogs.ports import (
     KpiRepository,
     LaunchRepository,
+    NameBook,
     PeopleDirectory,
     ScanRepository,
     TaskRepository,
 )
-from dialogs.records import Organisation, Scan
+from dialogs.records import Organisation, Scan, place_of
 from engine.crosscheck import WEEKS, PostingCheck, posting_check
 from engine.kpi import KpiEntry
 from engine.plan import Plan, make_plan
@@ -42,6 +45,7 @@ class TaskLine:
 
     title: str
     owner: str
+    """The owner's name as their chat knows it, or a neutral word: never a chat id."""
     recent: Consistency
     """The last 4 weeks."""
     longer: Consistency
@@ -86,7 +90,8 @@ class ReportData:
     check: PostingCheck | None = None
     """The way of working people perceive beside the posting actually logged."""
     unreachable: tuple[str, ...] = ()
-    """People and places the chat refused for good (respondent or place addresses)."""
+    """People and places the chat refused for good, by name; the ones no chat named are
+    counted in one line each ("2 colleagues"), never shown by their ids."""
     response: Response | None = None
     """Who finished the latest shown scan; None without one."""
 
@@ -102,8 +107,14 @@ async def gather(
     launches: LaunchRepository,
     now: datetime,
     language: Language | None = None,
+    names: NameBook | None = None,
 ) -> ReportData:
-    """Everything the report shows, as of `now`, in `language` (default: the organisation's)."""
+    """Everything the report shows, as of `now`, in `language` (default: the organisation's).
+
+    A report is a file no chat renders, so people and places are written by the names `names`
+    knows (asked once for everyone), the others by a neutral word; without it, all of them.
+    """
+    language = language or org.settings.language
     history = await advisor.history(org)
     # A running scan has no result yet: it appears when the scan closes.
     closed = [(scan, result) for scan, result in history if result is not None]
@@ -112,6 +123,9 @@ async def gather(
     first_shown = next((line for line in shown if isinstance(line.result, OrgResult)), None)
     baseline = first_shown if first_shown is not latest else None
     active = await tasks.active(org.id)
+    refused = [person.respondent for person in await people.unreachable(org.id)]
+    wanted = list(dict.fromkeys([*(task.owner for task in active), *refused]))
+    known = await names.names(org.id, wanted) if names is not None and wanted else {}
     marks = await tasks.marks(org.id, [task.id for task in active])
     recent_weeks, longer_weeks = CONSISTENCY_WEEKS
     lines, parts, posting = [], [], []
@@ -125,8 +139,8 @@ async def gather(
             posting.append(consistency(task, own, today, WEEKS))
         lines.append(
             TaskLine(
-                task.title(language or org.settings.language),
-                task.owner.split(":", 1)[-1],
+                task.title(language),
+                known.get(task.owner) or phrases.COLLEAGUE(language),
                 recent,
                 longer,
                 streak(task, own, today),
@@ -141,7 +155,7 @@ async def gather(
     )
     return ReportData(
         organisation=org.name,
-        language=language or org.settings.language,
+        language=language,
         made_on=LocalTime.of(now, org.settings.time_zone).date(),
         latest=latest,
         baseline=baseline,
@@ -151,8 +165,24 @@ async def gather(
         team_longer=team_consistency(parts, longer_weeks),
         plan=plan,
         check=posting_check(result, posting) if isinstance(result, OrgResult) else None,
-        unreachable=tuple(person.respondent for person in await people.unreachable(org.id)),
+        unreachable=_unreachable(refused, known, language),
         response=await _response(org.id, closed[-1][0], scans, launches) if closed else None,
+    )
+
+
+def _unreachable(
+    addresses: Sequence[str], known: Mapping[str, str], language: Language
+) -> tuple[str, ...]:
+    """The named people and places in alphabetical order, then one line for the unnamed people
+    and one for the unnamed places: a list of "a colleague" over and over says nothing."""
+    named = sorted((known[a] for a in addresses if known.get(a)), key=str.casefold)
+    unnamed = [address for address in addresses if not known.get(address)]
+    people = sum(place_of(address) is None for address in unnamed)
+    places = len(unnamed) - people
+    return (
+        *named,
+        *([phrases.SOME_COLLEAGUES(language, people)] if people else []),
+        *([phrases.SOME_CHANNELS(language, places)] if places else []),
     )
 
 

@@ -869,13 +869,8 @@ def _consistency(report: ReportData, language: Language) -> Section:
         blocks.append(Key(Paragraph(cross_check(report.check, language))))
     if report.unreachable:
         blocks.append(Paragraph(phrases.UNREACHABLE(language)))
-        blocks.append(Bullets(tuple(_address(r) for r in report.unreachable)))
+        blocks.append(Bullets(report.unreachable))
     return Section(title, tuple(blocks))
-
-
-def _address(recipient: str) -> str:
-    """A person's or a place's address as a reader knows it: ``ann``, ``#C0123``."""
-    return recipient.split(":", 1)[-1]
 
 
 def _consistency_table(report: ReportData, language: Language) -> Table:

@@ -36,6 +36,7 @@ from bot.slack.campaigns import LAUNCH_JOB, SlackCampaigns
 from bot.slack.delivery import ClientFor, SlackDelivery
 from bot.slack.errors import ServerErrorRetryHandler
 from bot.slack.listeners import SlackSurface
+from bot.slack.names import CHANNEL, SlackNames
 from bot.slack.oauth import SqlaSlackInstallationStore, SqlaSlackOAuthStateStore, workspace_key
 from dialogs.records import Organisation
 from storage.installations import SqlaInstallationRepository, SqlaStateRepository
@@ -171,6 +172,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
             **common,
         )
     client_for = _clients(settings, core, app)
+    core.names.add(CHANNEL, SlackNames(client_for))
     campaigns = SlackCampaigns(runner=core.campaigns(), client_for=client_for)
     lease = timedelta(seconds=settings.job_lease_seconds)
     jobs = JobRunner(SqlaJobQueue(core.database), core.clock, worker=worker_name(), lease=lease)

@@ -123,6 +123,8 @@ class FakeSlackWebApi:
         self.members: dict[str, list[str]] = {}
         self.usergroups: dict[str, list[str]] = {}
         self.usergroup_handles: dict[str, str] = {}
+        self.channel_names: dict[str, str] = {}
+        """What `conversations.info` calls a channel; a channel not here is not found."""
         self.uploads: dict[str, _Upload] = {}
         self.messages: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         """Per channel, the messages by ts, as they stand after any chat.update."""
@@ -310,6 +312,9 @@ class FakeSlackWebApi:
         }
         self.users[user_id] = user
         return user
+
+    def name_channel(self, channel: str, name: str) -> None:
+        self.channel_names[channel] = name
 
     def set_members(self, channel: str, user_ids: Iterable[str]) -> None:
         self.members[channel] = list(user_ids)
@@ -549,6 +554,12 @@ class FakeSlackWebApi:
         following = f"next:{start + limit}" if start + limit < len(everyone) else ""
         return {"members": page, "response_metadata": {"next_cursor": following}}
 
+    def _conversation_info(self, params: Params) -> Answer:
+        channel = str(params.get("channel", ""))
+        if channel not in self.channel_names:
+            return {"ok": False, "error": "channel_not_found"}
+        return {"channel": {"id": channel, "name": self.channel_names[channel], "is_channel": True}}
+
     def _history(self, params: Params) -> Answer:
         """A conversation's messages, newest first; metadata only when asked for, as Slack does."""
         channel = str(params.get("channel", ""))
@@ -648,6 +659,7 @@ _METHODS: dict[str, _CallerHandler] = {
         "conversations.open": FakeSlackWebApi._open,
         "conversations.members": FakeSlackWebApi._members,
         "conversations.history": FakeSlackWebApi._history,
+        "conversations.info": FakeSlackWebApi._conversation_info,
         "usergroups.list": FakeSlackWebApi._usergroups_list,
         "usergroups.users.list": FakeSlackWebApi._usergroup_users,
         "users.info": FakeSlackWebApi._user_info,
