@@ -158,12 +158,12 @@ class SqlaOutbox:
                 nudge = _nudge(row)
                 until = move(nudge)
                 if until != nudge.deliver_at:
-                    await session.execute(
+                    result = await session.execute(
                         update(NudgeRow)
                         .where(NudgeRow.id == row.id, NudgeRow.status == PENDING)
                         .values(**_deliver(until))
                     )
-                    moved += 1
+                    moved += int(result.rowcount or 0)  # type: ignore[attr-defined]
         return moved
 
     async def sent_since(self, org_id: int, recipient: str, since: datetime) -> int:

@@ -242,3 +242,22 @@ async def test_a_snoozed_nudge_stays_snoozed_when_the_calendar_changes(
         if n.recipient == ANN
     }
     assert moved == {LocalTime(wall(2026, 11, 26, 13, 0), AMSTERDAM)}, "after the snooze and lunch"
+
+
+async def test_settings_without_a_zone_or_calendar_keep_both_and_move_nothing(
+    activation: Activation,
+) -> None:
+    await change(activation, time_zone=NEW_YORK, respect=Respect(country="BE"))
+    await activation.adopt(CAS, WEEKLY_TUESDAY, wall(2026, 11, 24, 10, 0), AMSTERDAM)
+    await activation.planner().plan_all()
+    before = await rows(activation)
+
+    await change(activation)
+
+    stored = await activation.organisations.get(activation.org.id)
+    assert stored is not None
+    assert (stored.settings.time_zone, stored.settings.respect) == (NEW_YORK, Respect(country="BE"))
+    assert await rows(activation) == before
+    entries = await SqlaAuditLog(activation.database).entries(activation.org.id)
+    assert [entry.action for entry in entries].count("zone") == 1
+    assert [entry.action for entry in entries].count("calendar") == 1
