@@ -22,7 +22,7 @@ from babel import Locale
 from babel.dates import get_day_names
 
 from dialogs import phrases
-from engine.respect import MAXIMUM_CAP, Respect, supported_countries
+from engine.respect import MAXIMUM_CAP, Respect, country_code, supported_countries
 from engine.text import Text
 from engine.vocabulary import Language
 
@@ -178,7 +178,7 @@ def _read_country(typed: str) -> dict[str, Any]:
     name = typed.strip()
     if not name:
         return {"country": None}
-    code = name.upper() if name.upper() in supported_countries() else _country_named(name)
+    code = country_code(name) or _country_named(name)
     if code is None:
         raise _Unreadable(phrases.CALENDAR_COUNTRY_UNKNOWN, country=name)
     return {"country": code}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -18,7 +18,18 @@ MAXIMUM_CAP = 50
 @cache
 def supported_countries() -> frozenset[str]:
     """The ISO 3166-1 alpha-2 codes whose public holidays the `holidays` library knows."""
-    return frozenset(code for code in holidays.list_supported_countries() if len(code) == 2)
+    # Without aliases (UK for GB, the three-letter codes): one code a country.
+    return frozenset(holidays.list_supported_countries(include_aliases=False))
+
+
+@lru_cache(maxsize=256)
+def country_code(code: str) -> str | None:
+    """The two-letter code a country code or one of its aliases stands for (``UK`` and ``GBR``
+    for ``GB``), or None for a country whose public holidays are unknown."""
+    code = code.strip().upper()
+    if code not in holidays.list_supported_countries():
+        return None
+    return str(holidays.country_holidays(code).country)
 
 
 @cache

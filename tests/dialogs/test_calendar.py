@@ -129,6 +129,8 @@ def test_quiet_hours_are_set_and_cleared() -> None:
 
 def test_a_country_is_read_by_its_code_or_its_name_in_either_language() -> None:
     assert read({"country": "nl"}).country == "NL"
+    assert read({"country": "UK"}).country == "GB", "an alias is the country it stands for"
+    assert read({"country": "nld"}).country == "NL"
     assert read({"country": "Nederland"}).country == "NL"
     assert read({"country": "belgium"}).country == "BE"
     assert read({"country": ""}, base=Respect(country="NL")).country is None

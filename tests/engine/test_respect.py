@@ -134,6 +134,7 @@ def test_a_year_of_holidays_is_refused_instead_of_looping() -> None:
         ({"country": "XX"}, "XX"),
         ({"country": "nl"}, "nl"),
         ({"country": "NLD"}, "NLD"),
+        ({"country": "UK"}, "UK"),
     ],
     ids=[
         "no working days",
@@ -151,6 +152,7 @@ def test_a_year_of_holidays_is_refused_instead_of_looping() -> None:
         "an unknown country",
         "a country in lower case",
         "a three-letter country code",
+        "an alias of GB",
     ],
 )
 def test_invalid_respect_rules_are_refused(arguments: dict[str, object], complaint: str) -> None:
