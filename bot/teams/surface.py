@@ -588,7 +588,9 @@ class TeamsSurface:
             note = teams_phrases.FILES_IN_PERSONAL_CHAT(_locale(context.activity))
             reply = (*reply, Paragraph(note))
         names = await names_in(self._conversations, org_id, reply) if org_id is not None else {}
-        await self._send(context, _activity(to_activity(reply, names=names)))
+        await self._send(
+            context, _activity(to_activity(reply, names=names, language=_locale(context.activity)))
+        )
         for beside in self._beside(context, reply):
             await self._send(context, _activity(beside))
 
@@ -626,7 +628,9 @@ class TeamsSurface:
                 org.id, respondent(user), reference, name=member.name, now=self._clock.now()
             )
             names = await names_in(self._conversations, org.id, reply)
-            await self._connector.send(reference, [to_activity(reply, names=names)])
+            await self._connector.send(
+                reference, [to_activity(reply, names=names, language=_locale(context.activity))]
+            )
         except TeamsFailed as refused:
             log.warning("could not answer in a personal chat: %s", refused)
             language = _locale(context.activity)
