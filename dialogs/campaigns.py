@@ -269,7 +269,7 @@ class Campaigns:
         changed = calendar_changes(before.respect, after.respect)
         if not zone_moved and not changed:
             return
-        moved = 0 if self._replanner is None else await self._replanner.replan(org_id, before)
+        moved = await self._replanned(org_id, before)
         if zone_moved:
             zone: dict[str, str | int] = {
                 "from": before.time_zone,
@@ -281,6 +281,17 @@ class Campaigns:
             await self._audited(
                 org_id, actor, "calendar", {"changed": ",".join(changed), "replanned": moved}
             )
+
+    async def _replanned(self, org_id: int, before: OrgSettings) -> int:
+        """How many pending nudges moved. The settings are saved by then: if moving fails, they
+        stay saved (the dispatcher checks the calendar again before sending anything)."""
+        if self._replanner is None:
+            return 0
+        try:
+            return await self._replanner.replan(org_id, before)
+        except StorageError as error:
+            log.warning("the nudges still to send could not be re-planned: %s", error)
+            return 0
 
     async def _threshold_audited(
         self, org_id: int, actor: str | None, before: OrgSettings, after: OrgSettings
