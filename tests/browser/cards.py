@@ -21,14 +21,16 @@ from typing import Any
 from bot.app import build_app
 from bot.settings import load_settings
 from bot.teams import forms, settings
+from bot.teams import phrases as teams_phrases
 from bot.teams.delivery import addresses_in
 from bot.teams.home import home_activity
 from bot.teams.render import to_card
 from dialogs import figures_flow, phrases, views
+from dialogs.calendar import FIELDS
 from dialogs.campaigns import launched, participation
 from dialogs.delivery import Undeliverable
 from dialogs.events import ChoiceSelected, ConversationKey, ConversationStarted, TextReceived
-from dialogs.messages import ChoicePrompt, File, Paragraph, Reply
+from dialogs.messages import ChoicePrompt, File, Heading, Paragraph, Reply
 from dialogs.nudge_views import Digest, DueLine, digest, escalation, handover, task_nudge
 from dialogs.records import Invitation, NewTask, OrgSettings, Scan
 from engine.advice import advise, answer
@@ -39,6 +41,7 @@ from engine.matching import TopicIndex
 from engine.nudges import NudgeKind
 from engine.plan import make_plan
 from engine.plan_catalogue import default_plan_catalogue
+from engine.respect import Respect
 from engine.scoring import OrgResult, Withheld, profile, score
 from engine.simulation import Persona, crowd
 from engine.tasks import Consistency, Task
@@ -112,6 +115,8 @@ async def _said(core: Any, language: Language) -> Any:
             names = {a: NAMES[a] for a in addresses_in(reply) if a in NAMES}
             home = home_activity(reply, language, manager=True, names=names)
             yield "overview card with buttons", home["attachments"][0]["content"]
+            for home_kind, card in _home_cards(reply, language):
+                yield home_kind, card
 
 
 async def _replies_said(core: Any, language: Language) -> Any:
@@ -152,6 +157,29 @@ async def _replies_said(core: Any, language: Language) -> Any:
         yield f"typed '{word}'", await typed(word)
     yield "a question for the advice base", await typed("How do we measure what a post brings?")
     yield "overview", await advisor.overview(manager)
+
+
+def _home_cards(overview: Reply, language: Language) -> Iterator[tuple[str, Card]]:
+    """The overview card as Teams' surface puts it together: under its title with the project
+    manager's part and the settings button, for someone else without them, and at installing
+    under the welcome."""
+    scan = Scan(1, 1, 1, 1, OPENED)
+    invitations = [
+        Invitation(MANAGER, None, OPENED, OPENED, None, True),
+        Invitation(ANN, None, OPENED, None, None, False),
+        Invitation(NAMELESS, None, OPENED, None, Undeliverable.APP_REMOVED, False),
+    ]
+    managing = participation(scan, invitations, language, closes="2026-12-04 17:00")
+    title = Heading(teams_phrases.HOME_TITLE(language))
+    welcome = Paragraph(teams_phrases.WELCOME(language))
+    for kind, reply, manager in (
+        ("overview card for the project manager", (title, *managing, *overview), True),
+        ("overview card for someone else", (title, *overview), False),
+        ("overview card at installing", (welcome, *overview), False),
+    ):
+        names = {a: NAMES[a] for a in addresses_in(reply) if a in NAMES}
+        home = home_activity(reply, language, manager=manager, names=names)
+        yield kind, home["attachments"][0]["content"]
 
 
 def _prompt(reply: Reply) -> ChoicePrompt | None:
@@ -257,6 +285,14 @@ def _views(language: Language) -> Iterator[tuple[str, Card]]:
     yield (
         "settings form with errors",
         settings.settings_card(language, organisation, channels, errors=wrong),
+    )
+    typed = dict.fromkeys(FIELDS, "?")
+    typed_wrong = settings.SettingsValues(language, "nl", "2", "nowhere", "Mars/Olympus", typed)
+    every = settings.check_settings(typed_wrong, channels, Respect())
+    assert isinstance(every, dict)
+    yield (
+        "settings form with an error in every field",
+        settings.settings_card(language, organisation, channels, values=typed_wrong, errors=every),
     )
     metrics = tuple(Metric)
     weeks = [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
