@@ -1017,3 +1017,9 @@ A_CHANNEL = text("een kanaal", "a channel")
 """A place (a channel) its chat did not name, where no chat can show it (the report's file)."""
 SOME_COLLEAGUES = counted(nl=("een collega", "{n} collega's"), en=("a colleague", "{n} colleagues"))
 SOME_CHANNELS = counted(nl=("een kanaal", "{n} kanalen"), en=("a channel", "{n} channels"))
+
+# The organisation's calendar, continued: the country as a choice rather than typed
+CALENDAR_COUNTRY_CHOICE_HINT = text(
+    "Op de officiële feestdagen van het gekozen land komen geen herinneringen.",
+    "No reminders arrive on the public holidays of the country chosen.",
+)

@@ -197,6 +197,8 @@ def _calendar_blocks(language: Language, respect: Respect) -> list[dict[str, Any
         if typed[name] and element["type"] != "static_select":
             element["initial_value"] = typed[name]
         label, hint = labels[name]
+        if name == "country":  # chosen, not typed
+            hint = phrases.CALENDAR_COUNTRY_CHOICE_HINT(language)
         optional = name in ("quiet_hours", "days_off")
         blocks.append(_hinted(_input(name, label, element, optional=optional), hint))
     return blocks

@@ -74,6 +74,9 @@ async def test_the_manager_sees_the_calendar_saves_a_new_one_and_sees_it_again(
     assert shown["hours"]["element"]["initial_value"] == "09:00-17:30"
     assert "initial_value" not in shown["quiet_hours"]["element"]
     assert shown["country"]["element"]["initial_option"]["value"] == NO_COUNTRY
+    assert shown["country"]["hint"]["text"] == (
+        "Op de officiële feestdagen van het gekozen land komen geen herinneringen."
+    )
 
     answer = await world.slack.submit_view(
         PM,
