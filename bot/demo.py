@@ -82,13 +82,13 @@ async def run_demo(app: App, language: Language, out: TextIO) -> None:
     out.write(intro + "\n\n")
     manager = ConversationKey("demo", org.id, "project-manager", "project-manager")
     for command in (Command.RESULTS, Command.PLAN, Command.ADVICE):
-        out.write(
-            render(await app.advisor.handle(manager, CommandInvoked(command), language=language))
-        )
+        reply = await app.advisor.handle(manager, CommandInvoked(command), language=language)
+        out.write(render(reply, language=language))
         out.write("\n")
     for question in SAMPLE_QUESTIONS[language]:
         out.write(ASKED(language).format(question=question) + "\n\n")
-        out.write(render(await app.advisor.handle(manager, TextReceived(question))))
+        reply = await app.advisor.handle(manager, TextReceived(question))
+        out.write(render(reply, language=language))
         out.write("\n")
 
 

@@ -48,7 +48,7 @@ async def chat(
     answer is saved as it is given, and every file the advisor sends is written to `files`."""
     key = ConversationKey(channel=CHANNEL, org_id=org_id, conversation=user, user=user)
     reply = await advisor.handle(key, ConversationStarted(), language=language)
-    prompt = _show(reply, out)
+    prompt = _show(reply, await advisor.language_of(key, default=language), out)
     while True:
         try:
             line = await _next_line(read_line, out)
@@ -57,8 +57,9 @@ async def chat(
         if line == "" or line.strip().lower() in EXIT_WORDS:
             break
         reply = await advisor.handle(key, to_event(line.rstrip("\n"), prompt))
-        prompt = _show(reply, out)
-        _save(reply, files, await advisor.language_of(key, default=language), out)
+        spoken = await advisor.language_of(key, default=language)
+        prompt = _show(reply, spoken, out)
+        _save(reply, files, spoken, out)
     spoken = await advisor.language_of(key, default=language)
     out.write("\n" + GOODBYE(spoken) + "\n")
 
@@ -94,9 +95,10 @@ def _ctrl_c_raises() -> Iterator[None]:
             signal.signal(signal.SIGINT, before)
 
 
-def _show(reply: Reply, out: TextIO) -> ChoicePrompt | None:
-    """Print a reply; the prompt it ends with is the one numbers answer next."""
-    out.write(render(reply))
+def _show(reply: Reply, language: Language, out: TextIO) -> ChoicePrompt | None:
+    """Print a reply in the conversation's `language` (colleagues from other chats are named
+    in it); the prompt it ends with is the one numbers answer next."""
+    out.write(render(reply, language=language))
     out.flush()
     return last_prompt(reply)
 

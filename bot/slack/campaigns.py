@@ -86,7 +86,9 @@ class SlackCampaigns:
             return
         summary = launched(scan, len(started.people), started.shown, started.language)
         if started.message is None:
-            posted = await client.chat_postMessage(channel=manager, **to_message(summary))
+            posted = await client.chat_postMessage(
+                channel=manager, **to_message(summary, language=started.language)
+            )
             started = started.model_copy(
                 update={"message": (str(posted["channel"]), str(posted["ts"]))}
             )
@@ -95,7 +97,8 @@ class SlackCampaigns:
 
         async def progress(counts: Invited) -> None:
             reply = (*summary, *counts.reply(started.language))
-            await client.chat_update(channel=channel, ts=ts, **to_message(reply))
+            message = to_message(reply, language=started.language)
+            await client.chat_update(channel=channel, ts=ts, **message)
             await keep(started.model_dump(mode="json"))  # still alive: hold the claim
 
         audience = [people.audience_of(person) for person in started.people]
@@ -115,7 +118,7 @@ class SlackCampaigns:
                 Places((form.channel or form.usergroup or "",)),
                 Paragraph(undeliverable(error).explanation(language)),
             )
-            await client.chat_postMessage(channel=manager, **to_message(reply))
+            await client.chat_postMessage(channel=manager, **to_message(reply, language=language))
             return None
         zone = people.zone((await people.person(client, manager)).get("tz")) or ZoneInfo("UTC")
         deadline = closing_moment(form.closing, zone) if form.closing else None

@@ -52,22 +52,24 @@ class SlackPublisher:
         self, org: Organisation, respondent: str, reply: Reply, *, pictures: bool = False
     ) -> Undeliverable | None:
         user = respondent.removeprefix("slack:")
-        return await self._post(user, reply, to_person=True, pictures=pictures)
+        return await self._post(org, user, reply, to_person=True, pictures=pictures)
 
     async def to_place(
         self, org: Organisation, where: str, reply: Reply, *, pictures: bool = False
     ) -> Undeliverable | None:
         # Launches stored before places had an address kept the bare channel id.
         channel = place_of(where) or where
-        return await self._post(channel, reply, to_person=False, pictures=pictures)
+        return await self._post(org, channel, reply, to_person=False, pictures=pictures)
 
     async def language(self, org: Organisation, respondent: str) -> Language | None:
         found = await people.person(self._client, respondent.removeprefix("slack:"))
         return people.locale_language(found["locale"]) if found.get("locale") else None
 
     async def _post(
-        self, channel: str, reply: Reply, *, to_person: bool, pictures: bool
+        self, org: Organisation, channel: str, reply: Reply, *, to_person: bool, pictures: bool
     ) -> Undeliverable | None:
+        """Post `reply`; a colleague Slack cannot name is written in the organisation's language,
+        the one thing known here of the language the campaign wrote it in."""
         drawn = (block for block in reply if isinstance(block, Chart) and pictures)
         chart = next(drawn, None)
         try:
@@ -75,7 +77,8 @@ class SlackPublisher:
                 # A file goes to a conversation id; a person's is their direct message.
                 opened = await self._client.conversations_open(users=channel)
                 channel = str(opened["channel"]["id"])
-            await self._client.chat_postMessage(channel=channel, **to_message(reply))
+            message = to_message(reply, language=org.settings.language)
+            await self._client.chat_postMessage(channel=channel, **message)
             if chart is not None:
                 await self._client.files_upload_v2(
                     channel=channel,
@@ -94,12 +97,14 @@ class SlackDelivery:
         self._client_for = client_for
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
-        _, client = await self._client(nudge)
+        org, client = await self._client(nudge)
         try:
             posted = await client.chat_postMessage(
                 channel=place_of(nudge.recipient) or _user(nudge),
                 metadata={"event_type": EVENT_TYPE, "event_payload": {"nudge": nudge.id}},
-                **to_message(reply),
+                # The nudge is written in its recipient's language; all a delivery knows of it
+                # is the organisation's, the default for everyone who did not choose another.
+                **to_message(reply, language=org.settings.language),
             )
             # The report goes along as a file in the same conversation. A crash between the two
             # leaves the message without its file: the lookup after a restart sees the message.

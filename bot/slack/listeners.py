@@ -71,10 +71,12 @@ Respond = Callable[..., Awaitable[Any]]
 T = TypeVar("T")
 
 
-async def post(client: AsyncWebClient, channel: str, reply: Reply) -> None:
-    """A reply as a message, and its files (a person's data, an export) uploaded after it in
-    the same conversation."""
-    await client.chat_postMessage(channel=channel, **to_message(reply))
+async def post(
+    client: AsyncWebClient, channel: str, reply: Reply, *, language: Language = Language.EN
+) -> None:
+    """A reply in `language` as a message, and its files (a person's data, an export) uploaded
+    after it in the same conversation."""
+    await client.chat_postMessage(channel=channel, **to_message(reply, language=language))
     for attached in (block for block in reply if isinstance(block, File)):
         await client.files_upload_v2(
             channel=channel, file=attached.content, filename=attached.name, title=attached.title
@@ -225,7 +227,9 @@ class SlackSurface:
         saving = self._settings.save(await self._org(context), user, view)
 
         async def confirm(reply: Reply) -> None:
-            await client.chat_postMessage(channel=user, **to_message(reply))
+            await client.chat_postMessage(
+                channel=user, **to_message(reply, language=modal_language(view))
+            )
 
         return await self._stored(ack, saving, confirm)
 
@@ -279,16 +283,19 @@ class SlackSurface:
         container = body.get("container") or {}
 
         async def show(reply: Reply) -> None:
+            language = await self._spoken(key, None)
             if isinstance(event, ChoiceSelected) or event in _NAVIGATION:
                 # The scan's question moves on in place, so the chat is not a stack of old
                 # questions.
                 await client.chat_update(
-                    channel=container["channel_id"], ts=container["message_ts"], **to_message(reply)
+                    channel=container["channel_id"],
+                    ts=container["message_ts"],
+                    **to_message(reply, language=language),
                 )
             else:
                 # A nudge's or digest's button answers below it and leaves the nudge readable.
                 channel = container.get("channel_id") or await self._direct_channel(client, user)
-                await post(client, channel, reply)
+                await post(client, channel, reply, language=language)
 
         return await self._stored(ack, self._turn(key, event, None), show, refused=show)
 
@@ -319,7 +326,7 @@ class SlackSurface:
 
         async def answer(reply: Reply) -> None:
             if reply:
-                await post(client, channel, reply)
+                await post(client, channel, reply, language=await self._spoken(key, language))
 
         return await self._stored(ack, turn, answer, refused=answer)
 
@@ -355,7 +362,8 @@ class SlackSurface:
         except StorageError as error:
             log.error("the home tab failed in storage: %s", error)
             overview, managing = (Paragraph(phrases.FAILED(language)),), ()
-        await client.views_publish(user_id=user, view=to_home_view((*managing, *overview)))
+        home = to_home_view((*managing, *overview), language=language)
+        await client.views_publish(user_id=user, view=home)
 
     async def _answer_command(
         self,
@@ -369,7 +377,7 @@ class SlackSurface:
         user = command["user_id"]
         try:
             channel = await self._direct_channel(client, user)
-            await post(client, channel, reply)
+            await post(client, channel, reply, language=language)
         except FAILURES as error:
             # The response URL needs no scope and no membership: the one place left to say so.
             log.warning("could not answer a slash command: %s", code(error))
@@ -526,6 +534,14 @@ class SlackSurface:
                 await refused(failed.reply)
             return
         await then(done)
+
+    async def _spoken(self, key: ConversationKey, hint: Language | None) -> Language:
+        """The language the conversation speaks after its turn, for the words the renderer
+        adds to its reply; `hint` (else English) when the store cannot say."""
+        try:
+            return await self._advisor.language_of(key, default=hint)
+        except StorageError:
+            return hint or Language.EN
 
     async def _say(self, client: AsyncWebClient, user: str, phrase: Text, **values: str) -> None:
         language = self._languages.get(user, Language.EN)

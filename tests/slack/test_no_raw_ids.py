@@ -360,9 +360,11 @@ async def test_nothing_the_advisor_posts_to_slack_shows_a_raw_id(
         assert_no_raw_ids(method, call)
     everything = json.dumps([call for _, call in shown], ensure_ascii=False)
     assert f"<@{ANN}>" in everything  # the task list, the digest and the hand-over name her
-    # The colleagues in Teams and at the terminal, by a word (the Slack side does not pass the
-    # reply's language to the renderer yet, so in Dutch it is still the English word).
-    assert "a colleague" in everything or "een collega" in everything
+    # The colleagues in Teams and at the terminal, by the word in the replies' language.
+    colleague = {Language.NL: "een collega", Language.EN: "a colleague"}
+    assert colleague[language] in everything
+    (other,) = set(Language) - {language}
+    assert colleague[other] not in everything
 
 
 @pytest.mark.parametrize("language", list(Language))
