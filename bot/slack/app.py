@@ -58,8 +58,9 @@ BOT_SCOPES = (
     "users:read",
 )
 """What the features use, and no more: a channel's or user group's members for a launch (channels,
-groups, usergroups), messages and direct messages, the slash command, the result's chart, and a
-person's locale and time zone. deploy/slack/manifest.yaml asks for exactly these (a test checks)."""
+groups, usergroups), messages and direct messages, the slash command, the result's chart, a
+person's locale and time zone, and the names the report writes for people and channels (users,
+channels, groups). deploy/slack/manifest.yaml asks for exactly these (a test checks)."""
 RATE_LIMIT_RETRIES = 3
 SERVER_ERROR_RETRIES = 2
 CONNECTION_RETRIES = 2
