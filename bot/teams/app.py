@@ -124,7 +124,7 @@ def build_teams_bot(
         authenticated=settings.teams_authenticated,
         leaving=core.leaving,
     )
-    delivery = TeamsDelivery(connector, conversations, core.clock)
+    delivery = TeamsDelivery(connector, conversations, core.clock, organisations=core.organisations)
     return TeamsBot(surface, campaigns, delivery, adapter, settings.teams_authenticated)
 
 

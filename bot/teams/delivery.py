@@ -27,7 +27,7 @@ from bot.teams.render import (
 from dialogs.delivery import Undeliverable
 from dialogs.messages import Chart, File, People, Places, Reply, mentioned
 from dialogs.nudging import DeliveryFailed
-from dialogs.ports import Clock
+from dialogs.ports import Clock, OrganisationDirectory
 from dialogs.records import Nudge, Organisation
 from engine.vocabulary import Language
 from storage.teams import SqlaTeamsConversations
@@ -38,12 +38,26 @@ log = logging.getLogger(__name__)
 
 
 class TeamsDelivery:
+    """`dialogs.ports.Delivery` for Teams: a nudge into its recipient's stored conversation.
+
+    Args:
+        organisations: where the nudge's organisation says its language, for the word that
+            stands for someone Teams never named (the dispatcher writes the nudge in it, as
+            Teams says a person's own language only in their activities); English without.
+    """
+
     def __init__(
-        self, connector: Connector, conversations: SqlaTeamsConversations, clock: Clock
+        self,
+        connector: Connector,
+        conversations: SqlaTeamsConversations,
+        clock: Clock,
+        *,
+        organisations: OrganisationDirectory | None = None,
     ) -> None:
         self._connector = connector
         self._conversations = conversations
         self._clock = clock
+        self._organisations = organisations
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         reference = await self._conversations.reference(nudge.org_id, nudge.recipient)
@@ -51,7 +65,8 @@ class TeamsDelivery:
             # Never installed for this person or team, or removed since: nothing to send into.
             raise DeliveryFailed(Undeliverable.APP_REMOVED)
         names = await names_in(self._conversations, nudge.org_id, reply)
-        activities = [to_activity(reply, names=names), *attachments(reply)]
+        language = await self._language(nudge.org_id)
+        activities = [to_activity(reply, names=names, language=language), *attachments(reply)]
         if _personal(reference):
             activities += consent_activities(reply)
         elif documents(reply):
@@ -69,6 +84,10 @@ class TeamsDelivery:
 
     async def delivered(self, nudge: Nudge) -> bool:
         return False
+
+    async def _language(self, org_id: int) -> Language:
+        org = await self._organisations.get(org_id) if self._organisations else None
+        return org.settings.language if org is not None else Language.EN
 
 
 class TeamsPublisher:

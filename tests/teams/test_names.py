@@ -3,18 +3,23 @@ looked up in one read, and someone it never named is "a colleague", never their 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event
 
-from bot.teams.delivery import addresses_in, names_in
+from bot.teams.delivery import TeamsDelivery, addresses_in, names_in
 from bot.teams.render import to_activity
 from dialogs.messages import Bullets, Paragraph, People, Places, mention
+from dialogs.records import Nudge
+from engine.nudges import NudgeKind
+from engine.recurrence import LocalTime
 from engine.vocabulary import Language
 from storage.db import Database
 from storage.repositories import SqlaOrganisationDirectory
 from storage.teams import SqlaTeamsConversations
+from tests.fakes.clock import FixedClock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ANN, BOB, EVA = "teams:29:1ann", "teams:29:1bob", "teams:29:1eva"
@@ -61,3 +66,38 @@ async def test_a_reply_that_names_no_one_reads_nothing(sqlite_database: Database
     conversations = SqlaTeamsConversations(sqlite_database)
 
     assert await names_in(conversations, 1, (Paragraph("Hello"),)) == {}
+
+
+class _Sent:
+    """Stands in for the connector: keeps what would have gone to Teams."""
+
+    def __init__(self) -> None:
+        self.activities: list[Any] = []
+
+    async def send(self, reference: Any, activities: Any) -> None:
+        self.activities.extend(activities)
+
+
+async def test_a_nudge_names_the_nameless_in_its_organisations_language(
+    sqlite_database: Database,
+) -> None:
+    organisations = SqlaOrganisationDirectory(sqlite_database)
+    org = await organisations.ensure("teams:tenant", "Acme")
+    await organisations.update_settings(org.id, replace(org.settings, language=Language.NL))
+    conversations = SqlaTeamsConversations(sqlite_database)
+    await conversations.remember(org.id, ANN, {"id": "a:1ann"}, name="Ann de Vries", now=NOW)
+    sent = _Sent()
+    delivery = TeamsDelivery(
+        sent,  # type: ignore[arg-type]
+        conversations,
+        FixedClock(NOW),
+        organisations=organisations,
+    )
+    moment = LocalTime(datetime(2026, 11, 23, 10, 0), "UTC")  # noqa: DTZ001 - beside its zone
+    nudge = Nudge(1, org.id, ANN, NudgeKind.DIGEST, "2026-W48", moment, moment, None, "pending")
+
+    await delivery.deliver(nudge, (Bullets((f"#3 Post ({mention(BOB)}, {mention(ANN)})",)),))
+
+    [activity] = sent.activities
+    [block] = activity["attachments"][0]["content"]["body"]
+    assert block["text"] == "• #3 Post (een collega, Ann de Vries)"
