@@ -195,19 +195,26 @@ def check_settings(
     return errors or calendar
 
 
-def saved(settings: OrgSettings, language: Language) -> Reply:
-    """What the project manager is told once the settings are stored: Slack's words."""
+def saved(settings: OrgSettings, language: Language, *, before: OrgSettings) -> Reply:
+    """What the project manager is told once the settings are stored, in Slack's words: the
+    calendar only when it or the zone changed, the report channel when there is one."""
     summary = phrases.SETTINGS_SAVED(language).format(
         language=phrases.LANGUAGE_NAME(settings.language),
         threshold=settings.anonymity_threshold,
     )
-    if settings.report_channel is None:
-        return (Paragraph(summary),)
-    return (
-        Paragraph(summary),
-        Paragraph(phrases.SETTINGS_SAVED_REPORT(language)),
-        Places((settings.report_channel,)),
-    )
+    reply: list[Paragraph | Places] = [Paragraph(summary)]
+    if (settings.time_zone, settings.respect) != (before.time_zone, before.respect):
+        typed = calendar_texts(settings.respect, language)
+        calendar = phrases.CALENDAR_SAVED(language).format(
+            working_days=typed["working_days"], hours=typed["hours"], zone=settings.time_zone
+        )
+        reply.append(Paragraph(calendar))
+    if settings.report_channel is not None:
+        reply += [
+            Paragraph(phrases.SETTINGS_SAVED_REPORT(language)),
+            Places((settings.report_channel,)),
+        ]
+    return tuple(reply)
 
 
 @dataclass(frozen=True)
@@ -270,7 +277,7 @@ class TeamsSettings:
             )
         except CampaignRefused as refused:
             return Refused(refused.reply(language))
-        return Saved(saved(stored, language))
+        return Saved(saved(stored, language, before=org.settings))
 
     async def channels(self, org: Organisation, language: Language) -> list[tuple[str, str]]:
         """The team channels the advisor can post in, and the one set now even if it can no

@@ -306,7 +306,7 @@ async def test_the_manager_changes_the_time_zone_and_the_calendar(
     shown_now = calendar_texts(before.respect, language)
     assert {name: fields[name]["value"] for name in FIELDS} == shown_now
 
-    await _saves(
+    shown = await _saves(
         world,
         MANAGER,
         form,
@@ -331,6 +331,12 @@ async def test_the_manager_changes_the_time_zone_and_the_calendar(
         quiet_hours=(time(12, 0), time(13, 0)),
         country="BE",
     )
+    calendar = phrases.CALENDAR_SAVED(language).format(
+        working_days="ma-do" if language is Language.NL else "mon-thu",
+        hours="08:30-16:00",
+        zone="Europe/Brussels",
+    )
+    assert texts(shown).split("\n")[1] == calendar, "the calendar is confirmed as Slack does"
     again = _fields(await _opens(world, MANAGER, language))
     assert again["country"]["value"] == "BE"
     assert again["quiet_hours"]["value"] == "12:00-13:00"
