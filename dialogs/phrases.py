@@ -909,8 +909,8 @@ CALENDAR_DAY_OFF_UNREADABLE = text(
     "I don't recognise '{word}' as a date. Write days off as 2026-12-24, with commas between.",
 )
 CALENDAR_TOO_MANY_DAYS_OFF = text(
-    "Dat zijn meer dan {maximum} vrije dagen; laat voorbije dagen weg.",
-    "That is more than {maximum} days off; leave out the days that have passed.",
+    "Dat zijn te veel vrije dagen (hooguit {maximum}); laat voorbije dagen weg.",
+    "Those are too many days off (at most {maximum}); leave out the days that have passed.",
 )
 CALENDAR_ZONE = text("Tijdzone", "Time zone")
 CALENDAR_ZONE_HINT = text(
