@@ -76,7 +76,7 @@ from dialogs.events import (
     Event,
     TextReceived,
 )
-from dialogs.messages import Block, File, Heading, Paragraph, Reply
+from dialogs.messages import File, Heading, Paragraph, Reply
 from dialogs.ports import Clock, EventLog, OrganisationDirectory, PeopleDirectory
 from dialogs.records import Organisation, place
 from engine.text import Text
@@ -230,8 +230,8 @@ class TeamsSurface:
         if not _personal(context.activity):
             return [self._saying(context, (Paragraph(teams_phrases.CHANNEL_HELP(language)),))]
         user = context.activity.from_property.id
-        welcome = Paragraph(teams_phrases.WELCOME(language))
-        return [await self._home(context, org, conversation(org.id, respondent(user)), welcome)]
+        key = conversation(org.id, respondent(user))
+        return [await self._home(context, org, key, welcome=True)]
 
     async def _uninstalled(self, context: TurnContext) -> None:
         org_id = await self._org_id(context.activity, install=False)
@@ -281,11 +281,8 @@ class TeamsSurface:
             await self._answer(once, [await self._settings_card(context, org_id, language)])
             return
         if isinstance(said, TextReceived) and home.asks_for_home(said.text):
-            language = await self._advisor.language_of(key, default=_locale(activity))
-            title = Heading(teams_phrases.HOME_TITLE(language))
-            await self._answer(
-                once, [await self._home(context, await self._org_of(org_id), key, title)]
-            )
+            org = await self._org_of(org_id)
+            await self._answer(once, [await self._home(context, org, key, welcome=False)])
             return
         await self._turn(context, key, said, once)
 
@@ -453,11 +450,17 @@ class TeamsSurface:
                 return self._saying(context, reply)
 
     async def _home(
-        self, context: TurnContext, org: Organisation, key: ConversationKey, top: Block
+        self, context: TurnContext, org: Organisation, key: ConversationKey, *, welcome: bool
     ) -> Send:
-        """The overview card under `top`: the project manager's part, what everyone sees,
+        """The overview card under its title (the welcome, for someone who just installed the
+        app), all in the person's language: the project manager's part, what everyone sees,
         and buttons for the next steps (the settings for whoever may change them)."""
         language = await self._advisor.language_of(key, default=_locale(context.activity))
+        top = (
+            Paragraph(teams_phrases.WELCOME(language))
+            if welcome
+            else Heading(teams_phrases.HOME_TITLE(language))
+        )
         user = key.respondent
         managing = await self._runner.manager_home(org, user, language)
         overview = await self._advisor.overview(key, language=language)

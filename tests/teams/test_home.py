@@ -153,3 +153,18 @@ def test_an_overview_too_big_for_teams_is_cut_before_its_buttons() -> None:
     assert card_size(content) <= CARD_BUDGET
     assert content["body"][-3]["text"].endswith("…")
     assert [len(row["actions"]) for row in content["body"][-2:]] == [3, 1]
+
+
+async def test_installing_again_welcomes_in_the_language_the_person_chose(
+    world: TeamsWorld,
+) -> None:
+    person = PEOPLE[3]
+    conversation = await world.installs(person, locale="en-US")
+    await _says(world, person, "taal nl", Language.EN)
+
+    await world.installs(person, locale="en-US")
+
+    welcome = world.connector.sent(conversation)[-1]
+    assert texts(welcome).startswith(teams_phrases.WELCOME(Language.NL))
+    assert phrases.MY_SCAN_TITLE(Language.NL) in texts(welcome)
+    assert teams_phrases.HOME_SCAN(Language.NL) in _buttons(welcome)
