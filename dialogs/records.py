@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +14,9 @@ from engine.text import Text
 from engine.vocabulary import Language, TaskKind
 
 DEFAULT_ZONE = "Europe/Amsterdam"
+DEFAULT_CALENDAR = Respect(country="NL")
+"""Office hours on weekdays without the Netherlands' public holidays, as the default zone is
+Amsterdam's: an organisation that never set its calendar gets no nudge on Christmas Day."""
 
 DEFAULT_THRESHOLD = 5
 MINIMUM_THRESHOLD = 3
@@ -34,7 +37,7 @@ class OrgSettings:
     manager: str | None = None
     """The project manager (a respondent id) who gets the digest and escalations."""
     escalate_after: int = ESCALATE_AFTER
-    respect: Respect = field(default_factory=Respect)
+    respect: Respect = DEFAULT_CALENDAR
     report_channel: str | None = None
     """Where the monthly report goes beside the manager: a place address (``slack:#C0123``)."""
 

@@ -30,7 +30,14 @@ from dialogs.ports import (
     StorageError,
     TurnAnswers,
 )
-from dialogs.records import MAXIMUM_THRESHOLD, Organisation, OrgSettings, Participation, Scan
+from dialogs.records import (
+    DEFAULT_CALENDAR,
+    MAXIMUM_THRESHOLD,
+    Organisation,
+    OrgSettings,
+    Participation,
+    Scan,
+)
 from dialogs.state import CompleteSheet, RecordAnswer
 from engine.respect import Respect
 from engine.sheet import AnswerSheet
@@ -400,7 +407,9 @@ def _settings_to_row(settings: OrgSettings) -> dict[str, Any]:
         "time_zone": settings.time_zone,
         "manager": settings.manager,
         "escalate_after": settings.escalate_after,
-        "respect": None if settings.respect == Respect() else _respect_to_json(settings.respect),
+        "respect": None
+        if settings.respect == DEFAULT_CALENDAR
+        else _respect_to_json(settings.respect),
         "report_channel": settings.report_channel,
     }
 
@@ -419,7 +428,7 @@ def _organisation_from_row(row: OrganisationRow) -> Organisation:
             time_zone=row.time_zone,
             manager=row.manager,
             escalate_after=row.escalate_after,
-            respect=Respect() if row.respect is None else _respect_from_json(row.respect),
+            respect=DEFAULT_CALENDAR if row.respect is None else _respect_from_json(row.respect),
             report_channel=row.report_channel,
         ),
     )

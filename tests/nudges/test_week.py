@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from dialogs.delivery import Undeliverable
 from dialogs.events import ConversationKey
 from dialogs.messages import File
-from dialogs.records import Organisation
+from dialogs.records import Organisation, OrgSettings
 from engine.bank import default_bank
 from engine.nudges import NudgeKind
 from engine.respect import Respect
@@ -318,3 +318,23 @@ async def test_the_monthly_report_also_reaches_the_report_channel_once(
     (to_channel,) = [d for d in reports if d.recipient == "console:#news"]
     (attached,) = [block for block in to_channel.reply if isinstance(block, File)]
     assert attached.content == b"report in en"
+
+
+async def test_an_organisation_that_never_set_its_calendar_gets_no_nudge_on_christmas_day(
+    activation: Activation,
+) -> None:
+    await activation.settings(respect=OrgSettings().respect)
+    activation.clock.set(datetime(2026, 12, 21, 0, 0, tzinfo=UTC))
+    await activation.adopt(
+        ANN, "FREQ=WEEKLY;BYDAY=FR", wall(2026, 12, 21, 10, 0), AMSTERDAM, title="Friday post"
+    )
+
+    await activation.run_until(datetime(2026, 12, 29, 12, 0, tzinfo=UTC))
+
+    due = [
+        d.at
+        for d in activation.delivery.to(ANN)
+        if "Friday post" in repr(d.reply) and d.kind is NudgeKind.TASK_DUE
+    ]
+    # Friday 25 December and Boxing Day are Dutch public holidays: Monday 28th, 09:00.
+    assert due == [datetime(2026, 12, 28, 8, 0, tzinfo=UTC)]
