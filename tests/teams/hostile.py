@@ -414,7 +414,7 @@ def unknown_card_data(service_url: str, chat: str) -> st.SearchStrategy[Hostile]
                 {"advisor": "form", "form": "poll", "language": "en"},
                 {"advisor": "form", "form": "measure", "language": "fr"},
                 {"advisor": "form", "form": "measure", "language": "en", "button": "ok"},
-                {"advisor": "form", "form": "measure", "language": "en", "start": "x"},
+                {"advisor": "form", "form": "measure", "language": "en", "week": 5},
                 {"advisor": "form", "form": "launch", "language": "en", "report": "maybe"},
                 {"advisor": "form", "form": "launch", "language": "nl", "deadline": 5},
             ]
