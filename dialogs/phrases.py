@@ -70,8 +70,10 @@ HELP_ITEMS = (
         "done 3 / snooze 3 / skip 3 reason: tick task 3 off, put it off or skip it",
     ),
     text(
-        "meten: de cijfers van vorige week; afwezig tot 2026-12-31: geen herinneringen",
-        "measure: last week's figures; away until 2026-12-31: no reminders",
+        "meten: de cijfers van vorige week (meten 2026-W47: een andere week); afwezig tot "
+        "2026-12-31: geen herinneringen",
+        "measure: last week's figures (measure 2026-W47: another week); away until 2026-12-31: "
+        "no reminders",
     ),
 )
 
@@ -366,17 +368,19 @@ WHERE_TO_MANAGE = {
     ),
     "teams": text(
         "Een scan lanceren, volgen en sluiten gaat in het kanaal van het team: noem mij daar en "
-        "typ 'lanceren', 'status' of 'sluiten'.",
+        "typ 'lanceren', 'status' of 'sluiten'. De instellingen open je hier met "
+        "'instellingen', het overzicht met 'overzicht'.",
         "A scan is launched, followed and closed in the team's channel: mention me there and "
-        "type 'launch', 'status' or 'close'.",
+        "type 'launch', 'status' or 'close'. Here, 'settings' opens the settings and 'home' the "
+        "overview.",
     ),
     "console": text(
-        "In de terminal sluit 'advisor scan close' de scan, begint 'advisor scan new' een "
-        "nieuwe en wijzigt 'advisor org' de instellingen, telkens met --org en de naam van je "
-        "organisatie.",
-        "In the terminal, 'advisor scan close' closes the scan, 'advisor scan new' starts a new "
-        "one and 'advisor org' changes the settings, each with --org and your organisation's "
-        "name.",
+        "In de terminal laat 'advisor scan status' zien wie nog niet klaar is, sluit 'advisor "
+        "scan close' de scan, begint 'advisor scan new' een nieuwe en wijzigt 'advisor org' de "
+        "instellingen, telkens met --org en de naam van je organisatie.",
+        "In the terminal, 'advisor scan status' shows who has not finished, 'advisor scan "
+        "close' closes the scan, 'advisor scan new' starts a new one and 'advisor org' changes "
+        "the settings, each with --org and your organisation's name.",
     ),
 }
 """A manager's word (launch, status, close, settings) said in a person's own conversation."""
