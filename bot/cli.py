@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from bot.teams.package import DEFAULT_NAME
 from engine.vocabulary import Language
@@ -67,7 +68,7 @@ def _quiet_stdout() -> None:
 
 def parser() -> argparse.ArgumentParser:
     """The command line; each command names what runs it in `bot.commands.COMMANDS`."""
-    line = argparse.ArgumentParser(
+    line = _Parser(
         prog="advisor",
         description="The social strategy readiness advisor. Without a command: the terminal chat.",
     )
@@ -190,6 +191,14 @@ def parser() -> argparse.ArgumentParser:
     )
     db.set_defaults(command="db")
     return line
+
+
+class _Parser(argparse.ArgumentParser):
+    """Refuses a mistyped command line in one line, as every other refusal, instead of the
+    usage text and then the error; the help says the rest."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def org_key(name: str) -> str:

@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import logging
 import os
+import re
 import shlex
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from typing import Any
 
 from bot.app import App, build_app, ensure_sqlite_folder
 from bot.cli import EXIT_CONFIG, org_key
-from bot.console.chat import CHANNEL, chat
+from bot.console.chat import CHANNEL, chat, ctrl_c_raises
 from bot.console.render import render
 from bot.delivery import ChannelRouter, InboxDelivery
 from bot.demo import DEMO_KEY, DEMO_NAME, KEPT, run_demo
@@ -245,13 +246,19 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
             language=args.lang,
             names=app.names,
         )
-        name = f"report-{org_key(org.name)[4:]}-{data.made_on}.{args.format}"
+        name = f"report-{_slug(org.name)}-{data.made_on}.{args.format}"
         output: Path = args.output or Path(name)
         await asyncio.to_thread(_write_report, data, args.format, output)
         print(output)
         return 0
 
     return await _with_app(settings, work)
+
+
+def _slug(name: str) -> str:
+    """A name for a file: ``Bakkerij De Gouden Korst (demo)`` as
+    ``bakkerij-de-gouden-korst-demo``."""
+    return re.sub(r"\W+", "-", name.casefold()).strip("-") or "organisation"
 
 
 def _writable_file(path: Path) -> None:
@@ -564,7 +571,16 @@ def _confirmed(what: str) -> bool:
         raise ConfigError(
             f"advisor forget erases {what}: run it at a terminal to confirm, or pass --yes"
         )
-    answer = input(f"Erase {what}? This cannot be undone. Type 'yes' to go on: ")
+    try:
+        with ctrl_c_raises():
+            # Not input(): it writes its prompt and waits in one C call, and a Ctrl-C typed in
+            # between would be noticed only after Enter.
+            print(f"Erase {what}? This cannot be undone. Type 'yes' to go on: ", end="", flush=True)
+            answer = sys.stdin.readline()
+    except KeyboardInterrupt:  # not a yes
+        answer = ""
+    if not answer.endswith("\n"):  # Ctrl-C or Ctrl-D left the line open
+        print()
     return answer.strip().lower() == "yes"
 
 

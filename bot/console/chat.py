@@ -74,7 +74,7 @@ async def _next_line(read_line: LineReader, out: TextIO) -> str:
     once the read returns. So from the prompt on, Ctrl-C raises as a Python program's does by
     default. A reader that awaits its line (a test's script) is awaited after that.
     """
-    with _ctrl_c_raises():
+    with ctrl_c_raises():
         out.write("> ")
         out.flush()
         line = read_line()
@@ -82,8 +82,10 @@ async def _next_line(read_line: LineReader, out: TextIO) -> str:
 
 
 @contextmanager
-def _ctrl_c_raises() -> Iterator[None]:
-    """Within: Ctrl-C raises KeyboardInterrupt where the program is, as Python's default."""
+def ctrl_c_raises() -> Iterator[None]:
+    """Within: Ctrl-C raises KeyboardInterrupt where the program is, as Python's default; for
+    a wait on the terminal that asyncio's Ctrl-C (a cancel, seen only once the wait is over)
+    could not end."""
     if threading.current_thread() is not threading.main_thread():
         yield  # signals reach the main thread only: nothing to set up
         return

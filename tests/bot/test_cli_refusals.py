@@ -198,3 +198,24 @@ def test_a_reader_that_went_away_ends_the_command_quietly(sqlite_url: str) -> No
         os.close(writing)
     assert run.returncode == EXIT_PIPE_CLOSED
     assert run.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["org", "--org", "Foo", "--threshold", "abc"], "advisor org: argument --threshold:"),
+        (["scan", "bogus", "--org", "Foo"], "advisor scan: argument action: invalid choice:"),
+        (["report"], "advisor report: the following arguments are required: --org"),
+        (["frobnicate"], "advisor: argument COMMAND: invalid choice: 'frobnicate'"),
+    ],
+)
+def test_a_mistyped_command_line_is_one_line_pointing_at_the_help(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    printed = capsys.readouterr().err
+    assert printed.startswith(said)
+    assert printed.endswith("--help)\n")
+    assert printed.count("\n") == 1, printed

@@ -175,6 +175,9 @@ def test_the_kept_demo_opens_again_by_the_name_it_prints(
     report = tmp_path / "demo.html"
     assert advisor(capsys, "report", "--org", name, "--output", str(report)).strip() == str(report)
     assert name in report.read_text(encoding="utf-8")
+    default = advisor(capsys, "report", "--org", name, "--format", "html").strip()
+    assert default.startswith("report-bakkerij-de-gouden-korst-demo-"), "a file name, no spaces"
+    assert (tmp_path / default).is_file()
     assert advisor(capsys, "org", "--org", name).startswith(f"{name}: threshold")
     assert advisor(capsys, "scan", "list", "--org", name.upper()).startswith("scan 1: closed")
 

@@ -1,5 +1,5 @@
-"""Ctrl-C or Ctrl-D at the chat's prompt leaves at once with a goodbye: no traceback, and no
-waiting for Enter first."""
+"""Ctrl-C or Ctrl-D at the chat's prompt leaves at once with a goodbye, and at `advisor
+forget`'s question erases nothing: no traceback, and no waiting for Enter first."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ GOODBYE = {
     "en": b"Goodbye. Everything you answered is saved.",
     "nl": b"Tot ziens. Alles wat je hebt beantwoord is bewaard.",
 }
+ADVISOR = (sys.executable, "-m", "bot")
 WAIT = 60.0
 """Seconds to wait for the chat before the test fails: a bound, not a measure of speed."""
 ON_A_TERMINAL = """
@@ -31,13 +33,24 @@ os.execv(sys.executable, [sys.executable, "-m", "bot", *sys.argv[2:]])
 terminal's Ctrl-C (a SIGINT to its foreground) and Ctrl-D reach it as at a person's screen."""
 
 
-class Screen:
-    """A pseudo-terminal with the chat running in it."""
+def until_waiting(pid: int) -> None:
+    """Until the advisor waits for the person: its main thread asleep a while (as /proc says on
+    Linux), as a person's Ctrl-C finds it; not in the instant between showing the prompt and
+    reading, where a signal (in any Python program) is seen only once the read returns."""
+    stat = Path(f"/proc/{pid}/stat")
+    asleep, deadline = 0, time.monotonic() + WAIT
+    while asleep < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        state = stat.read_text().rsplit(")", 1)[1].split()[0] if stat.exists() else "S"
+        asleep = asleep + 1 if state == "S" else 0
 
-    def __init__(self, database: str, language: str) -> None:
+
+class Screen:
+    """A pseudo-terminal with `advisor COMMAND` running in it."""
+
+    def __init__(self, database: str, *command: str) -> None:
         self.master, replica = os.openpty()
         env = {**os.environ, "ADVISOR_DATABASE_URL": database, "PYTHONWARNINGS": "error"}
-        command = ["chat", "--org", "Acme", "--user", "ann", "--lang", language]
         self.process = subprocess.Popen(
             [sys.executable, "-c", ON_A_TERMINAL, os.ttyname(replica), *command],
             env=env,
@@ -84,9 +97,10 @@ class Screen:
 def test_ctrl_c_or_ctrl_d_at_the_prompt_says_goodbye_and_leaves_without_enter(
     sqlite_url: str, language: str, key: bytes
 ) -> None:
-    screen = Screen(sqlite_url, language)
+    screen = Screen(sqlite_url, "chat", "--org", "Acme", "--user", "ann", "--lang", language)
     try:
         assert b"> " in screen.until(b"> "), screen.shown
+        until_waiting(screen.process.pid)
         os.write(screen.master, key)
         shown = screen.until(GOODBYE[language])
     finally:
@@ -118,6 +132,7 @@ def test_a_sigint_while_the_chat_waits_on_piped_input_says_goodbye_and_leaves(
     while b"> " not in shown and time.monotonic() < deadline:
         select.select([process.stdout], [], [], 0.2)
         shown += process.stdout.read() or b""
+    until_waiting(process.pid)
     process.send_signal(signal.SIGINT)
     try:
         rest, errors = process.communicate(timeout=WAIT)
@@ -131,3 +146,33 @@ def test_a_sigint_while_the_chat_waits_on_piped_input_says_goodbye_and_leaves(
     assert process.returncode == 0, errors
     assert (shown + rest).rstrip().endswith(GOODBYE["en"])
     assert errors == b""
+
+
+@pytest.mark.parametrize("key", [b"\x03", b"\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_ctrl_d_at_forgets_question_erases_nothing_and_leaves(
+    sqlite_url: str, tmp_path: Path, key: bytes
+) -> None:
+    env = {**os.environ, "ADVISOR_DATABASE_URL": sqlite_url}
+    first = subprocess.run(
+        [*ADVISOR, "chat", "--org", "Acme", "--user", "ann", "--lang", "en"],
+        input=b"1\n", env=env, cwd=ROOT, capture_output=True, timeout=WAIT, check=True,
+    )  # fmt: skip
+    assert first.returncode == 0
+    screen = Screen(sqlite_url, "forget", "--org", "Acme", "--user", "ann")
+    try:
+        assert b"Type 'yes' to go on: " in screen.until(b"Type 'yes' to go on: "), screen.shown
+        until_waiting(screen.process.pid)
+        os.write(screen.master, key)
+        shown = screen.until(b"nothing was erased")
+    finally:
+        code = screen.close()
+
+    assert shown.rstrip().endswith(b"\r\ncancelled: nothing was erased"), shown
+    assert code == 1
+    assert b"Traceback" not in shown
+    kept = subprocess.run(
+        [*ADVISOR, "export", "--org", "Acme", "--user", "ann", "--output", str(tmp_path)],
+        env=env, cwd=ROOT, capture_output=True, timeout=WAIT, check=False,
+    )  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    assert (tmp_path / "my-data.json").exists(), "ann was erased"
