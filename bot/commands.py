@@ -314,7 +314,7 @@ async def _scan(args: argparse.Namespace, settings: Settings) -> int:
         org = await _organisation(app, args.org)
         if args.action == "status":
             status = await scan_status(org, scans=app.scans, launches=app.activation.launches)
-            print(render(status), end="")
+            print(render(status, language=org.settings.language), end="")
             return 0
         now = app.clock.now()
         current = await app.scans.current(org.id)
