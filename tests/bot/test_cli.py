@@ -199,6 +199,8 @@ async def test_advisor_nudges_lists_what_was_not_sent_and_why(sqlite_url: str) -
         ["report", "--org", "Acme"],
         ["nudges", "--org", "Acme"],
         ["scan", "list", "--org", "Acme"],
+        ["scan", "status", "--org", "Acme"],
+        ["org", "--org", "Acme", "--create", "--working-days", "mon-thu"],
         ["serve"],
         ["teams-package", "--app-id", "x", "--host", "advisor.example.org"],
         ["db", "status"],
