@@ -20,7 +20,7 @@ from engine.recurrence import LocalTime
 MONDAY = LocalTime(datetime(2030, 1, 7, 10, 0), "Europe/Amsterdam")  # noqa: DTZ001 - wall clock
 DEFAULT_CALENDAR = (
     "calendar: working days mon-fri, hours 09:00-17:30, quiet hours -, weekly cap 5, "
-    "country -, days off -"
+    "country NL, days off -"
 )
 
 
@@ -46,12 +46,12 @@ def test_the_calendar_is_shown_and_changed_as_typed_in_either_language(
     changed = advisor(
         capsys, "org", "--org", "Acme",
         "--working-days", "ma-do", "--hours", "8:30-16:00", "--quiet-hours", "12:00-13:00",
-        "--weekly-cap", "3", "--country", "Nederland", "--days-off", "24-12-2030, 2030-12-31",
+        "--weekly-cap", "3", "--country", "België", "--days-off", "24-12-2030, 2030-12-31",
     )  # fmt: skip
 
     assert changed[1] == (
         "calendar: working days mon-thu, hours 08:30-16:00, quiet hours 12:00-13:00, "
-        "weekly cap 3, country NL, days off 2030-12-24, 2030-12-31"
+        "weekly cap 3, country BE, days off 2030-12-24, 2030-12-31"
     )
     cleared = advisor(capsys, "org", "--org", "Acme", "--quiet-hours", "", "--country", "")
     assert "quiet hours -, weekly cap 3, country -," in cleared[1]
