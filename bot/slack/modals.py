@@ -358,7 +358,8 @@ def measure_values(view: View) -> tuple[str, dict[Metric, str], bool]:
     """The week chosen ("2026-W47"), the typed figures (blank ones left out), and whether the
     box confirming figures hardly ever true is ticked."""
     values = _values(view)
-    week = str((values(WEEK).get("selected_option") or {}).get("value") or "")
+    option = values(WEEK).get("selected_option")
+    week = str(option.get("value") or "") if isinstance(option, dict) else ""
     typed = {metric: str(values(metric.value).get("value") or "").strip() for metric in Metric}
     ticked = values(CHECKED).get("selected_options") or []
     confirmed = any(isinstance(o, dict) and o.get("value") == CHECKED for o in ticked)
