@@ -33,26 +33,26 @@ NO_RESULT_SHORT = text("Nog geen uitslag", "No result yet")
 RESPONSE_TITLE = text("Respons", "Response")
 RESPONSE_INVITED = counted(
     nl=(
-        "Scan {number}: {n} van de genodigden ({invited}) vulde hem helemaal in, {percent}.",
-        "Scan {number}: {n} van de genodigden ({invited}) vulden hem helemaal in, {percent}.",
+        "Scan {number}: {n} van de {invited} genodigden vulde hem helemaal in ({percent}).",
+        "Scan {number}: {n} van de {invited} genodigden vulden hem helemaal in ({percent}).",
     ),
     en=(
-        "Scan {number}: {n} of those invited ({invited}) finished it, {percent}.",
-        "Scan {number}: {n} of those invited ({invited}) finished it, {percent}.",
+        "Scan {number}: {n} of the {invited} invited finished it ({percent}).",
+        "Scan {number}: {n} of the {invited} invited finished it ({percent}).",
     ),
 )
 RESPONSE_STARTED = counted(
     nl=(
-        "Scan {number} ging niet als uitnodiging rond, dus telt dit wie eraan begon: {n} van hen "
-        "({started}) maakte hem af, {percent}.",
-        "Scan {number} ging niet als uitnodiging rond, dus telt dit wie eraan begon: {n} van hen "
-        "({started}) maakten hem af, {percent}.",
+        "Scan {number} ging niet als uitnodiging rond, dus telt dit wie eraan begon: {n} van de "
+        "{started} maakte hem af ({percent}).",
+        "Scan {number} ging niet als uitnodiging rond, dus telt dit wie eraan begon: {n} van de "
+        "{started} maakten hem af ({percent}).",
     ),
     en=(
-        "Scan {number} was not sent out as invitations, so this counts those who started it: "
-        "{n} of them ({started}) finished it, {percent}.",
-        "Scan {number} was not sent out as invitations, so this counts those who started it: "
-        "{n} of them ({started}) finished it, {percent}.",
+        "Scan {number} went out without invitations, so this counts those who began it: {n} of "
+        "the {started} finished it ({percent}).",
+        "Scan {number} went out without invitations, so this counts those who began it: {n} of "
+        "the {started} finished it ({percent}).",
     ),
 )
 RESPONSE_NOBODY = text("Niemand begon aan scan {number}.", "Nobody started scan {number}.")

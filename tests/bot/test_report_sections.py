@@ -424,27 +424,27 @@ def test_the_gap_table_sets_management_beside_employees(language: Language) -> N
         (
             Language.EN,
             Response(1, 13, invited=True),
-            "Scan 1: 1 of those invited (13) finished it, 7.7%.",
+            "Scan 1: 1 of the 13 invited finished it (7.7%).",
         ),
         (
             Language.NL,
             Response(1, 13, invited=True),
-            "Scan 1: 1 van de genodigden (13) vulde hem helemaal in, 7,7%.",
+            "Scan 1: 1 van de 13 genodigden vulde hem helemaal in (7,7%).",
         ),
         (
             Language.NL,
             Response(12, 16, invited=True),
-            "Scan 1: 12 van de genodigden (16) vulden hem helemaal in, 75%.",
+            "Scan 1: 12 van de 16 genodigden vulden hem helemaal in (75%).",
         ),
         (
             Language.EN,
             Response(15, 16, invited=False),
-            "counts those who started it: 15 of them (16) finished it, 94%.",
+            "counts those who began it: 15 of the 16 finished it (94%).",
         ),
         (
             Language.NL,
             Response(1, 3, invited=False),
-            "wie eraan begon: 1 van hen (3) maakte hem af, 33%.",
+            "wie eraan begon: 1 van de 3 maakte hem af (33%).",
         ),
         (Language.EN, Response(0, 0, invited=False), "Nobody started scan 1."),
     ],
