@@ -110,7 +110,9 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
 async def _deliver_to_inboxes(app: App, org_id: int) -> None:
     """Without `advisor serve`, the terminal's own nudges go out when someone opens the chat."""
     await app.activation.planner.plan(org_id)
-    router = ChannelRouter({CHANNEL: InboxDelivery(app.activation.inbox, app.clock)})
+    router = ChannelRouter(
+        {CHANNEL: InboxDelivery(app.activation.inbox, app.clock, app.organisations)}
+    )
     dispatcher = app.dispatcher(router, worker=f"chat:{os.getpid()}")
     while (await dispatcher.run(channel=CHANNEL)).claimed:
         pass

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from bot.console.render import render
 from dialogs.messages import Reply
 from dialogs.nudging import Delivery
-from dialogs.ports import Clock, Inbox
+from dialogs.ports import Clock, Inbox, OrganisationDirectory
 from dialogs.records import Nudge
+from engine.vocabulary import Language
 
 
 class ChannelRouter:
@@ -33,15 +34,21 @@ class ChannelRouter:
 
 class InboxDelivery:
     """The terminal's channel: the message waits in the inbox until `advisor chat` shows it.
-    Putting a nudge twice keeps one copy, so a retry after a crash is harmless."""
+    Putting a nudge twice keeps one copy, so a retry after a crash is harmless. The nudge is
+    written in its organisation's language, and so is the word for someone the terminal cannot
+    name."""
 
-    def __init__(self, inbox: Inbox, clock: Clock) -> None:
+    def __init__(self, inbox: Inbox, clock: Clock, organisations: OrganisationDirectory) -> None:
         self._inbox = inbox
         self._clock = clock
+        self._organisations = organisations
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
+        org = await self._organisations.get(nudge.org_id)
+        language = org.settings.language if org is not None else Language.EN
+        shown = render(reply, language=language)
         await self._inbox.put(
-            nudge.org_id, nudge.recipient, render(reply), nudge_id=nudge.id, now=self._clock.now()
+            nudge.org_id, nudge.recipient, shown, nudge_id=nudge.id, now=self._clock.now()
         )
 
     async def delivered(self, nudge: Nudge) -> bool:

@@ -80,7 +80,9 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         await runner.cleanup()
         raise
     socket: AsyncSocketModeHandler | None = None
-    channels: dict[str, Delivery] = {"console": InboxDelivery(app.activation.inbox, app.clock)}
+    channels: dict[str, Delivery] = {
+        "console": InboxDelivery(app.activation.inbox, app.clock, app.organisations)
+    }
     closing = []
     if slack is not None:
         channels["slack"] = slack.delivery
