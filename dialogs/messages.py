@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dialogs.events import ButtonEvent
 
@@ -150,6 +150,48 @@ Block = (
     | Actions
 )
 Reply = tuple[Block, ...]
+
+
+def resolved(reply: Reply, name: Callable[[str], str]) -> Reply:
+    """The reply with every mention in its texts written as ``name(respondent)``: what a channel
+    that cannot show a mention of its own renders. `People` and `Places` are left to the
+    channel, which names them its own way."""
+    return tuple(_resolved(block, lambda text: named(text, name)) for block in reply)
+
+
+def _resolved(block: Block, said: Callable[[str], str]) -> Block:
+    match block:
+        case Heading(text=text) | Paragraph(text=text):
+            return replace(block, text=said(text))
+        case Bullets(items=items):
+            return Bullets(tuple(said(item) for item in items))
+        case Facts(rows=rows):
+            return Facts(tuple((said(label), said(value)) for label, value in rows))
+        case Progress(label=label):
+            return replace(block, label=said(label))
+        case ChoicePrompt():
+            choices = tuple(
+                replace(choice, label=said(choice.label), detail=said(choice.detail))
+                for choice in block.choices
+            )
+            return replace(
+                block,
+                text=said(block.text),
+                hint=said(block.hint),
+                choices=choices,
+                back_label=said(block.back_label),
+                pause_label=said(block.pause_label),
+                submit_label=said(block.submit_label),
+            )
+        case Chart(title=title, bars=bars):
+            shown = tuple(replace(bar, label=said(bar.label), note=said(bar.note)) for bar in bars)
+            return replace(block, title=said(title), bars=shown)
+        case File(title=title):
+            return replace(block, title=said(title))
+        case Actions(buttons=buttons):
+            return Actions(tuple(replace(button, label=said(button.label)) for button in buttons))
+        case People() | Places():
+            return block
 
 
 def mentioned(reply: Reply) -> tuple[str, ...]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 
 from dialogs import phrases
@@ -22,7 +21,7 @@ from dialogs.messages import (
     Places,
     Progress,
     Reply,
-    named,
+    resolved,
 )
 from engine.vocabulary import Language
 
@@ -38,7 +37,7 @@ def render(reply: Reply, *, language: Language = Language.EN) -> str:
     """The reply as text, blocks separated by blank lines; people named in it by their names
     (a colleague from another chat by a neutral word in `language`, never by a chat id)."""
     name = partial(person, language=language)
-    return "\n\n".join(_block(_named(block, name), name) for block in reply) + "\n"
+    return "\n\n".join(_block(block, name) for block in resolved(reply, name)) + "\n"
 
 
 def person(respondent: str, *, language: Language) -> str:
@@ -47,38 +46,8 @@ def person(respondent: str, *, language: Language) -> str:
     return user if channel == CHANNEL and user else phrases.COLLEAGUE(language)
 
 
-def _named(block: Block, name: Name) -> Block:
-    """The block with every person in its texts written by `name`."""
-
-    def said(text: str) -> str:
-        return named(text, name)
-
-    match block:
-        case Heading(text=text) | Paragraph(text=text):
-            return replace(block, text=said(text))
-        case Bullets(items=items):
-            return Bullets(tuple(said(item) for item in items))
-        case Facts(rows=rows):
-            return Facts(tuple((said(label), said(value)) for label, value in rows))
-        case Progress(label=label):
-            return replace(block, label=said(label))
-        case ChoicePrompt():
-            choices = tuple(
-                replace(choice, label=said(choice.label), detail=said(choice.detail))
-                for choice in block.choices
-            )
-            return replace(block, text=said(block.text), hint=said(block.hint), choices=choices)
-        case Chart(title=title, bars=bars):
-            shown = tuple(replace(bar, label=said(bar.label), note=said(bar.note)) for bar in bars)
-            return replace(block, title=said(title), bars=shown)
-        case File(title=title):
-            return replace(block, title=said(title))
-        case People() | Places() | Actions():
-            return block  # no running text: people are named by `_block`, buttons show words
-
-
 def _block(block: Block, name: Name) -> str:
-    """One block as text, the people in its texts already named (`_named`)."""
+    """One block as text, the people in its texts already named (`resolved`)."""
     match block:
         case Heading(text=text):
             return f"== {text} =="

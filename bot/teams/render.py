@@ -7,8 +7,8 @@ import io
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
@@ -19,12 +19,10 @@ from dialogs import phrases
 from dialogs.events import TaskAction, to_token
 from dialogs.messages import (
     Actions,
-    Bar,
     Block,
     Bullets,
     Button,
     Chart,
-    Choice,
     ChoicePrompt,
     Facts,
     File,
@@ -36,6 +34,7 @@ from dialogs.messages import (
     Reply,
     headline,
     named,
+    resolved,
 )
 from dialogs.rights import MY_DATA_FILE
 from engine.vocabulary import Language
@@ -152,7 +151,7 @@ def to_card(
     off; the card then ends in "…".
     """
     labels = _Labels(back_label, pause_label, submit_label, dict(names or {}), language)
-    shown = _named(reply, labels.name)
+    shown = resolved(reply, labels.name)
     elements = [element for block in shown for element in _block(block, labels)]
     card: dict[str, Any] = {
         "type": "AdaptiveCard",
@@ -205,35 +204,6 @@ class _Labels:
             raise ValueError(
                 "a prompt needs back_label, pause_label and submit_label in its own language"
             )
-
-
-def _named(reply: Reply, name: Callable[[str], str]) -> Reply:
-    """The reply with every mention in its texts replaced by the person's name."""
-    return tuple(_named_block(block, lambda text: named(text, name)) for block in reply)
-
-
-def _named_block(block: Block, said: Callable[[str], str]) -> Block:
-    match block:
-        case Heading(text=text) | Paragraph(text=text):
-            return replace(block, text=said(text))
-        case Bullets(items=items):
-            return Bullets(tuple(said(item) for item in items))
-        case Facts(rows=rows):
-            return Facts(tuple((said(label), said(value)) for label, value in rows))
-        case Progress(label=label):
-            return replace(block, label=said(label))
-        case Chart(title=title, bars=bars):
-            shown = tuple(Bar(said(b.label), b.value, said(b.note), b.figure) for b in bars)
-            return replace(block, title=said(title), bars=shown)
-        case ChoicePrompt():
-            choices = tuple(Choice(c.id, said(c.label), said(c.detail)) for c in block.choices)
-            return replace(block, text=said(block.text), choices=choices, hint=said(block.hint))
-        case File(title=title):
-            return replace(block, title=said(title))
-        case Actions(buttons=buttons):
-            return Actions(tuple(replace(b, label=said(b.label)) for b in buttons))
-        case People() | Places():
-            return block
 
 
 def _fitting(elements: list[Element], room: int) -> list[Element]:

@@ -30,6 +30,7 @@ from dialogs.messages import (
     mention,
     mentioned,
     named,
+    resolved,
 )
 from dialogs.nudge_views import Digest, DueLine, digest, escalation
 from dialogs.records import NewTask
@@ -72,11 +73,11 @@ def test_named_leaves_a_text_without_tokens_as_it_is() -> None:
     assert named("No one <@here> (U0MGR)", lambda _: "x") == "No one <@here> (U0MGR)"
 
 
-def test_mentioned_finds_people_in_every_kind_of_text_once_in_first_seen_order() -> None:
-    people = [f"slack:U{n:05d}" for n in range(16)]
+def _everywhere(people: list[str]) -> Reply:
+    """A reply that mentions each of the 16 people in another kind of text."""
     t = [mention(p) for p in people]
     event = TaskAction(Command.DONE, 1)
-    reply = (
+    return (
         Heading(f"{t[0]} heading"),
         Paragraph(f"{t[1]} and {t[0]}"),
         Bullets((f"task {t[2]}",)),
@@ -95,7 +96,21 @@ def test_mentioned_finds_people_in_every_kind_of_text_once_in_first_seen_order()
         People(("slack:UNOTTEXT",)),
     )
 
-    assert mentioned(reply) == tuple(people)
+
+PEOPLE = [f"slack:U{n:05d}" for n in range(16)]
+
+
+def test_mentioned_finds_people_in_every_kind_of_text_once_in_first_seen_order() -> None:
+    assert mentioned(_everywhere(PEOPLE)) == tuple(PEOPLE)
+
+
+def test_resolved_names_every_mention_and_leaves_people_blocks_to_the_channel() -> None:
+    reply = resolved(_everywhere(PEOPLE), lambda respondent: f"name-{respondent[-2:]}")
+
+    assert mentioned(reply) == ()
+    assert "<@person:" not in repr(reply)
+    assert all(f"name-{n:02d}" in repr(reply) for n in range(16))
+    assert reply[-1] == People(("slack:UNOTTEXT",))
 
 
 def test_a_reply_without_mentions_mentions_no_one() -> None:
