@@ -155,9 +155,13 @@ async def test_two_processes_on_one_postgresql_deliver_a_thousand_nudges_once_ea
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
 
+    # Neither process dies here, so the lease only has to outlast a batch of sends on a busy
+    # machine; the two-second lease of the crash tests could run out mid-batch and let the
+    # other process take over nudges still being sent.
+    served = _settings(postgres_url, nudge_lease_seconds="30")
     async with (
-        advisor_serve(tmp_path / "a", api, **_settings(postgres_url)),
-        advisor_serve(tmp_path / "b", api, **_settings(postgres_url)),
+        advisor_serve(tmp_path / "a", api, **served),
+        advisor_serve(tmp_path / "b", api, **served),
     ):
         await _until_everyone_has_one(api, people)
         await asyncio.sleep(1)
