@@ -81,7 +81,7 @@ async def _organisation(world: SlackWorld, language: Language) -> Organisation:
             text(f"Post {n}", f"Post {n}"),
             owner,
             "FREQ=WEEKLY",
-            now - timedelta(weeks=2),
+            (now - timedelta(weeks=2)).replace(tzinfo=None),  # a wall-clock start in UTC
             "UTC",
         )
         for n, owner in enumerate(OWNERS, start=1)
