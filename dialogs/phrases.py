@@ -1001,6 +1001,12 @@ STATUS_HOW_TO_OPEN = text(
 )
 STATUS_EVERYONE = text("Uitgenodigd of begonnen", "Invited or begun")
 STATUS_FINISHED = text("Afgerond", "Completed")
+SCAN_STOP_AT_END = text(
+    "Je hebt alle vragen beantwoord en alles is bewaard; er valt niets te pauzeren. Wil je een "
+    "antwoord aanpassen? Typ 'terug' voor de laatste vraag.",
+    "You have answered every question and everything is saved; there is nothing to pause. To "
+    "change an answer, type 'back' for the last question.",
+)
 SCAN_ALL_ANSWERED = text(
     "Je hebt alle vragen beantwoord; er is niets veranderd. Wil je een antwoord aanpassen? Typ "
     "'terug' voor de laatste vraag, en nog eens 'terug' voor de vragen ervoor.",

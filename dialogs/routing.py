@@ -85,7 +85,7 @@ class Router:
             case Command.BACK if state.step is Step.SCANNING or _paused_after_first(state):
                 return scan_flow.back(state, bank)
             case Command.STOP if state.step is Step.SCANNING:
-                return scan_flow.pause(state)
+                return scan_flow.pause(state, bank)
             case Command.STOP if state.step in figures_flow.STEPS:
                 return figures_flow.pause(state)
             case Command.BACK | Command.STOP:

@@ -139,7 +139,11 @@ def back(state: DialogState, bank: QuestionBank) -> Transition:
     return Transition(previous, shown(previous, bank))
 
 
-def pause(state: DialogState) -> Transition:
+def pause(state: DialogState, bank: QuestionBank) -> Transition:
+    """Leave the scan for later; at its end there is nothing left to pause, so say that and
+    stay, where 'back' still changes an answer."""
+    if state.position >= len(bank):
+        return Transition(state, (Paragraph(phrases.SCAN_STOP_AT_END(state.language)),))
     return Transition(state.idle(), (Paragraph(phrases.SCAN_PAUSED(state.language)),))
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dialogs import prompts, scan_flow
+from dialogs import phrases, prompts, scan_flow
 from dialogs.events import ChoiceSelected
 from dialogs.messages import ChoicePrompt, Heading, Paragraph, Reply
 from dialogs.records import Scan
@@ -267,14 +267,29 @@ def test_going_back_after_the_last_answer_reopens_the_last_question() -> None:
 
 def test_pausing_keeps_the_answers_and_where_the_person_was() -> None:
     state = _scanning(5)
-    paused = scan_flow.pause(state)
+    paused = scan_flow.pause(state, BANK)
     assert paused.state == replace(state, step=Step.IDLE)
     assert paused.effects == ()
     assert _said(paused) == "Paused. Your answers are saved; type 'scan' to continue."
 
 
+@pytest.mark.parametrize("language", list(Language))
+def test_stopping_after_the_last_answer_says_there_is_nothing_to_pause_and_back_still_works(
+    language: Language,
+) -> None:
+    last = _scanning(len(BANK) - 1, language=language)
+    finished = scan_flow.choose(last, _click(RESCAN, len(BANK) - 1), BANK).state
+
+    stopped = scan_flow.pause(finished, BANK)
+
+    assert stopped.state == finished
+    assert _said(stopped) == phrases.SCAN_STOP_AT_END(language)
+    went = scan_flow.back(stopped.state, BANK)
+    assert _prompt(went.replies).prompt_id == _prompt_id(len(BANK) - 1)
+
+
 def test_going_back_after_pausing_resumes_the_scan_at_the_previous_question() -> None:
-    paused = scan_flow.pause(_scanning(5)).state
+    paused = scan_flow.pause(_scanning(5), BANK).state
     went = scan_flow.back(paused, BANK)
     assert (went.state.step, went.state.position) == (Step.SCANNING, 4)
     assert _prompt(went.replies).prompt_id == _prompt_id(4)
