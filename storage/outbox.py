@@ -19,6 +19,9 @@ from storage.db import Database
 from storage.models import NudgeRow
 
 PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
+PLAN_BATCH = 1_000
+"""Rows per INSERT when planning: 14 parameters a row stays far below PostgreSQL's (asyncpg's)
+32,767 and SQLite's 32,766 parameters a statement, whatever one organisation has due."""
 _CAPPED = [kind.value for kind in NudgeKind if kind.capped]
 
 
@@ -48,14 +51,19 @@ class SqlaOutbox:
             }
             for nudge in nudges
         ]
-        statement = (
-            self._db.insert(NudgeRow)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["org_id", "recipient", "kind", "occurrence"])
-        )
-        async with self._db.session() as session:
-            result = await session.execute(statement)
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        planned = 0
+        async with self._db.session() as session:  # one transaction: all planned, or none
+            for start in range(0, len(rows), PLAN_BATCH):
+                statement = (
+                    self._db.insert(NudgeRow)
+                    .values(rows[start : start + PLAN_BATCH])
+                    .on_conflict_do_nothing(
+                        index_elements=["org_id", "recipient", "kind", "occurrence"]
+                    )
+                )
+                result = await session.execute(statement)
+                planned += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return planned
 
     async def claim(
         self,
