@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from typing import Generic, TypeVar
 
 from engine.bank import DONT_KNOW, Question, QuestionBank, QuestionKind
@@ -46,10 +47,13 @@ def votes_of(answers: Sequence[int]) -> Votes:
 
 
 def pooled(many: Iterable[Votes]) -> Votes:
+    """The votes added up. Thousands of respondents cast only a few distinct votes, so each
+    distinct one is added once, times how often it was cast: the same exact sum, far fewer
+    fractions."""
     total: Votes = {}
-    for votes in many:
-        for phase, weight in votes.items():
-            total[phase] = total.get(phase, Fraction(0)) + weight
+    for items, times in Counter(tuple(votes.items()) for votes in many).items():
+        for phase, weight in items:
+            total[phase] = total.get(phase, Fraction(0)) + weight * times
     return total
 
 
@@ -112,48 +116,103 @@ class Profile:
 
 def profile(bank: QuestionBank, sheet: AnswerSheet, *, tolerance: int = 1) -> Profile:
     """Score one respondent: a dimension's phase is `phase_of` their answers on its questions."""
+    return _profile(_Index.of(bank), sheet, tolerance)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The bank as scoring reads it, built once per scoring rather than once per sheet: each
+    dimension's questions with the phase of every option, and each kind's vocabulary values."""
+
+    phases: tuple[tuple[Dimension, tuple[tuple[str, Mapping[str, Phase]], ...]], ...]
+    values: Mapping[QuestionKind, tuple[tuple[str, Mapping[str, Term]], ...]]
+
+    @classmethod
+    def of(cls, bank: QuestionBank) -> _Index:
+        def phases(question: Question) -> Mapping[str, Phase]:
+            return {o.id: o.phase for o in question.options if o.phase is not None}
+
+        def values(question: Question) -> Mapping[str, Term]:
+            words = _VOCABULARY[question.kind]
+            return {o.id: words(o.value) for o in question.options if o.value is not None}
+
+        return cls(
+            phases=tuple(
+                (d, tuple((q.id, phases(q)) for q in bank.phase_questions(d))) for d in Dimension
+            ),
+            values={
+                kind: tuple((q.id, values(q)) for q in bank if q.kind is kind)
+                for kind in _VOCABULARY
+            },
+        )
+
+
+Term = Role | Obstacle | Objective | Goal
+_VOCABULARY: Mapping[QuestionKind, type[Term]] = {
+    QuestionKind.ROLE: Role,
+    QuestionKind.OBSTACLES: Obstacle,
+    QuestionKind.OBJECTIVES: Objective,
+    QuestionKind.GOALS: Goal,
+}
+"""The question kinds whose options carry a vocabulary value, and that vocabulary."""
+
+
+def _profile(index: _Index, sheet: AnswerSheet, tolerance: int) -> Profile:
     votes: dict[Dimension, Votes] = {}
-    for dimension in Dimension:
+    dimensions: dict[Dimension, Phase | None] = {}
+    for dimension, questions in index.phases:
         answers = [
             phase
-            for question in bank.phase_questions(dimension)
-            if (phase := _phase_answer(question, sheet)) is not None
+            for question_id, options in questions
+            if (phase := _phase_answer(options, sheet.get(question_id))) is not None
         ]
         if answers:
-            votes[dimension] = votes_of(answers)
-    dimensions = {d: phase_of(votes[d], one_person=True) if d in votes else None for d in Dimension}
+            shared, dimensions[dimension] = _one_person(tuple(sorted(answers)))
+            votes[dimension] = dict(shared)
+        else:
+            dimensions[dimension] = None
     known = {d: p for d, p in dimensions.items() if p is not None}
-    roles = _values(bank, sheet, QuestionKind.ROLE, Role)
+    roles = _values(index, sheet, QuestionKind.ROLE, Role)
     return Profile(
         dimensions=dimensions,
-        overall=gated_phase(known, tolerance=tolerance) if assessable(known, tolerance) else None,
+        overall=_overall(tuple(known.items()), tolerance),
         role=next(iter(roles)) if len(roles) == 1 else None,
-        obstacles=_values(bank, sheet, QuestionKind.OBSTACLES, Obstacle),
-        objectives=_values(bank, sheet, QuestionKind.OBJECTIVES, Objective),
-        goals=_values(bank, sheet, QuestionKind.GOALS, Goal),
+        obstacles=_values(index, sheet, QuestionKind.OBSTACLES, Obstacle),
+        objectives=_values(index, sheet, QuestionKind.OBJECTIVES, Objective),
+        goals=_values(index, sheet, QuestionKind.GOALS, Goal),
         votes=votes,
     )
 
 
-def _phase_answer(question: Question, sheet: AnswerSheet) -> Phase | None:
-    chosen = sheet.get(question.id)
+@cache
+def _overall(known: tuple[tuple[Dimension, Phase], ...], tolerance: int) -> Phase | None:
+    """One person's overall phase from their phases per dimension (at most 5^6 combinations)."""
+    phases = dict(known)
+    return gated_phase(phases, tolerance=tolerance) if assessable(phases, tolerance) else None
+
+
+@cache
+def _one_person(answers: tuple[int, ...]) -> tuple[Votes, Phase]:
+    """One person's vote and phase on a dimension, from their sorted answers: the same few
+    combinations recur across thousands of sheets, so the exact arithmetic runs once each."""
+    vote = votes_of(answers)
+    return vote, phase_of(vote, one_person=True)
+
+
+def _phase_answer(options: Mapping[str, Phase], chosen: tuple[str, ...] | None) -> Phase | None:
     if not chosen or chosen == (DONT_KNOW,):
         return None
-    option = question.option(chosen[0])
-    return option.phase if option is not None else None
+    return options.get(chosen[0])
 
 
 def _values(
-    bank: QuestionBank, sheet: AnswerSheet, kind: QuestionKind, vocabulary: type[E]
+    index: _Index, sheet: AnswerSheet, kind: QuestionKind, vocabulary: type[E]
 ) -> frozenset[E]:
     found: set[E] = set()
-    for question in bank:
-        if question.kind is not kind:
-            continue
-        for option_id in sheet.get(question.id) or ():
-            option = question.option(option_id)
-            if option is not None and option.value is not None:
-                found.add(vocabulary(option.value))
+    for question_id, options in index.values[kind]:
+        for option_id in sheet.get(question_id) or ():
+            if isinstance(term := options.get(option_id), vocabulary):
+                found.add(term)
     return frozenset(found)
 
 
@@ -369,7 +428,8 @@ def score(
     previous: OrgResult | None = None,
 ) -> OrgResult | Withheld:
     """Score an organisation's scan; withheld while fewer than `threshold` people answered."""
-    profiles = [profile(bank, sheet, tolerance=tolerance) for sheet in sheets]
+    index = _Index.of(bank)
+    profiles = [_profile(index, sheet, tolerance) for sheet in sheets]
     if len(profiles) < threshold:
         return Withheld(respondents=len(profiles), threshold=threshold)
 

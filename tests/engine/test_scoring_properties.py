@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.bank import default_bank
-from engine.scoring import OrgResult, Withheld, minimum_assessed, profile, score
+from engine.scoring import (
+    OrgResult,
+    Withheld,
+    minimum_assessed,
+    phase_of,
+    pooled,
+    profile,
+    score,
+    votes_of,
+)
 from engine.sheet import AnswerSheet
 from engine.simulation import noisy_respondent
 from engine.vocabulary import Dimension, Phase, Role
@@ -164,3 +174,32 @@ def test_symmetric_noise_rates_a_respondent_as_often_too_low_as_too_high(
             errors[max(-1, min(1, rated - phases[dimension]))] += 1
     total = people * len(Dimension)
     assert abs(errors[-1] - errors[1]) / total <= 0.02, errors
+
+
+phase_lists = st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=4)
+
+
+@settings(max_examples=200)
+@given(st.lists(phase_lists, min_size=1, max_size=40))
+def test_pooling_distinct_votes_once_each_gives_the_exact_sum_of_every_vote(
+    people: list[list[int]],
+) -> None:
+    votes = [votes_of(answers) for answers in people]
+    naive: dict[int, Fraction] = {}
+    for vote in votes:
+        for phase, weight in vote.items():
+            naive[phase] = naive.get(phase, Fraction(0)) + weight
+
+    assert pooled(votes) == naive
+
+
+@settings(max_examples=100)
+@given(st.lists(phase_lists, min_size=1, max_size=4))
+def test_a_person_s_phase_does_not_depend_on_the_order_of_their_answers(
+    answers: list[list[int]],
+) -> None:
+    for dimension_answers in answers:
+        vote = votes_of(dimension_answers)
+        shuffled = votes_of(list(reversed(dimension_answers)))
+        assert phase_of(vote, one_person=True) == phase_of(shuffled, one_person=True)
+        assert vote == shuffled
