@@ -79,6 +79,8 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     except ConfigError:
         await runner.cleanup()
         raise
+    if slack is not None:
+        slack.web_api.open()  # before any work calls Slack; closed last, below
     socket: AsyncSocketModeHandler | None = None
     channels: dict[str, Delivery] = {
         "console": InboxDelivery(app.activation.inbox, app.clock, app.organisations)
@@ -126,6 +128,8 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
             if surface is not None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(surface.idle(), _left(deadline))
+        if slack is not None:
+            await slack.web_api.close()  # after the replies and ticks that used it
 
 
 def _left(deadline: float) -> float:

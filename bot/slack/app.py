@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import (
     AsyncAuthorize,
@@ -74,6 +75,14 @@ TIMEOUT_SECONDS = 10
 reached Slack. Slack answers in well under a second; a report's upload is the largest call."""
 
 
+CONNECTIONS = 100
+CONNECTIONS_PER_HOST = 50
+"""Open connections at most, in all and to Slack (one host): calls beyond wait for one."""
+KEEPALIVE_SECONDS = 15.0
+"""An idle connection is closed after this (aiohttp's default): well within the 60 s idle
+timeout common load balancers allow, so a kept connection is rarely one the far end dropped
+(and a dropped one is retried as a connection error)."""
+
 _API_METHOD = re.compile(r"[a-z]+(\.[A-Za-z]+)+")
 
 
@@ -114,10 +123,15 @@ def web_client(
     timeout: int = TIMEOUT_SECONDS,
     backoff: RetryIntervalCalculator = BACKOFF,
     metrics: Metrics | None = None,
+    session: aiohttp.ClientSession | None = None,
 ) -> AsyncWebClient:
     """A client that waits out 429s (Retry-After), retries server errors and dropped
     connections with `backoff`, and gives up on a call after `timeout` seconds; with `metrics`,
     each answer it gets is counted.
+
+    Without `session` (or once it is closed) each call opens a session and a connection of its
+    own; with one, the call uses the session's connections and timeout (slack_sdk applies
+    `timeout` only to sessions it makes itself): `WebApiSession`'s is TIMEOUT_SECONDS.
 
     What it still fails with is one of `bot.slack.errors.FAILURES`.
     """
@@ -126,6 +140,7 @@ def web_client(
         token=token,
         base_url=settings.slack_api_url,
         timeout=timeout,
+        session=session,
         retry_handlers=[
             *counting,
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
@@ -139,6 +154,55 @@ def web_client(
     )
 
 
+class WebApiSession:
+    """The one HTTP session all of a Slack app's Web API calls share, so their connections are
+    kept alive and reused: without it slack_sdk opens a session, and a TCP and TLS connection,
+    for every call. It belongs to one app (and its event loop), never to the module: tests run
+    apps in loops of their own, and a session must not be used from another loop.
+
+    Until `open` and after `close`, the clients fall back to a session per call.
+    """
+
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+        self._settings, self._metrics = settings, metrics
+        self._session: aiohttp.ClientSession | None = None
+        self._lasting: list[AsyncWebClient] = []
+
+    def client(self, token: str | None = None) -> AsyncWebClient:
+        """A client with `token` on the session (if open): for one piece of work."""
+        return web_client(self._settings, token, metrics=self._metrics, session=self._session)
+
+    def lasting(self, token: str | None = None) -> AsyncWebClient:
+        """A client kept for the app's life (Bolt's own, whose session Bolt copies into each
+        request's client): it is given the session when it opens."""
+        client = self.client(token)
+        self._lasting.append(client)
+        return client
+
+    def open(self) -> None:
+        """Make the session, in the running event loop: the only one it may be used from."""
+        if self._session is not None:
+            return
+        connector = aiohttp.TCPConnector(
+            limit=CONNECTIONS,
+            limit_per_host=CONNECTIONS_PER_HOST,
+            keepalive_timeout=KEEPALIVE_SECONDS,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
+        )
+        for client in self._lasting:
+            client.session = self._session
+
+    async def close(self) -> None:
+        """Close the session and its connections; a call made after it opens one of its own."""
+        session, self._session = self._session, None
+        for client in self._lasting:
+            client.session = None
+        if session is not None:
+            await session.close()
+
+
 @dataclass(frozen=True)
 class SlackBot:
     """The Bolt app that answers Slack, and the background work the server runs beside it."""
@@ -148,6 +212,8 @@ class SlackBot:
     campaigns: SlackCampaigns
     jobs: JobRunner
     delivery: SlackDelivery
+    web_api: WebApiSession
+    """Open it once the loop runs, close it when nothing calls Slack any more."""
 
 
 def build_slack_app(settings: Settings, core: App) -> SlackBot:
@@ -160,11 +226,13 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
         "process_before_response": True,
         "logger": _quiet(logging.getLogger("bot.slack.bolt")),
     }
+    web_api = WebApiSession(settings, core.metrics)
     if settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
-        app = AsyncApp(client=web_client(settings, token, metrics=core.metrics), **common)
+        app = AsyncApp(client=web_api.lasting(token), **common)
     else:
-        oauth, client = _oauth(settings, core), web_client(settings, metrics=core.metrics)
+        # Bolt's OAuth flow and authorize use this client too.
+        oauth, client = _oauth(settings, core), web_api.lasting()
         app = AsyncApp(
             client=client,
             oauth_settings=oauth,
@@ -172,7 +240,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
             authorize=_cached(oauth, client),  # type: ignore[arg-type]
             **common,
         )
-    client_for = _clients(settings, core, app)
+    client_for = _clients(web_api, core, app)
     core.names.add(CHANNEL, SlackNames(client_for))
     campaigns = SlackCampaigns(runner=core.campaigns(), client_for=client_for)
     lease = timedelta(seconds=settings.job_lease_seconds)
@@ -189,7 +257,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
     )
     surface.register(app)
     _on_leaving(app, core)
-    return SlackBot(app, surface, campaigns, jobs, SlackDelivery(client_for))
+    return SlackBot(app, surface, campaigns, jobs, SlackDelivery(client_for), web_api)
 
 
 def _quiet(logger: logging.Logger) -> logging.Logger:
@@ -245,7 +313,7 @@ async def _leave(core: App, context: AsyncBoltContext, reason: str, *, single: b
         )
 
 
-def _clients(settings: Settings, core: App, app: AsyncApp) -> ClientFor:
+def _clients(web_api: WebApiSession, core: App, app: AsyncApp) -> ClientFor:
     """For background work: the organisation and a client holding its workspace's bot token."""
 
     async def client_for(org_id: int) -> tuple[Organisation, AsyncWebClient]:
@@ -264,7 +332,7 @@ def _clients(settings: Settings, core: App, app: AsyncApp) -> ClientFor:
         )
         if bot is None:
             raise LookupError(f"organisation {org_id} has no Slack installation")
-        return org, web_client(settings, bot.bot_token, metrics=core.metrics)
+        return org, web_api.client(bot.bot_token)
 
     return client_for
 

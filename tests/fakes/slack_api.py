@@ -141,6 +141,8 @@ class FakeSlackWebApi:
         self._closing = asyncio.Event()
         self.socket_mode_url: str | None = None
         """What `apps.connections.open` answers; set by `FakeSocketMode`."""
+        self.connections: dict[tuple[str, int], asyncio.BaseTransport] = {}
+        """Every TCP connection a Web API call came over, by the client's (address, port)."""
         self._counter = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -190,6 +192,10 @@ class FakeSlackWebApi:
     def called(self, method: str) -> list[Params]:
         """The params of every call of `method`, in order (failed calls included)."""
         return [call.params for call in self.calls if call.method == method]
+
+    def open_connections(self) -> int:
+        """How many of `connections` the client has not closed."""
+        return sum(not transport.is_closing() for transport in self.connections.values())
 
     def set_token(self, valid_tokens: str | Iterable[str] | None) -> None:
         """Only these tokens authenticate; None accepts any token."""
@@ -334,6 +340,8 @@ class FakeSlackWebApi:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if request.transport is not None:
+            self.connections[request.transport.get_extra_info("peername")[:2]] = request.transport
         params = await _params(request)
         if method in _CLIENT_AUTHENTICATED:
             client = _client(request, params)
