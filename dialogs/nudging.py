@@ -25,7 +25,9 @@ Business rules:
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -296,7 +298,13 @@ class Dispatcher:
         self._worker = worker
 
     async def run(self, *, limit: int = BATCH, channel: str | None = None) -> Sent:
-        """Claim the due nudges (only `channel`'s when given) and settle each; the tally."""
+        """Claim the due nudges (only `channel`'s when given) and settle them; the tally.
+
+        Each organisation's nudges are settled in order, and the organisations side by side:
+        a chat that makes one workspace wait (Slack's Retry-After is slept out inside the send)
+        holds up that organisation's nudges only. An error in one organisation is raised once
+        the others are done.
+        """
         claimed = await self._outbox.claim(
             now=self._clock.now(),
             worker=self._worker,
@@ -304,13 +312,24 @@ class Dispatcher:
             lease=self._lease,
             channel=channel,
         )
-        tally = {SENT: 0, DROPPED: 0, FAILED: 0, "postponed": 0}
-        organisations: dict[int, Organisation | None] = {}
+        per_organisation: dict[int, list[Nudge]] = {}
         for nudge in claimed:
-            if nudge.org_id not in organisations:  # a batch is mostly one organisation's
-                organisations[nudge.org_id] = await self._organisations.get(nudge.org_id)
-            tally[await self._settle(nudge, organisations[nudge.org_id])] += 1
+            per_organisation.setdefault(nudge.org_id, []).append(nudge)
+        settled = await asyncio.gather(
+            *(self._settle_all(org_id, nudges) for org_id, nudges in per_organisation.items()),
+            return_exceptions=True,
+        )
+        tally = Counter[str]()
+        for outcome in settled:
+            if isinstance(outcome, BaseException):
+                raise outcome
+            tally.update(outcome)
         return Sent(tally[SENT], tally[DROPPED], tally[FAILED], tally["postponed"])
+
+    async def _settle_all(self, org_id: int, nudges: list[Nudge]) -> list[str]:
+        """One organisation's nudges, one after the other: its cap and its chat's limits hold."""
+        org = await self._organisations.get(org_id)
+        return [await self._settle(nudge, org) for nudge in nudges]
 
     async def _settle(self, nudge: Nudge, org: Organisation | None) -> str:
         now = self._clock.now()
