@@ -47,12 +47,17 @@ def votes_of(answers: Sequence[int]) -> Votes:
 
 
 def pooled(many: Iterable[Votes]) -> Votes:
-    """The votes added up. Thousands of respondents cast only a few distinct votes, so each
-    distinct one is added once, times how often it was cast: the same exact sum, far fewer
-    fractions."""
+    """The votes added up. Respondents with the same answers share one vote object (see
+    `_one_person`), so each object is added once, times how often it was cast: the same exact
+    sum, far fewer fractions. Every vote is held until the end, so no id is reused."""
+    held: dict[int, Votes] = {}
+    cast: Counter[int] = Counter()
+    for votes in many:
+        held[id(votes)] = votes
+        cast[id(votes)] += 1
     total: Votes = {}
-    for items, times in Counter(tuple(votes.items()) for votes in many).items():
-        for phase, weight in items:
+    for key, times in cast.items():
+        for phase, weight in held[key].items():
             total[phase] = total.get(phase, Fraction(0)) + weight * times
     return total
 
@@ -111,7 +116,8 @@ class Profile:
     objectives: frozenset[Objective]
     goals: frozenset[Goal]
     votes: dict[Dimension, Votes] = field(default_factory=dict, repr=False)
-    """Their answers per rated dimension, as one vote, for the organisation's median."""
+    """Their answers per rated dimension, as one vote, for the organisation's median. Shared
+    by everyone who answered alike, so read, never changed."""
 
 
 def profile(bank: QuestionBank, sheet: AnswerSheet, *, tolerance: int = 1) -> Profile:
@@ -167,8 +173,7 @@ def _profile(index: _Index, sheet: AnswerSheet, tolerance: int) -> Profile:
             if (phase := _phase_answer(options, sheet.get(question_id))) is not None
         ]
         if answers:
-            shared, dimensions[dimension] = _one_person(tuple(sorted(answers)))
-            votes[dimension] = dict(shared)
+            votes[dimension], dimensions[dimension] = _one_person(tuple(sorted(answers)))
         else:
             dimensions[dimension] = None
     known = {d: p for d, p in dimensions.items() if p is not None}
