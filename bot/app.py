@@ -21,7 +21,7 @@ from dialogs.events import ConversationKey
 from dialogs.nudging import Delivery, Dispatcher, Planner
 from dialogs.ports import Clock
 from dialogs.records import Organisation
-from dialogs.report import gather
+from dialogs.report import ReportData, gather
 from dialogs.rights import Keeping, Rights
 from engine.advice_base import default_advice_base
 from engine.bank import default_bank
@@ -123,8 +123,10 @@ class App:
             launches=self.activation.launches,
         )
 
-    async def _report_png(self, org: Organisation, language: Language) -> bytes:
-        data = await gather(
+    async def report_data(self, org: Organisation, language: Language | None) -> ReportData:
+        """What the organisation's monthly report says today, people named as their chats do;
+        `language` None is the organisation's."""
+        return await gather(
             org,
             advisor=self.advisor,
             tasks=self.activation.tasks,
@@ -136,6 +138,9 @@ class App:
             language=language,
             names=self.names,
         )
+
+    async def _report_png(self, org: Organisation, language: Language) -> bytes:
+        data = await self.report_data(org, language)
         from bot.report.render import to_png  # matplotlib: only when a report is made
 
         return await asyncio.to_thread(to_png, data)

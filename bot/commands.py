@@ -31,7 +31,7 @@ from bot.settings import DATABASE_SETTING, ConfigError, Settings, load_settings
 from dialogs.calendar import FIELDS, calendar_changes, calendar_texts, read_calendar
 from dialogs.ports import StorageError
 from dialogs.records import Nudge, Organisation, OrgSettings
-from dialogs.report import ReportData, gather
+from dialogs.report import ReportData
 from dialogs.rights import CALENDAR_FILE, MY_DATA_FILE, ORGANISATION_FILE, audit_line
 from dialogs.scan_status import scan_status
 from engine.catalogue import CatalogueError
@@ -236,18 +236,7 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(app: App) -> int:
         org = await _organisation(app, args.org)
-        data = await gather(
-            org,
-            advisor=app.advisor,
-            tasks=app.activation.tasks,
-            kpis=app.activation.kpis,
-            people=app.activation.people,
-            scans=app.scans,
-            launches=app.activation.launches,
-            now=app.clock.now(),
-            language=args.lang,
-            names=app.names,
-        )
+        data = await app.report_data(org, args.lang)
         name = f"report-{_slug(org.name)}-{data.made_on}.{args.format}"
         output: Path = args.output or Path(name)
         await asyncio.to_thread(_write_report, data, args.format, output)
