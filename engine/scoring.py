@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
@@ -125,66 +125,126 @@ def profile(bank: QuestionBank, sheet: AnswerSheet, *, tolerance: int = 1) -> Pr
     return _profile(_Index.of(bank), sheet, tolerance)
 
 
+_Answers = Callable[[str], tuple[str, ...] | None]
+"""A sheet's answers as a lookup: question id -> the chosen option ids, None if unanswered."""
+_Chosen = tuple[tuple[str, ...] | None, ...]
+"""What a sheet holds for a run of questions, in the bank's order."""
+
+
+@dataclass(frozen=True)
+class _Dimension:
+    """One dimension's questions with the phase of every option, and what each combination of
+    answers to them comes to: sheets repeat the same few, so each is worked out once."""
+
+    dimension: Dimension
+    question_ids: tuple[str, ...]
+    phases: tuple[Mapping[str, Phase], ...]
+    seen: dict[_Chosen, tuple[Votes, Phase] | None] = field(default_factory=dict)
+
+    def of(self, answers: _Answers) -> tuple[Votes, Phase] | None:
+        """The vote and phase of a sheet's answers (`answers`: question id -> chosen) on this
+        dimension; None when they answered none of it (or only "I don't know")."""
+        chosen = tuple(map(answers, self.question_ids))
+        try:
+            return self.seen[chosen]
+        except KeyError:
+            phases = sorted(
+                phase
+                for options, picked in zip(self.phases, chosen, strict=True)
+                if (phase := _phase_answer(options, picked)) is not None
+            )
+            found = self.seen[chosen] = _one_person(tuple(phases)) if phases else None
+            return found
+
+
+@dataclass(frozen=True)
+class _Terms(Generic[E]):
+    """The questions whose options carry one vocabulary's values, and the set of values each
+    combination of answers to them names."""
+
+    question_ids: tuple[str, ...]
+    values: tuple[Mapping[str, E], ...]
+    seen: dict[_Chosen, frozenset[E]] = field(default_factory=dict)
+
+    @classmethod
+    def of_kind(cls, bank: QuestionBank, kind: QuestionKind, vocabulary: type[E]) -> _Terms[E]:
+        questions = [q for q in bank if q.kind is kind]
+        return cls(
+            tuple(q.id for q in questions),
+            tuple(
+                {o.id: vocabulary(o.value) for o in q.options if o.value is not None}
+                for q in questions
+            ),
+        )
+
+    def named(self, answers: _Answers) -> frozenset[E]:
+        """The values a sheet's answers (`answers`: question id -> chosen) name."""
+        chosen = tuple(map(answers, self.question_ids))
+        try:
+            return self.seen[chosen]
+        except KeyError:
+            found = self.seen[chosen] = frozenset(
+                options[option_id]
+                for options, picked in zip(self.values, chosen, strict=True)
+                for option_id in picked or ()
+                if option_id in options
+            )
+            return found
+
+
 @dataclass(frozen=True)
 class _Index:
     """The bank as scoring reads it, built once per scoring rather than once per sheet: each
     dimension's questions with the phase of every option, and each kind's vocabulary values."""
 
-    phases: tuple[tuple[Dimension, tuple[tuple[str, Mapping[str, Phase]], ...]], ...]
-    values: Mapping[QuestionKind, tuple[tuple[str, Mapping[str, Term]], ...]]
+    dimensions: tuple[_Dimension, ...]
+    roles: _Terms[Role]
+    obstacles: _Terms[Obstacle]
+    objectives: _Terms[Objective]
+    goals: _Terms[Goal]
 
     @classmethod
     def of(cls, bank: QuestionBank) -> _Index:
         def phases(question: Question) -> Mapping[str, Phase]:
             return {o.id: o.phase for o in question.options if o.phase is not None}
 
-        def values(question: Question) -> Mapping[str, Term]:
-            words = _VOCABULARY[question.kind]
-            return {o.id: words(o.value) for o in question.options if o.value is not None}
-
         return cls(
-            phases=tuple(
-                (d, tuple((q.id, phases(q)) for q in bank.phase_questions(d))) for d in Dimension
+            dimensions=tuple(
+                _Dimension(
+                    d,
+                    tuple(q.id for q in bank.phase_questions(d)),
+                    tuple(phases(q) for q in bank.phase_questions(d)),
+                )
+                for d in Dimension
             ),
-            values={
-                kind: tuple((q.id, values(q)) for q in bank if q.kind is kind)
-                for kind in _VOCABULARY
-            },
+            roles=_Terms.of_kind(bank, QuestionKind.ROLE, Role),
+            obstacles=_Terms.of_kind(bank, QuestionKind.OBSTACLES, Obstacle),
+            objectives=_Terms.of_kind(bank, QuestionKind.OBJECTIVES, Objective),
+            goals=_Terms.of_kind(bank, QuestionKind.GOALS, Goal),
         )
 
 
-Term = Role | Obstacle | Objective | Goal
-_VOCABULARY: Mapping[QuestionKind, type[Term]] = {
-    QuestionKind.ROLE: Role,
-    QuestionKind.OBSTACLES: Obstacle,
-    QuestionKind.OBJECTIVES: Objective,
-    QuestionKind.GOALS: Goal,
-}
-"""The question kinds whose options carry a vocabulary value, and that vocabulary."""
-
-
 def _profile(index: _Index, sheet: AnswerSheet, tolerance: int) -> Profile:
+    chosen = sheet.answers.get
     votes: dict[Dimension, Votes] = {}
     dimensions: dict[Dimension, Phase | None] = {}
-    for dimension, questions in index.phases:
-        answers = [
-            phase
-            for question_id, options in questions
-            if (phase := _phase_answer(options, sheet.get(question_id))) is not None
-        ]
-        if answers:
-            votes[dimension], dimensions[dimension] = _one_person(tuple(sorted(answers)))
+    known: list[tuple[Dimension, Phase]] = []
+    for dimension in index.dimensions:
+        found = dimension.of(chosen)
+        if found is None:
+            dimensions[dimension.dimension] = None
         else:
-            dimensions[dimension] = None
-    known = {d: p for d, p in dimensions.items() if p is not None}
-    roles = _values(index, sheet, QuestionKind.ROLE, Role)
+            votes[dimension.dimension], phase = found
+            dimensions[dimension.dimension] = phase
+            known.append((dimension.dimension, phase))
+    roles = index.roles.named(chosen)
     return Profile(
         dimensions=dimensions,
-        overall=_overall(tuple(known.items()), tolerance),
+        overall=_overall(tuple(known), tolerance),
         role=next(iter(roles)) if len(roles) == 1 else None,
-        obstacles=_values(index, sheet, QuestionKind.OBSTACLES, Obstacle),
-        objectives=_values(index, sheet, QuestionKind.OBJECTIVES, Objective),
-        goals=_values(index, sheet, QuestionKind.GOALS, Goal),
+        obstacles=index.obstacles.named(chosen),
+        objectives=index.objectives.named(chosen),
+        goals=index.goals.named(chosen),
         votes=votes,
     )
 
@@ -208,17 +268,6 @@ def _phase_answer(options: Mapping[str, Phase], chosen: tuple[str, ...] | None) 
     if not chosen or chosen == (DONT_KNOW,):
         return None
     return options.get(chosen[0])
-
-
-def _values(
-    index: _Index, sheet: AnswerSheet, kind: QuestionKind, vocabulary: type[E]
-) -> frozenset[E]:
-    found: set[E] = set()
-    for question_id, options in index.values[kind]:
-        for option_id in sheet.get(question_id) or ():
-            if isinstance(term := options.get(option_id), vocabulary):
-                found.add(term)
-    return frozenset(found)
 
 
 # -- the gate --------------------------------------------------------------------------------------
