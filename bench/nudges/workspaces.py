@@ -1,0 +1,113 @@
+"""The bench's world before the clock starts: workspaces installed over OAuth, their people, and
+each person's nudge due in the outbox, written through the advisor's own stores."""
+
+from __future__ import annotations
+
+import time as clock
+from datetime import UTC, datetime, time, timedelta
+
+from slack_sdk.oauth.installation_store.models.installation import Installation
+from sqlalchemy import func, select
+
+from bench.nudges.fake import token_for
+from bot.app import SystemClock
+from bot.slack.app import BOT_SCOPES
+from bot.slack.oauth import SqlaSlackInstallationStore
+from dialogs.nudging import Planner
+from dialogs.records import NewTask
+from engine.recurrence import LocalTime
+from engine.respect import Respect
+from engine.text import text
+from engine.vocabulary import TaskKind
+from storage.activation import SqlaPeopleDirectory, SqlaTaskRepository
+from storage.db import Database
+from storage.installations import SqlaInstallationRepository
+from storage.migrate import prepare
+from storage.models import NudgeRow
+from storage.outbox import PENDING, SqlaOutbox
+from storage.repositories import SqlaOrganisationDirectory
+from storage.secrets import SecretBox
+
+ZONE = "Europe/Amsterdam"
+ALWAYS = Respect(working_days=frozenset(range(7)), day_starts=time(0, 0), day_ends=time(23, 59, 59))
+"""The bench runs on the real clock: any moment is a fine moment for a nudge."""
+TITLE = text("Post from the calendar", "Post from the calendar")
+
+
+def team_id(number: int) -> str:
+    return f"T{number:07d}"
+
+
+def user_id(number: int) -> str:
+    return f"U{number:06d}"
+
+
+async def plant(database_url: str, encryption_key: str, workspaces: int, nudges: int) -> list[int]:
+    """`workspaces` workspaces with the app installed, each with `nudges` people whose one-off
+    task came due an hour ago, planned: the ids of the nudges now due."""
+    database = Database(database_url)
+    try:
+        await prepare(database, auto_upgrade=True)
+        organisations = SqlaOrganisationDirectory(database)
+        tasks = SqlaTaskRepository(database)
+        store = SqlaSlackInstallationStore(
+            SqlaInstallationRepository(database, SecretBox.from_setting(encryption_key))
+        )
+        now = SystemClock()
+        planner = Planner(
+            organisations=organisations,
+            tasks=tasks,
+            people=SqlaPeopleDirectory(database),
+            outbox=SqlaOutbox(database),
+            clock=now,
+        )
+        due = LocalTime.of(now.now() - timedelta(hours=1), ZONE).at.replace(second=0, microsecond=0)
+        for number in range(workspaces):
+            team = team_id(number)
+            org = await organisations.ensure(f"slack:{team}", f"Bench {team}")
+            org = await organisations.update_settings(
+                org.id, type(org.settings)(time_zone=ZONE, respect=ALWAYS)
+            )
+            await store.async_save(_installation(team))
+            people = [
+                NewTask(
+                    "post_calendar", TaskKind.POST, TITLE, f"slack:{user_id(n)}", None, due, ZONE
+                )
+                for n in range(nudges)
+            ]
+            await tasks.adopt(org.id, people, by=f"slack:{user_id(0)}", now=now.now())
+            await planner.plan(org.id)
+        async with database.session() as session:
+            planned = select(NudgeRow.id).where(
+                NudgeRow.status == PENDING, NudgeRow.deliver_at <= now.now()
+            )
+            return sorted(await session.scalars(planned))
+    finally:
+        await database.dispose()
+
+
+async def first_claim(database_url: str, nudge_ids: list[int]) -> datetime | None:
+    """When the first of these nudges was claimed (the earliest claim left on a row: a nudge
+    claimed again after its lease keeps only its later claim)."""
+    database = Database(database_url)
+    try:
+        async with database.session() as session:
+            earliest = select(func.min(NudgeRow.claimed_at)).where(NudgeRow.id.in_(nudge_ids))
+            found: datetime | None = await session.scalar(earliest)
+        return found if found is None or found.tzinfo else found.replace(tzinfo=UTC)
+    finally:
+        await database.dispose()
+
+
+def _installation(team: str) -> Installation:
+    return Installation(
+        app_id="A0BENCH",
+        team_id=team,
+        team_name=f"Bench {team}",
+        bot_token=token_for(team),
+        bot_id=f"B{team}",
+        bot_user_id=f"UBOT{team}",
+        bot_scopes=list(BOT_SCOPES),
+        user_id=f"UADMIN{team}",
+        installed_at=clock.time(),
+    )
