@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from bench.clicks.report import HEADER, line, rows, summary
+from bench.clicks.report import HEADER, LEGEND, line, rows, summary
 from bench.clicks.runner import Loop, Options, Run, bench
 from bench.clicks.servers import Subject
 from bench.results import machine, write
@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line(run), flush=True)
 
     runs = asyncio.run(bench(chosen, report))
+    print(LEGEND)
     print(summary(runs))
     if json_file is not None:
         write(json_file, "clicks", rows(runs), load_average=list(os.getloadavg()))

@@ -54,6 +54,7 @@ _FIGURES: tuple[tuple[str, Callable[[Run], float], str], ...] = (
     ("p50 until update", lambda r: r.until_update_ms(0.5), "ms"),
     ("p99 until update", lambda r: r.until_update_ms(0.99), "ms"),
     ("CPU per click", lambda r: r.cpu_ms_per_click, "ms"),
+    ("PostgreSQL CPU per click", lambda r: r.database_ms_per_click, "ms"),
     ("RSS peak", lambda r: r.rss_peak_mb, "MB"),
     ("RSS steady", lambda r: r.rss_steady_mb, "MB"),
 )
@@ -76,7 +77,11 @@ def _run_rows(run: Run, floor: Run | None) -> list[Row]:
     ]
     found += [
         Row.measured(f"clicks {run.name} generator CPU", _finite(run.generator_load), "cores"),
+        Row.measured(f"clicks {run.name} other programs' CPU", _finite(run.others_load), "cores"),
         Row.measured(f"clicks {run.name} lost", run.lost, "clicks"),
+        Row.measured(
+            f"clicks {run.name} Web API calls per click", _finite(run.api_calls_per_click), "calls"
+        ),
     ]
     if run.subject is not Subject.ACK:
         found.append(
@@ -130,12 +135,22 @@ def targets(runs: list[Run]) -> list[Row]:
 
 HEADER = (
     f"{'run':<26}{'clicks/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'lag50':>8}{'lag99':>8}"
-    f"{'CPU ms':>8}{'RSS pk':>8}{'RSS st':>8}{'gen':>6}{'!200':>6}{'lost':>6}  stored"
+    f"{'CPU ms':>8}{'PG ms':>7}{'RSS pk':>8}{'RSS st':>8}{'gen':>6}{'other':>6}{'!200':>6}"
+    f"{'lost':>6}{'calls':>6}  stored"
+)
+
+
+LEGEND = (
+    "p50/p99: until the update reached the fake (ack-only: the ack); lag: the update after the"
+    " ack (open loop); CPU ms: the server's per click; PG ms: its PostgreSQL backends' per click;"
+    " RSS pk/st: VmHWM and median VmRSS under load (MB); gen, other: cores used by the load"
+    " generator and by other programs; !200: clicks not answered 200 (503: stored late); calls:"
+    " Web API calls per click"
 )
 
 
 def line(run: Run) -> str:
-    """One run as a line of the table (lag: until the update after the ack, open loop)."""
+    """One run as a line of the table."""
     lag50, lag99 = (
         (f"{run.lag_ms(0.5):8.0f}", f"{run.lag_ms(0.99):8.0f}")
         if run.loop is Loop.OPEN
@@ -147,8 +162,10 @@ def line(run: Run) -> str:
     return (
         f"{run.name:<26}{run.throughput:9.0f}{run.until_update_ms(0.5):9.1f}"
         f"{run.until_update_ms(0.99):9.1f}{lag50}{lag99}{run.cpu_ms_per_click:8.2f}"
-        f"{run.rss_peak_mb:8.0f}{run.rss_steady_mb:8.0f}{run.generator_load:6.2f}"
-        f"{refused:6d}{run.lost:6d}  {stored}{saturated}"
+        f"{run.database_ms_per_click:7.2f}{run.rss_peak_mb:8.0f}{run.rss_steady_mb:8.0f}"
+        f"{run.generator_load:6.2f}{run.others_load:6.2f}{refused:6d}{run.lost:6d}"
+        f"{run.api_calls_per_click:6.2f}"
+        f"  {stored}{saturated}"
     )
 
 

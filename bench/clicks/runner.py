@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy.engine import make_url
 
 from bench.clicks.databases import count_answers, fresh_database, test_server_url
 from bench.clicks.fake_slack import LeanSlack
@@ -24,6 +25,8 @@ from bench.clicks.servers import (
     Served,
     Subject,
     cpu_seconds,
+    database_cpu_seconds,
+    machine_busy_seconds,
     memory_mb,
     serving,
 )
@@ -31,6 +34,8 @@ from bench.clicks.synthetic import QUESTIONS, question_blocks
 
 SAMPLE_SECONDS = 0.1
 SETUP_SECONDS = 60.0
+SETUP_CONCURRENCY = 10
+"""Scans are started this many at a time: setting up is not timed, and gentler is surer."""
 
 
 class Loop(StrEnum):
@@ -69,6 +74,26 @@ class Run:
     expected: int
     stalled_seconds: float = 0.0
     statuses: Counter[int] = field(default_factory=Counter)
+    database_cpu_seconds: float = 0.0
+    """PostgreSQL's backends for this run's database (0 on SQLite: it is the server's)."""
+    machine_busy_seconds: float = 0.0
+    api_calls: Counter[str] = field(default_factory=Counter)
+    """The Web API calls the fake got while the run was timed, by method."""
+
+    @property
+    def api_calls_per_click(self) -> float:
+        return sum(self.api_calls.values()) / max(len(self.clicks), 1)
+
+    @property
+    def database_ms_per_click(self) -> float:
+        return 1000 * self.database_cpu_seconds / max(len(self.clicks), 1)
+
+    @property
+    def others_load(self) -> float:
+        """Cores busy with other work than the server, its database and the load generator
+        (other programs on the machine): what makes a run's figures less trustworthy."""
+        mine = self.cpu_seconds + self.database_cpu_seconds + self.generator_cpu_seconds
+        return max(self.machine_busy_seconds - mine, 0.0) / self.seconds
 
     @property
     def name(self) -> str:
@@ -164,11 +189,7 @@ async def _one(
         serving(subject, folder, database, slack.api_url) as served,
         aiohttp.ClientSession(connector=connector) as http,
     ):
-        people = deque(
-            await _set_up(
-                subject, served, slack, http, people_needed(options, loop), options.concurrency
-            )
-        )
+        people = deque(await _set_up(subject, served, slack, http, people_needed(options, loop)))
         clicker = Clicker(
             http, slack, served.events_url, SIGNING_SECRET, updates=subject is not Subject.ACK
         )
@@ -181,7 +202,9 @@ async def _one(
                 await closed_loop(clicker, people, options.clicks, options.concurrency), 0.0
             )
 
-        run = await _measured(served, subject, kind, loop, timed)
+        calls_before = Counter(slack.calls)
+        run = await _measured(served, subject, kind, loop, timed, make_url(database).database)
+        run.api_calls = Counter(slack.calls) - calls_before
         if subject is not Subject.ACK:
             run.stored = await count_answers(database)
             run.expected = sum(not click.lost for click in (*warm, *run.clicks))
@@ -194,6 +217,7 @@ async def _measured(
     kind: str,
     loop: Loop,
     timed: Callable[[], Awaitable[OpenLoop]],
+    database: str | None,
 ) -> Run:
     clock = asyncio.get_running_loop().time
     samples: list[float] = []
@@ -204,6 +228,9 @@ async def _measured(
             await asyncio.sleep(SAMPLE_SECONDS)
 
     sampler = asyncio.create_task(sample())
+    postgres = database if kind == "postgresql" else None
+    database_before = database_cpu_seconds(postgres) if postgres else 0.0
+    busy_before = machine_busy_seconds()
     cpu_before, mine_before, started = cpu_seconds(served.pid), _own_cpu(), clock()
     try:
         result = await timed()
@@ -211,6 +238,8 @@ async def _measured(
         sampler.cancel()
     ended = max((c.updated or c.acked for c in result.clicks), default=clock())
     cpu, mine = cpu_seconds(served.pid) - cpu_before, _own_cpu() - mine_before
+    busy = machine_busy_seconds() - busy_before
+    database_cpu = database_cpu_seconds(postgres) - database_before if postgres else 0.0
     _, peak = memory_mb(served.pid)
     steady = statistics.median(samples[len(samples) // 2 :]) if samples else float("nan")
     return Run(
@@ -227,6 +256,8 @@ async def _measured(
         expected=0,
         stalled_seconds=result.stalled_seconds,
         statuses=Counter(click.status for click in result.clicks),
+        database_cpu_seconds=database_cpu,
+        machine_busy_seconds=busy,
     )
 
 
@@ -241,7 +272,6 @@ async def _set_up(
     slack: LeanSlack,
     http: aiohttp.ClientSession,
     count: int,
-    concurrency: int,
 ) -> list[Person]:
     """`count` people with the scan's first question on screen. In the advisor each starts the
     scan with a direct message and sees the question it posts; the floor and ack apps get the
@@ -252,7 +282,7 @@ async def _set_up(
             Person(user, f"D{user}", f"1700000000.{n:06d}", question_blocks(0), pick=n % 3 + 1)
             for n, user in enumerate(users)
         ]
-    slots = asyncio.Semaphore(concurrency)
+    slots = asyncio.Semaphore(SETUP_CONCURRENCY)
 
     async def start(number: int, user: str) -> Person:
         async with slots:
@@ -260,7 +290,8 @@ async def _set_up(
             body, headers = scan_request(user, SIGNING_SECRET)
             async with http.post(served.events_url, data=body, headers=headers) as response:
                 await response.read()
-                if response.status != 200:
+                # 503: the turn outlasted the advisor's deadline; it still posts the question.
+                if response.status not in (200, 503):
                     raise RuntimeError(f"starting a scan got {response.status}")
             message = await asyncio.wait_for(posted, SETUP_SECONDS)
         return Person(user, message.channel, message.ts, message.blocks, pick=number % 3 + 1)

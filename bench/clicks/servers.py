@@ -156,3 +156,26 @@ def memory_mb(pid: int) -> tuple[float, float]:
         if name in ("VmRSS", "VmHWM"):
             values[name] = int(rest.split()[0]) / 1024
     return values["VmRSS"], values["VmHWM"]
+
+
+def database_cpu_seconds(database: str) -> float:
+    """CPU time of the PostgreSQL backends now serving `database` (each names it in its
+    process title); a backend that has ended is no longer counted."""
+    total = 0.0
+    for folder in Path("/proc").iterdir():
+        if not folder.name.isdigit():
+            continue
+        try:
+            title = (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if title.startswith("postgres: ") and f" {database} " in title:
+                total += cpu_seconds(int(folder.name))
+        except OSError:
+            continue  # it ended while we looked
+    return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every core of the machine has spent on anything, from /proc/stat."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / _TICKS
