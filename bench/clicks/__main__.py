@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m bench.clicks [--clicks N] [--concurrency C]
 [--only advisor,floor,ack] [--databases sqlite,postgresql] [--loops closed,open]
-[--postgres-url URL] [--json FILE] [--quick]
+[--postgres-url URL] [--json FILE] [--logs DIR] [--quick]
 
 Each click is a signed block_actions POST; it is done when the app's chat.update of that
 click's message reached the fake Slack in this process (the ack-only app's, at its ack).
@@ -38,6 +38,7 @@ def options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
     parser.add_argument("--loops", default="closed,open")
     parser.add_argument("--postgres-url", default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--logs", type=Path, default=None, help="keep the servers' logs here")
     parser.add_argument(
         "--quick", action="store_true", help=f"{QUICK_CLICKS} clicks, for a quick look"
     )
@@ -55,6 +56,7 @@ def options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
             databases=databases,
             loops=tuple(Loop(name) for name in _listed(parsed.loops)),
             postgres_url=parsed.postgres_url,
+            logs=parsed.logs,
         )
     except ValueError as error:
         parser.error(str(error))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import statistics
 import tempfile
 from collections import Counter, deque
@@ -52,6 +53,8 @@ class Options:
     loops: tuple[Loop, ...] = (Loop.CLOSED, Loop.OPEN)
     postgres_url: str | None = None
     warmup: int = 100
+    logs: Path | None = None
+    """Where to keep each server's log, named after its run; by default they are dropped."""
     clicks_per_person_open: int = 4
     """The open loop has a person for every this many clicks: senders do not wait for a
     person's update, so the more people, the more often someone's next question is on screen."""
@@ -205,6 +208,9 @@ async def _one(
         calls_before = Counter(slack.calls)
         run = await _measured(served, subject, kind, loop, timed, make_url(database).database)
         run.api_calls = Counter(slack.calls) - calls_before
+        if options.logs is not None:
+            options.logs.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(served.log, options.logs / f"{run.name.replace('/', '-')}.log")
         if subject is not Subject.ACK:
             run.stored = await count_answers(database)
             run.expected = sum(not click.lost for click in (*warm, *run.clicks))
