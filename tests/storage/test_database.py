@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -126,3 +127,36 @@ async def test_the_schema_ties_a_response_to_a_scan_of_the_same_organisation(
                     org_id=globex, scan_id=scan.id, respondent="mallory", started_at=NOW
                 )
             )
+
+
+async def test_sqlite_transactions_of_one_process_run_one_after_the_other(
+    sqlite_database: Database,
+) -> None:
+    # Overlapping, they would wait for SQLite's write lock asleep in the driver's threads.
+    order: list[str] = []
+    first_began = asyncio.Event()
+
+    async def first() -> None:
+        async with sqlite_database.session() as session:
+            await session.execute(text("SELECT 1"))
+            order.append("first began")
+            first_began.set()
+            await asyncio.sleep(0.05)  # the second asks for its transaction meanwhile
+            order.append("first ends")
+
+    async def second() -> None:
+        await first_began.wait()
+        async with sqlite_database.session() as session:
+            order.append("second began")
+            await session.execute(text("SELECT 1"))
+
+    await asyncio.gather(first(), second())
+
+    assert order == ["first began", "first ends", "second began"]
+
+
+async def test_a_transaction_opened_inside_another_by_the_same_task_does_not_wait_for_it(
+    sqlite_database: Database,
+) -> None:
+    async with asyncio.timeout(5), sqlite_database.session(), sqlite_database.session() as inner:
+        assert await inner.scalar(text("SELECT 1")) == 1
