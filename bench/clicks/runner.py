@@ -23,10 +23,10 @@ from bench.clicks.load import Click, Clicker, OpenLoop, closed_loop, open_loop
 from bench.clicks.people import Person, scan_request, user_id
 from bench.clicks.servers import (
     SIGNING_SECRET,
+    BackendCpu,
     Served,
     Subject,
     cpu_seconds,
-    database_cpu_seconds,
     machine_busy_seconds,
     memory_mb,
     serving,
@@ -78,7 +78,8 @@ class Run:
     stalled_seconds: float = 0.0
     statuses: Counter[int] = field(default_factory=Counter)
     database_cpu_seconds: float = 0.0
-    """PostgreSQL's backends for this run's database (0 on SQLite: it is the server's)."""
+    """PostgreSQL's backends for this run's database (0 on SQLite: it is the server's); a
+    lower bound where the server's pool ends connections during the run."""
     machine_busy_seconds: float = 0.0
     api_calls: Counter[str] = field(default_factory=Counter)
     """The Web API calls the fake got while the run was timed, by method."""
@@ -231,11 +232,11 @@ async def _measured(
     async def sample() -> None:
         while True:
             samples.append(memory_mb(served.pid)[0])
+            backends.look()
             await asyncio.sleep(SAMPLE_SECONDS)
 
+    backends = BackendCpu(database if kind == "postgresql" else None)
     sampler = asyncio.create_task(sample())
-    postgres = database if kind == "postgresql" else None
-    database_before = database_cpu_seconds(postgres) if postgres else 0.0
     busy_before = machine_busy_seconds()
     cpu_before, mine_before, started = cpu_seconds(served.pid), _own_cpu(), clock()
     try:
@@ -245,7 +246,7 @@ async def _measured(
     ended = max((c.updated or c.acked for c in result.clicks), default=clock())
     cpu, mine = cpu_seconds(served.pid) - cpu_before, _own_cpu() - mine_before
     busy = machine_busy_seconds() - busy_before
-    database_cpu = database_cpu_seconds(postgres) - database_before if postgres else 0.0
+    backends.look()
     _, peak = memory_mb(served.pid)
     steady = statistics.median(samples[len(samples) // 2 :]) if samples else float("nan")
     return Run(
@@ -262,7 +263,7 @@ async def _measured(
         expected=0,
         stalled_seconds=result.stalled_seconds,
         statuses=Counter(click.status for click in result.clicks),
-        database_cpu_seconds=database_cpu,
+        database_cpu_seconds=backends.seconds,
         machine_busy_seconds=busy,
     )
 

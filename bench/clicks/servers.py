@@ -158,20 +158,48 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return values["VmRSS"], values["VmHWM"]
 
 
-def database_cpu_seconds(database: str) -> float:
-    """CPU time of the PostgreSQL backends now serving `database` (each names it in its
-    process title); a backend that has ended is no longer counted."""
-    total = 0.0
+def database_backends(database: str) -> dict[int, float]:
+    """The PostgreSQL backends now serving `database` (each names it in its process title),
+    and the CPU time each has used."""
+    found = {}
     for folder in Path("/proc").iterdir():
         if not folder.name.isdigit():
             continue
         try:
             title = (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             if title.startswith("postgres: ") and f" {database} " in title:
-                total += cpu_seconds(int(folder.name))
+                found[int(folder.name)] = cpu_seconds(int(folder.name))
         except OSError:
             continue  # it ended while we looked
-    return total
+    return found
+
+
+class BackendCpu:
+    """The CPU the backends of one database use from now on, as seen by repeated `look`s.
+
+    A pool that closes connections it has no room for ends backends while the run goes on:
+    what a backend used after the last look before it ended is not counted, so this is a
+    lower bound when backends come and go.
+    """
+
+    def __init__(self, database: str | None) -> None:
+        self._database = database
+        self._first: dict[int, float] = {}
+        self._last: dict[int, float] = {}
+        if database is not None:
+            self._first = database_backends(database)
+            self._last = dict(self._first)
+
+    def look(self) -> None:
+        if self._database is None:
+            return
+        for pid, used in database_backends(self._database).items():
+            self._first.setdefault(pid, 0.0)
+            self._last[pid] = used
+
+    @property
+    def seconds(self) -> float:
+        return sum(self._last[pid] - self._first[pid] for pid in self._last)
 
 
 def machine_busy_seconds() -> float:
