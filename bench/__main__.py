@@ -117,8 +117,9 @@ def table(documents: list[dict[str, Any]]) -> str:
             lines.append(f"{document['suite']}: FAILED (exit {document['failed']})")
         for row in document["rows"]:
             met = {True: "yes", False: "NO", None: ""}[row["met"]]
+            value = "none" if row["value"] is None else _figure(row["value"])
             lines.append(
-                f"{row['name']:<72} {_figure(row['value']):>10} {row['unit']:<6} "
+                f"{row['name']:<72} {value:>10} {row['unit']:<6} "
                 f"{_figure(row['reference']):>10} {_figure(row['ratio'], 3):>7} "
                 f"{_figure(row['target']):>7} {met:<4}"
             )

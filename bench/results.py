@@ -21,7 +21,8 @@ Bound = Literal["at_most", "at_least"]
 @dataclass(frozen=True)
 class Row:
     name: str
-    value: float
+    value: float | None
+    """None when there is no figure: a time never reached (the row's target is then not met)."""
     unit: str
     reference: float | None = None
     ratio: float | None = None
@@ -32,7 +33,7 @@ class Row:
     def measured(
         cls,
         name: str,
-        value: float,
+        value: float | None,
         unit: str,
         *,
         reference: float | None = None,
@@ -41,11 +42,11 @@ class Row:
     ) -> Row:
         """A row whose ratio and `met` follow from the figures: `target` bounds the ratio when
         there is a reference, else the value itself."""
-        ratio = value / reference if reference else None
+        ratio = value / reference if reference and value is not None else None
         held = ratio if reference else value
         met = None
-        if target is not None and held is not None:
-            met = held <= target if bound == "at_most" else held >= target
+        if target is not None:
+            met = held is not None and (held <= target if bound == "at_most" else held >= target)
         return cls(name, value, unit, reference, ratio, target, met)
 
 

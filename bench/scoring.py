@@ -84,7 +84,7 @@ def main() -> None:
     rows = [Row.measured(name, now_ms, "ms", target=TARGET_MS)]
     if old_ms is not None:
         rows.append(
-            Row.measured(f"{name}, {REFERENCE} as reference", now_ms, "ms", reference=old_ms)
+            Row.measured(f"{name} against {REFERENCE}'s scoring", now_ms, "ms", reference=old_ms)
         )
     print(f"{name}: {now_ms:.1f} ms (target <= {TARGET_MS} ms)")
     if old_ms is not None:

@@ -28,7 +28,7 @@ def rows(outcome: Outcome) -> list[Row]:
     measured = [
         Row.measured(
             f"{name}: first claim to last delivery",
-            outcome.seconds if outcome.seconds is not None else float("inf"),
+            outcome.seconds,
             "s",
             reference=floor,
             target=TARGETS.get(outcome.scenario.name),
@@ -59,7 +59,7 @@ def table(outcomes: list[Outcome]) -> str:
     lines = [
         f"{'scenario':<10} {'database':<11} {'proc':>4} {'time s':>8} {'floor s':>8} {'ratio':>6} "
         f"{'target':>6} {'delivered':>9} {'dup':>4} {'lost':>5} {'429s':>6} {'RSS MB':>7} "
-        f"{'setup s':>7}"
+        f"{'setup s':>7}  ended"
     ]
     for o in outcomes:
         ratio = o.seconds / o.scenario.floor if o.seconds is not None else None
@@ -68,7 +68,8 @@ def table(outcomes: list[Outcome]) -> str:
             f"{o.scenario.name:<10} {o.database:<11} {o.processes:>4} "
             f"{_figure(o.seconds):>8} {o.scenario.floor:>8.1f} {_figure(ratio, 2):>6} "
             f"{_figure(target, 1):>6} {o.delivered:>9} {o.duplicates:>4} {o.lost:>5} "
-            f"{o.rate_limited:>6} {_figure(max(o.rss, default=0) / MB, 0):>7} {o.setup:>7.1f}"
+            f"{o.rate_limited:>6} {_figure(max(o.rss, default=0) / MB, 0):>7} {o.setup:>7.1f}  "
+            f"{o.ended}"
         )
     return "\n".join(lines)
 
@@ -116,6 +117,7 @@ def main() -> None:
             "nudges",
             [row for outcome in outcomes for row in rows(outcome)],
             calls={f"{o.scenario.name} {o.database}": o.methods for o in outcomes},
+            ended={f"{o.scenario.name} {o.database}": o.ended for o in outcomes},
         )
 
 

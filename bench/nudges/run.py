@@ -2,7 +2,8 @@
 rate-limited fake, and measure how long until every nudge reached it.
 
 The clock runs from the first claim (the earliest `claimed_at` the outbox holds for the due
-nudges, written by the serving process) to the moment the fake received the last nudge that
+nudges, written by the serving process, or the fake's first message if that came earlier: a
+renewed claim keeps only its latest time) to the moment the fake received the last nudge that
 had not arrived yet. Start-up, migrations and the planning pass at the first tick come before
 the first claim and are reported apart: `from_start` runs from spawning the processes.
 """
@@ -33,8 +34,8 @@ from storage.secrets import SecretBox
 
 START_SECONDS = 60
 POLL_SECONDS = 0.2
-STALL_SECONDS = 60
-"""Nothing new delivered for this long: the rest counts as lost."""
+STALL_SECONDS = 120
+"""Nothing new delivered for this long: the rest counts as lost (a Retry-After is seconds)."""
 SETTLE_SECONDS = 2
 """After the last nudge arrived, how long to watch for one sent twice."""
 STOP_SECONDS = 30
@@ -84,14 +85,18 @@ class Outcome:
     rate_limited: int = 0
     spawned: float = 0.0
     first_claim: float | None = None
+    first_post: float | None = None
     last_arrival: float | None = None
-    """Wall-clock times: the processes started, the first due nudge was claimed, the last one
-    reached the fake (None unless every due nudge did)."""
+    """Wall-clock times: the processes started, the first due nudge was claimed (or the first
+    message reached the fake, if the rows tell of no earlier claim), the last due nudge reached
+    it (None unless every due nudge did)."""
     startup: float = 0.0
     setup: float = 0.0
     rss: list[int] = field(default_factory=list)
     methods: dict[str, int] = field(default_factory=dict)
     exit_codes: list[int | None] = field(default_factory=list)
+    ended: str = ""
+    """Why the wait ended: every due nudge arrived, or what made the bench give up."""
 
     @property
     def lost(self) -> int:
@@ -134,7 +139,11 @@ async def measure(
                 outcome, root, env, fake_url, due, give_up_after or 60 + 10 * scenario.floor
             )
             claimed = await first_claim(url, due)
-            outcome.first_claim = None if claimed is None else claimed.timestamp()
+            if claimed is not None:
+                # A claim renewed or taken again keeps only its latest time, which can be later
+                # than the first message the fake saw; no nudge is posted before it is claimed.
+                posted = outcome.first_post or claimed.timestamp()
+                outcome.first_claim = min(claimed.timestamp(), posted)
             if keep is not None:
                 _keep_logs(root, keep, f"{scenario.name}-{database}")
     return outcome
@@ -157,7 +166,7 @@ async def _serve(
                 expecting.raise_for_status()
             await asyncio.gather(*(_until_live(http, port, process) for process, port in served))
             outcome.startup = time.time() - spawned
-            await _until_delivered(http, fake_url, len(due), give_up_after)
+            outcome.ended = await _until_delivered(http, fake_url, len(due), give_up_after)
             await asyncio.sleep(SETTLE_SECONDS)
             counts = await _counts(http, fake_url, full=True)
         outcome.rss = [rss for p, _ in served if (rss := peak_rss(p.pid)) is not None]
@@ -170,13 +179,14 @@ async def _serve(
     outcome.duplicates = counts["duplicates"]
     outcome.rate_limited = counts["rate_limited"]
     outcome.methods = counts["methods"]
+    outcome.first_post = counts["first_post"]
     if outcome.delivered == len(wanted):
         outcome.last_arrival = counts["last_arrival"]
 
 
 async def _until_delivered(
     http: aiohttp.ClientSession, fake_url: str, due: int, give_up_after: float
-) -> None:
+) -> str:
     """Poll the fake until every due nudge arrived, nothing new came for STALL_SECONDS, or
     `give_up_after` seconds passed."""
     deadline = time.monotonic() + give_up_after
@@ -184,12 +194,14 @@ async def _until_delivered(
     while True:
         arrived = (await _counts(http, fake_url))["arrived"]
         if arrived >= due:
-            return
+            return "all delivered"
         now = time.monotonic()
         if arrived > seen:
             seen, progress = arrived, now
-        if now > deadline or now - progress > STALL_SECONDS:
-            return
+        if now > deadline:
+            return f"gave up after {give_up_after:.0f} s"
+        if now - progress > STALL_SECONDS:
+            return f"gave up: nothing new for {STALL_SECONDS} s"
         await asyncio.sleep(POLL_SECONDS)
 
 

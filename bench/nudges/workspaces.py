@@ -87,8 +87,8 @@ async def plant(database_url: str, encryption_key: str, workspaces: int, nudges:
 
 
 async def first_claim(database_url: str, nudge_ids: list[int]) -> datetime | None:
-    """When the first of these nudges was claimed (the earliest claim left on a row: a nudge
-    claimed again after its lease keeps only its later claim)."""
+    """When the first of these nudges was claimed, as far as the rows tell: each keeps only its
+    latest claim (renewed, or taken again after its lease)."""
     database = Database(database_url)
     try:
         async with database.session() as session:
