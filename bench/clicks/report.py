@@ -19,6 +19,8 @@ THROUGHPUT_TARGETS = {"postgresql": 0.5, "sqlite": 0.3}
 """At least this times the floor's clicks a second, closed loop."""
 P99_TARGETS = {"postgresql": 2.0}
 """At most this times the floor's p99 until the update, closed loop."""
+CONTENDED = 0.25
+"""Cores other programs may use during a run before its times are not to be trusted."""
 SATURATED = 0.9
 """A load generator using this much of a core may be what limits the clicks."""
 
@@ -46,7 +48,7 @@ def rows(runs: list[Run]) -> list[Row]:
     for run in runs:
         floor = _floor_of(run, runs) if run.subject is Subject.ADVISOR else None
         found += _run_rows(run, floor)
-    return found + targets(runs)
+    return found + costs(runs) + targets(runs)
 
 
 _FIGURES: tuple[tuple[str, Callable[[Run], float], str], ...] = (
@@ -169,9 +171,32 @@ def line(run: Run) -> str:
     )
 
 
+def costs(runs: list[Run]) -> list[Row]:
+    """The advisor's CPU per click (its server's and its PostgreSQL backends') against the
+    floor's: what another program on the machine changes least."""
+    found = []
+    for run in runs:
+        floor = _floor_of(run, runs)
+        if run.subject is not Subject.ADVISOR or floor is None:
+            continue
+        found.append(
+            Row.measured(
+                f"advisor/floor CPU per click (server, database), {run.database} {run.loop} loop",
+                _finite(run.cpu_ms_per_click + run.database_ms_per_click),
+                "ms",
+                reference=_finite(floor.cpu_ms_per_click + floor.database_ms_per_click),
+            )
+        )
+    return found
+
+
 def summary(runs: list[Run]) -> str:
-    """The ratios and targets, a line each."""
-    lines = []
+    """The CPU ratios, the targets and a warning if other programs took CPU, a line each."""
+    lines = [
+        f"{row.name}: {row.value:g} {row.unit} = {row.ratio:.1f} x floor's"
+        for row in costs(runs)
+        if row.ratio is not None
+    ]
     for row in targets(runs):
         ratio = "" if row.ratio is None else f" = {row.ratio:.3f} x floor's"
         verdict = {True: "met", False: "NOT met", None: "n/a"}[row.met]
@@ -179,5 +204,12 @@ def summary(runs: list[Run]) -> str:
         lines.append(
             f"{row.name}: {row.value:g} {row.unit}{ratio}"
             f" (target {bound} {row.target:g}: {verdict})"
+        )
+    busiest = max((run.others_load for run in runs), default=0.0)
+    if busiest >= CONTENDED:
+        lines.append(
+            f"WARNING: other programs used up to {busiest:.2f} cores during a run: throughput"
+            " and latency (and so their ratios) reflect the CPU left over, not the code;"
+            " CPU per click is the steadier figure"
         )
     return "\n".join(lines)
