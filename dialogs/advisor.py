@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from dialogs import commands, figures_flow, phrases, scan_flow
 from dialogs.desk import Desk
@@ -50,10 +50,27 @@ from engine.kpi import Metric
 from engine.scoring import OrgResult, Withheld
 from engine.vocabulary import Language
 
-__all__ = ["MAX_QUESTION_CHARACTERS", "TURN_ATTEMPTS", "Advisor", "Knowledge", "Published"]
+__all__ = [
+    "MAX_QUESTION_CHARACTERS",
+    "TURN_ATTEMPTS",
+    "Advisor",
+    "Answered",
+    "Knowledge",
+    "Published",
+]
 
 TURN_ATTEMPTS = 3
 """A turn that lost an optimistic race is replayed on fresh state; effects are idempotent."""
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A turn's reply and the language the conversation speaks after it (None when the turn
+    was a delivery handled before, whose reply is empty): a channel renders its own words in
+    it without loading the conversation again."""
+
+    reply: Reply
+    language: Language | None
 
 
 class Advisor:
@@ -100,6 +117,17 @@ class Advisor:
         language: Language | None = None,
         once: str | None = None,
     ) -> Reply:
+        """Run one turn (see `answer`); its reply."""
+        return (await self.answer(key, event, language=language, once=once)).reply
+
+    async def answer(
+        self,
+        key: ConversationKey,
+        event: Event,
+        *,
+        language: Language | None = None,
+        once: str | None = None,
+    ) -> Answered:
         """Run one turn; when this returns, what the turn changed is stored.
 
         Args:
@@ -114,14 +142,14 @@ class Advisor:
         async with lock:
             for attempt in range(TURN_ATTEMPTS):
                 if once is not None and await self._conversations.handled(key.org_id, once):
-                    return ()
+                    return Answered((), None)
                 try:
                     return await self._turn(key, event, language, once)
                 except ConcurrentUpdate:
                     if attempt == TURN_ATTEMPTS - 1:
                         raise
                 except AlreadyHandled:
-                    return ()
+                    return Answered((), None)
         raise AssertionError("unreachable")
 
     async def overview(self, key: ConversationKey, *, language: Language | None = None) -> Reply:
@@ -158,7 +186,7 @@ class Advisor:
 
     async def _turn(
         self, key: ConversationKey, event: Event, language: Language | None, once: str | None
-    ) -> Reply:
+    ) -> Answered:
         loaded = await self._conversations.load(key.org_id, key.storage_key)
         if loaded is None:
             if language is None:
@@ -168,12 +196,13 @@ class Advisor:
             state, version = DialogState.from_json(loaded[0]), loaded[1]
         transition = await self._advance(key, state, event)
         if any(isinstance(effect, StartAfresh) for effect in transition.effects):
-            return transition.replies  # the person was forgotten: nothing of them is saved
+            # The person was forgotten: nothing of them is saved.
+            return Answered(transition.replies, transition.state.language)
         await self._record_figures(key, transition.effects)
         answers = _answers(key, transition.effects, self._clock)
         unchanged = transition.state == state and version is not None and answers is None
         if unchanged and once is None:
-            return transition.replies
+            return Answered(transition.replies, transition.state.language)
         seen = None if once is None else Once(once, self._clock.now())
         try:
             await self._conversations.save(
@@ -190,7 +219,7 @@ class Advisor:
             await self._conversations.save(
                 key.org_id, key.storage_key, closed.to_json(), version=version, once=seen
             )
-        return transition.replies
+        return Answered(transition.replies, transition.state.language)
 
     async def _advance(self, key: ConversationKey, state: DialogState, event: Event) -> Transition:
         bank, router = self.knowledge.bank, self._router

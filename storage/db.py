@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import DateTime, Dialect, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +25,7 @@ from dialogs.ports import StorageError
 
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _SQLITE_BUSY_TIMEOUT_MS = 15_000
+S = TypeVar("S")
 _inside: ContextVar[bool] = ContextVar("inside_a_transaction", default=False)
 
 
@@ -74,6 +75,7 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._one_at_a_time = asyncio.Lock() if self.backend == "sqlite" else None
+        self._prepared: dict[Callable[[Database], Any], Any] = {}
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -82,6 +84,14 @@ class Database:
             with self.errors():
                 async with self.sessions.begin() as session:
                     yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session in one transaction that only reads: on SQLite it need not queue behind the
+        process's writes (in WAL mode a reader sees the last commit and blocks nobody)."""
+        with self.errors():
+            async with self.sessions.begin() as session:
+                yield session
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
@@ -106,6 +116,16 @@ class Database:
         with self.errors():
             async with self.engine.begin() as connection:
                 yield connection
+
+    def prepared(self, build: Callable[[Database], S]) -> S:
+        """The statement `build` makes for this database, made once: for the hot paths, where
+        building a statement, and working out its cache key, cost more than running it. Its
+        values are bound parameters, given when it is executed."""
+        try:
+            return cast("S", self._prepared[build])
+        except KeyError:
+            made = self._prepared[build] = build(self)
+            return made
 
     def insert(self, table: Any) -> sqlite.Insert | postgresql.Insert:
         """An INSERT for this dialect, with ``on_conflict_do_update``/``_do_nothing``."""

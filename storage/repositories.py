@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     func,
     insert,
     literal,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import Executable
 
 from dialogs.ports import (
     AlreadyHandled,
@@ -182,40 +184,18 @@ class SqlaScanRepository:
         now: datetime,
     ) -> None:
         """`record_answer` inside the caller's transaction."""
-        respond = self._db.insert(ResponseRow).from_select(
-            ["org_id", "scan_id", "respondent", "started_at"],
-            _open_scan(org_id, scan_id, respondent, now),
-        )
-        answer = self._db.insert(AnswerRow).from_select(
-            ["org_id", "response_id", "question_id", "option_ids", "answered_at"],
-            select(
-                literal(org_id, Integer),
-                ResponseRow.id,
-                literal(question_id, String),
-                literal(list(option_ids), JSON),
-                literal(now, UTCDateTime),
-            )
-            .join(ScanRow, and_(ScanRow.id == ResponseRow.scan_id, ScanRow.org_id == org_id))
-            .where(
-                ResponseRow.org_id == org_id,
-                ResponseRow.scan_id == scan_id,
-                ResponseRow.respondent == respondent,
-                ScanRow.closed_at.is_(None),
-            ),
-        )
-        await session.execute(
-            respond.on_conflict_do_nothing(index_elements=["scan_id", "respondent"])
-        )
-        result = await session.execute(
-            answer.on_conflict_do_update(
-                index_elements=["response_id", "question_id"],
-                set_={
-                    "option_ids": answer.excluded.option_ids,
-                    "answered_at": answer.excluded.answered_at,
-                },
-            )
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        values = {
+            "p_org": org_id,
+            "p_scan": scan_id,
+            "p_respondent": respondent,
+            "p_question": question_id,
+            "p_options": list(option_ids),
+            "p_now": now,
+        }
+        connection = await session.connection()
+        await connection.execute(self._db.prepared(_start_response), values)
+        result = await connection.execute(self._db.prepared(_upsert_answer), values)
+        if result.rowcount == 0:
             raise await self._refusal(session, org_id, scan_id)
 
     async def complete_in(
@@ -310,18 +290,14 @@ class SqlaConversationStore:
         self._scans = SqlaScanRepository(database)
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
-        async with self._db.session() as session:
-            row = (
-                await session.execute(
-                    select(ConversationRow.state, ConversationRow.version).where(
-                        ConversationRow.org_id == org_id, ConversationRow.key == key
-                    )
-                )
-            ).one_or_none()
+        async with self._db.reading() as session:
+            connection = await session.connection()
+            loading = self._db.prepared(_load_conversation)
+            row = (await connection.execute(loading, {"p_org": org_id, "p_key": key})).one_or_none()
             return None if row is None else (row.state, row.version)
 
     async def handled(self, org_id: int, once: str) -> bool:
-        async with self._db.session() as session:
+        async with self._db.reading() as session:
             seen = await session.get(SeenEventRow, (TURN_SOURCE, delivery_id(org_id, once)))
             return seen is not None
 
@@ -336,39 +312,41 @@ class SqlaConversationStore:
         once: Once | None = None,
     ) -> int:
         async with self._db.session() as session:
+            connection = await session.connection()
             # The conditional update comes first: on PostgreSQL it locks the conversation's row,
             # so a second worker's turn waits here and then finds the version moved on.
             if version is None:
-                result = await session.execute(
-                    self._db.insert(ConversationRow)
-                    .values(org_id=org_id, key=key, state=dict(state), version=1)
-                    .on_conflict_do_nothing(index_elements=["org_id", "key"])
+                result = await connection.execute(
+                    self._db.prepared(_start_conversation),
+                    {"org_id": org_id, "key": key, "state": dict(state), "version": 1},
                 )
             else:
-                result = await session.execute(
-                    update(ConversationRow)
-                    .where(
-                        ConversationRow.org_id == org_id,
-                        ConversationRow.key == key,
-                        ConversationRow.version == version,
-                    )
-                    .values(state=dict(state), version=version + 1)
+                result = await connection.execute(
+                    self._db.prepared(_move_conversation_on),
+                    {
+                        "p_org": org_id,
+                        "p_key": key,
+                        "p_version": version,
+                        "state": dict(state),
+                        "version": version + 1,
+                    },
                 )
-            if result.rowcount == 0:  # type: ignore[attr-defined]
+            if result.rowcount == 0:
                 raise ConcurrentUpdate(
                     f"conversation {key!r} of organisation {org_id} moved on from version {version}"
                 )
             if answers is not None:
                 await self._record(session, org_id, answers)
             if once is not None:
-                seen = await session.execute(
-                    self._db.insert(SeenEventRow)
-                    .values(
-                        source=TURN_SOURCE, event_id=delivery_id(org_id, once.key), seen_at=once.at
-                    )
-                    .on_conflict_do_nothing()
+                seen = await connection.execute(
+                    self._db.prepared(_see_delivery),
+                    {
+                        "source": TURN_SOURCE,
+                        "event_id": delivery_id(org_id, once.key),
+                        "seen_at": once.at,
+                    },
                 )
-                if seen.rowcount == 0:  # type: ignore[attr-defined]
+                if seen.rowcount == 0:
                     raise AlreadyHandled(f"delivery {once.key!r} was handled before")
         return 1 if version is None else version + 1
 
@@ -389,6 +367,81 @@ class SqlaConversationStore:
                     await self._scans.complete_in(
                         session, org_id, scan_id, answers.respondent, now=answers.now
                     )
+
+
+# -- a turn's statements, made once per database (`Database.prepared`) -------------------------
+
+
+def _load_conversation(_: Database) -> Select[Mapping[str, Any], int]:
+    return select(ConversationRow.state, ConversationRow.version).where(
+        ConversationRow.org_id == bindparam("p_org"), ConversationRow.key == bindparam("p_key")
+    )
+
+
+def _start_conversation(db: Database) -> Executable:
+    """A new conversation's row (values: its columns), unless a concurrent turn made it first."""
+    return db.insert(ConversationRow).on_conflict_do_nothing(index_elements=["org_id", "key"])
+
+
+def _move_conversation_on(_: Database) -> Executable:
+    """The new state and version (values: `state`, `version`), if still at `p_version`."""
+    return update(ConversationRow).where(
+        ConversationRow.org_id == bindparam("p_org"),
+        ConversationRow.key == bindparam("p_key"),
+        ConversationRow.version == bindparam("p_version"),
+    )
+
+
+def _see_delivery(db: Database) -> Executable:
+    return db.insert(SeenEventRow).on_conflict_do_nothing()
+
+
+def _start_response(db: Database) -> Executable:
+    """The respondent's response to the scan, if the scan is open and the org's own."""
+    return (
+        db.insert(ResponseRow)
+        .from_select(
+            ["org_id", "scan_id", "respondent", "started_at"],
+            select(
+                bindparam("p_org", type_=Integer),
+                ScanRow.id,
+                bindparam("p_respondent", type_=String),
+                bindparam("p_now", type_=UTCDateTime),
+            ).where(
+                ScanRow.id == bindparam("p_scan"),
+                ScanRow.org_id == bindparam("p_org"),
+                ScanRow.closed_at.is_(None),
+            ),
+        )
+        .on_conflict_do_nothing(index_elements=["scan_id", "respondent"])
+    )
+
+
+def _upsert_answer(db: Database) -> Executable:
+    """One answer, replacing an earlier one to the question; nothing when the scan is closed."""
+    answer = db.insert(AnswerRow).from_select(
+        ["org_id", "response_id", "question_id", "option_ids", "answered_at"],
+        select(
+            bindparam("p_org", type_=Integer),
+            ResponseRow.id,
+            bindparam("p_question", type_=String),
+            bindparam("p_options", type_=JSON),
+            bindparam("p_now", type_=UTCDateTime),
+        )
+        .join(
+            ScanRow, and_(ScanRow.id == ResponseRow.scan_id, ScanRow.org_id == bindparam("p_org"))
+        )
+        .where(
+            ResponseRow.org_id == bindparam("p_org"),
+            ResponseRow.scan_id == bindparam("p_scan"),
+            ResponseRow.respondent == bindparam("p_respondent"),
+            ScanRow.closed_at.is_(None),
+        ),
+    )
+    return answer.on_conflict_do_update(
+        index_elements=["response_id", "question_id"],
+        set_={"option_ids": answer.excluded.option_ids, "answered_at": answer.excluded.answered_at},
+    )
 
 
 def delivery_id(org_id: int, once: str) -> str:

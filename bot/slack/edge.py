@@ -98,10 +98,11 @@ def bolt_request(text: str, payload: dict[str, Any], query: str, headers: Any) -
     slash command that mentions it would reach Bolt empty; the payload read here is the truth.
     """
     try:
-        request = AsyncBoltRequest(body=text, query=query, headers=headers)
-        if request.body != payload:
-            request.body = payload
-            request.context = build_async_context(request.context, payload)
+        # Made empty and given the body as read here, so Bolt does not parse it a second time.
+        request = AsyncBoltRequest(body="", query=query, headers=headers)
+        request.raw_body = text  # what Bolt's own signature check reads
+        request.body = payload
+        request.context = build_async_context(request.context, payload)
     except (TypeError, AttributeError, KeyError, ValueError):
         # Bolt reads the ids from wherever a payload kind keeps them, trusting their types.
         raise Refused(400, "the payload's ids are not where or what Slack sends") from None

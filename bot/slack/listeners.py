@@ -42,7 +42,7 @@ from bot.slack.people import respondent
 from bot.slack.preferences import SlackSettings
 from bot.slack.render import to_home_view, to_message
 from dialogs import figures_flow, phrases
-from dialogs.advisor import Advisor
+from dialogs.advisor import Advisor, Answered
 from dialogs.audit import Leaving
 from dialogs.commands import Manage, Managing
 from dialogs.desk import Desk
@@ -185,7 +185,10 @@ class SlackSurface:
         async def answer(reply: Reply) -> None:
             await self._answer_command(client, command, respond, reply, language)
 
-        return await self._stored(ack, self._turn(key, event, language), answer, refused=answer)
+        async def answered(turn: Answered) -> None:
+            await answer(turn.reply)
+
+        return await self._stored(ack, self._turn(key, event, language), answered, refused=answer)
 
     async def on_launch_submitted(
         self,
@@ -282,8 +285,8 @@ class SlackSurface:
             return None
         container = body.get("container") or {}
 
-        async def show(reply: Reply) -> None:
-            language = await self._spoken(key, None)
+        async def show(reply: Reply, language: Language | None = None) -> None:
+            language = language or await self._spoken(key, None)
             if isinstance(event, ChoiceSelected) or event in _NAVIGATION:
                 # The scan's question moves on in place, so the chat is not a stack of old
                 # questions.
@@ -297,7 +300,10 @@ class SlackSurface:
                 channel = container.get("channel_id") or await self._direct_channel(client, user)
                 await post(client, channel, reply, language=language)
 
-        return await self._stored(ack, self._turn(key, event, None), show, refused=show)
+        async def shown(turn: Answered) -> None:
+            await show(turn.reply, turn.language)
+
+        return await self._stored(ack, self._turn(key, event, None), shown, refused=show)
 
     async def on_message(
         self,
@@ -324,11 +330,15 @@ class SlackSurface:
             once=f"{CHANNEL}:{body['event_id']}",
         )
 
-        async def answer(reply: Reply) -> None:
+        async def answer(reply: Reply, spoken: Language | None = None) -> None:
             if reply:
-                await post(client, channel, reply, language=await self._spoken(key, language))
+                spoken = spoken or await self._spoken(key, language)
+                await post(client, channel, reply, language=spoken)
 
-        return await self._stored(ack, turn, answer, refused=answer)
+        async def answered(turn: Answered) -> None:
+            await answer(turn.reply, turn.language)
+
+        return await self._stored(ack, turn, answered, refused=answer)
 
     async def on_home_opened(
         self, event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
@@ -483,9 +493,9 @@ class SlackSurface:
         language: Language | None,
         *,
         once: str | None = None,
-    ) -> Reply:
+    ) -> Answered:
         try:
-            return await self._advisor.handle(key, event, language=language, once=once)
+            return await self._advisor.answer(key, event, language=language, once=once)
         except StorageError as error:
             log.error("a turn failed in storage: %s", error)
             raise NotStored((Paragraph(phrases.FAILED(language or Language.EN)),)) from error
