@@ -108,20 +108,23 @@ def _options(module: str) -> set[str]:
 
 
 def table(documents: list[dict[str, Any]]) -> str:
+    width = max((len(r["name"]) for d in documents for r in d["rows"]), default=40)
     lines = [
-        f"{'measure':<72} {'value':>10} {'unit':<6} {'reference':>10} {'ratio':>7} "
-        f"{'target':>7} {'met':<4}"
+        f"{'measure':<{width}} {'value':>10} {'unit':<6} {'reference':>10} {'ratio':>7} "
+        f"{'target':>7} met"
     ]
     for document in documents:
         if "failed" in document:
             lines.append(f"{document['suite']}: FAILED (exit {document['failed']})")
+        if document.get("skipped"):
+            lines.append(f"{document['suite']}: not there yet, skipped")
         for row in document["rows"]:
-            met = {True: "yes", False: "NO", None: ""}[row["met"]]
             value = "none" if row["value"] is None else _figure(row["value"])
+            met = {True: "yes", False: "NO", None: ""}[row["met"]]
             lines.append(
-                f"{row['name']:<72} {value:>10} {row['unit']:<6} "
+                f"{row['name']:<{width}} {value:>10} {row['unit']:<6} "
                 f"{_figure(row['reference']):>10} {_figure(row['ratio'], 3):>7} "
-                f"{_figure(row['target']):>7} {met:<4}"
+                f"{_figure(row['target']):>7} {met}"
             )
     return "\n".join(lines)
 

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from bench.databases import SERVER_URL
-from bench.nudges.run import Outcome, Scenario, measure
+from bench.nudges.run import Outcome, Scenario, lean, measure
 from bench.results import Row, write
 
 SCENARIOS = ("1x1000", "200x50")
@@ -22,7 +22,7 @@ TARGETS = {"1x1000": 1.1, "200x50": 1.2}
 MB = 1024 * 1024
 
 
-def rows(outcome: Outcome) -> list[Row]:
+def rows(outcome: Outcome, lean_seconds: float | None = None) -> list[Row]:
     name = f"nudges {outcome.scenario.name} {outcome.database} ({outcome.processes} proc)"
     floor = outcome.scenario.floor
     measured = [
@@ -32,6 +32,12 @@ def rows(outcome: Outcome) -> list[Row]:
             "s",
             reference=floor,
             target=TARGETS.get(outcome.scenario.name),
+        ),
+        Row.measured(
+            f"{name}: time vs the lean sender",
+            outcome.seconds,
+            "s",
+            reference=lean_seconds,
         ),
         Row.measured(
             f"{name}: delivered",
@@ -53,6 +59,15 @@ def rows(outcome: Outcome) -> list[Row]:
     if outcome.rss:
         measured.append(Row.measured(f"{name}: server peak RSS", max(outcome.rss) / MB, "MB"))
     return measured
+
+
+def lean_row(scenario: Scenario, seconds: float) -> Row:
+    return Row.measured(
+        f"nudges {scenario.name}: lean sender through the same fake (no advisor)",
+        seconds,
+        "s",
+        reference=scenario.floor,
+    )
 
 
 def table(outcomes: list[Outcome]) -> str:
@@ -78,12 +93,20 @@ def _figure(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-async def run(args: argparse.Namespace) -> list[Outcome]:
-    outcomes = []
+async def run(args: argparse.Namespace) -> tuple[list[Outcome], dict[str, float]]:
+    outcomes, leans = [], {}
     for name in args.scenarios:
+        scenario = Scenario.parse(name)
+        seconds, refused = await lean(scenario)
+        print(
+            f"{name}: the lean sender takes {seconds:.1f} s against a floor of "
+            f"{scenario.floor:.1f} s ({refused} 429s)",
+            flush=True,
+        )
+        leans[scenario.name] = seconds
         for database in args.databases:
             outcome = await measure(
-                Scenario.parse(name),
+                scenario,
                 database,
                 postgres_url=args.postgres_url,
                 give_up_after=args.give_up_after,
@@ -91,7 +114,7 @@ async def run(args: argparse.Namespace) -> list[Outcome]:
             )
             print(table([outcome]).splitlines()[-1], flush=True)
             outcomes.append(outcome)
-    return outcomes
+    return outcomes, leans
 
 
 def main() -> None:
@@ -109,13 +132,16 @@ def main() -> None:
     parser.add_argument("--give-up-after", type=float, help="seconds (default 300 + 10 x floor)")
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this folder")
     args = parser.parse_args()
-    outcomes = asyncio.run(run(args))
+    outcomes, leans = asyncio.run(run(args))
     print(table(outcomes))
     if args.json:
         write(
             args.json,
             "nudges",
-            [row for outcome in outcomes for row in rows(outcome)],
+            [
+                *(lean_row(Scenario.parse(name), seconds) for name, seconds in leans.items()),
+                *(row for o in outcomes for row in rows(o, leans.get(o.scenario.name))),
+            ],
             calls={f"{o.scenario.name} {o.database}": o.methods for o in outcomes},
             ended={f"{o.scenario.name} {o.database}": o.ended for o in outcomes},
         )

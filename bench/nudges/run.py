@@ -28,6 +28,7 @@ import aiohttp
 
 from bench.databases import SERVER_URL, fresh_postgres
 from bench.nudges.fake import PER_CHANNEL, PER_WORKSPACE, READY
+from bench.nudges.lean import lean_send
 from bench.nudges.workspaces import first_claim, plant
 from bench.results import peak_rss
 from storage.secrets import SecretBox
@@ -147,6 +148,12 @@ async def measure(
             if keep is not None:
                 _keep_logs(root, keep, f"{scenario.name}-{database}")
     return outcome
+
+
+async def lean(scenario: Scenario) -> tuple[float, int]:
+    """`scenario` sent by the lean sender through a fake of its own: seconds, and 429s met."""
+    async with _fake() as fake_url:
+        return await lean_send(fake_url, scenario.workspaces, scenario.nudges)
 
 
 async def _serve(
