@@ -63,6 +63,7 @@ _FIGURES: tuple[tuple[str, Callable[[Run], float], str], ...] = (
 _OPEN_FIGURES: tuple[tuple[str, Callable[[Run], float], str], ...] = (
     ("lag after ack p50", lambda r: r.lag_ms(0.5), "ms"),
     ("lag after ack p99", lambda r: r.lag_ms(0.99), "ms"),
+    ("senders waiting for someone to click", lambda r: r.stalled_seconds, "s"),
 )
 
 
@@ -81,6 +82,7 @@ def _run_rows(run: Run, floor: Run | None) -> list[Row]:
         Row.measured(f"clicks {run.name} generator CPU", _finite(run.generator_load), "cores"),
         Row.measured(f"clicks {run.name} other programs' CPU", _finite(run.others_load), "cores"),
         Row.measured(f"clicks {run.name} lost", run.lost, "clicks"),
+        Row.measured(f"clicks {run.name} not answered 200", _refused(run), "clicks"),
         Row.measured(
             f"clicks {run.name} Web API calls per click", _finite(run.api_calls_per_click), "calls"
         ),
@@ -151,6 +153,10 @@ LEGEND = (
 )
 
 
+def _refused(run: Run) -> int:
+    return sum(count for status, count in run.statuses.items() if status != 200)
+
+
 def line(run: Run) -> str:
     """One run as a line of the table."""
     lag50, lag99 = (
@@ -158,7 +164,7 @@ def line(run: Run) -> str:
         if run.loop is Loop.OPEN
         else (f"{'':8}", f"{'':8}")
     )
-    refused = sum(count for status, count in run.statuses.items() if status != 200)
+    refused = _refused(run)
     stored = "" if run.subject is Subject.ACK else f"{run.stored}/{run.expected}"
     saturated = " generator saturated" if run.generator_load >= SATURATED else ""
     return (
@@ -182,20 +188,28 @@ def costs(runs: list[Run]) -> list[Row]:
         found.append(
             Row.measured(
                 f"advisor/floor CPU per click (server, database), {run.database} {run.loop} loop",
-                _finite(run.cpu_ms_per_click + run.database_ms_per_click),
+                _finite(_cost(run)),
                 "ms",
-                reference=_finite(floor.cpu_ms_per_click + floor.database_ms_per_click),
+                reference=_finite(_cost(floor)),
             )
         )
     return found
 
 
+def _cost(run: Run) -> float:
+    return run.cpu_ms_per_click + run.database_ms_per_click
+
+
 def summary(runs: list[Run]) -> str:
     """The CPU ratios, the targets and a warning if other programs took CPU, a line each."""
     lines = [
-        f"{row.name}: {row.value:g} {row.unit} = {row.ratio:.1f} x floor's"
-        for row in costs(runs)
-        if row.ratio is not None
+        f"advisor/floor, {run.database} {run.loop} loop: throughput"
+        f" {run.throughput / floor.throughput:.3f} x, p99 until update"
+        f" {run.until_update_ms(0.99) / floor.until_update_ms(0.99):.2f} x, CPU per click"
+        f" (server, database) {_cost(run) / _cost(floor):.1f} x"
+        for run in runs
+        for floor in [_floor_of(run, runs)]
+        if run.subject is Subject.ADVISOR and floor is not None
     ]
     for row in targets(runs):
         ratio = "" if row.ratio is None else f" = {row.ratio:.3f} x floor's"
