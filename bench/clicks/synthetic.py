@@ -5,33 +5,59 @@ from __future__ import annotations
 from typing import Any
 
 CHOICE_ACTION = "choice"
-OPTIONS = 5
+OPTIONS = 6
 QUESTIONS = 16
 """As many as the advisor's bank asks, so a synthetic person clicks through as many."""
 
 
 def question_blocks(number: int) -> list[dict[str, Any]]:
-    """Question `number`'s message: a heading, the question, and a row of answer buttons."""
+    """Question `number`'s message, shaped as the advisor's: progress, the question with each
+    option described, a hint, a row of answer buttons, and back and pause."""
+    described = "\n".join(
+        f"*{option + 1}.* Answer {option + 1} in a few words \u2014 A sentence or two that says"
+        " what this answer means in practice, so that everyone reads it alike."
+        for option in range(OPTIONS)
+    )
     buttons = [
         {
             "type": "button",
             "action_id": f"{CHOICE_ACTION}:{option}",
-            "text": {"type": "plain_text", "text": f"Option {option}: a typical answer's words"},
+            "text": {"type": "plain_text", "text": f"Answer {option + 1} in a few words"},
             "value": f"q{number}|o{option}",
         }
         for option in range(OPTIONS)
     ]
+    navigation = [
+        {
+            "type": "button",
+            "action_id": f"nav:{name}",
+            "text": {"type": "plain_text", "text": name.title()},
+            "value": f"q{number}",
+        }
+        for name in ("back", "pause")
+    ]
+    progress = "\u25b0" * (number + 1) + "\u25b1" * (QUESTIONS - number - 1)
     return [
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Question {number + 1}"}]},
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": f"Question {number + 1} of {QUESTIONS}  {progress}"}
+            ],
+        },
         {
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": f"*Question {number + 1}.* How far along is the organisation with the"
-                " practice this question is about, as you see it from your own role?",
+                "text": f"*How far along is the organisation with practice {number + 1}?*\n\n"
+                + described,
             },
         },
+        {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": "Pick the answer that fits best."}],
+        },
         {"type": "actions", "elements": buttons},
+        {"type": "actions", "elements": navigation},
     ]
 
 
