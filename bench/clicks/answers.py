@@ -64,6 +64,8 @@ async def open_answers(database: str) -> AsyncIterator[Answers]:
     if url.get_backend_name() == "sqlite":
         async with aiosqlite.connect(url.database or ":memory:", isolation_level=None) as db:
             await db.execute("PRAGMA journal_mode=WAL")
+            # As durable as the advisor's SQLite (its default): every commit waits for the disk.
+            await db.execute("PRAGMA synchronous=FULL")
             await db.execute(SCHEMA)
             yield SqliteAnswers(db)
         return
