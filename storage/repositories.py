@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import Executable
 
@@ -290,15 +291,17 @@ class SqlaConversationStore:
         self._scans = SqlaScanRepository(database)
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
-        async with self._db.reading() as session:
-            connection = await session.connection()
+        async with self._db.reading() as connection:
             loading = self._db.prepared(_load_conversation)
             row = (await connection.execute(loading, {"p_org": org_id, "p_key": key})).one_or_none()
             return None if row is None else (row.state, row.version)
 
     async def handled(self, org_id: int, once: str) -> bool:
-        async with self._db.reading() as session:
-            seen = await session.get(SeenEventRow, (TURN_SOURCE, delivery_id(org_id, once)))
+        async with self._db.reading() as connection:
+            seen = await connection.scalar(
+                self._db.prepared(_seen_delivery),
+                {"p_source": TURN_SOURCE, "p_event": delivery_id(org_id, once)},
+            )
             return seen is not None
 
     async def save(
@@ -311,6 +314,13 @@ class SqlaConversationStore:
         answers: TurnAnswers | None = None,
         once: Once | None = None,
     ) -> int:
+        if (
+            self._db.backend == "postgresql"
+            and version is not None
+            and once is None
+            and await self._save_at_once(org_id, key, state, version, answers)
+        ):
+            return version + 1
         async with self._db.session() as session:
             connection = await session.connection()
             # The conditional update comes first: on PostgreSQL it locks the conversation's row,
@@ -349,6 +359,39 @@ class SqlaConversationStore:
                 if seen.rowcount == 0:
                     raise AlreadyHandled(f"delivery {once.key!r} was handled before")
         return 1 if version is None else version + 1
+
+    async def _save_at_once(
+        self,
+        org_id: int,
+        key: str,
+        state: Mapping[str, Any],
+        version: int,
+        answers: TurnAnswers | None,
+    ) -> bool:
+        """A scan click's save (the state moved on, with or without one answer) as a single
+        statement: one round trip on PostgreSQL, where a transaction around three statements
+        takes five. False when it changed nothing: another turn moved the conversation on, the
+        scan is not open, or the turn is not of this shape; the transaction below then does it
+        (or says why not), as it does every other save."""
+        values = {"p_org": org_id, "p_key": key, "p_version": version, "p_state": dict(state)}
+        if answers is None:
+            statement = self._db.prepared(_move_on_returning)
+        else:
+            match answers.effects:
+                case (RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options),):
+                    pass
+                case _:
+                    return False
+            statement = self._db.prepared(_move_on_with_answer)
+            values |= {
+                "p_scan": scan_id,
+                "p_respondent": answers.respondent,
+                "p_question": question,
+                "p_options": list(options),
+                "p_now": answers.now,
+            }
+        async with self._db.reading() as connection:  # autocommit: the statement is atomic
+            return (await connection.execute(statement, values)).first() is not None
 
     async def _record(self, session: AsyncSession, org_id: int, answers: TurnAnswers) -> None:
         for effect in answers.effects:
@@ -389,6 +432,89 @@ def _move_conversation_on(_: Database) -> Executable:
         ConversationRow.org_id == bindparam("p_org"),
         ConversationRow.key == bindparam("p_key"),
         ConversationRow.version == bindparam("p_version"),
+    )
+
+
+def _move_on_returning(_: Database) -> Executable:
+    return (
+        update(ConversationRow)
+        .where(
+            ConversationRow.org_id == bindparam("p_org"),
+            ConversationRow.key == bindparam("p_key"),
+            ConversationRow.version == bindparam("p_version"),
+        )
+        .values(state=bindparam("p_state", type_=JSON), version=ConversationRow.version + 1)
+        .returning(ConversationRow.version)
+    )
+
+
+def _move_on_with_answer(_: Database) -> Executable:
+    """PostgreSQL: the state moved on and the answer stored, in one statement, or nothing.
+
+    The conversation moves on only while the scan is open; the response and the answer only
+    once it has. Every part of a statement sees the same snapshot, so the response just made
+    is read from `started`, an earlier one from the table.
+    """
+    org, scan = bindparam("p_org", type_=Integer), bindparam("p_scan", type_=Integer)
+    respondent, now = bindparam("p_respondent", type_=String), bindparam("p_now", type_=UTCDateTime)
+    open_scan = (
+        select(ScanRow.id)
+        .where(ScanRow.id == scan, ScanRow.org_id == org, ScanRow.closed_at.is_(None))
+        .cte("open_scan")
+    )
+    moved = (
+        update(ConversationRow)
+        .where(
+            ConversationRow.org_id == org,
+            ConversationRow.key == bindparam("p_key", type_=String),
+            ConversationRow.version == bindparam("p_version", type_=Integer),
+            select(open_scan.c.id).exists(),
+        )
+        .values(state=bindparam("p_state", type_=JSON), version=ConversationRow.version + 1)
+        .returning(ConversationRow.version)
+        .cte("moved")
+    )
+    started = (
+        postgresql.insert(ResponseRow)
+        .from_select(
+            ["org_id", "scan_id", "respondent", "started_at"],
+            select(org, open_scan.c.id, respondent, now).where(select(moved.c.version).exists()),
+        )
+        .on_conflict_do_nothing(index_elements=["scan_id", "respondent"])
+        .returning(ResponseRow.id)
+        .cte("started")
+    )
+    response = (
+        select(started.c.id)
+        .union_all(
+            select(ResponseRow.id).where(
+                ResponseRow.org_id == org,
+                ResponseRow.scan_id == scan,
+                ResponseRow.respondent == respondent,
+            )
+        )
+        .limit(1)
+        .cte("response")
+    )
+    answer = postgresql.insert(AnswerRow).from_select(
+        ["org_id", "response_id", "question_id", "option_ids", "answered_at"],
+        select(
+            org,
+            response.c.id,
+            bindparam("p_question", type_=String),
+            bindparam("p_options", type_=JSON),
+            now,
+        ).where(select(moved.c.version).exists()),
+    )
+    return answer.on_conflict_do_update(
+        index_elements=["response_id", "question_id"],
+        set_={"option_ids": answer.excluded.option_ids, "answered_at": answer.excluded.answered_at},
+    ).returning(AnswerRow.id)
+
+
+def _seen_delivery(_: Database) -> Executable:
+    return select(SeenEventRow.event_id).where(
+        SeenEventRow.source == bindparam("p_source"), SeenEventRow.event_id == bindparam("p_event")
     )
 
 
