@@ -25,6 +25,10 @@ from dialogs.ports import StorageError
 
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _SQLITE_BUSY_TIMEOUT_MS = 15_000
+_POSTGRESQL_POOL = {"pool_size": 20, "max_overflow": 10}
+"""Connections a process keeps to PostgreSQL, and may open beyond that at a peak. SQLAlchemy's
+default of 5 kept 50 people clicking at once opening and closing connections (a new server
+process each) all the time; two processes stay well within PostgreSQL's 100."""
 S = TypeVar("S")
 _inside: ContextVar[bool] = ContextVar("inside_a_transaction", default=False)
 
@@ -69,8 +73,9 @@ class Database:
         self.url = _async_url(url)
         self.safe_url = self.url.render_as_string(hide_password=True)
         self.backend = self.url.get_backend_name()
+        pool = _POSTGRESQL_POOL if self.backend == "postgresql" else {}
         with self.errors():
-            self.engine = create_async_engine(self.url, echo=echo)
+            self.engine = create_async_engine(self.url, echo=echo, **pool)
         if self.backend == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
