@@ -4,6 +4,7 @@ clicks, and what the click cost the server (CPU, memory) and the people (time)."
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import statistics
@@ -19,7 +20,14 @@ from sqlalchemy.engine import make_url
 
 from bench.clicks.databases import count_answers, fresh_database, test_server_url
 from bench.clicks.fake_slack import LeanSlack
-from bench.clicks.load import Click, Clicker, OpenLoop, closed_loop, open_loop
+from bench.clicks.load import (
+    Click,
+    Clicker,
+    OpenLoop,
+    ScansExhausted,
+    closed_loop,
+    open_loop,
+)
 from bench.clicks.people import Person, scan_request, user_id
 from bench.clicks.servers import (
     SIGNING_SECRET,
@@ -37,6 +45,14 @@ SAMPLE_SECONDS = 0.1
 SETUP_SECONDS = 60.0
 SETUP_CONCURRENCY = 10
 """Scans are started this many at a time: setting up is not timed, and gentler is surer."""
+
+
+LOG_TAIL = 4000
+"""How much of a failed server's log its error quotes."""
+
+
+class NotStarted(Exception):
+    """The advisor answered a person's "scan" with something that asks no question."""
 
 
 class Loop(StrEnum):
@@ -193,21 +209,29 @@ async def _one(
         serving(subject, folder, database, slack.api_url) as served,
         aiohttp.ClientSession(connector=connector) as http,
     ):
-        people = deque(await _set_up(subject, served, slack, http, people_needed(options, loop)))
-        clicker = Clicker(
-            http, slack, served.events_url, SIGNING_SECRET, updates=subject is not Subject.ACK
-        )
-        warm = await closed_loop(clicker, people, options.warmup, options.concurrency)
-
-        async def timed() -> OpenLoop:
-            if loop is Loop.OPEN:
-                return await open_loop(clicker, people, options.clicks, options.concurrency)
-            return OpenLoop(
-                await closed_loop(clicker, people, options.clicks, options.concurrency), 0.0
+        try:
+            people = deque(
+                await _set_up(subject, served, slack, http, people_needed(options, loop))
             )
+            clicker = Clicker(
+                http, slack, served.events_url, SIGNING_SECRET, updates=subject is not Subject.ACK
+            )
+            warm = await closed_loop(clicker, people, options.warmup, options.concurrency)
 
-        calls_before = Counter(slack.calls)
-        run = await _measured(served, subject, kind, loop, timed, make_url(database).database)
+            async def timed() -> OpenLoop:
+                if loop is Loop.OPEN:
+                    return await open_loop(clicker, people, options.clicks, options.concurrency)
+                return OpenLoop(
+                    await closed_loop(clicker, people, options.clicks, options.concurrency), 0.0
+                )
+
+            calls_before = Counter(slack.calls)
+            run = await _measured(served, subject, kind, loop, timed, make_url(database).database)
+        except (ScansExhausted, NotStarted) as failed:
+            said = served.log.read_text(errors="replace")[-LOG_TAIL:]
+            raise RuntimeError(
+                f"{subject}/{kind}/{loop}: {failed}; its log ends:\n{said}"
+            ) from None
         run.api_calls = Counter(slack.calls) - calls_before
         if options.logs is not None:
             options.logs.mkdir(parents=True, exist_ok=True)
@@ -301,6 +325,9 @@ async def _set_up(
                 if response.status not in (200, 503):
                     raise RuntimeError(f"starting a scan got {response.status}")
             message = await asyncio.wait_for(posted, SETUP_SECONDS)
-        return Person(user, message.channel, message.ts, message.blocks, pick=number % 3 + 1)
+        person = Person(user, message.channel, message.ts, message.blocks, pick=number % 3 + 1)
+        if person.next_click() is None:
+            raise NotStarted(f"{user} got no question but {json.dumps(message.blocks)[:500]}")
+        return person
 
     return list(await asyncio.gather(*(start(n, user) for n, user in enumerate(users))))
