@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m bench.clicks [--clicks N] [--concurrency C]
 [--only advisor,floor,ack] [--databases sqlite,postgresql] [--loops closed,open]
-[--postgres-url URL] [--json FILE] [--logs DIR] [--quick]
+[--postgres-url URL] [--json FILE] [--logs DIR] [--repeat N] [--quick]
 
 Each click is a signed block_actions POST; it is done when the app's chat.update of that
 click's message reached the fake Slack in this process (the ack-only app's, at its ack).
@@ -20,8 +20,8 @@ import os
 import sys
 from pathlib import Path
 
-from bench.clicks.report import HEADER, LEGEND, line, rows, summary
-from bench.clicks.runner import Loop, Options, Run, bench
+from bench.clicks.report import HEADER, LEGEND, line, rows, spreads, summary
+from bench.clicks.runner import Loop, Options, Run, bench, medians
 from bench.clicks.servers import Subject
 from bench.results import machine, write
 
@@ -38,6 +38,9 @@ def options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
     parser.add_argument("--loops", default="closed,open")
     parser.add_argument("--postgres-url", default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--repeat", type=int, default=Options.repeat, help="rounds; figures are the median's"
+    )
     parser.add_argument("--logs", type=Path, default=None, help="keep the servers' logs here")
     parser.add_argument(
         "--quick", action="store_true", help=f"{QUICK_CLICKS} clicks, for a quick look"
@@ -57,6 +60,7 @@ def options(argv: list[str] | None = None) -> tuple[Options, Path | None]:
             loops=tuple(Loop(name) for name in _listed(parsed.loops)),
             postgres_url=parsed.postgres_url,
             logs=parsed.logs,
+            repeat=parsed.repeat,
         )
     except ValueError as error:
         parser.error(str(error))
@@ -78,12 +82,23 @@ def main(argv: list[str] | None = None) -> int:
     def report(run: Run) -> None:
         print(line(run), flush=True)
 
-    runs = asyncio.run(bench(chosen, report))
+    every = asyncio.run(bench(chosen, report))
+    runs = medians(every)
+    if chosen.repeat > 1:
+        print(f"the round with the median throughput of each run, of {chosen.repeat}:")
+        for run in runs:
+            print(line(run))
     print(LEGEND)
     print(summary(runs))
     if json_file is not None:
-        write(json_file, "clicks", rows(runs), load_average=list(os.getloadavg()))
-    incomplete = [run.name for run in runs if run.lost or run.stored != run.expected]
+        write(
+            json_file,
+            "clicks",
+            rows(runs) + spreads(every),
+            rounds=chosen.repeat,
+            load_average=list(os.getloadavg()),
+        )
+    incomplete = {run.name for run in every if run.lost or run.stored != run.expected}
     if incomplete:
         print(f"clicks lost or answers missing in: {', '.join(incomplete)}", file=sys.stderr)
         return 1

@@ -167,8 +167,9 @@ def line(run: Run) -> str:
     refused = _refused(run)
     stored = "" if run.subject is Subject.ACK else f"{run.stored}/{run.expected}"
     saturated = " generator saturated" if run.generator_load >= SATURATED else ""
+    name = run.name if run.repetition == 1 else f"{run.name} #{run.repetition}"
     return (
-        f"{run.name:<26}{run.throughput:9.0f}{run.until_update_ms(0.5):9.1f}"
+        f"{name:<26}{run.throughput:9.0f}{run.until_update_ms(0.5):9.1f}"
         f"{run.until_update_ms(0.99):9.1f}{lag50}{lag99}{run.cpu_ms_per_click:8.2f}"
         f"{run.database_ms_per_click:7.2f}{run.rss_peak_mb:8.0f}{run.rss_steady_mb:8.0f}"
         f"{run.generator_load:6.2f}{run.others_load:6.2f}{refused:6d}{run.lost:6d}"
@@ -193,6 +194,29 @@ def costs(runs: list[Run]) -> list[Row]:
                 reference=_finite(_cost(floor)),
             )
         )
+    return found
+
+
+def spreads(every: list[Run]) -> list[Row]:
+    """For runs of more than one round: their lowest and highest throughput."""
+    rounds: dict[str, list[float]] = {}
+    for run in every:
+        rounds.setdefault(run.name, []).append(run.throughput)
+    found = []
+    for name, figures in rounds.items():
+        if len(figures) > 1:
+            found += [
+                Row.measured(
+                    f"clicks {name} throughput, lowest of {len(figures)}",
+                    _finite(min(figures)),
+                    "/s",
+                ),
+                Row.measured(
+                    f"clicks {name} throughput, highest of {len(figures)}",
+                    _finite(max(figures)),
+                    "/s",
+                ),
+            ]
     return found
 
 

@@ -69,6 +69,9 @@ class Options:
     loops: tuple[Loop, ...] = (Loop.CLOSED, Loop.OPEN)
     postgres_url: str | None = None
     warmup: int = 100
+    repeat: int = 1
+    """Rounds of every run: other work on the machine comes and goes, and the median of a few
+    rounds moves less than any one of them."""
     logs: Path | None = None
     """Where to keep each server's log, named after its run; by default they are dropped."""
     clicks_per_person_open: int = 4
@@ -97,6 +100,8 @@ class Run:
     """PostgreSQL's backends for this run's database (0 on SQLite: it is the server's); a
     lower bound where the server's pool ends connections during the run."""
     machine_busy_seconds: float = 0.0
+    repetition: int = 1
+    """Which round of `Options.repeat` this run was."""
     api_calls: Counter[str] = field(default_factory=Counter)
     """The Web API calls the fake got while the run was timed, by method."""
 
@@ -151,6 +156,18 @@ class Run:
         return _quantile([c.acked - c.sent for c in self.clicks], quantile)
 
 
+def medians(runs: list[Run]) -> list[Run]:
+    """Of each run's rounds, the one with the median throughput (the lower middle of an even
+    number), in the order the runs first came."""
+    rounds: dict[str, list[Run]] = {}
+    for run in runs:
+        rounds.setdefault(run.name, []).append(run)
+    return [
+        sorted(same, key=lambda run: run.throughput)[(len(same) - 1) // 2]
+        for same in rounds.values()
+    ]
+
+
 def _quantile(seconds: list[float], quantile: float) -> float:
     if not seconds:
         return float("nan")
@@ -170,8 +187,9 @@ def people_needed(options: Options, loop: Loop) -> int:
 
 
 async def bench(options: Options, report: Callable[[Run], None] = lambda _: None) -> list[Run]:
-    """Every run `options` asks for, one after another in this process; `report` is told of
-    each as it ends. The ack-only app runs once, closed loop (its click ends at the ack)."""
+    """Every run `options` asks for, one after another in this process, all of them again in
+    each of `options.repeat` rounds; `report` is told of each as it ends. The ack-only app
+    runs once a round, closed loop (its click ends at the ack)."""
     plans: list[tuple[Subject, str, Loop]] = [
         (subject, database, loop)
         for database in options.databases
@@ -187,10 +205,12 @@ async def bench(options: Options, report: Callable[[Run], None] = lambda _: None
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="clicks-") as folder:
         async with LeanSlack() as slack:
-            for subject, database, loop in plans:
-                run = await _one(options, slack, Path(folder), subject, database, loop, server)
-                report(run)
-                runs.append(run)
+            for repetition in range(1, options.repeat + 1):
+                for subject, database, loop in plans:
+                    run = await _one(options, slack, Path(folder), subject, database, loop, server)
+                    run.repetition = repetition
+                    report(run)
+                    runs.append(run)
     return runs
 
 
