@@ -121,6 +121,7 @@ class App:
             language_of=self._language_of,
             reporter=self._report_png,
             launches=self.activation.launches,
+            claims=self.activation.outbox,
         )
 
     async def report_data(self, org: Organisation, language: Language | None) -> ReportData:

@@ -177,21 +177,26 @@ def _jobs(runner: JobRunner) -> Callable[[], Awaitable[None]]:
 
 
 def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], Awaitable[None]]:
-    """Plan nudges (at most every PLAN_SECONDS) and send every due one."""
+    """Plan nudges (at most every PLAN_SECONDS) and send every due one: the dispatcher keeps
+    claiming while it sends, until nothing is due and nothing is in flight. A dispatch still
+    busy after PLAN_SECONDS stops claiming, lets planning run, and goes on at once."""
     dispatcher = app.dispatcher(delivery, worker=f"{socket.gethostname()}:{os.getpid()}")
     planned_at: float | None = None
 
     async def tick() -> None:
         nonlocal planned_at
-        if planned_at is None or time.monotonic() - planned_at >= PLAN_SECONDS:
-            await app.activation.planner.plan_all()
-            planned_at = time.monotonic()
-        while (await dispatcher.run()).claimed and not stop.is_set():
-            pass
-        now = app.clock.now()
-        oldest = await app.activation.outbox.oldest_due(now)
-        age = 0.0 if oldest is None else (now - oldest).total_seconds()
-        app.metrics.oldest_due_nudge_age.set(age)
+        while not stop.is_set():
+            if planned_at is None or time.monotonic() - planned_at >= PLAN_SECONDS:
+                await app.activation.planner.plan_all()
+                planned_at = time.monotonic()
+            started = time.monotonic()
+            await dispatcher.dispatch(stop=stop, claiming=timedelta(seconds=PLAN_SECONDS))
+            now = app.clock.now()
+            oldest = await app.activation.outbox.oldest_due(now)
+            age = 0.0 if oldest is None else (now - oldest).total_seconds()
+            app.metrics.oldest_due_nudge_age.set(age)
+            if time.monotonic() - started < PLAN_SECONDS:
+                break  # it ran out of nudges, not of time
 
     return tick
 

@@ -26,10 +26,11 @@ Business rules:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -47,7 +48,7 @@ from dialogs.ports import (
     StorageError,
     TaskRepository,
 )
-from dialogs.records import Nudge, Organisation, OrgSettings, ScanReminder
+from dialogs.records import Nudge, Organisation, OrgSettings, Person, ScanReminder
 from engine.crosscheck import WEEKS, posting_check
 from engine.nudges import (
     NudgeKind,
@@ -62,6 +63,8 @@ from engine.respect import monday_of, next_allowed, week_of
 from engine.scoring import OrgResult
 from engine.tasks import (
     CONSISTENCY_WEEKS,
+    Mark,
+    Task,
     consistency,
     current,
     is_on_time,
@@ -74,6 +77,13 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 """A claim older than this belonged to a worker that died; the nudge is claimed again."""
 BATCH = 50
+"""Nudges one `Dispatcher.run` claims."""
+CLAIM = 1_000
+"""Nudges one claim of `Dispatcher.dispatch` takes at most (the outbox takes a few of each
+organisation's at a time)."""
+LOOK_AGAIN = timedelta(seconds=5)
+"""While nudges are being sent, how often the outbox is asked for newly due ones besides when
+an organisation asks for more: each look takes a few more of every organisation's."""
 RETRY_AFTER = timedelta(minutes=5)
 UNAVAILABLE_ATTEMPTS = 8
 """Attempts at a nudge its channel was unavailable for, 5, 10, ... 35 minutes apart (about two
@@ -267,6 +277,41 @@ class Sent:
         return self.sent + self.dropped + self.failed + self.postponed
 
 
+class Claims(Protocol):
+    """The outbox's side of a dispatch that sends many at once: claims that outlast their lease
+    while the sending goes on, and the weekly cap's counts read for many recipients at once."""
+
+    async def renew(self, nudge_ids: Sequence[int], *, worker: str, now: datetime) -> set[int]:
+        """Renew `worker`'s claims on these nudges as of `now`; the ids it still holds (a lapsed
+        lease may have let another worker take one)."""
+        ...
+
+    async def sent_counts(
+        self, org_id: int, recipients: Sequence[str], since: datetime
+    ) -> dict[str, int]:
+        """`Outbox.sent_since` for each of `recipients` (those sent none may be left out)."""
+        ...
+
+
+@dataclass
+class _InHand:
+    """What one dispatch holds: the nudges claimed and not yet settled, and those lost."""
+
+    held: set[int] = field(default_factory=set)
+    lost: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What a group of one organisation's nudges needs, read once for the group."""
+
+    people: dict[str, Person]
+    tasks: dict[int, Task]
+    marks: dict[int, dict[datetime, Mark]]
+    sent: dict[tuple[str, datetime], int] = field(default_factory=dict)
+    """Capped nudges sent to a recipient since a week's start, kept up as the group sends."""
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -283,12 +328,14 @@ class Dispatcher:
         language_of: LanguageOf | None = None,
         reporter: Reporter | None = None,
         launches: LaunchRepository | None = None,
+        claims: Claims | None = None,
     ) -> None:
         self._launches = launches
         self._reporter = reporter
         self._perceived = perceived
         self._language_of = language_of
         self._lease = lease
+        self._claims = claims
         self._organisations = organisations
         self._tasks = tasks
         self._people = people
@@ -296,15 +343,73 @@ class Dispatcher:
         self._delivery = delivery
         self._clock = clock
         self._worker = worker
+        self._in_hand = _InHand()
 
     async def run(self, *, limit: int = BATCH, channel: str | None = None) -> Sent:
-        """Claim the due nudges (only `channel`'s when given) and settle them; the tally.
+        """Claim the due nudges once (only `channel`'s when given) and settle them; the tally.
 
-        Each organisation's nudges are settled in order, and the organisations side by side:
-        a chat that makes one workspace wait (Slack's Retry-After is slept out inside the send)
-        holds up that organisation's nudges only. An error in one organisation is raised once
-        the others are done.
+        The organisations are settled side by side, and within one the recipients: a chat that
+        makes one workspace wait holds up that workspace's nudges only. An error in one
+        organisation is raised once the others are done.
         """
+        tally = Counter[str]()
+        async with self._renewing():
+            claimed = await self._claim(limit, channel)
+            settled = await asyncio.gather(
+                *(
+                    self._settle_group(org_id, nudges, tally)
+                    for org_id, nudges in _by_organisation(claimed).items()
+                ),
+                return_exceptions=True,
+            )
+        _raise_first(settled)
+        return _sent(tally)
+
+    async def dispatch(
+        self,
+        *,
+        stop: asyncio.Event | None = None,
+        claiming: timedelta | None = None,
+        channel: str | None = None,
+    ) -> Sent:
+        """Claim and send until nothing is due and nothing is left in flight; the tally.
+
+        Each organisation sends what it has claimed while new claims go on: an organisation
+        that has taken its nudges in hand (emptied its queue) asks for more at once, a full
+        claim is followed by the next, and otherwise the outbox is looked at every LOOK_AGAIN
+        seconds. So a workspace that sends slowly (its chat's rate limit) holds up no other,
+        and its claims are renewed while it sends (with `claims`), so none lapses mid-way.
+        From `stop` on, or once it has been `claiming` for that long, nothing more is claimed;
+        what was claimed is settled.
+        """
+        tally = Counter[str]()
+        queues: dict[int, list[Nudge]] = {}
+        senders: dict[int, asyncio.Task[None]] = {}
+        wanted = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        until = None if claiming is None else loop.time() + claiming.total_seconds()
+        async with self._renewing():
+            while (stop is None or not stop.is_set()) and (until is None or loop.time() < until):
+                claimed = await self._claim(CLAIM, channel)
+                for org_id, nudges in _by_organisation(claimed).items():
+                    queues.setdefault(org_id, []).extend(nudges)
+                    if org_id not in senders:
+                        senders[org_id] = asyncio.create_task(
+                            self._drain(org_id, queues, tally, wanted)
+                        )
+                if len(claimed) >= CLAIM:
+                    continue
+                senders = {org: task for org, task in senders.items() if not task.done()}
+                if not claimed and not senders:
+                    break
+                wanted.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wanted.wait(), LOOK_AGAIN.total_seconds())
+            settled = await asyncio.gather(*senders.values(), return_exceptions=True)
+        _raise_first(settled)
+        return _sent(tally)
+
+    async def _claim(self, limit: int, channel: str | None) -> list[Nudge]:
         claimed = await self._outbox.claim(
             now=self._clock.now(),
             worker=self._worker,
@@ -312,32 +417,117 @@ class Dispatcher:
             lease=self._lease,
             channel=channel,
         )
-        per_organisation: dict[int, list[Nudge]] = {}
-        for nudge in claimed:
-            per_organisation.setdefault(nudge.org_id, []).append(nudge)
-        settled = await asyncio.gather(
-            *(self._settle_all(org_id, nudges) for org_id, nudges in per_organisation.items()),
-            return_exceptions=True,
-        )
-        tally = Counter[str]()
-        for outcome in settled:
-            if isinstance(outcome, BaseException):
-                raise outcome
-            tally.update(outcome)
-        return Sent(tally[SENT], tally[DROPPED], tally[FAILED], tally["postponed"])
+        # A claim of ours whose lease ran out (a renewal came late) is claimed again by us:
+        # it is still being settled, and must not be settled twice.
+        claimed = [nudge for nudge in claimed if nudge.id not in self._in_hand.held]
+        self._in_hand.held.update(nudge.id for nudge in claimed)
+        return claimed
 
-    async def _settle_all(self, org_id: int, nudges: list[Nudge]) -> list[str]:
-        """One organisation's nudges, one after the other: its cap and its chat's limits hold."""
-        org = await self._organisations.get(org_id)
-        return [await self._settle(nudge, org) for nudge in nudges]
+    @contextlib.asynccontextmanager
+    async def _renewing(self) -> AsyncIterator[None]:
+        """Renew the claims held every third of the lease, while the body runs."""
+        if self._claims is None:
+            yield
+            return
+        renewing = asyncio.create_task(self._renew_every(self._lease / 3, self._claims))
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
 
-    async def _settle(self, nudge: Nudge, org: Organisation | None) -> str:
+    async def _renew_every(self, every: timedelta, claims: Claims) -> None:
+        while True:
+            await asyncio.sleep(every.total_seconds())
+            held = sorted(self._in_hand.held)
+            if not held:
+                continue
+            kept = await claims.renew(held, worker=self._worker, now=self._clock.now())
+            lost = (set(held) - kept) & self._in_hand.held  # not those settled meanwhile
+            if lost:
+                log.warning("%d claimed nudges were taken over by another worker", len(lost))
+                self._in_hand.lost |= lost
+
+    async def _drain(
+        self,
+        org_id: int,
+        queues: dict[int, list[Nudge]],
+        tally: Counter[str],
+        wanted: asyncio.Event,
+    ) -> None:
+        """Settle an organisation's queue, group by group, until it is empty; each group taken
+        in hand asks the dispatcher for more, so the next is claimed while this one sends."""
+        try:
+            while queues.get(org_id):
+                group, queues[org_id] = queues[org_id], []
+                wanted.set()
+                await self._settle_group(org_id, group, tally)
+        finally:
+            for nudge in queues.pop(org_id, []):
+                self._in_hand.held.discard(nudge.id)  # left to its lease: a worker takes it again
+            wanted.set()
+
+    async def _settle_group(self, org_id: int, nudges: list[Nudge], tally: Counter[str]) -> None:
+        """One organisation's nudges: its recipients side by side, each recipient's one after
+        the other (their weekly cap holds), everything they need read once for the group."""
+        try:
+            org = await self._organisations.get(org_id)
+            loaded = await self._load(org, nudges)
+            per_recipient: dict[str, list[Nudge]] = {}
+            for nudge in nudges:
+                per_recipient.setdefault(nudge.recipient, []).append(nudge)
+
+            async def settle_in_order(theirs: list[Nudge]) -> None:
+                for nudge in theirs:
+                    if nudge.id in self._in_hand.lost:
+                        continue  # another worker has it now
+                    tally[await self._settle(nudge, org, loaded)] += 1
+                    self._in_hand.held.discard(nudge.id)
+
+            settled = await asyncio.gather(
+                *(settle_in_order(theirs) for theirs in per_recipient.values()),
+                return_exceptions=True,
+            )
+            _raise_first(settled)
+        finally:
+            for nudge in nudges:
+                self._in_hand.held.discard(nudge.id)
+                self._in_hand.lost.discard(nudge.id)
+
+    async def _load(self, org: Organisation | None, nudges: list[Nudge]) -> _Loaded:
+        if org is None:
+            return _Loaded({}, {}, {})
+        people = await self._people.many(org.id, sorted({nudge.recipient for nudge in nudges}))
+        wanted = {nudge.task_id for nudge in nudges if nudge.task_id is not None}
+        tasks: dict[int, Task] = {}
+        marks: dict[int, dict[datetime, Mark]] = {}
+        if wanted:
+            active = await self._tasks.active(org.id)
+            tasks = {task.id: task for task in active if task.id in wanted}
+            marks = dict(await self._tasks.marks(org.id, sorted(tasks)))
+        loaded = _Loaded(people, tasks, marks)
+        if self._claims is not None:
+            now = self._clock.now()
+            capped: dict[datetime, set[str]] = {}
+            for nudge in nudges:
+                if nudge.kind.capped:
+                    since = _week_start(now, nudge.deliver_at.zone)
+                    capped.setdefault(since, set()).add(nudge.recipient)
+            for since, recipients in capped.items():
+                counts = await self._claims.sent_counts(org.id, sorted(recipients), since)
+                loaded.sent.update(((r, since), counts.get(r, 0)) for r in recipients)
+        return loaded
+
+    async def _settle(self, nudge: Nudge, org: Organisation | None, loaded: _Loaded) -> str:
         now = self._clock.now()
         if org is None:
             return await self._finish(nudge, DROPPED, "the organisation is gone")
         if now >= nudge.stale_at.instant():
             return await self._finish(nudge, DROPPED, "stale: too late to be useful")
-        person = await self._people.get(org.id, nudge.recipient)
+        person = loaded.people.get(nudge.recipient) or await self._people.get(
+            org.id, nudge.recipient
+        )
         if person.unreachable is not None:
             return await self._finish(nudge, FAILED, f"unreachable: {person.unreachable}")
         local = LocalTime.of(now, nudge.deliver_at.zone)
@@ -345,19 +535,23 @@ class Dispatcher:
         if allowed > local.at:
             await self._outbox.postpone(nudge.id, LocalTime(allowed, local.zone))
             return "postponed"
-        reply = await self._compose(org, nudge, now)
+        reply = await self._compose(org, nudge, now, loaded)
         if reply is None:
             return await self._finish(nudge, DROPPED, "no longer needed")
         if nudge.kind.capped:
-            week = LocalTime(
-                datetime.combine(monday_of(local.at.date()), datetime.min.time()), local.zone
-            )
-            sent = await self._outbox.sent_since(org.id, nudge.recipient, week.instant())
+            counted = (nudge.recipient, _week_start(now, local.zone))
+            sent = loaded.sent.get(counted)
+            if sent is None:
+                sent = await self._outbox.sent_since(org.id, nudge.recipient, counted[1])
             if sent >= org.settings.respect.weekly_cap:
                 return await self._finish(nudge, DROPPED, "weekly cap reached")
-        return await self._send(nudge, reply)
+            outcome = await self._send(nudge, reply, loaded)
+            if outcome == SENT and counted in loaded.sent:
+                loaded.sent[counted] += 1
+            return outcome
+        return await self._send(nudge, reply, loaded)
 
-    async def _send(self, nudge: Nudge, reply: Reply) -> str:
+    async def _send(self, nudge: Nudge, reply: Reply, loaded: _Loaded) -> str:
         try:
             if nudge.attempts > 1 and await self._delivery.delivered(nudge):
                 return await self._finish(nudge, SENT, "delivered before a restart")
@@ -369,6 +563,7 @@ class Dispatcher:
             await self._people.set_unreachable(
                 nudge.org_id, nudge.recipient, refused.failure, now=now
             )
+            loaded.people.pop(nudge.recipient, None)  # read again for their next nudge
             return await self._failed(nudge, refused)
         except StorageError:
             raise
@@ -396,7 +591,9 @@ class Dispatcher:
             )
         return await self._finish(nudge, FAILED, refused.reason)
 
-    async def _compose(self, org: Organisation, nudge: Nudge, now: datetime) -> Reply | None:
+    async def _compose(
+        self, org: Organisation, nudge: Nudge, now: datetime, loaded: _Loaded
+    ) -> Reply | None:
         language = (
             await self._language_of(org, nudge.recipient)
             if self._language_of
@@ -420,10 +617,14 @@ class Dispatcher:
             return await self._scan_reminder(org, nudge, language)
         if nudge.task_id is None:
             return None
-        task = await self._tasks.get(org.id, nudge.task_id)
-        if task is None:
-            return None
-        marks = (await self._tasks.marks(org.id, [task.id])).get(task.id, {})
+        task = loaded.tasks.get(nudge.task_id)
+        if task is not None:
+            marks = loaded.marks.get(task.id, {})
+        else:  # retired, or gone: read on its own
+            task = await self._tasks.get(org.id, nudge.task_id)
+            if task is None:
+                return None
+            marks = (await self._tasks.marks(org.id, [task.id])).get(task.id, {})
         local_now = LocalTime.of(now, task.zone).at
         if nudge.kind is NudgeKind.HANDOVER:
             # Only while it is still theirs: a task reassigned again since needs no word.
@@ -502,6 +703,30 @@ class Dispatcher:
     async def _finish(self, nudge: Nudge, status: str, outcome: str | None) -> str:
         await self._outbox.finish(nudge.id, status=status, outcome=outcome, now=self._clock.now())
         return status
+
+
+def _week_start(now: datetime, zone: str) -> datetime:
+    """The instant the week of `now` began (Monday, midnight) in `zone`: the cap's week."""
+    local = LocalTime.of(now, zone)
+    monday = datetime.combine(monday_of(local.at.date()), datetime.min.time())
+    return LocalTime(monday, zone).instant()
+
+
+def _by_organisation(nudges: list[Nudge]) -> dict[int, list[Nudge]]:
+    per_organisation: dict[int, list[Nudge]] = {}
+    for nudge in nudges:
+        per_organisation.setdefault(nudge.org_id, []).append(nudge)
+    return per_organisation
+
+
+def _raise_first(outcomes: Sequence[object]) -> None:
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+def _sent(tally: Counter[str]) -> Sent:
+    return Sent(tally[SENT], tally[DROPPED], tally[FAILED], tally["postponed"])
 
 
 def _reminder(reminder: ScanReminder, fallback_zone: str) -> PlannedNudge:

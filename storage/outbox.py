@@ -7,6 +7,7 @@ left in `sending` by a crashed worker is claimed again once its lease has run ou
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -22,12 +23,17 @@ PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped
 PLAN_BATCH = 1_000
 """Rows per INSERT when planning: 14 parameters a row stays far below PostgreSQL's (asyncpg's)
 32,767 and SQLite's 32,766 parameters a statement, whatever one organisation has due."""
+PER_ORGANISATION = 20
+"""Nudges of one organisation a claim takes at most: two seconds of Slack's workspace-wide pace,
+so a claim spreads over the workspaces, and a worker that dies leaves few to look up again."""
 _CAPPED = [kind.value for kind in NudgeKind if kind.capped]
 
 
 class SqlaOutbox:
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._finishing: list[tuple[dict[str, object], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def plan(self, org_id: int, nudges: Sequence[PlannedNudge], *, now: datetime) -> int:
         if not nudges:
@@ -74,8 +80,14 @@ class SqlaOutbox:
         lease: timedelta,
         channel: str | None = None,
     ) -> list[Nudge]:
-        due = (
-            select(NudgeRow.id)
+        # The first few due of each organisation, so one claim spreads over many workspaces.
+        ranked = (
+            select(
+                NudgeRow.id,
+                func.row_number()
+                .over(partition_by=NudgeRow.org_id, order_by=(NudgeRow.deliver_at, NudgeRow.id))
+                .label("place"),
+            )
             .where(
                 NudgeRow.deliver_at <= now,
                 or_(
@@ -84,9 +96,15 @@ class SqlaOutbox:
                 ),
             )
             .where(NudgeRow.recipient.startswith(f"{channel}:") if channel else true())
+            .subquery()
+        )
+        due = (
+            select(NudgeRow.id)
+            .join(ranked, ranked.c.id == NudgeRow.id)
+            .where(ranked.c.place <= PER_ORGANISATION)
             .order_by(NudgeRow.deliver_at, NudgeRow.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
+            .with_for_update(of=NudgeRow, skip_locked=True)
         )
         async with self._db.session() as session:
             ids = list(await session.scalars(due))
@@ -107,6 +125,25 @@ class SqlaOutbox:
                 (_nudge(row) for row in rows), key=lambda n: (n.deliver_at.instant(), n.id)
             )
 
+    async def renew(self, nudge_ids: Sequence[int], *, worker: str, now: datetime) -> set[int]:
+        """Renew `worker`'s claims on these nudges as of `now`; the ids it still holds (a nudge
+        finished meanwhile, or taken by another worker after its lease ran out, is not)."""
+        kept: set[int] = set()
+        async with self._db.session() as session:
+            for start in range(0, len(nudge_ids), PLAN_BATCH):
+                renewed = await session.scalars(
+                    update(NudgeRow)
+                    .where(
+                        NudgeRow.id.in_(nudge_ids[start : start + PLAN_BATCH]),
+                        NudgeRow.status == SENDING,
+                        NudgeRow.claimed_by == worker,
+                    )
+                    .values(claimed_at=now)
+                    .returning(NudgeRow.id)
+                )
+                kept.update(renewed)
+        return kept
+
     async def oldest_due(self, now: datetime) -> datetime | None:
         """When the longest-waiting due, unclaimed nudge was due; None with none due."""
         oldest = (
@@ -122,12 +159,32 @@ class SqlaOutbox:
     async def finish(
         self, nudge_id: int, *, status: str, outcome: str | None, now: datetime
     ) -> None:
-        async with self._db.session() as session:
-            await session.execute(
-                update(NudgeRow)
-                .where(NudgeRow.id == nudge_id)
-                .values(status=status, outcome=outcome and outcome[:200], finished_at=now)
-            )
+        """Record the end; returns once it is stored. Finishes that come in while one is being
+        written are stored together in the next transaction (a group commit): many nudges sent
+        at once cost one write, not one each."""
+        row = {"id": nudge_id, "status": status, "outcome": outcome and outcome[:200]}
+        stored = asyncio.get_running_loop().create_future()
+        self._finishing.append(({**row, "finished_at": now}, stored))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_finished())
+        await stored
+
+    async def _write_finished(self) -> None:
+        while self._finishing:
+            batch, self._finishing = self._finishing, []
+            try:
+                async with self._db.session() as session:
+                    for start in range(0, len(batch), PLAN_BATCH):
+                        rows = [row for row, _ in batch[start : start + PLAN_BATCH]]
+                        await session.execute(update(NudgeRow), rows)
+            except Exception as error:  # each waiting finish raises it, as a write of its own
+                for _, stored in batch:
+                    if not stored.done():
+                        stored.set_exception(error)
+            else:
+                for _, stored in batch:
+                    if not stored.done():
+                        stored.set_result(None)
 
     async def postpone(self, nudge_id: int, until: LocalTime) -> None:
         async with self._db.session() as session:
@@ -186,6 +243,24 @@ class SqlaOutbox:
                 )
             )
             return int(found or 0)
+
+    async def sent_counts(
+        self, org_id: int, recipients: Sequence[str], since: datetime
+    ) -> dict[str, int]:
+        """`sent_since` for each of `recipients` at once (those sent none are left out)."""
+        counted = (
+            select(NudgeRow.recipient, func.count())
+            .where(
+                NudgeRow.org_id == org_id,
+                NudgeRow.recipient.in_(recipients),
+                NudgeRow.status == SENT,
+                NudgeRow.kind.in_(_CAPPED),
+                NudgeRow.finished_at >= since,
+            )
+            .group_by(NudgeRow.recipient)
+        )
+        async with self._db.session() as session:
+            return {recipient: int(count) for recipient, count in await session.execute(counted)}
 
     async def pending(self, org_id: int) -> list[Nudge]:
         async with self._db.session() as session:

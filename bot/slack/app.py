@@ -124,10 +124,12 @@ def web_client(
     backoff: RetryIntervalCalculator = BACKOFF,
     metrics: Metrics | None = None,
     session: aiohttp.ClientSession | None = None,
+    rate_limits: bool = True,
 ) -> AsyncWebClient:
     """A client that waits out 429s (Retry-After), retries server errors and dropped
     connections with `backoff`, and gives up on a call after `timeout` seconds; with `metrics`,
-    each answer it gets is counted.
+    each answer it gets is counted. Without `rate_limits` a 429 is raised at once, for a caller
+    that paces and pauses a workspace's calls itself (`bot.slack.limits`).
 
     Without `session` (or once it is closed) each call opens a session and a connection of its
     own; with one, the call uses the session's connections and timeout (slack_sdk applies
@@ -136,6 +138,7 @@ def web_client(
     What it still fails with is one of `bot.slack.errors.FAILURES`.
     """
     counting = [] if metrics is None else [CountingRetryHandler(metrics)]
+    waiting = [AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
@@ -143,7 +146,7 @@ def web_client(
         session=session,
         retry_handlers=[
             *counting,
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            *(waiting if rate_limits else []),
             ServerErrorRetryHandler(
                 max_retry_count=SERVER_ERROR_RETRIES, interval_calculator=backoff
             ),
@@ -168,9 +171,15 @@ class WebApiSession:
         self._session: aiohttp.ClientSession | None = None
         self._lasting: list[AsyncWebClient] = []
 
-    def client(self, token: str | None = None) -> AsyncWebClient:
+    def client(self, token: str | None = None, *, rate_limits: bool = True) -> AsyncWebClient:
         """A client with `token` on the session (if open): for one piece of work."""
-        return web_client(self._settings, token, metrics=self._metrics, session=self._session)
+        return web_client(
+            self._settings,
+            token,
+            metrics=self._metrics,
+            session=self._session,
+            rate_limits=rate_limits,
+        )
 
     def lasting(self, token: str | None = None) -> AsyncWebClient:
         """A client kept for the app's life (Bolt's own, whose session Bolt copies into each
@@ -241,6 +250,8 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
             **common,
         )
     client_for = _clients(web_api, core, app)
+    # Nudges are paced per workspace and wait out a 429 there, not inside the send.
+    delivery = SlackDelivery(_clients(web_api, core, app, rate_limits=False))
     core.names.add(CHANNEL, SlackNames(client_for))
     campaigns = SlackCampaigns(runner=core.campaigns(), client_for=client_for)
     lease = timedelta(seconds=settings.job_lease_seconds)
@@ -257,7 +268,7 @@ def build_slack_app(settings: Settings, core: App) -> SlackBot:
     )
     surface.register(app)
     _on_leaving(app, core)
-    return SlackBot(app, surface, campaigns, jobs, SlackDelivery(client_for), web_api)
+    return SlackBot(app, surface, campaigns, jobs, delivery, web_api)
 
 
 def _quiet(logger: logging.Logger) -> logging.Logger:
@@ -313,8 +324,11 @@ async def _leave(core: App, context: AsyncBoltContext, reason: str, *, single: b
         )
 
 
-def _clients(web_api: WebApiSession, core: App, app: AsyncApp) -> ClientFor:
-    """For background work: the organisation and a client holding its workspace's bot token."""
+def _clients(
+    web_api: WebApiSession, core: App, app: AsyncApp, *, rate_limits: bool = True
+) -> ClientFor:
+    """For background work: the organisation and a client holding its workspace's bot token;
+    without `rate_limits`, one that raises a 429 at once (see `web_client`)."""
 
     async def client_for(org_id: int) -> tuple[Organisation, AsyncWebClient]:
         org = await core.organisations.get(org_id)
@@ -322,7 +336,9 @@ def _clients(web_api: WebApiSession, core: App, app: AsyncApp) -> ClientFor:
             raise LookupError(f"no organisation with id {org_id}")
         store = app.installation_store
         if store is None:
-            return org, app.client
+            if rate_limits:
+                return org, app.client
+            return org, web_api.client(app.client.token, rate_limits=False)
         workspace = org.key.removeprefix("slack:")
         enterprise = workspace.startswith("E")
         bot = await store.async_find_bot(
@@ -332,7 +348,7 @@ def _clients(web_api: WebApiSession, core: App, app: AsyncApp) -> ClientFor:
         )
         if bot is None:
             raise LookupError(f"organisation {org_id} has no Slack installation")
-        return org, web_api.client(bot.bot_token)
+        return org, web_api.client(bot.bot_token, rate_limits=rate_limits)
 
     return client_for
 

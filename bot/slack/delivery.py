@@ -16,6 +16,7 @@ gives no meaning for, as the error itself, which the dispatcher tries again late
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, NoReturn
@@ -25,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import charts
 from bot.slack import people
 from bot.slack.errors import FAILURES, code, undeliverable
+from bot.slack.limits import POST_METHOD, SlackLimits
 from bot.slack.render import to_message
 from dialogs.delivery import Undeliverable
 from dialogs.messages import Chart, File, Reply
@@ -36,6 +38,11 @@ log = logging.getLogger(__name__)
 EVENT_TYPE = "advisor_nudge"
 HISTORY_LIMIT = 200
 CHART_FILE = "ssrm-profile.png"
+UPLOAD_METHOD = "files.getUploadURLExternal"
+"""What a file's upload is paced as: the first of the calls files_upload_v2 makes."""
+CLIENT_SECONDS = 30.0
+"""How long a workspace's client (and organisation) is used before it is looked up again: a
+token revoked meanwhile fails its call the way a missing installation does."""
 ClientFor = Callable[[int], Awaitable[tuple[Organisation, AsyncWebClient]]]
 """The organisation and a Web API client holding its workspace's token.
 
@@ -93,27 +100,50 @@ class SlackPublisher:
 
 
 class SlackDelivery:
-    def __init__(self, client_for: ClientFor) -> None:
+    """`Delivery` for Slack: each call paced by `limits` for its workspace (and channel), so a
+    workspace at its rate limit waits alone; a 429 pauses that workspace's method and the call
+    is made again after it (Slack did nothing with it), up to `limits.RATE_LIMIT_RETRIES`.
+
+    Give it clients that do not wait out a 429 themselves (`web_client(rate_limits=False)`):
+    the pause must hold the workspace's other calls too. A workspace's client is looked up
+    once per CLIENT_SECONDS, not for every nudge.
+    """
+
+    def __init__(self, client_for: ClientFor, limits: SlackLimits | None = None) -> None:
         self._client_for = client_for
+        self._limits = limits or SlackLimits()
+        self._clients: dict[int, tuple[float, asyncio.Task[tuple[Organisation, AsyncWebClient]]]]
+        self._clients = {}
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         org, client = await self._client(nudge)
+        channel = place_of(nudge.recipient) or _user(nudge)
         try:
-            posted = await client.chat_postMessage(
-                channel=place_of(nudge.recipient) or _user(nudge),
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"nudge": nudge.id}},
-                # The nudge is written in its recipient's language; all a delivery knows of it
-                # is the organisation's, the default for everyone who did not choose another.
-                **to_message(reply, language=org.settings.language),
+            posted = await self._limits.call(
+                nudge.org_id,
+                POST_METHOD,
+                lambda: client.chat_postMessage(
+                    channel=channel,
+                    metadata={"event_type": EVENT_TYPE, "event_payload": {"nudge": nudge.id}},
+                    # The nudge is written in its recipient's language; all a delivery knows of
+                    # it is the organisation's, the default for everyone who did not choose.
+                    **to_message(reply, language=org.settings.language),
+                ),
+                channel=channel,
             )
             # The report goes along as a file in the same conversation. A crash between the two
             # leaves the message without its file: the lookup after a restart sees the message.
             for attached in (block for block in reply if isinstance(block, File)):
-                await client.files_upload_v2(
-                    channel=posted["channel"],
-                    file=attached.content,
-                    filename=attached.name,
-                    title=attached.title,
+                await self._limits.call(
+                    nudge.org_id,
+                    UPLOAD_METHOD,
+                    functools.partial(
+                        client.files_upload_v2,
+                        channel=posted["channel"],
+                        file=attached.content,
+                        filename=attached.name,
+                        title=attached.title,
+                    ),
                 )
         except FAILURES as error:
             self._raise(error, nudge)
@@ -123,18 +153,32 @@ class SlackDelivery:
         try:
             channel = place_of(nudge.recipient)
             if channel is None:
-                opened = await client.conversations_open(users=_user(nudge))
+                opened = await self._limits.call(
+                    nudge.org_id,
+                    "conversations.open",
+                    lambda: client.conversations_open(users=_user(nudge)),
+                )
                 channel = opened["channel"]["id"]
-            history = await client.conversations_history(
-                channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
+            history = await self._limits.call(
+                nudge.org_id,
+                "conversations.history",
+                lambda: client.conversations_history(
+                    channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
+                ),
             )
         except FAILURES as error:
             self._raise(error, nudge)
         return any(_carries(message, nudge.id) for message in history["messages"])
 
-    async def _client(self, nudge: Nudge) -> Any:
+    async def _client(self, nudge: Nudge) -> tuple[Organisation, AsyncWebClient]:
+        loop = asyncio.get_running_loop()
+        kept = self._clients.get(nudge.org_id)
+        if kept is None or loop.time() - kept[0] > CLIENT_SECONDS or _failed(kept[1]):
+            # One lookup for all the workspace's nudges that ask at once.
+            kept = (loop.time(), asyncio.ensure_future(self._client_for(nudge.org_id)))
+            self._clients[nudge.org_id] = kept
         try:
-            return await self._client_for(nudge.org_id)
+            return await asyncio.shield(kept[1])
         except LookupError as missing:
             raise DeliveryFailed(Undeliverable.APP_REMOVED) from missing
 
@@ -145,6 +189,10 @@ class SlackDelivery:
         if failure is Undeliverable.OTHER:
             raise error  # no telling whether it passes: the dispatcher tries again later
         raise DeliveryFailed(failure, detail=code(error)) from error
+
+
+def _failed(lookup: asyncio.Future[Any]) -> bool:
+    return lookup.done() and (lookup.cancelled() or lookup.exception() is not None)
 
 
 def _user(nudge: Nudge) -> str:

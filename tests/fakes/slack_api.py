@@ -1,11 +1,11 @@
 """A fake Slack Web API on loopback: a real `AsyncWebClient` talks to it over HTTP.
 
 It answers the methods the advisor uses with Slack's shapes, records every call, and can be
-told to answer 429 (with Retry-After) or `{"ok": false}` for the next call of a method, or to
-fail it the ways Slack's edge does (`Fault`: a proxy's plain-text or HTML page, a hang, a reset
-connection, a broken JSON body). It also
-plays Slack's side of an install (`oauth.v2.access` for codes handed out with `grant`) and hands
-out a Socket Mode URL (`apps.connections.open`, see tests/fakes/socket_mode.py).
+told to answer 429 (with Retry-After) or `{"ok": false}` for the next call of a method, to keep
+Slack's rate limits on messages (`enforce_limits`), or to fail a call the ways Slack's edge does
+(`Fault`: a proxy's plain-text or HTML page, a hang, a reset connection, a broken JSON body). It
+also plays Slack's side of an install (`oauth.v2.access` for codes handed out with `grant`) and
+hands out a Socket Mode URL (`apps.connections.open`, see tests/fakes/socket_mode.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import itertools
 import json
 import socket
 import struct
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -101,6 +101,16 @@ class _Failure:
         return self.channel is None or params.get("channel") == self.channel
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Slack's limits on chat.postMessage, as `FakeSlackWebApi.enforce_limits` keeps them: at
+    most one message a second in a channel and `per_workspace` a second in a workspace (a bot
+    token), counted over the last second; a message beyond is answered 429 with Retry-After."""
+
+    per_workspace: int = 10
+    retry_after: int = 1
+
+
 @dataclass
 class _Upload:
     filename: str
@@ -144,6 +154,10 @@ class FakeSlackWebApi:
         self.connections: dict[tuple[str, int], asyncio.BaseTransport] = {}
         """Every TCP connection a Web API call came over, by the client's (address, port)."""
         self._counter = itertools.count(1)
+        self._limits: Limits | None = None
+        self._posted: defaultdict[tuple[str, ...], deque[float]] = defaultdict(deque)
+        self.rate_limited: Counter[str] = Counter()
+        """chat.postMessage calls answered 429 by `enforce_limits`, by bot token."""
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -292,6 +306,12 @@ class FakeSlackWebApi:
         for _ in range(times):
             self._failures[method].append(_Failure(fault.value, status, None, channel, fault))
 
+    def enforce_limits(self, limits: Limits | None = None) -> None:
+        """From now on, answer chat.postMessage beyond Slack's `limits` with a 429 (and count
+        it in `rate_limited`); None stops enforcing them."""
+        self._limits = limits
+        self._posted.clear()
+
     def add_user(
         self,
         user_id: str,
@@ -356,7 +376,12 @@ class FakeSlackWebApi:
             return await self._broken(request, Call(method, params, token), fault)
         if method in self.delays:
             await asyncio.sleep(self.delays[method])
-        if refusal is None:
+        if refusal is None and self._over_limit(method, params, token):
+            self.rate_limited[token or ""] += 1
+            assert self._limits is not None
+            answer, status = {"ok": False, "error": "ratelimited"}, 429
+            headers = {"Retry-After": str(self._limits.retry_after)}
+        elif refusal is None:
             answer, status, headers = self._answer(method, params, token)
         else:
             answer, status, headers = {"ok": False, "error": refusal}, 200, {}
@@ -365,6 +390,25 @@ class FakeSlackWebApi:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), self.hang_seconds)
         return web.json_response(answer, status=status, headers=headers)
+
+    def _over_limit(self, method: str, params: Params, token: str | None) -> bool:
+        """Whether this message goes beyond the enforced limits; if not, it is counted."""
+        if self._limits is None or method != "chat.postMessage":
+            return False
+        now = asyncio.get_running_loop().time()
+        workspace = (token or "",)
+        channel = (token or "", _channel(str(params.get("channel", ""))))
+        for key in (workspace, channel):
+            held = self._posted[key]
+            while held and held[0] <= now - 1.0:
+                held.popleft()
+        if len(self._posted[channel]) >= 1:
+            return True
+        if len(self._posted[workspace]) >= self._limits.per_workspace:
+            return True
+        self._posted[workspace].append(now)
+        self._posted[channel].append(now)
+        return False
 
     def _fault(self, method: str, params: Params) -> Fault | None:
         """Take the next failure for this call if it is a `Fault`; JSON errors wait for
@@ -742,6 +786,7 @@ __all__ = [
     "Call",
     "FakeSlackWebApi",
     "Fault",
+    "Limits",
     "Workspace",
     "fake_slack_web_api",
 ]
