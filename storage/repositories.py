@@ -22,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
 
 from dialogs.ports import (
@@ -164,18 +164,18 @@ class SqlaScanRepository:
         *,
         now: datetime,
     ) -> None:
-        async with self._db.session() as session:
+        async with self._db.transaction() as connection:
             await self.record_answer_in(
-                session, org_id, scan_id, respondent, question_id, option_ids, now=now
+                connection, org_id, scan_id, respondent, question_id, option_ids, now=now
             )
 
     async def complete(self, org_id: int, scan_id: int, respondent: str, *, now: datetime) -> None:
-        async with self._db.session() as session:
-            await self.complete_in(session, org_id, scan_id, respondent, now=now)
+        async with self._db.transaction() as connection:
+            await self.complete_in(connection, org_id, scan_id, respondent, now=now)
 
     async def record_answer_in(
         self,
-        session: AsyncSession,
+        connection: AsyncConnection,
         org_id: int,
         scan_id: int,
         respondent: str,
@@ -193,21 +193,30 @@ class SqlaScanRepository:
             "p_options": list(option_ids),
             "p_now": now,
         }
-        connection = await session.connection()
-        await connection.execute(self._db.prepared(_start_response), values)
-        result = await connection.execute(self._db.prepared(_upsert_answer), values)
-        if result.rowcount == 0:
-            raise await self._refusal(session, org_id, scan_id)
+        # The answer first: it needs the person's response to the scan, there from their first
+        # answer on, so only a first answer (or one to a closed scan) takes three statements.
+        answered = await connection.execute(self._db.prepared(_upsert_answer), values)
+        if answered.rowcount == 0:
+            await connection.execute(self._db.prepared(_start_response), values)
+            answered = await connection.execute(self._db.prepared(_upsert_answer), values)
+        if answered.rowcount == 0:
+            raise await self._refusal(connection, org_id, scan_id)
 
     async def complete_in(
-        self, session: AsyncSession, org_id: int, scan_id: int, respondent: str, *, now: datetime
+        self,
+        connection: AsyncConnection,
+        org_id: int,
+        scan_id: int,
+        respondent: str,
+        *,
+        now: datetime,
     ) -> None:
         """`complete` inside the caller's transaction."""
         completion = self._db.insert(ResponseRow).from_select(
             ["org_id", "scan_id", "respondent", "started_at", "completed_at"],
             _open_scan(org_id, scan_id, respondent, now).add_columns(literal(now, UTCDateTime)),
         )
-        result = await session.execute(
+        result = await connection.execute(
             completion.on_conflict_do_update(
                 index_elements=["scan_id", "respondent"],
                 set_={
@@ -217,8 +226,8 @@ class SqlaScanRepository:
                 },
             )
         )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
-            raise await self._refusal(session, org_id, scan_id)
+        if result.rowcount == 0:
+            raise await self._refusal(connection, org_id, scan_id)
 
     async def sheet(self, org_id: int, scan_id: int, respondent: str) -> AnswerSheet:
         async with self._db.session() as session:
@@ -269,11 +278,13 @@ class SqlaScanRepository:
         )
 
     @staticmethod
-    async def _refusal(session: AsyncSession, org_id: int, scan_id: int) -> StorageError:
-        row = await session.scalar(_scans(org_id).where(ScanRow.id == scan_id))
-        if row is None:
+    async def _refusal(connection: AsyncConnection, org_id: int, scan_id: int) -> StorageError:
+        number = await connection.scalar(
+            select(ScanRow.number).where(ScanRow.org_id == org_id, ScanRow.id == scan_id)
+        )
+        if number is None:
             return _not_found(org_id, scan_id)
-        return ScanClosed(f"scan {row.number} of organisation {org_id} is closed")
+        return ScanClosed(f"scan {number} of organisation {org_id} is closed")
 
 
 class SqlaConversationStore:
@@ -321,8 +332,7 @@ class SqlaConversationStore:
             and await self._save_at_once(org_id, key, state, version, answers)
         ):
             return version + 1
-        async with self._db.session() as session:
-            connection = await session.connection()
+        async with self._db.transaction() as connection:
             # The conditional update comes first: on PostgreSQL it locks the conversation's row,
             # so a second worker's turn waits here and then finds the version moved on.
             if version is None:
@@ -346,7 +356,7 @@ class SqlaConversationStore:
                     f"conversation {key!r} of organisation {org_id} moved on from version {version}"
                 )
             if answers is not None:
-                await self._record(session, org_id, answers)
+                await self._record(connection, org_id, answers)
             if once is not None:
                 seen = await connection.execute(
                     self._db.prepared(_see_delivery),
@@ -393,12 +403,12 @@ class SqlaConversationStore:
         async with self._db.reading() as connection:  # autocommit: the statement is atomic
             return (await connection.execute(statement, values)).first() is not None
 
-    async def _record(self, session: AsyncSession, org_id: int, answers: TurnAnswers) -> None:
+    async def _record(self, connection: AsyncConnection, org_id: int, answers: TurnAnswers) -> None:
         for effect in answers.effects:
             match effect:
                 case RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options):
                     await self._scans.record_answer_in(
-                        session,
+                        connection,
                         org_id,
                         scan_id,
                         answers.respondent,
@@ -408,7 +418,7 @@ class SqlaConversationStore:
                     )
                 case CompleteSheet(scan_id=scan_id):
                     await self._scans.complete_in(
-                        session, org_id, scan_id, answers.respondent, now=answers.now
+                        connection, org_id, scan_id, answers.respondent, now=answers.now
                     )
 
 
