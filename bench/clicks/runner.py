@@ -45,8 +45,6 @@ SAMPLE_SECONDS = 0.1
 SETUP_SECONDS = 60.0
 SETUP_CONCURRENCY = 10
 """Scans are started this many at a time: setting up is not timed, and gentler is surer."""
-
-
 LOG_TAIL = 4000
 """How much of a failed server's log its error quotes."""
 
@@ -62,6 +60,8 @@ class Loop(StrEnum):
 
 @dataclass(frozen=True)
 class Options:
+    """What to run, as the command line says it (the defaults are issue 18's measurement)."""
+
     clicks: int = 2000
     concurrency: int = 50
     subjects: tuple[Subject, ...] = (Subject.ADVISOR, Subject.FLOOR, Subject.ACK)

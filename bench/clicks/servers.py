@@ -21,6 +21,8 @@ BOT_TOKEN = "xoxb-bench-bot-token-never-logged"
 START_SECONDS = 60.0
 STOP_SECONDS = 30.0
 _TICKS = os.sysconf("SC_CLK_TCK")
+_ROOT = Path(__file__).resolve().parents[2]
+"""The checkout the bench runs from: its servers import the same code (bench/, bot/)."""
 
 
 class Subject(StrEnum):
@@ -86,9 +88,6 @@ def _environment(port: int, database: str, slack_api: str) -> dict[str, str]:
     )
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
     return env
-
-
-_ROOT = Path(__file__).resolve().parents[2]
 
 
 @asynccontextmanager
