@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -17,12 +18,11 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
-    literal,
     select,
     update,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
 
 from dialogs.ports import (
@@ -164,70 +164,12 @@ class SqlaScanRepository:
         *,
         now: datetime,
     ) -> None:
-        async with self._db.transaction() as connection:
-            await self.record_answer_in(
-                connection, org_id, scan_id, respondent, question_id, option_ids, now=now
-            )
+        answer = RecordAnswer(scan_id, question_id, option_ids)
+        await self._db.write(partial(_record, self._db, org_id, respondent, now, (answer,)))
 
     async def complete(self, org_id: int, scan_id: int, respondent: str, *, now: datetime) -> None:
-        async with self._db.transaction() as connection:
-            await self.complete_in(connection, org_id, scan_id, respondent, now=now)
-
-    async def record_answer_in(
-        self,
-        connection: AsyncConnection,
-        org_id: int,
-        scan_id: int,
-        respondent: str,
-        question_id: str,
-        option_ids: tuple[str, ...],
-        *,
-        now: datetime,
-    ) -> None:
-        """`record_answer` inside the caller's transaction."""
-        values = {
-            "p_org": org_id,
-            "p_scan": scan_id,
-            "p_respondent": respondent,
-            "p_question": question_id,
-            "p_options": list(option_ids),
-            "p_now": now,
-        }
-        # The answer first: it needs the person's response to the scan, there from their first
-        # answer on, so only a first answer (or one to a closed scan) takes three statements.
-        answered = await connection.execute(self._db.prepared(_upsert_answer), values)
-        if answered.rowcount == 0:
-            await connection.execute(self._db.prepared(_start_response), values)
-            answered = await connection.execute(self._db.prepared(_upsert_answer), values)
-        if answered.rowcount == 0:
-            raise await self._refusal(connection, org_id, scan_id)
-
-    async def complete_in(
-        self,
-        connection: AsyncConnection,
-        org_id: int,
-        scan_id: int,
-        respondent: str,
-        *,
-        now: datetime,
-    ) -> None:
-        """`complete` inside the caller's transaction."""
-        completion = self._db.insert(ResponseRow).from_select(
-            ["org_id", "scan_id", "respondent", "started_at", "completed_at"],
-            _open_scan(org_id, scan_id, respondent, now).add_columns(literal(now, UTCDateTime)),
-        )
-        result = await connection.execute(
-            completion.on_conflict_do_update(
-                index_elements=["scan_id", "respondent"],
-                set_={
-                    "completed_at": func.coalesce(
-                        ResponseRow.completed_at, completion.excluded.completed_at
-                    )
-                },
-            )
-        )
-        if result.rowcount == 0:
-            raise await self._refusal(connection, org_id, scan_id)
+        completed = (CompleteSheet(scan_id),)
+        await self._db.write(partial(_record, self._db, org_id, respondent, now, completed))
 
     async def sheet(self, org_id: int, scan_id: int, respondent: str) -> AnswerSheet:
         async with self._db.session() as session:
@@ -277,15 +219,6 @@ class SqlaScanRepository:
             key=lambda participant: participant.respondent,
         )
 
-    @staticmethod
-    async def _refusal(connection: AsyncConnection, org_id: int, scan_id: int) -> StorageError:
-        number = await connection.scalar(
-            select(ScanRow.number).where(ScanRow.org_id == org_id, ScanRow.id == scan_id)
-        )
-        if number is None:
-            return _not_found(org_id, scan_id)
-        return ScanClosed(f"scan {number} of organisation {org_id} is closed")
-
 
 class SqlaConversationStore:
     """Dialog state as JSON with an optimistic version (`ConversationStore`).
@@ -332,42 +265,7 @@ class SqlaConversationStore:
             and await self._save_at_once(org_id, key, state, version, answers)
         ):
             return version + 1
-        async with self._db.transaction() as connection:
-            # The conditional update comes first: on PostgreSQL it locks the conversation's row,
-            # so a second worker's turn waits here and then finds the version moved on.
-            if version is None:
-                result = await connection.execute(
-                    self._db.prepared(_start_conversation),
-                    {"org_id": org_id, "key": key, "state": dict(state), "version": 1},
-                )
-            else:
-                result = await connection.execute(
-                    self._db.prepared(_move_conversation_on),
-                    {
-                        "p_org": org_id,
-                        "p_key": key,
-                        "p_version": version,
-                        "state": dict(state),
-                        "version": version + 1,
-                    },
-                )
-            if result.rowcount == 0:
-                raise ConcurrentUpdate(
-                    f"conversation {key!r} of organisation {org_id} moved on from version {version}"
-                )
-            if answers is not None:
-                await self._record(connection, org_id, answers)
-            if once is not None:
-                seen = await connection.execute(
-                    self._db.prepared(_see_delivery),
-                    {
-                        "source": TURN_SOURCE,
-                        "event_id": delivery_id(org_id, once.key),
-                        "seen_at": once.at,
-                    },
-                )
-                if seen.rowcount == 0:
-                    raise AlreadyHandled(f"delivery {once.key!r} was handled before")
+        await self._db.write(partial(_save, self._db, org_id, key, state, version, answers, once))
         return 1 if version is None else version + 1
 
     async def _save_at_once(
@@ -403,23 +301,97 @@ class SqlaConversationStore:
         async with self._db.reading() as connection:  # autocommit: the statement is atomic
             return (await connection.execute(statement, values)).first() is not None
 
-    async def _record(self, connection: AsyncConnection, org_id: int, answers: TurnAnswers) -> None:
-        for effect in answers.effects:
-            match effect:
-                case RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options):
-                    await self._scans.record_answer_in(
-                        connection,
-                        org_id,
-                        scan_id,
-                        answers.respondent,
-                        question,
-                        options,
-                        now=answers.now,
-                    )
-                case CompleteSheet(scan_id=scan_id):
-                    await self._scans.complete_in(
-                        connection, org_id, scan_id, answers.respondent, now=answers.now
-                    )
+
+# -- a turn's writes, run in one transaction by `Database.write` --------------------------------
+
+
+def _save(
+    db: Database,
+    org_id: int,
+    key: str,
+    state: Mapping[str, Any],
+    version: int | None,
+    answers: TurnAnswers | None,
+    once: Once | None,
+    connection: Connection,
+) -> None:
+    # The conditional update comes first: on PostgreSQL it locks the conversation's row, so a
+    # second worker's turn waits here and then finds the version moved on.
+    if version is None:
+        moved = connection.execute(
+            db.prepared(_start_conversation),
+            {"org_id": org_id, "key": key, "state": dict(state), "version": 1},
+        )
+    else:
+        moved = connection.execute(
+            db.prepared(_move_conversation_on),
+            {
+                "p_org": org_id,
+                "p_key": key,
+                "p_version": version,
+                "state": dict(state),
+                "version": version + 1,
+            },
+        )
+    if moved.rowcount == 0:
+        raise ConcurrentUpdate(
+            f"conversation {key!r} of organisation {org_id} moved on from version {version}"
+        )
+    if answers is not None:
+        _record(db, org_id, answers.respondent, answers.now, answers.effects, connection)
+    if once is not None:
+        seen = connection.execute(
+            db.prepared(_see_delivery),
+            {"source": TURN_SOURCE, "event_id": delivery_id(org_id, once.key), "seen_at": once.at},
+        )
+        if seen.rowcount == 0:
+            raise AlreadyHandled(f"delivery {once.key!r} was handled before")
+
+
+def _record(
+    db: Database,
+    org_id: int,
+    respondent: str,
+    now: datetime,
+    effects: Iterable[RecordAnswer | CompleteSheet],
+    connection: Connection,
+) -> None:
+    for effect in effects:
+        match effect:
+            case RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options):
+                values = {
+                    "p_org": org_id,
+                    "p_scan": scan_id,
+                    "p_respondent": respondent,
+                    "p_question": question,
+                    "p_options": list(options),
+                    "p_now": now,
+                }
+                # The answer first: it needs the person's response to the scan, there from
+                # their first answer on, so only a first answer (or one to a closed scan) takes
+                # three statements.
+                answered = connection.execute(db.prepared(_upsert_answer), values)
+                if answered.rowcount == 0:
+                    connection.execute(db.prepared(_start_response), values)
+                    answered = connection.execute(db.prepared(_upsert_answer), values)
+                if answered.rowcount == 0:
+                    raise _refusal(connection, org_id, scan_id)
+            case CompleteSheet(scan_id=scan_id):
+                completed = connection.execute(
+                    db.prepared(_complete_response),
+                    {"p_org": org_id, "p_scan": scan_id, "p_respondent": respondent, "p_now": now},
+                )
+                if completed.rowcount == 0:
+                    raise _refusal(connection, org_id, scan_id)
+
+
+def _refusal(connection: Connection, org_id: int, scan_id: int) -> StorageError:
+    number = connection.scalar(
+        select(ScanRow.number).where(ScanRow.org_id == org_id, ScanRow.id == scan_id)
+    )
+    if number is None:
+        return _not_found(org_id, scan_id)
+    return ScanClosed(f"scan {number} of organisation {org_id} is closed")
 
 
 # -- a turn's statements, made once per database (`Database.prepared`) -------------------------
@@ -553,6 +525,33 @@ def _start_response(db: Database) -> Executable:
     )
 
 
+def _complete_response(db: Database) -> Executable:
+    """The respondent's response completed (made if need be), if the scan is open; a response
+    completed before keeps its first completion."""
+    completion = db.insert(ResponseRow).from_select(
+        ["org_id", "scan_id", "respondent", "started_at", "completed_at"],
+        select(
+            bindparam("p_org", type_=Integer),
+            ScanRow.id,
+            bindparam("p_respondent", type_=String),
+            bindparam("p_now", type_=UTCDateTime),
+            bindparam("p_now", type_=UTCDateTime),
+        ).where(
+            ScanRow.id == bindparam("p_scan"),
+            ScanRow.org_id == bindparam("p_org"),
+            ScanRow.closed_at.is_(None),
+        ),
+    )
+    return completion.on_conflict_do_update(
+        index_elements=["scan_id", "respondent"],
+        set_={
+            "completed_at": func.coalesce(
+                ResponseRow.completed_at, completion.excluded.completed_at
+            )
+        },
+    )
+
+
 def _upsert_answer(db: Database) -> Executable:
     """One answer, replacing an earlier one to the question; nothing when the scan is closed."""
     answer = db.insert(AnswerRow).from_select(
@@ -670,15 +669,6 @@ def _organisation(key: str) -> Select[OrganisationRow]:
 
 def _scans(org_id: int) -> Select[ScanRow]:
     return select(ScanRow).where(ScanRow.org_id == org_id)
-
-
-def _open_scan(
-    org_id: int, scan_id: int, respondent: str, now: datetime
-) -> Select[int, int, str, datetime]:
-    """A response row for `respondent`, selected only if the scan is open and the org's own."""
-    return select(
-        literal(org_id, Integer), ScanRow.id, literal(respondent, String), literal(now, UTCDateTime)
-    ).where(ScanRow.id == scan_id, ScanRow.org_id == org_id, ScanRow.closed_at.is_(None))
 
 
 def _not_found(org_id: int, scan_id: int) -> StorageError:

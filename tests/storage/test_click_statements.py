@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 from bot.app import App, build_app
 from bot.settings import load_settings
@@ -40,7 +40,8 @@ async def _statements_per_click(app: App) -> list[int]:
     key = ConversationKey("console", org.id, "ann", "ann")
     reply = await app.advisor.handle(key, ConversationStarted())
     counts = []
-    event.listen(app.database.engine.sync_engine, "before_cursor_execute", sent)
+    # Every engine's: on a SQLite file the writes go through a writer thread's own.
+    event.listen(Engine, "before_cursor_execute", sent)
     try:
         for _ in range(CLICKS):
             prompt = _prompt(reply)
@@ -50,7 +51,7 @@ async def _statements_per_click(app: App) -> list[int]:
             )
             counts.append(len(statements) - before)
     finally:
-        event.remove(app.database.engine.sync_engine, "before_cursor_execute", sent)
+        event.remove(Engine, "before_cursor_execute", sent)
     stored = await app.scans.sheet(org.id, (await app.scans.current(org.id)).id, "console:ann")
     assert len(stored.answers) == CLICKS, "every click's answer is stored"
     return counts
