@@ -51,6 +51,7 @@ def rows(outcome: Outcome, lean_seconds: float | None = None) -> list[Row]:
         Row.measured(f"{name}: lost", outcome.lost, "nudges", target=0),
         Row.measured(f"{name}: 429 answers", outcome.rate_limited, "calls"),
         Row.measured(f"{name}: start-up (to /healthz)", outcome.startup, "s"),
+        Row.measured(f"{name}: machine load average (2 cores)", outcome.load, "procs"),
     ]
     if outcome.from_start is not None:
         measured.append(
@@ -74,7 +75,7 @@ def table(outcomes: list[Outcome]) -> str:
     lines = [
         f"{'scenario':<10} {'database':<11} {'proc':>4} {'time s':>8} {'floor s':>8} {'ratio':>6} "
         f"{'target':>6} {'delivered':>9} {'dup':>4} {'lost':>5} {'429s':>6} {'RSS MB':>7} "
-        f"{'setup s':>7}  ended"
+        f"{'setup s':>7} {'load':>5}  ended"
     ]
     for o in outcomes:
         ratio = o.seconds / o.scenario.floor if o.seconds is not None else None
@@ -83,7 +84,8 @@ def table(outcomes: list[Outcome]) -> str:
             f"{o.scenario.name:<10} {o.database:<11} {o.processes:>4} "
             f"{_figure(o.seconds):>8} {o.scenario.floor:>8.1f} {_figure(ratio, 2):>6} "
             f"{_figure(target, 1):>6} {o.delivered:>9} {o.duplicates:>4} {o.lost:>5} "
-            f"{o.rate_limited:>6} {_figure(max(o.rss, default=0) / MB, 0):>7} {o.setup:>7.1f}  "
+            f"{o.rate_limited:>6} {_figure(max(o.rss, default=0) / MB, 0):>7} {o.setup:>7.1f} "
+            f"{o.load:>5.1f}  "
             f"{o.ended}"
         )
     return "\n".join(lines)

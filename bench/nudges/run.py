@@ -98,6 +98,9 @@ class Outcome:
     exit_codes: list[int | None] = field(default_factory=list)
     ended: str = ""
     """Why the wait ended: every due nudge arrived, or what made the bench give up."""
+    load: float = 0.0
+    """The machine's load average over the last minute when the wait ended: with 2 cores,
+    above 2 means other work took CPU time the advisor or the fake wanted."""
 
     @property
     def lost(self) -> int:
@@ -174,6 +177,7 @@ async def _serve(
             await asyncio.gather(*(_until_live(http, port, process) for process, port in served))
             outcome.startup = time.time() - spawned
             outcome.ended = await _until_delivered(http, fake_url, len(due), give_up_after)
+            outcome.load = os.getloadavg()[0]
             await asyncio.sleep(SETTLE_SECONDS)
             counts = await _counts(http, fake_url, full=True)
         outcome.rss = [rss for p, _ in served if (rss := peak_rss(p.pid)) is not None]
