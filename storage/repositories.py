@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import Executable
 
 from dialogs.ports import (
@@ -504,23 +505,27 @@ def _see_delivery(db: Database) -> Executable:
     return db.insert(SeenEventRow).on_conflict_do_nothing()
 
 
+def _new_response(*completed: ColumnElement[Any]) -> Select[Any]:
+    """The row of a response to the scan `p_scan` by `p_respondent`, begun (and `completed`)
+    `p_now`; none unless the scan is open and the organisation `p_org`'s own."""
+    return select(
+        bindparam("p_org", type_=Integer),
+        ScanRow.id,
+        bindparam("p_respondent", type_=String),
+        bindparam("p_now", type_=UTCDateTime),
+        *completed,
+    ).where(
+        ScanRow.id == bindparam("p_scan"),
+        ScanRow.org_id == bindparam("p_org"),
+        ScanRow.closed_at.is_(None),
+    )
+
+
 def _start_response(db: Database) -> Executable:
     """The respondent's response to the scan, if the scan is open and the org's own."""
     return (
         db.insert(ResponseRow)
-        .from_select(
-            ["org_id", "scan_id", "respondent", "started_at"],
-            select(
-                bindparam("p_org", type_=Integer),
-                ScanRow.id,
-                bindparam("p_respondent", type_=String),
-                bindparam("p_now", type_=UTCDateTime),
-            ).where(
-                ScanRow.id == bindparam("p_scan"),
-                ScanRow.org_id == bindparam("p_org"),
-                ScanRow.closed_at.is_(None),
-            ),
-        )
+        .from_select(["org_id", "scan_id", "respondent", "started_at"], _new_response())
         .on_conflict_do_nothing(index_elements=["scan_id", "respondent"])
     )
 
@@ -530,17 +535,7 @@ def _complete_response(db: Database) -> Executable:
     completed before keeps its first completion."""
     completion = db.insert(ResponseRow).from_select(
         ["org_id", "scan_id", "respondent", "started_at", "completed_at"],
-        select(
-            bindparam("p_org", type_=Integer),
-            ScanRow.id,
-            bindparam("p_respondent", type_=String),
-            bindparam("p_now", type_=UTCDateTime),
-            bindparam("p_now", type_=UTCDateTime),
-        ).where(
-            ScanRow.id == bindparam("p_scan"),
-            ScanRow.org_id == bindparam("p_org"),
-            ScanRow.closed_at.is_(None),
-        ),
+        _new_response(bindparam("p_now", type_=UTCDateTime)),
     )
     return completion.on_conflict_do_update(
         index_elements=["scan_id", "respondent"],
