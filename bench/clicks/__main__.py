@@ -82,7 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     def report(run: Run) -> None:
         print(line(run), flush=True)
 
-    every = asyncio.run(bench(chosen, report))
+    failures: list[str] = []
+
+    def failed(why: str) -> None:
+        print(f"FAILED {why}", flush=True)
+        failures.append(why.partition(":")[0])
+
+    every = asyncio.run(bench(chosen, report, failed))
     runs = medians(every)
     if chosen.repeat > 1:
         print(f"the round with the median throughput of each run, of {chosen.repeat}:")
@@ -96,11 +102,16 @@ def main(argv: list[str] | None = None) -> int:
             "clicks",
             rows(runs) + spreads(every),
             rounds=chosen.repeat,
+            failed_runs=failures,
             load_average=list(os.getloadavg()),
         )
     incomplete = {run.name for run in every if run.lost or run.stored != run.expected}
+    incomplete.update(failures)
     if incomplete:
-        print(f"clicks lost or answers missing in: {', '.join(incomplete)}", file=sys.stderr)
+        print(
+            f"failed, or clicks lost or answers missing, in: {', '.join(sorted(incomplete))}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -186,10 +186,19 @@ def people_needed(options: Options, loop: Loop) -> int:
     return -(-total // QUESTIONS) + 2 * options.concurrency
 
 
-async def bench(options: Options, report: Callable[[Run], None] = lambda _: None) -> list[Run]:
+async def bench(
+    options: Options,
+    report: Callable[[Run], None] = lambda _: None,
+    failed: Callable[[str], None] | None = None,
+) -> list[Run]:
     """Every run `options` asks for, one after another in this process, all of them again in
     each of `options.repeat` rounds; `report` is told of each as it ends. The ack-only app
-    runs once a round, closed loop (its click ends at the ack)."""
+    runs once a round, closed loop (its click ends at the ack).
+
+    A run that cannot go on (its server does not start, its people run out of questions)
+    raises RuntimeError (OSError: the database server is out of reach); with `failed`, that
+    is told why and the other runs go on.
+    """
     plans: list[tuple[Subject, str, Loop]] = [
         (subject, database, loop)
         for database in options.databases
@@ -207,7 +216,15 @@ async def bench(options: Options, report: Callable[[Run], None] = lambda _: None
         async with LeanSlack() as slack:
             for repetition in range(1, options.repeat + 1):
                 for subject, database, loop in plans:
-                    run = await _one(options, slack, Path(folder), subject, database, loop, server)
+                    try:
+                        run = await _one(
+                            options, slack, Path(folder), subject, database, loop, server
+                        )
+                    except (RuntimeError, OSError) as error:
+                        if failed is None:
+                            raise
+                        failed(f"{subject}/{database}/{loop}: {error}")
+                        continue
                     run.repetition = repetition
                     report(run)
                     runs.append(run)
@@ -249,9 +266,7 @@ async def _one(
             run = await _measured(served, subject, kind, loop, timed, make_url(database).database)
         except (ScansExhausted, NotStarted) as failed:
             said = served.log.read_text(errors="replace")[-LOG_TAIL:]
-            raise RuntimeError(
-                f"{subject}/{kind}/{loop}: {failed}; its log ends:\n{said}"
-            ) from None
+            raise RuntimeError(f"{failed}; its log ends:\n{said}") from None
         run.api_calls = Counter(slack.calls) - calls_before
         if options.logs is not None:
             options.logs.mkdir(parents=True, exist_ok=True)
