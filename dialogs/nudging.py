@@ -385,6 +385,7 @@ class Dispatcher:
         tally = Counter[str]()
         queues: dict[int, list[Nudge]] = {}
         senders: dict[int, asyncio.Task[None]] = {}
+        done: list[asyncio.Task[None]] = []
         wanted = asyncio.Event()
         loop = asyncio.get_running_loop()
         until = None if claiming is None else loop.time() + claiming.total_seconds()
@@ -393,19 +394,20 @@ class Dispatcher:
                 claimed = await self._claim(CLAIM, channel)
                 for org_id, nudges in _by_organisation(claimed).items():
                     queues.setdefault(org_id, []).extend(nudges)
-                    if org_id not in senders:
+                    if org_id not in senders or senders[org_id].done():
                         senders[org_id] = asyncio.create_task(
                             self._drain(org_id, queues, tally, wanted)
                         )
                 if len(claimed) >= CLAIM:
                     continue
+                done += [task for task in senders.values() if task.done()]
                 senders = {org: task for org, task in senders.items() if not task.done()}
                 if not claimed and not senders:
                     break
                 wanted.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wanted.wait(), LOOK_AGAIN.total_seconds())
-            settled = await asyncio.gather(*senders.values(), return_exceptions=True)
+            settled = await asyncio.gather(*done, *senders.values(), return_exceptions=True)
         _raise_first(settled)
         return _sent(tally)
 
@@ -443,7 +445,11 @@ class Dispatcher:
             held = sorted(self._in_hand.held)
             if not held:
                 continue
-            kept = await claims.renew(held, worker=self._worker, now=self._clock.now())
+            try:
+                kept = await claims.renew(held, worker=self._worker, now=self._clock.now())
+            except StorageError as error:  # tried again in a moment, well within the lease
+                log.warning("claimed nudges could not be renewed: %s", error)
+                continue
             lost = (set(held) - kept) & self._in_hand.held  # not those settled meanwhile
             if lost:
                 log.warning("%d claimed nudges were taken over by another worker", len(lost))

@@ -43,7 +43,8 @@ UPLOAD_METHOD = "files.getUploadURLExternal"
 CLIENT_SECONDS = 30.0
 """How long a workspace's client (and organisation) is used before it is looked up again: a
 token revoked meanwhile fails its call the way a missing installation does."""
-ClientFor = Callable[[int], Awaitable[tuple[Organisation, AsyncWebClient]]]
+Workspace = tuple[Organisation, AsyncWebClient]
+ClientFor = Callable[[int], Awaitable[Workspace]]
 """The organisation and a Web API client holding its workspace's token.
 
 Raises LookupError when the workspace has no installation (any more)."""
@@ -112,8 +113,8 @@ class SlackDelivery:
     def __init__(self, client_for: ClientFor, limits: SlackLimits | None = None) -> None:
         self._client_for = client_for
         self._limits = limits or SlackLimits()
-        self._clients: dict[int, tuple[float, asyncio.Task[tuple[Organisation, AsyncWebClient]]]]
-        self._clients = {}
+        self._clients: dict[int, tuple[float, asyncio.Future[Workspace]]] = {}
+        """Per organisation: when its lookup began, and the lookup."""
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         org, client = await self._client(nudge)
@@ -170,7 +171,7 @@ class SlackDelivery:
             self._raise(error, nudge)
         return any(_carries(message, nudge.id) for message in history["messages"])
 
-    async def _client(self, nudge: Nudge) -> tuple[Organisation, AsyncWebClient]:
+    async def _client(self, nudge: Nudge) -> Workspace:
         loop = asyncio.get_running_loop()
         kept = self._clients.get(nudge.org_id)
         if kept is None or loop.time() - kept[0] > CLIENT_SECONDS or _failed(kept[1]):

@@ -256,11 +256,38 @@ async def test_at_slacks_limits_a_429_in_one_workspace_holds_up_no_other_and_non
 _A = "xoxb-TA"
 
 
+async def test_a_workspace_that_sends_for_longer_than_the_lease_keeps_its_claims(
+    sqlite_url: str, fake_slack_web_api: FakeSlackWebApi
+) -> None:
+    api, people = fake_slack_web_api, 40
+    await _nudges_due(sqlite_url, people)
+    api.enforce_limits(Limits(per_workspace=10))
+    database = Database(sqlite_url)
+    lease = timedelta(seconds=1)  # ten messages' time: the 40 take four times as long
+    try:
+        sent = await asyncio.gather(
+            _dispatch_all(database, api, worker="worker-1", lease=lease),
+            _dispatch_all(database, api, worker="worker-2", lease=lease),
+        )
+    finally:
+        await database.dispose()
+
+    await _each_got_exactly_one(api, people, sqlite_url)
+    assert sum(tally.sent for tally in sent) == people
+    assert not api.called("conversations.history"), "no claim lapsed and was taken over"
+
+
 def _delivered(call: Call, token: str) -> bool:
     return call.token == token and call.status == 200
 
 
-async def _dispatch_all(database: Database, api: FakeSlackWebApi) -> Sent:
+async def _dispatch_all(
+    database: Database,
+    api: FakeSlackWebApi,
+    *,
+    worker: str = "worker-1",
+    lease: timedelta = timedelta(minutes=5),
+) -> Sent:
     """What `advisor serve` does with due nudges: one dispatcher, Slack clients per workspace
     that raise a 429 at once (the delivery waits it out for that workspace only)."""
     organisations = SqlaOrganisationDirectory(database)
@@ -279,7 +306,8 @@ async def _dispatch_all(database: Database, api: FakeSlackWebApi) -> Sent:
         outbox=outbox,
         delivery=SlackDelivery(client_for),
         clock=SystemClock(),
-        worker="worker-1",
+        worker=worker,
+        lease=lease,
         claims=outbox,
     )
     async with asyncio.timeout(DELIVERED_SECONDS):
