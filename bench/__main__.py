@@ -3,7 +3,8 @@
 
 Starts PostgreSQL with scripts/pg-test-server, runs each suite as a process of its own that
 writes its figures as JSON (bench.clicks when it is there, bench.nudges, bench.scoring), prints
-one table with ratios and whether each target was met, and writes it all to var/bench/latest.json.
+one table with ratios and whether each target was met, and writes it all to var/bench/latest.json
+(the servers' logs to var/bench/logs/).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from bench.results import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 LATEST = ROOT / "var" / "bench" / "latest.json"
+LOGS = ROOT / "var" / "bench" / "logs"
+"""The servers' logs of the latest run, for the suites that keep them."""
 URL_LINE = "ADVISOR_TEST_POSTGRES_URL="
 
 
@@ -84,6 +87,8 @@ def run(suite: Suite, folder: Path, *, quick: bool, postgres_url: str | None) ->
         env["ADVISOR_TEST_POSTGRES_URL"] = postgres_url
         if "--postgres-url" in accepted:
             arguments += ["--postgres-url", postgres_url]
+    if "--logs" in accepted:
+        arguments += ["--logs", str(LOGS / suite.name)]
     print(f"== {suite.name}: {' '.join(arguments[1:])}", flush=True)
     began = time.monotonic()
     finished = subprocess.run(arguments, cwd=ROOT, env=env, check=False)
