@@ -2,7 +2,9 @@
 
 A claim is a status change (pending -> sending) on rows picked with ``FOR UPDATE SKIP LOCKED``
 on PostgreSQL, so two workers never take the same row; SQLite serialises writers itself. A row
-left in `sending` by a crashed worker is claimed again once its lease has run out.
+left in `sending` by a crashed worker is claimed again once its lease has run out; a worker
+still sending renews its claims (`renew`). A claim takes at most PER_ORGANISATION of one
+organisation's nudges, so it spreads over the workspaces.
 """
 
 from __future__ import annotations
