@@ -823,6 +823,9 @@ async def _scrub_documents(session: AsyncSession, org_id: int, who: _Identity, t
                 cleaned = who.scrub(value, token)
                 if cleaned != value:
                     setattr(row, column, cleaned)
+                    if table is ConversationRow:
+                        # A turn that read the state before cannot write the person back.
+                        row.version += 1
 
 
 def _their_conversation(who: _Identity) -> ColumnElement[bool]:

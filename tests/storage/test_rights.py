@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 from sqlalchemy import MetaData, select, update
 
+from dialogs.ports import ConcurrentUpdate
 from dialogs.records import Invitee, Launch, NewTask, OrgSettings
 from dialogs.state import DialogState, Step
 from engine.kpi import KpiEntry, Metric
@@ -512,6 +513,26 @@ async def test_erasing_someone_unknown_is_not_refused(database: Database) -> Non
         False,
     )
     assert (nowhere.answers_deleted, nowhere.sheets_detached, nowhere.tasks) == (0, 0, ())
+
+
+async def test_a_turn_that_read_a_state_naming_them_before_erasure_cannot_write_it_back(
+    database: Database,
+) -> None:
+    world = await _seed(database, SLACK)
+    conversations = SqlaConversationStore(database)
+    key = f"slack:D0HANDOVER:{SLACK.id('PM001')}"
+    handing_over = DialogState(Language.EN, successor=SLACK.respondent).to_json()
+    await conversations.save(world.org_id, key, handing_over, version=None)
+    loaded = await conversations.load(world.org_id, key)
+    assert loaded is not None
+
+    await _rights(database).forget_person(world.org_id, SLACK.respondent, successor=None, now=NOW)
+
+    with pytest.raises(ConcurrentUpdate):  # the turn is run again, on the scrubbed state
+        await conversations.save(world.org_id, key, dict(loaded[0]), version=loaded[1])
+    after = await conversations.load(world.org_id, key)
+    assert after is not None
+    assert SLACK.respondent not in json.dumps(after[0])
 
 
 # -- tasks and the project manager --------------------------------------------------------------
