@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -118,7 +119,7 @@ class App:
             worker=worker,
             lease=timedelta(seconds=self.settings.nudge_lease_seconds),
             perceived=self._perceived,
-            language_of=self._language_of,
+            languages_of=self._languages_of,
             reporter=self._report_png,
             launches=self.activation.launches,
             claims=self.activation.outbox,
@@ -146,10 +147,15 @@ class App:
 
         return await asyncio.to_thread(to_png, data)
 
-    async def _language_of(self, org: Organisation, respondent: str) -> Language:
-        channel, _, user = respondent.partition(":")
-        key = ConversationKey(channel, org.id, user, user)
-        return await self.advisor.language_of(key, default=org.settings.language)
+    async def _languages_of(
+        self, org: Organisation, respondents: Collection[str]
+    ) -> dict[str, Language]:
+        keys = {}
+        for respondent in respondents:
+            channel, _, user = respondent.partition(":")
+            keys[ConversationKey(channel, org.id, user, user)] = respondent
+        spoken = await self.advisor.languages_of(org.id, keys, default=org.settings.language)
+        return {respondent: spoken[key] for key, respondent in keys.items()}
 
     async def _perceived(self, org: Organisation) -> OrgResult | None:
         result = (await self.advisor.published(org)).result

@@ -6,7 +6,7 @@ Web API method names, outcomes and kinds are closed vocabularies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -130,6 +130,11 @@ class MeasuredConversationStore:
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
         bind(org_id=org_id)
         return await self._store.load(org_id, key)
+
+    async def load_many(
+        self, org_id: int, keys: Collection[str]
+    ) -> Mapping[str, tuple[Mapping[str, Any], int]]:
+        return await self._store.load_many(org_id, keys)
 
     async def handled(self, org_id: int, once: str) -> bool:
         seen = await self._store.handled(org_id, once)

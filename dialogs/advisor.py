@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from dialogs import commands, figures_flow, phrases, scan_flow
@@ -165,6 +166,19 @@ class Advisor:
         if loaded is not None:
             return DialogState.from_json(loaded[0]).language
         return default or (await self._reading.organisation(key.org_id)).settings.language
+
+    async def languages_of(
+        self, org_id: int, keys: Collection[ConversationKey], *, default: Language
+    ) -> dict[ConversationKey, Language]:
+        """`language_of` for many conversations of one organisation, read at once; `default`
+        for those that have not begun."""
+        saved = await self._conversations.load_many(org_id, [key.storage_key for key in keys])
+        return {
+            key: DialogState.from_json(saved[key.storage_key][0]).language
+            if key.storage_key in saved
+            else default
+            for key in keys
+        }
 
     async def metrics(self, org_id: int) -> tuple[Metric, ...]:
         """The figures the organisation's phase asks for."""

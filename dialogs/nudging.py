@@ -29,7 +29,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -129,7 +129,7 @@ Perceived = Callable[[Organisation], Awaitable[OrgResult | None]]
 
 Reporter = Callable[[Organisation, Language], Awaitable[bytes]]
 """The management report as a PNG, in a language."""
-LanguageOf = Callable[[Organisation, str], Awaitable[Language]]
+LanguagesOf = Callable[[Organisation, Collection[str]], Awaitable[Mapping[str, Language]]]
 """The language a recipient speaks with the advisor (their own choice, else the org's)."""
 
 
@@ -310,6 +310,8 @@ class _Loaded:
     marks: dict[int, dict[datetime, Mark]]
     sent: dict[tuple[str, datetime], int] = field(default_factory=dict)
     """Capped nudges sent to a recipient since a week's start, kept up as the group sends."""
+    languages: Mapping[str, Language] = field(default_factory=dict)
+    """The language each recipient reads (the organisation's for those not listed)."""
 
 
 class Dispatcher:
@@ -325,7 +327,7 @@ class Dispatcher:
         worker: str,
         lease: timedelta = LEASE,
         perceived: Perceived | None = None,
-        language_of: LanguageOf | None = None,
+        languages_of: LanguagesOf | None = None,
         reporter: Reporter | None = None,
         launches: LaunchRepository | None = None,
         claims: Claims | None = None,
@@ -333,7 +335,7 @@ class Dispatcher:
         self._launches = launches
         self._reporter = reporter
         self._perceived = perceived
-        self._language_of = language_of
+        self._languages_of = languages_of
         self._lease = lease
         self._claims = claims
         self._organisations = organisations
@@ -512,7 +514,10 @@ class Dispatcher:
             active = await self._tasks.active(org.id)
             tasks = {task.id: task for task in active if task.id in wanted}
             marks = dict(await self._tasks.marks(org.id, sorted(tasks)))
-        loaded = _Loaded(people, tasks, marks)
+        languages: Mapping[str, Language] = {}
+        if self._languages_of is not None:
+            languages = await self._languages_of(org, sorted({n.recipient for n in nudges}))
+        loaded = _Loaded(people, tasks, marks, languages=languages)
         if self._claims is not None:
             now = self._clock.now()
             capped: dict[datetime, set[str]] = {}
@@ -600,11 +605,7 @@ class Dispatcher:
     async def _compose(
         self, org: Organisation, nudge: Nudge, now: datetime, loaded: _Loaded
     ) -> Reply | None:
-        language = (
-            await self._language_of(org, nudge.recipient)
-            if self._language_of
-            else org.settings.language
-        )
+        language = loaded.languages.get(nudge.recipient, org.settings.language)
         if nudge.kind is NudgeKind.REPORT:
             if self._reporter is None:
                 return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -139,6 +139,12 @@ class ConversationStore(Protocol):
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
         """The saved state and its version, or None for a new conversation."""
+        ...
+
+    async def load_many(
+        self, org_id: int, keys: Collection[str]
+    ) -> Mapping[str, tuple[Mapping[str, Any], int]]:
+        """`load` for many conversations at once: those saved, by key."""
         ...
 
     async def handled(self, org_id: int, once: str) -> bool:

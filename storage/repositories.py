@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, datetime, time
 from functools import partial
 from typing import Any
@@ -58,6 +58,8 @@ from storage.models import (
 
 TURN_SOURCE = "turn"
 """The `seen_events` source of the delivery keys that turns are saved with."""
+LOAD_BATCH = 500
+"""Conversations `load_many` asks for in one statement (each key is a bound parameter)."""
 MAX_DELIVERY_ID = 200
 """The length of `seen_events.event_id`; a longer key is stored as its hash."""
 
@@ -240,6 +242,24 @@ class SqlaConversationStore:
             loading = self._db.prepared(_load_conversation)
             row = (await connection.execute(loading, {"p_org": org_id, "p_key": key})).one_or_none()
             return None if row is None else (row.state, row.version)
+
+    async def load_many(
+        self, org_id: int, keys: Collection[str]
+    ) -> Mapping[str, tuple[Mapping[str, Any], int]]:
+        found: dict[str, tuple[Mapping[str, Any], int]] = {}
+        wanted = sorted(set(keys))
+        async with self._db.reading() as connection:
+            for start in range(0, len(wanted), LOAD_BATCH):
+                rows = await connection.execute(
+                    select(
+                        ConversationRow.key, ConversationRow.state, ConversationRow.version
+                    ).where(
+                        ConversationRow.org_id == org_id,
+                        ConversationRow.key.in_(wanted[start : start + LOAD_BATCH]),
+                    )
+                )
+                found.update((key, (state, version)) for key, state, version in rows)
+        return found
 
     async def handled(self, org_id: int, once: str) -> bool:
         async with self._db.reading() as connection:

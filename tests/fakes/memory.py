@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import count
@@ -214,6 +214,11 @@ class InMemoryConversationStore:
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
         saved = self._saved.get((org_id, key))
         return None if saved is None else (json.loads(saved[0]), saved[1])
+
+    async def load_many(
+        self, org_id: int, keys: Collection[str]
+    ) -> Mapping[str, tuple[Mapping[str, Any], int]]:
+        return {key: loaded for key in keys if (loaded := await self.load(org_id, key))}
 
     async def save(
         self,

@@ -36,6 +36,20 @@ async def test_a_new_conversation_is_saved_at_version_one(backend: Backend) -> N
     assert await backend.conversations.load(org, "alice") == ({"step": "intro"}, 1)
 
 
+async def test_many_conversations_load_at_once_and_only_the_organisations_own(
+    backend: Backend,
+) -> None:
+    org, other = await _org(backend), await _org(backend, "console:other")
+    await backend.conversations.save(org, "alice", {"step": "intro"}, version=None)
+    await backend.conversations.save(org, "bob", {"step": "intro"}, version=None)
+    await backend.conversations.save(org, "bob", {"step": "q1"}, version=1)
+    await backend.conversations.save(other, "carol", {"step": "intro"}, version=None)
+
+    loaded = await backend.conversations.load_many(org, ["alice", "bob", "carol", "dave"])
+
+    assert loaded == {"alice": ({"step": "intro"}, 1), "bob": ({"step": "q1"}, 2)}
+
+
 async def test_each_save_moves_the_version_on_by_one(backend: Backend) -> None:
     org = await _org(backend)
     version = await backend.conversations.save(org, "alice", {"step": "intro"}, version=None)
