@@ -50,6 +50,7 @@ def rows(outcome: Outcome, lean_seconds: float | None = None) -> list[Row]:
         Row.measured(f"{name}: duplicates", outcome.duplicates, "nudges", target=0),
         Row.measured(f"{name}: lost", outcome.lost, "nudges", target=0),
         Row.measured(f"{name}: 429 answers", outcome.rate_limited, "calls"),
+        Row.measured(f"{name}: claimed more than once", outcome.reclaimed, "nudges"),
         Row.measured(f"{name}: start-up (to /healthz)", outcome.startup, "s"),
         Row.measured(f"{name}: machine load average (2 cores)", outcome.load, "procs"),
     ]

@@ -29,7 +29,7 @@ import aiohttp
 from bench.databases import SERVER_URL, fresh_postgres
 from bench.nudges.fake import PER_CHANNEL, PER_WORKSPACE, READY
 from bench.nudges.lean import lean_send
-from bench.nudges.workspaces import first_claim, plant
+from bench.nudges.workspaces import claims, plant
 from bench.results import peak_rss
 from storage.secrets import SecretBox
 
@@ -84,6 +84,8 @@ class Outcome:
     duplicates: int = 0
     unexpected: int = 0
     rate_limited: int = 0
+    reclaimed: int = 0
+    """Due nudges the outbox says were claimed more than once (attempts above one)."""
     spawned: float = 0.0
     first_claim: float | None = None
     first_post: float | None = None
@@ -142,7 +144,7 @@ async def measure(
             await _serve(
                 outcome, root, env, fake_url, due, give_up_after or 60 + 10 * scenario.floor
             )
-            claimed = await first_claim(url, due)
+            claimed, outcome.reclaimed = await claims(url, due)
             if claimed is not None:
                 # A claim renewed or taken again keeps only its latest time, which can be later
                 # than the first message the fake saw; no nudge is posted before it is claimed.

@@ -86,15 +86,20 @@ async def plant(database_url: str, encryption_key: str, workspaces: int, nudges:
         await database.dispose()
 
 
-async def first_claim(database_url: str, nudge_ids: list[int]) -> datetime | None:
-    """When the first of these nudges was claimed, as far as the rows tell: each keeps only its
-    latest claim (renewed, or taken again after its lease)."""
+async def claims(database_url: str, nudge_ids: list[int]) -> tuple[datetime | None, int]:
+    """When the first of these nudges was claimed, as far as the rows tell (each keeps only its
+    latest claim: renewed, or taken again after its lease), and how many were claimed more than
+    once."""
     database = Database(database_url)
     try:
         async with database.session() as session:
             earliest = select(func.min(NudgeRow.claimed_at)).where(NudgeRow.id.in_(nudge_ids))
             found: datetime | None = await session.scalar(earliest)
-        return found if found is None or found.tzinfo else found.replace(tzinfo=UTC)
+            again = select(func.count()).where(NudgeRow.id.in_(nudge_ids), NudgeRow.attempts > 1)
+            reclaimed = int(await session.scalar(again) or 0)
+        if found is not None and found.tzinfo is None:
+            found = found.replace(tzinfo=UTC)
+        return found, reclaimed
     finally:
         await database.dispose()
 
