@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, true, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
 
 from dialogs.records import Nudge
 from engine.nudges import NudgeKind, PlannedNudge
@@ -23,8 +25,9 @@ from storage.models import NudgeRow
 
 PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
 PLAN_BATCH = 1_000
-"""Rows per INSERT when planning: 14 parameters a row stays far below PostgreSQL's (asyncpg's)
-32,767 and SQLite's 32,766 parameters a statement, whatever one organisation has due."""
+"""Nudge ids per statement that lists them: far below PostgreSQL's (asyncpg's) 32,767 and
+SQLite's 32,766 parameters a statement, however many are in hand. (Planning's INSERTs are
+bounded by SQLAlchemy's insertmanyvalues, which keeps below those limits itself.)"""
 PER_ORGANISATION = 20
 """Nudges of one organisation a claim takes at most: two seconds of Slack's workspace-wide pace,
 so a claim spreads over the workspaces, and a worker that dies leaves few to look up again."""
@@ -59,19 +62,14 @@ class SqlaOutbox:
             }
             for nudge in nudges
         ]
-        planned = 0
-        async with self._db.session() as session:  # one transaction: all planned, or none
-            for start in range(0, len(rows), PLAN_BATCH):
-                statement = (
-                    self._db.insert(NudgeRow)
-                    .values(rows[start : start + PLAN_BATCH])
-                    .on_conflict_do_nothing(
-                        index_elements=["org_id", "recipient", "kind", "occurrence"]
-                    )
-                )
-                result = await session.execute(statement)
-                planned += int(result.rowcount or 0)  # type: ignore[attr-defined]
-        return planned
+        statement = self._db.prepared(_plan_nudge)
+
+        def plan(connection: Connection) -> int:
+            # Executed as many: SQLAlchemy writes them in INSERTs of a bounded number of rows
+            # from one statement it builds and compiles once ("insertmanyvalues").
+            return len(connection.execute(statement, rows).all())
+
+        return await self._db.write(plan)  # one transaction: all planned, or none
 
     async def claim(
         self,
@@ -314,4 +312,13 @@ def _nudge(row: NudgeRow) -> Nudge:
         status=row.status,
         outcome=row.outcome,
         attempts=row.attempts,
+    )
+
+
+def _plan_nudge(db: Database) -> Executable:
+    """A planned nudge (values: its columns), unless it was planned before."""
+    return (
+        db.insert(NudgeRow)
+        .on_conflict_do_nothing(index_elements=["org_id", "recipient", "kind", "occurrence"])
+        .returning(NudgeRow.id)
     )
