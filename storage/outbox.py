@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select, true, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql.expression import Executable
 
 from dialogs.records import Nudge
@@ -80,6 +81,14 @@ class SqlaOutbox:
         lease: timedelta,
         channel: str | None = None,
     ) -> list[Nudge]:
+        # Organisations another worker is sending now are left to it: Slack's limits are per
+        # workspace, and each worker paces only its own sends, so two sending to one workspace
+        # would go over them together. A worker that dies is followed once its lease runs out.
+        sent_elsewhere = select(NudgeRow.org_id).where(
+            NudgeRow.status == SENDING,
+            NudgeRow.claimed_at >= now - lease,
+            NudgeRow.claimed_by != worker,
+        )
         # The first few due of each organisation, so one claim spreads over many workspaces.
         ranked = (
             select(
@@ -96,13 +105,21 @@ class SqlaOutbox:
                 ),
             )
             .where(NudgeRow.recipient.startswith(f"{channel}:") if channel else true())
+            .where(NudgeRow.org_id.not_in(sent_elsewhere))
             .subquery()
+        )
+        # Organisations this worker is not sending yet come first: a claim that cannot take
+        # every organisation starts more workspaces, instead of refilling those under way.
+        sending_here = select(NudgeRow.org_id).where(
+            NudgeRow.status == SENDING,
+            NudgeRow.claimed_at >= now - lease,
+            NudgeRow.claimed_by == worker,
         )
         due = (
             select(NudgeRow.id)
             .join(ranked, ranked.c.id == NudgeRow.id)
             .where(ranked.c.place <= PER_ORGANISATION)
-            .order_by(NudgeRow.deliver_at, NudgeRow.id)
+            .order_by(NudgeRow.org_id.in_(sending_here), NudgeRow.deliver_at, NudgeRow.id)
             .limit(limit)
             .with_for_update(of=NudgeRow, skip_locked=True)
         )
@@ -110,7 +127,9 @@ class SqlaOutbox:
             ids = list(await session.scalars(due))
             if not ids:
                 return []
-            rows = await session.scalars(
+            # Rows, not ORM objects: a claim takes up to a thousand at once.
+            connection = await session.connection()
+            rows = await connection.execute(
                 update(NudgeRow)
                 .where(NudgeRow.id.in_(ids))
                 .values(
@@ -119,7 +138,7 @@ class SqlaOutbox:
                     claimed_at=now,
                     attempts=NudgeRow.attempts + 1,
                 )
-                .returning(NudgeRow)
+                .returning(*NudgeRow.__table__.columns)
             )
             return sorted(
                 (_nudge(row) for row in rows), key=lambda n: (n.deliver_at.instant(), n.id)
@@ -299,7 +318,8 @@ def _deliver(until: LocalTime) -> dict[str, object]:
     }
 
 
-def _nudge(row: NudgeRow) -> Nudge:
+def _nudge(row: NudgeRow | Row[Any]) -> Nudge:
+    """A nudge from its row: an ORM object or a row of the table's columns."""
     return Nudge(
         id=row.id,
         org_id=row.org_id,

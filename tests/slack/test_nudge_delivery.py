@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import select
 
 from bot.app import SystemClock
 from bot.slack.delivery import SlackDelivery
@@ -25,7 +24,6 @@ from engine.vocabulary import TaskKind
 from storage.activation import SqlaPeopleDirectory, SqlaTaskRepository
 from storage.db import Database
 from storage.migrate import prepare
-from storage.models import NudgeRow
 from storage.outbox import SqlaOutbox
 from storage.repositories import SqlaOrganisationDirectory
 from tests.fakes.slack_api import TEAM_ID, Call, FakeSlackWebApi, Limits
@@ -184,19 +182,9 @@ async def test_two_processes_on_one_postgresql_deliver_three_hundred_nudges_once
         await _until_everyone_has_one(api, people)
         await asyncio.sleep(1)
 
+    # One workspace: the processes take turns with it, each leaving it to the other while that
+    # one sends (tests/storage/test_outbox_claims.py), so which of them sent what varies.
     await _each_got_exactly_one(api, people, postgres_url)
-    workers = await _claimed_by(postgres_url)
-    assert len(workers) == 2, f"both processes sent nudges: {workers}"
-
-
-async def _claimed_by(database_url: str) -> set[str]:
-    database = Database(database_url)
-    try:
-        async with database.session() as session:
-            claimed = select(NudgeRow.claimed_by).where(NudgeRow.claimed_by.is_not(None))
-            return set(await session.scalars(claimed.distinct()))
-    finally:
-        await database.dispose()
 
 
 @pytest.mark.postgres

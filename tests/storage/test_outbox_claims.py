@@ -1,0 +1,65 @@
+"""How workers claim due nudges: round the organisations, and leave an organisation another
+worker is sending to that worker, since Slack's limits are per workspace and each worker paces
+only its own sends."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from storage.db import Database
+from storage.outbox import PER_ORGANISATION, SqlaOutbox
+from storage.repositories import SqlaOrganisationDirectory
+from tests.storage.conftest import SQL_BACKENDS
+from tests.storage.test_outbox_planning import NOW, _due
+
+LEASE = timedelta(minutes=2)
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def database(request: pytest.FixtureRequest) -> Database:
+    return request.getfixturevalue(f"{request.param}_database")  # type: ignore[no-any-return]
+
+
+async def _organisations(database: Database, count: int, due: int) -> tuple[SqlaOutbox, list[int]]:
+    directory, outbox = SqlaOrganisationDirectory(database), SqlaOutbox(database)
+    ids = []
+    for n in range(count):
+        org = await directory.ensure(f"console:org{n}", f"Org {n}")
+        await outbox.plan(org.id, _due(due), now=NOW)
+        ids.append(org.id)
+    return outbox, ids
+
+
+async def test_a_claim_starts_organisations_before_it_adds_to_those_under_way(
+    database: Database,
+) -> None:
+    outbox, orgs = await _organisations(database, 3, due=PER_ORGANISATION * 3)
+    first = await outbox.claim(now=NOW, worker="a", limit=PER_ORGANISATION, lease=LEASE)
+    second = await outbox.claim(now=NOW, worker="a", limit=PER_ORGANISATION * 2, lease=LEASE)
+
+    (started,) = {nudge.org_id for nudge in first}
+    assert Counter(nudge.org_id for nudge in second) == {
+        org: PER_ORGANISATION for org in orgs if org != started
+    }
+
+
+async def test_an_organisation_another_worker_is_sending_is_left_to_it_until_its_lease_ends(
+    database: Database,
+) -> None:
+    outbox, (first, second) = await _organisations(database, 2, due=PER_ORGANISATION + 5)
+    (one,) = await outbox.claim(now=NOW, worker="a", limit=1, lease=LEASE)
+    taken = one.org_id
+    other = second if taken == first else first
+
+    by_b = await outbox.claim(now=NOW, worker="b", limit=1_000, lease=LEASE)
+    by_a = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE)
+    after_the_lease = await outbox.claim(
+        now=NOW + LEASE + timedelta(seconds=1), worker="b", limit=1_000, lease=LEASE
+    )
+
+    assert {nudge.org_id for nudge in by_b} == {other}
+    assert {nudge.org_id for nudge in by_a} == {taken}, "a worker goes on with its own"
+    assert taken in {nudge.org_id for nudge in after_the_lease}, "a dead worker's are taken over"
