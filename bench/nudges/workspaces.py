@@ -44,7 +44,7 @@ def user_id(number: int) -> str:
 
 async def plant(database_url: str, encryption_key: str, workspaces: int, nudges: int) -> list[int]:
     """`workspaces` workspaces with the app installed, each with `nudges` people whose one-off
-    task came due an hour ago, planned: the ids of the nudges now due."""
+    task came due a minute ago, planned: the ids of the nudges now due."""
     database = Database(database_url)
     try:
         await prepare(database, auto_upgrade=True)
@@ -61,7 +61,13 @@ async def plant(database_url: str, encryption_key: str, workspaces: int, nudges:
             outbox=SqlaOutbox(database),
             clock=now,
         )
-        due = LocalTime.of(now.now() - timedelta(hours=1), ZONE).at.replace(second=0, microsecond=0)
+        # Due a minute ago: the follow-up comes the next morning (midnight, as every moment is
+        # fine here), so it is not due too, unless the bench runs in the first minutes after
+        # midnight in ZONE. An hour ago made every follow-up due too from 23:00 UTC on (00:00
+        # in Amsterdam), twice the nudges the scenario and its floor count.
+        due = LocalTime.of(now.now() - timedelta(minutes=1), ZONE).at.replace(
+            second=0, microsecond=0
+        )
         for number in range(workspaces):
             team = team_id(number)
             org = await organisations.ensure(f"slack:{team}", f"Bench {team}")
