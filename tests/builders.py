@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import yaml
 
 from dialogs.ports import ScanRepository
 from dialogs.records import Scan
 from engine.bank import DONT_KNOW, QuestionBank, parse_bank
+from engine.recurrence import LocalTime
 from engine.sheet import AnswerSheet
 from engine.vocabulary import Dimension, Goal, Objective, Obstacle, Phase, Role
 
@@ -81,3 +82,12 @@ async def close_running_scan(scans: ScanRepository, org_id: int, *, now: datetim
     scan = await scans.current(org_id)
     assert scan is not None, "no scan is running"
     return await scans.close(org_id, scan.id, now=now)
+
+
+def due_just_now(now: datetime, zone: str) -> datetime:
+    """A wall-clock minute in `zone` that has come (`now` floored to the minute, a minute back
+    unless that is yesterday): a task due then has its follow-up the next morning, never due in
+    the same run, whatever the time of day. An hour back, it was due already past midnight."""
+    local = LocalTime.of(now, zone).at.replace(second=0, microsecond=0)
+    earlier = local - timedelta(minutes=1)
+    return earlier if earlier.date() == local.date() else local

@@ -4,7 +4,7 @@ each person's nudge due in the outbox, written through the advisor's own stores.
 from __future__ import annotations
 
 import time as clock
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import func, select
@@ -15,7 +15,6 @@ from bot.slack.app import BOT_SCOPES
 from bot.slack.oauth import SqlaSlackInstallationStore
 from dialogs.nudging import Planner
 from dialogs.records import NewTask
-from engine.recurrence import LocalTime
 from engine.respect import Respect
 from engine.text import text
 from engine.vocabulary import TaskKind
@@ -27,6 +26,7 @@ from storage.models import NudgeRow
 from storage.outbox import PENDING, SqlaOutbox
 from storage.repositories import SqlaOrganisationDirectory
 from storage.secrets import SecretBox
+from tests.builders import due_just_now
 
 ZONE = "Europe/Amsterdam"
 ALWAYS = Respect(working_days=frozenset(range(7)), day_starts=time(0, 0), day_ends=time(23, 59, 59))
@@ -61,13 +61,10 @@ async def plant(database_url: str, encryption_key: str, workspaces: int, nudges:
             outbox=SqlaOutbox(database),
             clock=now,
         )
-        # Due a minute ago: the follow-up comes the next morning (midnight, as every moment is
-        # fine here), so it is not due too, unless the bench runs in the first minutes after
-        # midnight in ZONE. An hour ago made every follow-up due too from 23:00 UTC on (00:00
-        # in Amsterdam), twice the nudges the scenario and its floor count.
-        due = LocalTime.of(now.now() - timedelta(minutes=1), ZONE).at.replace(
-            second=0, microsecond=0
-        )
+        # Due just now: the follow-up comes the next morning (midnight, as every moment is fine
+        # here), so it is not due too. Due an hour ago, every follow-up was due as well from
+        # midnight in ZONE on: twice the nudges the scenario and its floor count.
+        due = due_just_now(now.now(), ZONE)
         for number in range(workspaces):
             team = team_id(number)
             org = await organisations.ensure(f"slack:{team}", f"Bench {team}")

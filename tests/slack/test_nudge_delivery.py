@@ -17,7 +17,6 @@ from bot.app import SystemClock
 from bot.slack.delivery import SlackDelivery
 from dialogs.nudging import Dispatcher, Planner, Sent
 from dialogs.records import NewTask, Organisation
-from engine.recurrence import LocalTime
 from engine.respect import Respect
 from engine.text import text
 from engine.vocabulary import TaskKind
@@ -26,6 +25,7 @@ from storage.db import Database
 from storage.migrate import prepare
 from storage.outbox import SqlaOutbox
 from storage.repositories import SqlaOrganisationDirectory
+from tests.builders import due_just_now
 from tests.fakes.slack_api import TEAM_ID, Call, FakeSlackWebApi, Limits
 from tests.slack.test_serve import BOT_TOKEN, SIGNING_SECRET, Served, advisor_serve
 
@@ -52,9 +52,7 @@ async def _nudges_due(database_url: str, people: int, team: str = TEAM_ID) -> No
             org.id, type(org.settings)(time_zone=ZONE, respect=ALWAYS)
         )
         clock = SystemClock()
-        started = LocalTime.of(clock.now() - timedelta(hours=1), ZONE).at.replace(
-            second=0, microsecond=0
-        )
+        started = due_just_now(clock.now(), ZONE)
         tasks = SqlaTaskRepository(database)
         title = text("Post from the calendar", "Post from the calendar")
         await tasks.adopt(
