@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+import json
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, DateTime, Dialect, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,16 +22,24 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement, Executable
 from sqlalchemy.types import TypeDecorator
 
 from dialogs.ports import StorageError
 
+if TYPE_CHECKING:
+    import asyncpg  # type: ignore[import-untyped]
+
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _SQLITE_BUSY_TIMEOUT_MS = 15_000
-_POSTGRESQL_POOL = {"pool_size": 20, "max_overflow": 10}
-"""Connections a process keeps to PostgreSQL, and may open beyond that at a peak. SQLAlchemy's
-default of 5 kept 50 people clicking at once opening and closing connections (a new server
-process each) all the time; two processes stay well within PostgreSQL's 100."""
+_POSTGRESQL_POOL = {"pool_size": 10, "max_overflow": 10}
+"""Connections a process keeps to PostgreSQL for SQLAlchemy, and may open beyond that at a peak.
+SQLAlchemy's default of 5 kept 50 people clicking at once opening and closing connections (a
+new server process each) all the time."""
+_HOT_CONNECTIONS = 15
+"""Connections a process keeps to PostgreSQL for the hot path's statements (`Database.row`),
+beside SQLAlchemy's: 35 at most, so two processes stay within PostgreSQL's default of 100."""
 S = TypeVar("S")
 T = TypeVar("T")
 _inside: ContextVar[bool] = ContextVar("inside_a_transaction", default=False)
@@ -88,6 +98,12 @@ class Database:
             else self.engine
         )
         self._prepared: dict[Callable[[Database], Any], Any] = {}
+        self._hot = _Hot(self.engine.dialect, self.url) if self.backend == "postgresql" else None
+        self._driver_errors: tuple[type[Exception], ...] = (
+            SQLAlchemyError,
+            OSError,
+            *_asyncpg_errors(self._hot),
+        )
         file = self.backend == "sqlite" and self.url.database not in (None, "", ":memory:")
         self._writer = _Writer(self.url) if file else None
 
@@ -127,6 +143,23 @@ class Database:
         with self.errors():
             async with self._reads.connect() as connection:
                 yield connection
+
+    async def row(
+        self, build: Callable[[Database], Executable], values: Mapping[str, Any]
+    ) -> Sequence[Any] | None:
+        """The first row of the statement `build` makes (once, as `prepared` does), run on its
+        own without a transaction: for the hot path's statements that need no other.
+
+        On PostgreSQL it runs on asyncpg itself, on connections of its own, prepared once per
+        connection: SQLAlchemy's connection, execution context and result around a statement
+        cost a click more than the statement. Values are converted by their bound types as
+        SQLAlchemy converts them, and JSON comes back as it would.
+        """
+        with self.errors():
+            if self._hot is None:
+                async with self.reading() as connection:
+                    return (await connection.execute(self.prepared(build), values)).first()
+            return await self._hot.row(build, self.prepared(build), values)
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
@@ -173,7 +206,7 @@ class Database:
         """Turn driver and connection errors into `StorageError`, never naming the password."""
         try:
             yield
-        except (SQLAlchemyError, OSError) as error:
+        except self._driver_errors as error:
             raise StorageError(self._describe(error)) from error
 
     async def ping(self) -> None:
@@ -185,6 +218,8 @@ class Database:
         """Close every pooled connection."""
         with self.errors():
             await self.engine.dispose()
+            if self._hot is not None:
+                await self._hot.close()
             if self._writer is not None:
                 await asyncio.get_running_loop().run_in_executor(None, self._writer.close)
 
@@ -215,6 +250,110 @@ class _Writer:
         done, self.thread = self.thread, _one_thread()
         done.shutdown(wait=True)
         self._engine.dispose()
+
+
+class _Hot:
+    """PostgreSQL through asyncpg directly, for `Database.row`: a pool of its own, connected as
+    SQLAlchemy connects, each statement compiled by SQLAlchemy once."""
+
+    def __init__(self, dialect: Dialect, url: URL) -> None:
+        self._dialect = dialect
+        _, options = dialect.create_connect_args(url)
+        self._options = {k: v for k, v in options.items() if k not in _SQLALCHEMY_OPTIONS}
+        self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
+        self._compiled: dict[Callable[[Database], Any], _Compiled] = {}
+
+    async def row(
+        self, build: Callable[[Database], Any], statement: Executable, values: Mapping[str, Any]
+    ) -> Sequence[Any] | None:
+        compiled = self._compiled.get(build)
+        if compiled is None:
+            compiled = self._compiled[build] = _Compiled.of(statement, self._dialect)
+        pool = self._pool or await self._open()
+        row: Sequence[Any] | None = await pool.fetchrow(compiled.sql, *compiled.arguments(values))
+        return row
+
+    async def _open(self) -> asyncpg.Pool:
+        import asyncpg
+
+        async with self._opening:
+            if self._pool is None:
+                self._pool = await asyncpg.create_pool(
+                    **self._options,
+                    min_size=1,
+                    max_size=_HOT_CONNECTIONS,
+                    init=_json_as_sqlalchemy_reads_it,
+                    reset=_nothing_to_reset,
+                )
+            return self._pool
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement as asyncpg runs it: its SQL, and how to make its arguments from values."""
+
+    sql: str
+    names: tuple[str, ...]
+    defaults: Mapping[str, Any]
+    converters: tuple[Callable[[Any], Any] | None, ...]
+
+    @classmethod
+    def of(cls, statement: Executable, dialect: Dialect) -> _Compiled:
+        compiled = cast("SQLCompiler", cast("ClauseElement", statement).compile(dialect=dialect))
+        names = tuple(compiled.positiontup or ())
+        binds = [compiled.binds[name] for name in names]
+        given = compiled.params  # the values bound in the statement itself (literals)
+        return cls(
+            compiled.string,
+            names,
+            {name: given[name] for name in names if not compiled.binds[name].required},
+            tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds),
+        )
+
+    def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        given = [values[name] if name in values else self.defaults[name] for name in self.names]
+        return [
+            value if convert is None else convert(value)
+            for value, convert in zip(given, self.converters, strict=True)
+        ]
+
+
+_SQLALCHEMY_OPTIONS = frozenset(
+    {"async_creator_fn", "prepared_statement_cache_size", "prepared_statement_name_func"}
+)
+"""Connect arguments SQLAlchemy's dialect takes for itself rather than passing to asyncpg."""
+
+
+async def _json_as_sqlalchemy_reads_it(connection: asyncpg.Connection) -> None:
+    """JSON as SQLAlchemy's asyncpg dialect codes it: text its JSON type has serialised on the
+    way in, a document parsed on the way out."""
+    await connection.set_type_codec(
+        "json",
+        encoder=str.encode,
+        decoder=lambda data: json.loads(data.decode()),
+        schema="pg_catalog",
+        format="binary",
+    )
+
+
+async def _nothing_to_reset(_: asyncpg.Connection) -> None:
+    """These connections run single statements only: no transaction, lock, cursor, listener
+    or setting outlives one, so the default reset (a query of its own, a second round trip for
+    every statement) has nothing to undo."""
+
+
+def _asyncpg_errors(hot: _Hot | None) -> tuple[type[Exception], ...]:
+    if hot is None:
+        return ()
+    import asyncpg
+
+    return (asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 def _one_thread() -> ThreadPoolExecutor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime, time
 from functools import partial
 from typing import Any
@@ -238,10 +238,8 @@ class SqlaConversationStore:
         self._scans = SqlaScanRepository(database)
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
-        async with self._db.reading() as connection:
-            loading = self._db.prepared(_load_conversation)
-            row = (await connection.execute(loading, {"p_org": org_id, "p_key": key})).one_or_none()
-            return None if row is None else (row.state, row.version)
+        row = await self._db.row(_load_conversation, {"p_org": org_id, "p_key": key})
+        return None if row is None else (row[0], row[1])
 
     async def load_many(
         self, org_id: int, keys: Collection[str]
@@ -303,15 +301,14 @@ class SqlaConversationStore:
         scan is not open, or the turn is not of this shape; the transaction below then does it
         (or says why not), as it does every other save."""
         values = {"p_org": org_id, "p_key": key, "p_version": version, "p_state": dict(state)}
-        if answers is None:
-            statement = self._db.prepared(_move_on_returning)
-        else:
+        statement: Callable[[Database], Executable] = _move_on_returning
+        if answers is not None:
             match answers.effects:
                 case (RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options),):
                     pass
                 case _:
                     return False
-            statement = self._db.prepared(_move_on_with_answer)
+            statement = _move_on_with_answer
             values |= {
                 "p_scan": scan_id,
                 "p_respondent": answers.respondent,
@@ -319,8 +316,7 @@ class SqlaConversationStore:
                 "p_options": list(options),
                 "p_now": answers.now,
             }
-        async with self._db.reading() as connection:  # autocommit: the statement is atomic
-            return (await connection.execute(statement, values)).first() is not None
+        return await self._db.row(statement, values) is not None  # atomic on its own
 
 
 # -- a turn's writes, run in one transaction by `Database.write` --------------------------------

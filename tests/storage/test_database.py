@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,24 +13,44 @@ from sqlalchemy import insert, make_url, text
 from dialogs.ports import StorageError
 from storage.db import Database
 from storage.models import ResponseRow, ScanRow
-from storage.repositories import SqlaOrganisationDirectory, SqlaScanRepository
+from storage.repositories import (
+    SqlaConversationStore,
+    SqlaOrganisationDirectory,
+    SqlaScanRepository,
+)
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 PASSWORD = "s3cret-pass"
 
 
-async def _failure(url: str) -> StorageError:
+Use = Callable[[Database], Awaitable[object]]
+
+
+def _through_sqlalchemy(database: Database) -> Awaitable[object]:
+    return SqlaOrganisationDirectory(database).find("console:acme")
+
+
+def _on_the_hot_path(database: Database) -> Awaitable[object]:
+    """A conversation's read: on PostgreSQL it runs on asyncpg directly."""
+    return SqlaConversationStore(database).load(1, "alice")
+
+
+USES = pytest.mark.parametrize("use", [_through_sqlalchemy, _on_the_hot_path])
+
+
+async def _failure(url: str, use: Use) -> StorageError:
     database = Database(url)
     try:
         with pytest.raises(StorageError) as raised:
-            await SqlaOrganisationDirectory(database).find("console:acme")
+            await use(database)
     finally:
         await database.dispose()
     return raised.value
 
 
-async def test_an_unreachable_server_is_a_storage_error_that_hides_the_password() -> None:
-    error = await _failure(f"postgresql+asyncpg://advisor:{PASSWORD}@127.0.0.1:1/advisor")
+@USES
+async def test_an_unreachable_server_is_a_storage_error_that_hides_the_password(use: Use) -> None:
+    error = await _failure(f"postgresql+asyncpg://advisor:{PASSWORD}@127.0.0.1:1/advisor", use)
 
     assert PASSWORD not in str(error)
     assert "advisor:***@127.0.0.1:1/advisor" in str(error)
@@ -37,22 +58,26 @@ async def test_an_unreachable_server_is_a_storage_error_that_hides_the_password(
 
 
 @pytest.mark.postgres
+@USES
 async def test_a_missing_postgres_database_is_a_storage_error_that_hides_the_password(
-    postgres_url: str,
+    postgres_url: str, use: Use
 ) -> None:
     url = make_url(postgres_url).set(password=PASSWORD, database="advisor_missing")
 
-    error = await _failure(url.render_as_string(hide_password=False))
+    error = await _failure(url.render_as_string(hide_password=False), use)
 
     assert PASSWORD not in str(error)
     assert "advisor_missing" in str(error)
 
 
-async def test_a_sqlite_file_that_is_no_database_is_a_storage_error(tmp_path: Path) -> None:
+@USES
+async def test_a_sqlite_file_that_is_no_database_is_a_storage_error(
+    tmp_path: Path, use: Use
+) -> None:
     path = tmp_path / "advisor.db"
     path.write_text("not a database " * 100)
 
-    error = await _failure(f"sqlite+aiosqlite:///{path}")
+    error = await _failure(f"sqlite+aiosqlite:///{path}", use)
 
     assert "file is not a database" in str(error)
 
