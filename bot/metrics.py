@@ -215,6 +215,10 @@ class MeasuredOutbox:
         await self._outbox.postpone(nudge_id, until)
         self._count(nudge_id, "postponed")
 
+    async def release(self, nudge_id: int, until: LocalTime) -> None:
+        await self._outbox.release(nudge_id, until)
+        self._count(nudge_id, "postponed")
+
     async def snooze(self, org_id: int, task_id: int, until: LocalTime) -> int:
         return await self._outbox.snooze(org_id, task_id, until)
 

@@ -20,7 +20,9 @@ Business rules:
 - A launched scan's reminder is planned once its time is near, and sent only while the person
   is still invited, the scan open and their sheet unfinished; it is stale at the scan's deadline.
 - Sending goes first, marking second: a crash between the two leaves the nudge claimed, and the
-  next claim asks the channel whether it was delivered before sending again.
+  next claim asks the channel whether it was delivered before sending again. A nudge claimed
+  when it may not arrive (the working day over, quiet hours, a pause) is put back untried: that
+  claim does not count, so it is not asked about (Slack allows about 50 such questions a minute).
 """
 
 from __future__ import annotations
@@ -543,8 +545,8 @@ class Dispatcher:
             return await self._finish(nudge, FAILED, f"unreachable: {person.unreachable}")
         local = LocalTime.of(now, nudge.deliver_at.zone)
         allowed = next_allowed(local.at, org.settings.respect, paused_until=person.paused_until)
-        if allowed > local.at:
-            await self._outbox.postpone(nudge.id, LocalTime(allowed, local.zone))
+        if allowed > local.at:  # not tried: its next claim need not ask whether it arrived
+            await self._outbox.release(nudge.id, LocalTime(allowed, local.zone))
             return "postponed"
         reply = await self._compose(org, nudge, now, loaded)
         if reply is None:

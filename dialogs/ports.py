@@ -363,6 +363,11 @@ class Outbox(Protocol):
         """Put a claimed nudge back, due at `until`."""
         ...
 
+    async def release(self, nudge_id: int, until: LocalTime) -> None:
+        """Put a claimed nudge back untried, due at `until`: this claim is not counted as an
+        attempt, so its next claim does not ask the channel whether it got through."""
+        ...
+
     async def snooze(self, org_id: int, task_id: int, until: LocalTime) -> int:
         """Move the task's pending nudges to `until`; returns how many moved."""
         ...

@@ -213,6 +213,14 @@ class SqlaOutbox:
                 .values(status=PENDING, **_deliver(until))
             )
 
+    async def release(self, nudge_id: int, until: LocalTime) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(NudgeRow)
+                .where(NudgeRow.id == nudge_id, NudgeRow.status == SENDING)
+                .values(status=PENDING, attempts=NudgeRow.attempts - 1, **_deliver(until))
+            )
+
     async def snooze(self, org_id: int, task_id: int, until: LocalTime) -> int:
         async with self._db.session() as session:
             result = await session.execute(

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 import pytest
 
+from engine.recurrence import LocalTime
 from storage.db import Database
 from storage.outbox import PER_ORGANISATION, SqlaOutbox
 from storage.repositories import SqlaOrganisationDirectory
 from tests.storage.conftest import SQL_BACKENDS
-from tests.storage.test_outbox_planning import NOW, _due
+from tests.storage.test_outbox_planning import NOW, ZONE, _due
 
 LEASE = timedelta(minutes=2)
 
@@ -63,3 +64,18 @@ async def test_an_organisation_another_worker_is_sending_is_left_to_it_until_its
     assert {nudge.org_id for nudge in by_b} == {other}
     assert {nudge.org_id for nudge in by_a} == {taken}, "a worker goes on with its own"
     assert taken in {nudge.org_id for nudge in after_the_lease}, "a dead worker's are taken over"
+
+
+async def test_a_nudge_put_back_untried_is_claimed_again_as_the_same_attempt(
+    database: Database,
+) -> None:
+    outbox, _ = await _organisations(database, 1, due=2)
+    released, postponed = await outbox.claim(now=NOW, worker="a", limit=2, lease=LEASE)
+    later = LocalTime.of(NOW + timedelta(hours=1), ZONE)
+    await outbox.release(released.id, later)
+    await outbox.postpone(postponed.id, later)
+
+    again = await outbox.claim(now=NOW + timedelta(hours=1), worker="a", limit=2, lease=LEASE)
+
+    attempts = {nudge.id: nudge.attempts for nudge in again}
+    assert attempts == {released.id: 1, postponed.id: 2}, "a postponed one was tried"
