@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    null,
     select,
     update,
 )
@@ -295,20 +296,24 @@ class SqlaConversationStore:
         version: int,
         answers: TurnAnswers | None,
     ) -> bool:
-        """A scan click's save (the state moved on, with or without one answer) as a single
-        statement: one round trip on PostgreSQL, where a transaction around three statements
-        takes five. False when it changed nothing: another turn moved the conversation on, the
-        scan is not open, or the turn is not of this shape; the transaction below then does it
-        (or says why not), as it does every other save."""
+        """A scan click's save (the state moved on, with or without one answer, the last one
+        completing the response) as a single statement: one round trip on PostgreSQL, where a
+        transaction around three statements takes five. False when it changed nothing: another
+        turn moved the conversation on, the scan is not open, or the turn is not of this shape;
+        the transaction below then does it (or says why not), as it does every other save."""
         values = {"p_org": org_id, "p_key": key, "p_version": version, "p_state": dict(state)}
         statement: Callable[[Database], Executable] = _move_on_returning
         if answers is not None:
             match answers.effects:
                 case (RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options),):
-                    pass
+                    statement = _move_on_with_answer
+                case (
+                    RecordAnswer(scan_id=scan_id, question_id=question, option_ids=options),
+                    CompleteSheet(scan_id=completed),
+                ) if completed == scan_id:
+                    statement = _move_on_with_last_answer
                 case _:
                     return False
-            statement = _move_on_with_answer
             values |= {
                 "p_scan": scan_id,
                 "p_respondent": answers.respondent,
@@ -448,11 +453,20 @@ def _move_on_returning(_: Database) -> Executable:
 
 
 def _move_on_with_answer(_: Database) -> Executable:
-    """PostgreSQL: the state moved on and the answer stored, in one statement, or nothing.
+    """PostgreSQL: the state moved on and the answer stored, in one statement, or nothing."""
+    return _moving_on_answering(completing=False)
 
-    The conversation moves on only while the scan is open; the response and the answer only
-    once it has. Every part of a statement sees the same snapshot, so the response just made
-    is read from `started`, an earlier one from the table.
+
+def _move_on_with_last_answer(_: Database) -> Executable:
+    """As `_move_on_with_answer`, and the response completed (its first completion kept)."""
+    return _moving_on_answering(completing=True)
+
+
+def _moving_on_answering(*, completing: bool) -> Executable:
+    """The conversation moves on only while the scan is open; the response and the answer (and
+    the completion) only once it has. Every part of a statement sees the same snapshot, so the
+    response just made is read from `started`, an earlier one from the table, and a response
+    made here is made complete where an earlier one is completed.
     """
     org, scan = bindparam("p_org", type_=Integer), bindparam("p_scan", type_=Integer)
     respondent, now = bindparam("p_respondent", type_=String), bindparam("p_now", type_=UTCDateTime)
@@ -476,8 +490,10 @@ def _move_on_with_answer(_: Database) -> Executable:
     started = (
         postgresql.insert(ResponseRow)
         .from_select(
-            ["org_id", "scan_id", "respondent", "started_at"],
-            select(org, open_scan.c.id, respondent, now).where(select(moved.c.version).exists()),
+            ["org_id", "scan_id", "respondent", "started_at", "completed_at"],
+            select(org, open_scan.c.id, respondent, now, now if completing else null()).where(
+                select(moved.c.version).exists()
+            ),
         )
         .on_conflict_do_nothing(index_elements=["scan_id", "respondent"])
         .returning(ResponseRow.id)
@@ -505,10 +521,24 @@ def _move_on_with_answer(_: Database) -> Executable:
             now,
         ).where(select(moved.c.version).exists()),
     )
-    return answer.on_conflict_do_update(
+    answered = answer.on_conflict_do_update(
         index_elements=["response_id", "question_id"],
         set_={"option_ids": answer.excluded.option_ids, "answered_at": answer.excluded.answered_at},
     ).returning(AnswerRow.id)
+    if not completing:
+        return answered
+    completed = (
+        update(ResponseRow)
+        .where(
+            ResponseRow.org_id == org,
+            ResponseRow.scan_id == scan,
+            ResponseRow.respondent == respondent,
+            select(moved.c.version).exists(),
+        )
+        .values(completed_at=func.coalesce(ResponseRow.completed_at, now))
+        .cte("completed")
+    )
+    return answered.add_cte(completed)
 
 
 def _seen_delivery(_: Database) -> Executable:

@@ -28,25 +28,31 @@ async def app(database_url: str) -> AsyncIterator[App]:
         await app.close()
 
 
-def _prompt(reply: Reply) -> ChoicePrompt:
-    return [block for block in reply if isinstance(block, ChoicePrompt)][-1]
+def _prompts(reply: Reply) -> list[ChoicePrompt]:
+    return [block for block in reply if isinstance(block, ChoicePrompt)]
 
 
-async def _per_click(app: App, counted: Callable[[], int]) -> list[int]:
-    """What `counted` counts during each of CLICKS clicks through the scan."""
+async def _per_click(
+    app: App, counted: Callable[[], int], clicks: int | None = CLICKS
+) -> list[int]:
+    """What `counted` counts during each of `clicks` clicks through the scan (None: through
+    to its end, the last click completing the person's response)."""
     org = await app.organisations.ensure("console:click", "Click")
     key = ConversationKey("console", org.id, "ann", "ann")
     reply = await app.advisor.handle(key, ConversationStarted())
     counts = []
-    for _ in range(CLICKS):
-        prompt = _prompt(reply)
+    while (clicks is None or len(counts) < clicks) and _prompts(reply):
+        prompt = _prompts(reply)[-1]
         before = counted()
         reply = await app.advisor.handle(
             key, ChoiceSelected(prompt.prompt_id, (prompt.choices[0].id,))
         )
         counts.append(counted() - before)
-    stored = await app.scans.sheet(org.id, (await app.scans.current(org.id)).id, "console:ann")
-    assert len(stored.answers) == CLICKS, "every click's answer is stored"
+    scan = await app.scans.current(org.id)
+    stored = await app.scans.sheet(org.id, scan.id, "console:ann")
+    assert len(stored.answers) == len(counts), "every click's answer is stored"
+    (response,) = await app.scans.participation(org.id, scan.id)
+    assert (response.completed_at is not None) is (clicks is None), "complete at the end"
     return counts
 
 
@@ -66,17 +72,19 @@ async def _statements_per_click(app: App) -> list[int]:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
-async def test_a_click_on_postgresql_is_two_round_trips_a_read_and_a_write(
+async def test_every_click_on_postgresql_is_two_round_trips_a_read_and_a_write(
     database_url: str,
 ) -> None:
     async with counting_proxy(f"{database_url}?ssl=disable") as (proxied, trips):
         app = await build_app(load_settings(database_url=proxied))
         try:
-            counts = await _per_click(app, lambda: trips.count)
+            counts = await _per_click(app, lambda: trips.count, clicks=None)
         finally:
             await app.close()
 
-    # The first two clicks also prepare their statements on the connection: a trip each.
+    # Every click, the last one (which completes the response) too. The first two may also
+    # prepare their statements on the connection, a trip each.
+    assert len(counts) > CLICKS
     assert set(counts[2:]) == {2}
 
 

@@ -151,6 +151,7 @@ async def test_saving_for_an_unknown_organisation_raises_a_storage_error(backend
 
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+LATER = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)
 
 
 def _answering(scan_id: int, choice: str, *, complete: bool = False) -> TurnAnswers:
@@ -171,6 +172,80 @@ async def test_a_turns_answers_are_saved_with_its_state(backend: Backend) -> Non
     assert (await backend.scans.sheet(org, scan.id, "s:alice")).answers == {"q1": ("a",)}
     (finished,) = await backend.scans.participation(org, scan.id)
     assert finished.completed_at == NOW
+
+
+async def test_the_last_answer_completes_the_response_as_the_state_moves_on(
+    backend: Backend,
+) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    await backend.conversations.save(
+        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a")
+    )
+    last = TurnAnswers(
+        "s:alice", (RecordAnswer(scan.id, "q2", ("b",)), CompleteSheet(scan.id)), LATER
+    )
+
+    assert await backend.conversations.save(org, "alice", {"at": 2}, version=2, answers=last) == 3
+
+    assert await backend.conversations.load(org, "alice") == ({"at": 2}, 3)
+    sheet = await backend.scans.sheet(org, scan.id, "s:alice")
+    assert sheet.answers == {"q1": ("a",), "q2": ("b",)}
+    (finished,) = await backend.scans.participation(org, scan.id)
+    assert finished.completed_at == LATER
+
+
+async def test_a_first_answer_that_is_also_the_last_makes_a_complete_response(
+    backend: Backend,
+) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+
+    await backend.conversations.save(
+        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a", complete=True)
+    )
+
+    assert (await backend.scans.sheet(org, scan.id, "s:alice")).answers == {"q1": ("a",)}
+    (finished,) = await backend.scans.participation(org, scan.id)
+    assert finished.completed_at == NOW
+
+
+async def test_a_response_completed_again_keeps_its_first_completion(backend: Backend) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    await backend.conversations.save(
+        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a", complete=True)
+    )
+    again = TurnAnswers(
+        "s:alice", (RecordAnswer(scan.id, "q1", ("b",)), CompleteSheet(scan.id)), LATER
+    )
+
+    await backend.conversations.save(org, "alice", {"at": 2}, version=2, answers=again)
+
+    assert (await backend.scans.sheet(org, scan.id, "s:alice")).answers == {"q1": ("b",)}
+    (finished,) = await backend.scans.participation(org, scan.id)
+    assert finished.completed_at == NOW
+
+
+async def test_a_last_answer_to_a_closed_scan_completes_nothing(backend: Backend) -> None:
+    org = await _org(backend)
+    scan = await backend.scans.open(org, bank_version=1, now=NOW)
+    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    await backend.conversations.save(
+        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a")
+    )
+    await backend.scans.close(org, scan.id, now=NOW)
+
+    with pytest.raises(ScanClosed):
+        await backend.conversations.save(
+            org, "alice", {"at": 2}, version=2, answers=_answering(scan.id, "b", complete=True)
+        )
+
+    assert await backend.conversations.load(org, "alice") == ({"at": 1}, 2)
+    assert [p.completed_at for p in await backend.scans.participation(org, scan.id)] == [None]
 
 
 async def test_a_turn_that_lost_the_race_records_none_of_its_answers(backend: Backend) -> None:
