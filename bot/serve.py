@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import calendar
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -40,6 +41,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PLAN_SECONDS = 60
+GC_YOUNG, GC_OLDER = 50_000, 20
+"""The garbage collector's thresholds while serving (`_settle_the_heap`)."""
 """How often nudges are planned from the tasks; planning twice plans once."""
 NUDGES_KEPT = timedelta(days=90)
 """A delivered (dropped, failed) nudge is kept this long: the digest's "not sent" list and the
@@ -108,6 +111,7 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
             if not await _unless_stopped(_connect(socket), stop):
                 return
             log.info("connected to Slack over Socket Mode")
+        _settle_the_heap()
         # Only now: a refused start-up prints its one line and nothing else.
         log.info("serving on http://%s:%s", settings.host, settings.port)
         await stop.wait()
@@ -149,6 +153,17 @@ async def _tick_until(
             log.exception("background work failed; trying again next time")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), seconds)
+
+
+def _settle_the_heap() -> None:
+    """Move what start-up made (modules, the question bank, the SDKs: most of the heap) out of
+    the garbage collector's sight, and collect the young generation every GC_YOUNG new objects
+    instead of Python's 700. A click makes thousands of short-lived objects, so the default
+    collected several times a click, each older collection walking the whole heap again: a
+    pause every request in flight waits out. Measured in bench/clicks (docs/performance.md)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, GC_OLDER, GC_OLDER)
 
 
 def _slack(settings: Settings, app: App) -> SlackBot | None:
