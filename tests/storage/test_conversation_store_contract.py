@@ -15,6 +15,7 @@ from dialogs.ports import (
     StorageError,
     TurnAnswers,
 )
+from dialogs.records import Scan
 from dialogs.state import CompleteSheet, Effect, RecordAnswer
 from tests.storage.conftest import Backend
 
@@ -174,15 +175,22 @@ async def test_a_turns_answers_are_saved_with_its_state(backend: Backend) -> Non
     assert finished.completed_at == NOW
 
 
-async def test_the_last_answer_completes_the_response_as_the_state_moves_on(
-    backend: Backend,
-) -> None:
+async def _answered_once(backend: Backend, *, complete: bool = False) -> tuple[int, Scan]:
+    """An organisation with an open scan, and alice's conversation at version 2 after her
+    answer "a" to q1 (`complete`: her last)."""
     org = await _org(backend)
     scan = await backend.scans.open(org, bank_version=1, now=NOW)
     await backend.conversations.save(org, "alice", {"at": 0}, version=None)
     await backend.conversations.save(
-        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a")
+        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a", complete=complete)
     )
+    return org, scan
+
+
+async def test_the_last_answer_completes_the_response_as_the_state_moves_on(
+    backend: Backend,
+) -> None:
+    org, scan = await _answered_once(backend)
     last = TurnAnswers(
         "s:alice", (RecordAnswer(scan.id, "q2", ("b",)), CompleteSheet(scan.id)), LATER
     )
@@ -213,12 +221,7 @@ async def test_a_first_answer_that_is_also_the_last_makes_a_complete_response(
 
 
 async def test_a_response_completed_again_keeps_its_first_completion(backend: Backend) -> None:
-    org = await _org(backend)
-    scan = await backend.scans.open(org, bank_version=1, now=NOW)
-    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
-    await backend.conversations.save(
-        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a", complete=True)
-    )
+    org, scan = await _answered_once(backend, complete=True)
     again = TurnAnswers(
         "s:alice", (RecordAnswer(scan.id, "q1", ("b",)), CompleteSheet(scan.id)), LATER
     )
@@ -231,12 +234,7 @@ async def test_a_response_completed_again_keeps_its_first_completion(backend: Ba
 
 
 async def test_a_last_answer_to_a_closed_scan_completes_nothing(backend: Backend) -> None:
-    org = await _org(backend)
-    scan = await backend.scans.open(org, bank_version=1, now=NOW)
-    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
-    await backend.conversations.save(
-        org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a")
-    )
+    org, scan = await _answered_once(backend)
     await backend.scans.close(org, scan.id, now=NOW)
 
     with pytest.raises(ScanClosed):
