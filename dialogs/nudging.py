@@ -83,6 +83,11 @@ BATCH = 50
 CLAIM = 1_000
 """Nudges one claim of `Dispatcher.dispatch` takes at most (the outbox takes a few of each
 organisation's at a time)."""
+CLAIM_GAP = timedelta(seconds=0.25)
+"""The least time between two claims that are not full: the organisations that ask for more
+within it share one claim. A claim ranks every due nudge, so one for each organisation's group
+made claiming most of the database's work; an organisation asks while it still has a group of
+seconds to send, so the wait costs it nothing."""
 LOOK_AGAIN = timedelta(seconds=5)
 """While nudges are being sent, how often the outbox is asked for newly due ones besides when
 an organisation asks for more: each look takes a few more of every organisation's."""
@@ -381,7 +386,8 @@ class Dispatcher:
         Each organisation sends what it has claimed while new claims go on: an organisation
         that has taken its nudges in hand (emptied its queue) asks for more at once, a full
         claim is followed by the next, and otherwise the outbox is looked at every LOOK_AGAIN
-        seconds. So a workspace that sends slowly (its chat's rate limit) holds up no other,
+        seconds; a claim that is not full is followed by the next CLAIM_GAP later at the
+        soonest. So a workspace that sends slowly (its chat's rate limit) holds up no other,
         and its claims are renewed while it sends (with `claims`), so none lapses mid-way.
         From `stop` on, or once it has been `claiming` for that long, nothing more is claimed;
         what was claimed is settled.
@@ -395,6 +401,7 @@ class Dispatcher:
         until = None if claiming is None else loop.time() + claiming.total_seconds()
         async with self._renewing():
             while (stop is None or not stop.is_set()) and (until is None or loop.time() < until):
+                claimed_at = loop.time()
                 claimed = await self._claim(CLAIM, channel)
                 for org_id, nudges in _by_organisation(claimed).items():
                     queues.setdefault(org_id, []).extend(nudges)
@@ -411,6 +418,7 @@ class Dispatcher:
                 wanted.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wanted.wait(), LOOK_AGAIN.total_seconds())
+                await asyncio.sleep(claimed_at + CLAIM_GAP.total_seconds() - loop.time())
             settled = await asyncio.gather(*done, *senders.values(), return_exceptions=True)
         _raise_first(settled)
         return _sent(tally)

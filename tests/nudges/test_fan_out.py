@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from sqlalchemy import event
+
 from dialogs.messages import Reply
-from dialogs.nudging import Dispatcher
+from dialogs.nudging import CLAIM_GAP, Dispatcher
 from dialogs.records import NewTask, Nudge
 from engine.respect import Respect
 from engine.text import text
 from engine.vocabulary import TaskKind
+from storage.outbox import PER_ORGANISATION
 from tests.nudges.conftest import AMSTERDAM, ANN, Activation, wall
 
 OTHER = "console:otto"
+WORKSPACES, PEOPLE_EACH = 6, 45
 
 
 class OneWorkspaceWaits:
@@ -75,3 +80,80 @@ async def test_a_workspace_that_makes_the_sender_wait_holds_up_only_its_own_nudg
     assert sent.sent == len(delivery.order)
     assert set(delivery.order) == {other.id, activation.org.id}
     assert delivery.order[0] == other.id, "the other organisation did not wait"
+
+
+class PacedChat:
+    """`Delivery` that takes a moment for each message in an organisation, one after the other,
+    as Slack's pace per workspace does; counts what it was given."""
+
+    def __init__(self) -> None:
+        self.sent = Counter[int]()
+        self._workspaces: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def deliver(self, nudge: Nudge, reply: Reply) -> None:
+        async with self._workspaces[nudge.org_id]:
+            await asyncio.sleep(0.005)
+        self.sent[nudge.id] += 1
+
+    async def delivered(self, nudge: Nudge) -> bool:
+        return False
+
+
+async def test_organisations_asking_for_more_at_about_the_same_time_share_one_claim(
+    activation: Activation,
+) -> None:
+    await activation.settings(manager=None)  # the people's nudges only, no digest
+    organisations = [activation.org]
+    for number in range(1, WORKSPACES):
+        org = await activation.organisations.ensure(f"console:org{number}", f"Org {number}")
+        organisations.append(
+            await activation.organisations.update_settings(
+                org.id, replace(org.settings, time_zone=AMSTERDAM, respect=Respect())
+            )
+        )
+    for org in organisations:
+        people = [
+            NewTask(
+                "post_calendar",
+                TaskKind.POST,
+                text("Post", "Post"),
+                f"console:p{n}",
+                None,
+                wall(2026, 11, 23, 10, 0),
+                AMSTERDAM,
+            )
+            for n in range(PEOPLE_EACH)
+        ]
+        await activation.tasks.adopt(org.id, people, by=OTHER, now=activation.clock.now())
+    activation.clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))  # 10:30 in Amsterdam
+    await activation.planner().plan_all()
+    claims: list[str] = []
+
+    def counted(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if "row_number() OVER" in statement:  # a claim ranks the due nudges
+            claims.append(statement)
+
+    chat = PacedChat()
+    dispatcher = Dispatcher(
+        organisations=activation.organisations,
+        tasks=activation.tasks,
+        people=activation.people,
+        outbox=activation.outbox,
+        delivery=chat,
+        clock=activation.clock,
+        worker="worker-1",
+    )
+    loop = asyncio.get_running_loop()
+    event.listen(activation.database.engine.sync_engine, "before_cursor_execute", counted)
+    try:
+        started = loop.time()
+        sent = await dispatcher.dispatch()
+        took = loop.time() - started
+    finally:
+        event.remove(activation.database.engine.sync_engine, "before_cursor_execute", counted)
+
+    assert sent.sent == WORKSPACES * PEOPLE_EACH == len(chat.sent)
+    assert set(chat.sent.values()) == {1}
+    groups = WORKSPACES * -(-PEOPLE_EACH // PER_ORGANISATION)
+    # Each group taken in hand asks for more: one claim a group without the gap between them.
+    assert len(claims) <= 2 + took / CLAIM_GAP.total_seconds() < groups
