@@ -28,10 +28,10 @@ _UPSERT = (
 )
 SQLITE_UPSERT = _UPSERT.format("?, ?, ?, ?, ?")
 POSTGRES_UPSERT = _UPSERT.format("$1, $2, $3, $4, $5")
-POOL_SIZE = 20
-"""As many connections as the advisor keeps (20): with 10, the floor's p99 on PostgreSQL was
-440 to 720 ms against 210 to 220 with 25, in runs on a busy 2-core machine, as clicks queued
-behind a connection whose backend was waiting for a core."""
+POOL_SIZE = 30
+"""As many connections as the advisor's click keeps (`storage.db._HOT_CONNECTIONS`): with 10,
+the floor's p99 on PostgreSQL was 440 to 720 ms against 210 to 220 with 25, in runs on a busy
+2-core machine, as clicks queued behind a connection whose backend was waiting for a core."""
 
 
 class Answers(Protocol):
