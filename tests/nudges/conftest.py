@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dialogs.desk import Desk
-from dialogs.nudging import Dispatcher, Perceived, Planner, Reporter, Sent
+from dialogs.nudging import Delivery, Dispatcher, Perceived, Planner, Reporter, Sent
 from dialogs.records import NewTask, Organisation
 from engine.respect import Respect
 from engine.tasks import Mark, Outcome, Task
@@ -56,7 +56,10 @@ class Activation:
             clock=self.clock,
         )
 
-    def dispatcher(self, worker: str = "worker-1") -> Dispatcher:
+    def dispatcher(
+        self, worker: str = "worker-1", *, delivery: Delivery | None = None
+    ) -> Dispatcher:
+        """The dispatcher, sending through `delivery` (by default the recording channel)."""
         return Dispatcher(
             perceived=self.perceived,
             reporter=self.reporter,
@@ -64,7 +67,7 @@ class Activation:
             tasks=self.tasks,
             people=self.people,
             outbox=self.outbox,
-            delivery=self.delivery,
+            delivery=delivery or self.delivery,
             clock=self.clock,
             worker=worker,
         )

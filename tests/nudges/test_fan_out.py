@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import event
 
 from dialogs.messages import Reply
-from dialogs.nudging import CLAIM_GAP, Dispatcher
+from dialogs.nudging import CLAIM_GAP
 from dialogs.records import NewTask, Nudge
 from engine.respect import Respect
 from engine.text import text
@@ -63,15 +63,7 @@ async def test_a_workspace_that_makes_the_sender_wait_holds_up_only_its_own_nudg
     activation.clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
     await activation.planner().plan_all()
     delivery = OneWorkspaceWaits(activation.org.id)
-    dispatcher = Dispatcher(
-        organisations=activation.organisations,
-        tasks=activation.tasks,
-        people=activation.people,
-        outbox=activation.outbox,
-        delivery=delivery,
-        clock=activation.clock,
-        worker="worker-1",
-    )
+    dispatcher = activation.dispatcher(delivery=delivery)
 
     # Settled one after the other, the waiting organisation's nudge would block the run for
     # good; the guard only turns that hang into a failure.
@@ -134,15 +126,7 @@ async def test_organisations_asking_for_more_at_about_the_same_time_share_one_cl
             claims.append(statement)
 
     chat = PacedChat()
-    dispatcher = Dispatcher(
-        organisations=activation.organisations,
-        tasks=activation.tasks,
-        people=activation.people,
-        outbox=activation.outbox,
-        delivery=chat,
-        clock=activation.clock,
-        worker="worker-1",
-    )
+    dispatcher = activation.dispatcher(delivery=chat)
     loop = asyncio.get_running_loop()
     event.listen(activation.database.engine.sync_engine, "before_cursor_execute", counted)
     try:

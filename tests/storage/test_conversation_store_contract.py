@@ -175,12 +175,18 @@ async def test_a_turns_answers_are_saved_with_its_state(backend: Backend) -> Non
     assert finished.completed_at == NOW
 
 
-async def _answered_once(backend: Backend, *, complete: bool = False) -> tuple[int, Scan]:
-    """An organisation with an open scan, and alice's conversation at version 2 after her
-    answer "a" to q1 (`complete`: her last)."""
+async def _started(backend: Backend) -> tuple[int, Scan]:
+    """An organisation with an open scan, and alice's conversation at version 1."""
     org = await _org(backend)
     scan = await backend.scans.open(org, bank_version=1, now=NOW)
     await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    return org, scan
+
+
+async def _answered_once(backend: Backend, *, complete: bool = False) -> tuple[int, Scan]:
+    """An organisation with an open scan, and alice's conversation at version 2 after her
+    answer "a" to q1 (`complete`: her last)."""
+    org, scan = await _started(backend)
     await backend.conversations.save(
         org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a", complete=complete)
     )
@@ -207,9 +213,7 @@ async def test_the_last_answer_completes_the_response_as_the_state_moves_on(
 async def test_a_first_answer_that_is_also_the_last_makes_a_complete_response(
     backend: Backend,
 ) -> None:
-    org = await _org(backend)
-    scan = await backend.scans.open(org, bank_version=1, now=NOW)
-    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    org, scan = await _started(backend)
 
     await backend.conversations.save(
         org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a", complete=True)
@@ -247,9 +251,7 @@ async def test_a_last_answer_to_a_closed_scan_completes_nothing(backend: Backend
 
 
 async def test_a_turn_that_lost_the_race_records_none_of_its_answers(backend: Backend) -> None:
-    org = await _org(backend)
-    scan = await backend.scans.open(org, bank_version=1, now=NOW)
-    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    org, scan = await _started(backend)
     await backend.conversations.save(
         org, "alice", {"at": 1}, version=1, answers=_answering(scan.id, "a")
     )
@@ -264,9 +266,7 @@ async def test_a_turn_that_lost_the_race_records_none_of_its_answers(backend: Ba
 
 
 async def test_answers_to_a_closed_scan_save_neither_them_nor_the_state(backend: Backend) -> None:
-    org = await _org(backend)
-    scan = await backend.scans.open(org, bank_version=1, now=NOW)
-    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    org, scan = await _started(backend)
     await backend.scans.close(org, scan.id, now=NOW)
 
     with pytest.raises(ScanClosed):
@@ -281,9 +281,7 @@ async def test_answers_to_a_closed_scan_save_neither_them_nor_the_state(backend:
 async def test_of_concurrent_answering_turns_only_the_winners_answer_is_kept(
     backend: Backend,
 ) -> None:
-    org = await _org(backend)
-    scan = await backend.scans.open(org, bank_version=1, now=NOW)
-    await backend.conversations.save(org, "alice", {"at": 0}, version=None)
+    org, scan = await _started(backend)
 
     results = await asyncio.gather(
         *(
