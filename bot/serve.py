@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PLAN_SECONDS = 60
+"""How often nudges are planned from the tasks; planning twice plans once."""
 GC_YOUNG, GC_OLDER = 50_000, 20
 """The garbage collector's thresholds while serving (`_settle_the_heap`)."""
-"""How often nudges are planned from the tasks; planning twice plans once."""
 NUDGES_KEPT = timedelta(days=90)
 """A delivered (dropped, failed) nudge is kept this long: the digest's "not sent" list and the
 weekly cap look back weeks, not months."""

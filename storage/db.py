@@ -160,15 +160,16 @@ class Database:
         SQLAlchemy converts them, and JSON comes back as it would. On a SQLite file it runs in
         a reader thread of its own, one hand-off.
         """
+        statement = self.prepared(build)
         with self.errors():
             if self._hot is not None:
-                return await self._hot.row(build, self.prepared(build), values)
+                return await self._hot.row(build, statement, values)
             if self._reader is not None:
-                loop, statement = asyncio.get_running_loop(), self.prepared(build)
                 work = partial(_first, statement, values)
+                loop = asyncio.get_running_loop()
                 return await loop.run_in_executor(self._reader.thread, self._reader.read, work)
             async with self.reading() as connection:
-                return (await connection.execute(self.prepared(build), values)).first()
+                return (await connection.execute(statement, values)).first()
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
@@ -338,7 +339,11 @@ class _Compiled:
         return cls(
             compiled.string,
             names,
-            {name: given[name] for name in names if not compiled.binds[name].required},
+            {
+                name: given[name]
+                for name, bind in zip(names, binds, strict=True)
+                if not bind.required
+            },
             tuple(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds),
         )
 
