@@ -70,6 +70,8 @@ in all, and for a server error or a dropped connection only while fewer than the
 BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
 """Between retries of a server error or a dropped connection: 0.5 s, 1 s, ... plus up to 1 s of
 jitter, so workers that failed together do not retry together. A 429 waits its Retry-After."""
+SDK_LOGGER = "slack_sdk.web.async_base_client"
+"""The logger slack_sdk's AsyncWebClient uses unless given another."""
 TIMEOUT_SECONDS = 10
 """A call Slack has not answered by then fails (TimeoutError) and is not retried: it may have
 reached Slack. Slack answers in well under a second; a report's upload is the largest call."""
@@ -144,6 +146,7 @@ def web_client(
         base_url=settings.slack_api_url,
         timeout=timeout,
         session=session,
+        logger=_sdk_logger(),
         retry_handlers=[
             *counting,
             *(waiting if rate_limits else []),
@@ -155,6 +158,17 @@ def web_client(
             ),
         ],
     )
+
+
+def _sdk_logger() -> logging.Logger:
+    """slack_sdk's client logger with a level of its own. The SDK writes out each call's debug
+    lines (its parameters, headers and answer) whenever the logger's own level is unset, even
+    when nothing below WARNING is logged: a tenth of a nudge's time went to lines no one saw.
+    Set from the level it has in effect, so debug logging set up before still shows them."""
+    logger = logging.getLogger(SDK_LOGGER)
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logger.getEffectiveLevel())
+    return logger
 
 
 class WebApiSession:
