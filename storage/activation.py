@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import literal, select, update
+from sqlalchemy import bindparam, literal, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.sql.expression import Executable
 
 from dialogs.delivery import Undeliverable
 from dialogs.records import NewTask, Person
@@ -48,33 +51,31 @@ class SqlaTaskRepository:
             return [_task(row) for row in rows]
 
     async def active(self, org_id: int, *, owner: str | None = None) -> list[Task]:
-        query = select(TaskRow).where(TaskRow.org_id == org_id, TaskRow.retired_at.is_(None))
-        if owner is not None:
-            query = query.where(TaskRow.owner == owner)
-        async with self._db.session() as session:
-            return [_task(row) for row in await session.scalars(query.order_by(TaskRow.id))]
+        if owner is None:  # read for every group of nudges sent
+            rows = await self._db.rows(_active_tasks, {"p_org": org_id})
+            return [_task(row) for row in rows]
+        query = select(TaskRow).where(
+            TaskRow.org_id == org_id, TaskRow.retired_at.is_(None), TaskRow.owner == owner
+        )
+        async with self._db.reading() as connection:
+            return [_task(row) for row in await connection.execute(query.order_by(TaskRow.id))]
 
     async def get(self, org_id: int, task_id: int) -> Task | None:
-        async with self._db.session() as session:
-            row = await session.scalar(
+        async with self._db.reading() as connection:
+            found = await connection.execute(
                 select(TaskRow).where(TaskRow.org_id == org_id, TaskRow.id == task_id)
             )
+            row = found.first()
             return None if row is None else _task(row)
 
     async def marks(self, org_id: int, task_ids: Sequence[int]) -> dict[int, dict[datetime, Mark]]:
         found: dict[int, dict[datetime, Mark]] = defaultdict(dict)
         if not task_ids:
             return found
-        async with self._db.session() as session:
-            rows = await session.scalars(
-                select(TaskMarkRow).where(
-                    TaskMarkRow.org_id == org_id, TaskMarkRow.task_id.in_(task_ids)
-                )
+        for row in await self._db.rows(_marks, {"p_org": org_id, "p_tasks": list(task_ids)}):
+            found[row.task_id][row.occurrence] = Mark(
+                row.occurrence, Outcome(row.outcome), row.marked_at, row.note
             )
-            for row in rows:
-                found[row.task_id][row.occurrence] = Mark(
-                    row.occurrence, Outcome(row.outcome), row.marked_at, row.note
-                )
         return found
 
     async def mark(self, org_id: int, task_id: int, mark: Mark, *, by: str) -> bool:
@@ -172,13 +173,8 @@ class SqlaPeopleDirectory:
 
     async def many(self, org_id: int, respondents: Sequence[str]) -> dict[str, Person]:
         found = {respondent: Person(respondent) for respondent in respondents}
-        async with self._db.session() as session:
-            rows = await session.scalars(
-                select(PersonRow).where(
-                    PersonRow.org_id == org_id, PersonRow.respondent.in_(list(found))
-                )
-            )
-            found.update({row.respondent: _person(row) for row in rows})
+        rows = await self._db.rows(_people, {"p_org": org_id, "p_people": list(found)})
+        found.update({row.respondent: _person(row) for row in rows})
         return found
 
     async def unreachable(self, org_id: int) -> list[Person]:
@@ -251,7 +247,7 @@ class SqlaInbox:
             return [body for _, body in sorted(rows)]
 
 
-def _person(row: PersonRow) -> Person:
+def _person(row: PersonRow | Row[Any]) -> Person:
     return Person(
         row.respondent,
         row.zone,
@@ -260,7 +256,7 @@ def _person(row: PersonRow) -> Person:
     )
 
 
-def _task(row: TaskRow) -> Task:
+def _task(row: TaskRow | Row[Any]) -> Task:
     return Task(
         id=row.id,
         key=row.key,
@@ -270,4 +266,26 @@ def _task(row: TaskRow) -> Task:
         rule=row.rule,
         start=row.start,
         zone=row.zone,
+    )
+
+
+def _active_tasks(_: Database) -> Executable:
+    return (
+        select(TaskRow)
+        .where(TaskRow.org_id == bindparam("p_org"), TaskRow.retired_at.is_(None))
+        .order_by(TaskRow.id)
+    )
+
+
+def _marks(_: Database) -> Executable:
+    return select(TaskMarkRow).where(
+        TaskMarkRow.org_id == bindparam("p_org"),
+        TaskMarkRow.task_id.in_(bindparam("p_tasks", expanding=True)),
+    )
+
+
+def _people(_: Database) -> Executable:
+    return select(PersonRow).where(
+        PersonRow.org_id == bindparam("p_org"),
+        PersonRow.respondent.in_(bindparam("p_people", expanding=True)),
     )

@@ -171,6 +171,22 @@ class Database:
             async with self.reading() as connection:
                 return (await connection.execute(statement, values)).first()
 
+    async def rows(
+        self, build: Callable[[Database], Executable], values: Mapping[str, Any]
+    ) -> Sequence[Any]:
+        """Every row of the statement `build` makes (once, as `prepared` does), run on its own
+        without a transaction, as `reading` runs a statement: for the reads a hot path makes
+        many of (a nudge's group reads five). On a SQLite file it runs in the reader thread,
+        one hand-off; elsewhere on a reading connection."""
+        statement = self.prepared(build)
+        with self.errors():
+            if self._reader is not None:
+                work = partial(_all, statement, values)
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(self._reader.thread, self._reader.read, work)
+            async with self.reading() as connection:
+                return (await connection.execute(statement, values)).all()
+
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
         """On SQLite, one transaction of this process at a time (a task's nested ones ride on
@@ -277,6 +293,10 @@ class _SqliteThread:
 
 def _first(statement: Executable, values: Mapping[str, Any], connection: Connection) -> Any:
     return connection.execute(statement, values).first()
+
+
+def _all(statement: Executable, values: Mapping[str, Any], connection: Connection) -> Any:
+    return connection.execute(statement, values).all()
 
 
 class _Hot:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import bindparam, func, or_, select, true, update
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql.expression import Executable
 
@@ -259,8 +259,8 @@ class SqlaOutbox:
         return moved
 
     async def sent_since(self, org_id: int, recipient: str, since: datetime) -> int:
-        async with self._db.session() as session:
-            found = await session.scalar(
+        async with self._db.reading() as connection:
+            found = await connection.scalar(
                 select(func.count()).where(
                     NudgeRow.org_id == org_id,
                     NudgeRow.recipient == recipient,
@@ -275,19 +275,9 @@ class SqlaOutbox:
         self, org_id: int, recipients: Sequence[str], since: datetime
     ) -> dict[str, int]:
         """`sent_since` for each of `recipients` at once (those sent none are left out)."""
-        counted = (
-            select(NudgeRow.recipient, func.count())
-            .where(
-                NudgeRow.org_id == org_id,
-                NudgeRow.recipient.in_(recipients),
-                NudgeRow.status == SENT,
-                NudgeRow.kind.in_(_CAPPED),
-                NudgeRow.finished_at >= since,
-            )
-            .group_by(NudgeRow.recipient)
-        )
-        async with self._db.session() as session:
-            return {recipient: int(count) for recipient, count in await session.execute(counted)}
+        values = {"p_org": org_id, "p_recipients": list(recipients), "p_since": since}
+        rows = await self._db.rows(_sent_counts, values)
+        return {recipient: int(count) for recipient, count in rows}
 
     async def pending(self, org_id: int) -> list[Nudge]:
         async with self._db.session() as session:
@@ -349,4 +339,19 @@ def _plan_nudge(db: Database) -> Executable:
         db.insert(NudgeRow)
         .on_conflict_do_nothing(index_elements=["org_id", "recipient", "kind", "occurrence"])
         .returning(NudgeRow.id)
+    )
+
+
+def _sent_counts(_: Database) -> Executable:
+    """How many capped nudges each of `p_recipients` was sent since `p_since`."""
+    return (
+        select(NudgeRow.recipient, func.count())
+        .where(
+            NudgeRow.org_id == bindparam("p_org"),
+            NudgeRow.recipient.in_(bindparam("p_recipients", expanding=True)),
+            NudgeRow.status == SENT,
+            NudgeRow.kind.in_(_CAPPED),
+            NudgeRow.finished_at >= bindparam("p_since"),
+        )
+        .group_by(NudgeRow.recipient)
     )

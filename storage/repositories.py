@@ -23,7 +23,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import Executable
 
@@ -88,9 +88,8 @@ class SqlaOrganisationDirectory:
             return _organisation_from_row(row)
 
     async def get(self, org_id: int) -> Organisation | None:
-        async with self._db.session() as session:
-            row = await session.get(OrganisationRow, org_id)
-            return None if row is None else _organisation_from_row(row)
+        rows = await self._db.rows(_organisation_by_id, {"p_org": org_id})
+        return _organisation_from_row(rows[0]) if rows else None
 
     async def find(self, key: str) -> Organisation | None:
         async with self._db.session() as session:
@@ -419,6 +418,10 @@ def _refusal(connection: Connection, org_id: int, scan_id: int) -> StorageError:
 # -- a turn's statements, made once per database (`Database.prepared`) -------------------------
 
 
+def _organisation_by_id(_: Database) -> Executable:
+    return select(OrganisationRow).where(OrganisationRow.id == bindparam("p_org"))
+
+
 def _load_conversation(_: Database) -> Select[Mapping[str, Any], int]:
     return select(ConversationRow.state, ConversationRow.version).where(
         ConversationRow.org_id == bindparam("p_org"), ConversationRow.key == bindparam("p_key")
@@ -643,7 +646,7 @@ def _settings_to_row(settings: OrgSettings) -> dict[str, Any]:
     }
 
 
-def _organisation_from_row(row: OrganisationRow) -> Organisation:
+def _organisation_from_row(row: OrganisationRow | Row[Any]) -> Organisation:
     return Organisation(
         id=row.id,
         key=row.key,
