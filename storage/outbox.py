@@ -181,21 +181,25 @@ class SqlaOutbox:
         """Record the end; returns once it is stored. Finishes that come in while one is being
         written are stored together in the next transaction (a group commit): many nudges sent
         at once cost one write, not one each."""
-        row = {"id": nudge_id, "status": status, "outcome": outcome and outcome[:200]}
+        row = {"p_id": nudge_id, "p_status": status, "p_outcome": outcome and outcome[:200]}
         stored = asyncio.get_running_loop().create_future()
-        self._finishing.append(({**row, "finished_at": now}, stored))
+        self._finishing.append(({**row, "p_finished": now}, stored))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_finished())
         await stored
 
     async def _write_finished(self) -> None:
+        statement = self._db.prepared(_finish_nudge)
         while self._finishing:
             batch, self._finishing = self._finishing, []
+            rows = [row for row, _ in batch]
+
+            def finish(connection: Connection, rows: list[dict[str, object]] = rows) -> None:
+                for start in range(0, len(rows), PLAN_BATCH):
+                    connection.execute(statement, rows[start : start + PLAN_BATCH])
+
             try:
-                async with self._db.session() as session:
-                    for start in range(0, len(batch), PLAN_BATCH):
-                        rows = [row for row, _ in batch[start : start + PLAN_BATCH]]
-                        await session.execute(update(NudgeRow), rows)
+                await self._db.write(finish)
             except Exception as error:  # each waiting finish raises it, as a write of its own
                 for _, stored in batch:
                     if not stored.done():
@@ -339,6 +343,19 @@ def _plan_nudge(db: Database) -> Executable:
         db.insert(NudgeRow)
         .on_conflict_do_nothing(index_elements=["org_id", "recipient", "kind", "occurrence"])
         .returning(NudgeRow.id)
+    )
+
+
+def _finish_nudge(_: Database) -> Executable:
+    """A nudge's end (values: `p_id`, `p_status`, `p_outcome`, `p_finished`)."""
+    return (
+        update(NudgeRow)
+        .where(NudgeRow.id == bindparam("p_id"))
+        .values(
+            status=bindparam("p_status"),
+            outcome=bindparam("p_outcome"),
+            finished_at=bindparam("p_finished"),
+        )
     )
 
 
