@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from dialogs import nudge_views, phrases
 from dialogs.delivery import Undeliverable
@@ -100,6 +100,7 @@ REMINDERS_AHEAD = timedelta(hours=1)
 REMINDER_STALE = timedelta(days=7)
 """A reminder for a scan without a deadline is stale this long after its time."""
 SENT, DROPPED, FAILED = "sent", "dropped", "failed"
+V = TypeVar("V")
 
 
 class DeliveryFailed(Exception):
@@ -514,31 +515,42 @@ class Dispatcher:
                 self._in_hand.lost.discard(nudge.id)
 
     async def _load(self, org: Organisation | None, nudges: list[Nudge]) -> _Loaded:
+        """The group's reads, side by side: each waits for the event loop once, where one
+        after the other they waited in turn, and a busy loop made a group's start late."""
         if org is None:
             return _Loaded({}, {}, {})
-        people = await self._people.many(org.id, sorted({nudge.recipient for nudge in nudges}))
-        wanted = {nudge.task_id for nudge in nudges if nudge.task_id is not None}
-        tasks: dict[int, Task] = {}
-        marks: dict[int, dict[datetime, Mark]] = {}
-        if wanted:
-            active = await self._tasks.active(org.id)
-            tasks = {task.id: task for task in active if task.id in wanted}
-            marks = dict(await self._tasks.marks(org.id, sorted(tasks)))
-        languages: Mapping[str, Language] = {}
-        if self._languages_of is not None:
-            languages = await self._languages_of(org, sorted({n.recipient for n in nudges}))
-        loaded = _Loaded(people, tasks, marks, languages=languages)
+        recipients = sorted({nudge.recipient for nudge in nudges})
+        wanted = sorted({nudge.task_id for nudge in nudges if nudge.task_id is not None})
+        capped: dict[datetime, set[str]] = {}  # with `claims`: each week's capped recipients
         if self._claims is not None:
             now = self._clock.now()
-            capped: dict[datetime, set[str]] = {}
-            for nudge in nudges:
-                if nudge.kind.capped:
-                    since = _week_start(now, nudge.deliver_at.zone)
-                    capped.setdefault(since, set()).add(nudge.recipient)
-            for since, recipients in capped.items():
-                counts = await self._claims.sent_counts(org.id, sorted(recipients), since)
-                loaded.sent.update(((r, since), counts.get(r, 0)) for r in recipients)
+            for nudge in (nudge for nudge in nudges if nudge.kind.capped):
+                since = _week_start(now, nudge.deliver_at.zone)
+                capped.setdefault(since, set()).add(nudge.recipient)
+        people, active, marks, languages, counts = await asyncio.gather(
+            self._people.many(org.id, recipients),
+            self._tasks.active(org.id) if wanted else _nothing(list[Task]()),
+            self._tasks.marks(org.id, wanted) if wanted else _nothing({}),
+            self._languages_of(org, recipients) if self._languages_of else _nothing({}),
+            self._sent_counts(org.id, capped),
+        )
+        tasks = {task.id: task for task in active if task.id in wanted}
+        marks = {task_id: marks[task_id] for task_id in tasks if task_id in marks}
+        loaded = _Loaded(people, tasks, marks, languages=languages)
+        for (since, theirs), sent in zip(capped.items(), counts, strict=True):
+            loaded.sent.update(((r, since), sent.get(r, 0)) for r in theirs)
         return loaded
+
+    async def _sent_counts(
+        self, org_id: int, capped: Mapping[datetime, set[str]]
+    ) -> list[dict[str, int]]:
+        """For each week's start in `capped`, the capped nudges its recipients were sent since."""
+        claims = self._claims
+        if claims is None:
+            return [{} for _ in capped]
+        return await asyncio.gather(
+            *(claims.sent_counts(org_id, sorted(theirs), since) for since, theirs in capped.items())
+        )
 
     async def _settle(self, nudge: Nudge, org: Organisation | None, loaded: _Loaded) -> str:
         now = self._clock.now()
@@ -720,6 +732,11 @@ class Dispatcher:
     async def _finish(self, nudge: Nudge, status: str, outcome: str | None) -> str:
         await self._outbox.finish(nudge.id, status=status, outcome=outcome, now=self._clock.now())
         return status
+
+
+async def _nothing(value: V) -> V:
+    """`value`, for a read a group does not need, in its place among those it does."""
+    return value
 
 
 def _week_start(now: datetime, zone: str) -> datetime:

@@ -246,17 +246,10 @@ class SqlaConversationStore:
     ) -> Mapping[str, tuple[Mapping[str, Any], int]]:
         found: dict[str, tuple[Mapping[str, Any], int]] = {}
         wanted = sorted(set(keys))
-        async with self._db.reading() as connection:
-            for start in range(0, len(wanted), LOAD_BATCH):
-                rows = await connection.execute(
-                    select(
-                        ConversationRow.key, ConversationRow.state, ConversationRow.version
-                    ).where(
-                        ConversationRow.org_id == org_id,
-                        ConversationRow.key.in_(wanted[start : start + LOAD_BATCH]),
-                    )
-                )
-                found.update((key, (state, version)) for key, state, version in rows)
+        for start in range(0, len(wanted), LOAD_BATCH):
+            values = {"p_org": org_id, "p_keys": wanted[start : start + LOAD_BATCH]}
+            rows = await self._db.rows(_load_conversations, values)
+            found.update((key, (state, version)) for key, state, version in rows)
         return found
 
     async def handled(self, org_id: int, once: str) -> bool:
@@ -425,6 +418,13 @@ def _organisation_by_id(_: Database) -> Executable:
 def _load_conversation(_: Database) -> Select[Mapping[str, Any], int]:
     return select(ConversationRow.state, ConversationRow.version).where(
         ConversationRow.org_id == bindparam("p_org"), ConversationRow.key == bindparam("p_key")
+    )
+
+
+def _load_conversations(_: Database) -> Executable:
+    return select(ConversationRow.key, ConversationRow.state, ConversationRow.version).where(
+        ConversationRow.org_id == bindparam("p_org"),
+        ConversationRow.key.in_(bindparam("p_keys", expanding=True)),
     )
 
 
