@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from dialogs import nudge_views, phrases
 from dialogs.delivery import Undeliverable
@@ -88,6 +88,9 @@ CLAIM_GAP = timedelta(seconds=0.25)
 within it share one claim. A claim ranks every due nudge, so one for each organisation's group
 made claiming most of the database's work; an organisation asks while it still has a group of
 seconds to send, so the wait costs it nothing."""
+AHEAD = 10
+"""An organisation's next group starts once those being sent have this many nudges left: a
+second of a Slack workspace's pace, time enough for the group's reads."""
 LOOK_AGAIN = timedelta(seconds=5)
 """While nudges are being sent, how often the outbox is asked for newly due ones besides when
 an organisation asks for more: each look takes a few more of every organisation's."""
@@ -322,6 +325,25 @@ class _Loaded:
     """The language each recipient reads (the organisation's for those not listed)."""
 
 
+@dataclass
+class _Group:
+    """A group of one organisation's nudges being settled: whom it is for, how many of its
+    nudges are not settled yet, and whether that is AHEAD or fewer."""
+
+    recipients: set[str]
+    left: int
+    nearly_done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def may_follow(self, other: _Group) -> bool:
+        """Whether this group may start while `other` is being settled."""
+        return other.nearly_done.is_set() and self.recipients.isdisjoint(other.recipients)
+
+    def settled_one(self) -> None:
+        self.left -= 1
+        if self.left <= AHEAD:
+            self.nearly_done.set()
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -395,6 +417,7 @@ class Dispatcher:
         """
         tally = Counter[str]()
         queues: dict[int, list[Nudge]] = {}
+        arrived: dict[int, asyncio.Event] = {}
         senders: dict[int, asyncio.Task[None]] = {}
         done: list[asyncio.Task[None]] = []
         wanted = asyncio.Event()
@@ -406,9 +429,10 @@ class Dispatcher:
                 claimed = await self._claim(CLAIM, channel)
                 for org_id, nudges in _by_organisation(claimed).items():
                     queues.setdefault(org_id, []).extend(nudges)
+                    arrived.setdefault(org_id, asyncio.Event()).set()
                     if org_id not in senders or senders[org_id].done():
                         senders[org_id] = asyncio.create_task(
-                            self._drain(org_id, queues, tally, wanted)
+                            self._drain(org_id, queues, tally, wanted, arrived[org_id])
                         )
                 if len(claimed) >= CLAIM:
                     continue
@@ -474,22 +498,56 @@ class Dispatcher:
         queues: dict[int, list[Nudge]],
         tally: Counter[str],
         wanted: asyncio.Event,
+        arrived: asyncio.Event,
     ) -> None:
         """Settle an organisation's queue, group by group, until it is empty; each group taken
-        in hand asks the dispatcher for more, so the next is claimed while this one sends."""
+        in hand asks the dispatcher for more, so the next is claimed while this one sends.
+
+        The next group starts while the last ones still send, once they have at most AHEAD
+        nudges left (`arrived` says when the queue grew): its reads are made and its nudges
+        wait at the workspace's rate limit behind the last ones, so no gap opens between
+        groups, and a workspace starting its first group is not held up by the others'
+        later ones. A group that shares a recipient with one being sent waits for it, so each
+        recipient's nudges stay in order, and so does their weekly cap (each group counts
+        what it sends)."""
+        sending: dict[asyncio.Future[None], _Group] = {}
         try:
-            while queues.get(org_id):
-                group, queues[org_id] = queues[org_id], []
-                wanted.set()
-                await self._settle_group(org_id, group, tally)
+            while queues.get(org_id) or sending:
+                nudges = queues.get(org_id) or []
+                group = _Group({nudge.recipient for nudge in nudges}, len(nudges))
+                if nudges and all(group.may_follow(other) for other in sending.values()):
+                    queues[org_id] = []
+                    wanted.set()
+                    settling = self._settle_group(org_id, nudges, tally, group)
+                    sending[asyncio.ensure_future(settling)] = group
+                    continue
+                arrived.clear()
+                woken: list[asyncio.Future[Any]] = [asyncio.ensure_future(arrived.wait())]
+                woken += [
+                    asyncio.ensure_future(other.nearly_done.wait())
+                    for other in sending.values()
+                    if not other.nearly_done.is_set()
+                ]
+                try:
+                    await asyncio.wait([*sending, *woken], return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for waiter in woken:
+                        waiter.cancel()
+                for settled in [future for future in sending if future.done()]:
+                    del sending[settled]
+                    settled.result()  # an error ends the drain, once the others are settled
         finally:
+            _raise_first(await asyncio.gather(*sending, return_exceptions=True))
             for nudge in queues.pop(org_id, []):
                 self._in_hand.held.discard(nudge.id)  # left to its lease: a worker takes it again
             wanted.set()
 
-    async def _settle_group(self, org_id: int, nudges: list[Nudge], tally: Counter[str]) -> None:
+    async def _settle_group(
+        self, org_id: int, nudges: list[Nudge], tally: Counter[str], group: _Group | None = None
+    ) -> None:
         """One organisation's nudges: its recipients side by side, each recipient's one after
         the other (their weekly cap holds), everything they need read once for the group."""
+        group = group or _Group({nudge.recipient for nudge in nudges}, len(nudges))
         try:
             org = await self._organisations.get(org_id)
             loaded = await self._load(org, nudges)
@@ -499,10 +557,10 @@ class Dispatcher:
 
             async def settle_in_order(theirs: list[Nudge]) -> None:
                 for nudge in theirs:
-                    if nudge.id in self._in_hand.lost:
-                        continue  # another worker has it now
-                    tally[await self._settle(nudge, org, loaded)] += 1
-                    self._in_hand.held.discard(nudge.id)
+                    if nudge.id not in self._in_hand.lost:  # else another worker has it now
+                        tally[await self._settle(nudge, org, loaded)] += 1
+                        self._in_hand.held.discard(nudge.id)
+                    group.settled_one()
 
             settled = await asyncio.gather(
                 *(settle_in_order(theirs) for theirs in per_recipient.values()),
@@ -510,6 +568,7 @@ class Dispatcher:
             )
             _raise_first(settled)
         finally:
+            group.nearly_done.set()
             for nudge in nudges:
                 self._in_hand.held.discard(nudge.id)
                 self._in_hand.lost.discard(nudge.id)

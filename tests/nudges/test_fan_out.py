@@ -75,16 +75,25 @@ async def test_a_workspace_that_makes_the_sender_wait_holds_up_only_its_own_nudg
 
 
 class PacedChat:
-    """`Delivery` that takes a moment for each message in an organisation, one after the other,
-    as Slack's pace per workspace does; counts what it was given."""
+    """`Delivery` that takes `pace` seconds for each message in an organisation, one after the
+    other, as Slack's pace per workspace does; counts what it was given, and notes, as each
+    nudge is handed to it, how many handed over before are still unsent."""
 
-    def __init__(self) -> None:
+    def __init__(self, pace: float = 0.005) -> None:
+        self.pace = pace
         self.sent = Counter[int]()
+        self.unsent_when_handed: list[int] = []
+        self._unsent = 0
         self._workspaces: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
-        async with self._workspaces[nudge.org_id]:
-            await asyncio.sleep(0.005)
+        self.unsent_when_handed.append(self._unsent)
+        self._unsent += 1
+        try:
+            async with self._workspaces[nudge.org_id]:
+                await asyncio.sleep(self.pace)
+        finally:
+            self._unsent -= 1
         self.sent[nudge.id] += 1
 
     async def delivered(self, nudge: Nudge) -> bool:
@@ -104,19 +113,9 @@ async def test_organisations_asking_for_more_at_about_the_same_time_share_one_cl
             )
         )
     for org in organisations:
-        people = [
-            NewTask(
-                "post_calendar",
-                TaskKind.POST,
-                text("Post", "Post"),
-                f"console:p{n}",
-                None,
-                wall(2026, 11, 23, 10, 0),
-                AMSTERDAM,
-            )
-            for n in range(PEOPLE_EACH)
-        ]
-        await activation.tasks.adopt(org.id, people, by=OTHER, now=activation.clock.now())
+        await activation.tasks.adopt(
+            org.id, _one_off_posts(PEOPLE_EACH), by=OTHER, now=activation.clock.now()
+        )
     activation.clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))  # 10:30 in Amsterdam
     await activation.planner().plan_all()
     claims: list[str] = []
@@ -141,3 +140,39 @@ async def test_organisations_asking_for_more_at_about_the_same_time_share_one_cl
     groups = WORKSPACES * -(-PEOPLE_EACH // PER_ORGANISATION)
     # Each group taken in hand asks for more: one claim a group without the gap between them.
     assert len(claims) <= 2 + took / CLAIM_GAP.total_seconds() < groups
+
+
+async def test_an_organisations_next_group_waits_at_its_chat_before_the_last_one_is_sent(
+    activation: Activation,
+) -> None:
+    await activation.settings(manager=None)  # the people's nudges only, no digest
+    people = PER_ORGANISATION + PER_ORGANISATION // 2  # two claims, so two groups
+    posts = _one_off_posts(people)
+    await activation.tasks.adopt(activation.org.id, posts, by=OTHER, now=activation.clock.now())
+    activation.clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
+    await activation.planner().plan_all()
+    # The first group takes a second to send: the next is claimed a CLAIM_GAP in.
+    chat = PacedChat(pace=1 / PER_ORGANISATION)
+
+    sent = await activation.dispatcher(delivery=chat).dispatch()
+
+    assert sent.sent == people == len(chat.unsent_when_handed)
+    # Handed over only once the first group was sent, the second would find nothing unsent:
+    # the chat would stand idle while its reads were made.
+    assert 0 not in chat.unsent_when_handed[1:]
+
+
+def _one_off_posts(people: int) -> list[NewTask]:
+    """A one-off post for each of `people` people, due on Monday 23 November at 10:00."""
+    return [
+        NewTask(
+            "post_calendar",
+            TaskKind.POST,
+            text("Post", "Post"),
+            f"console:p{n}",
+            None,
+            wall(2026, 11, 23, 10, 0),
+            AMSTERDAM,
+        )
+        for n in range(people)
+    ]
