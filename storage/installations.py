@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, delete, insert, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, delete, insert, select, update
+from sqlalchemy.sql.expression import Executable
 
 from storage.db import Database
 from storage.models import InstallationRow, OAuthStateRow
@@ -81,9 +82,17 @@ class SqlaInstallationRepository:
         team_id: str | None,
         is_enterprise_install: bool = False,
     ) -> dict[str, Any] | None:
-        """The latest bot-level document of the workspace, or None."""
-        workspace = _workspace(provider, enterprise_id, _team(team_id, is_enterprise_install))
-        return await self._latest(workspace, InstallationRow.user_id.is_(None))
+        """The latest bot-level document of the workspace, or None.
+
+        Read by a prepared statement in the reader thread (`Database.rows`): every workspace
+        that is sent nudges looks its bot up, hundreds at once when a dispatch starts."""
+        values = {
+            "p_provider": provider,
+            "p_enterprise": enterprise_id,
+            "p_team": _team(team_id, is_enterprise_install),
+        }
+        found = await self._db.rows(_latest_bot, values)
+        return self._open(found[0][0]) if found else None
 
     async def find_user(
         self,
@@ -153,8 +162,9 @@ class SqlaInstallationRepository:
         )
         async with self._db.session() as session:
             sealed = await session.scalar(query)
-        if sealed is None:
-            return None
+        return None if sealed is None else self._open(sealed)
+
+    def _open(self, sealed: str) -> dict[str, Any]:
         document: dict[str, Any] = json.loads(self._box.decrypt(sealed))
         return document
 
@@ -208,6 +218,22 @@ def _workspace(
         InstallationRow.provider == provider,
         InstallationRow.enterprise_id == enterprise_id,
         InstallationRow.team_id == team_id,
+    )
+
+
+def _latest_bot(_: Database) -> Executable:
+    """The latest bot-level document of the workspace `p_provider`, `p_enterprise`, `p_team`
+    (either may be None: IS NOT DISTINCT FROM matches a missing one as `_workspace` does)."""
+    return (
+        select(InstallationRow.document)
+        .where(
+            InstallationRow.provider == bindparam("p_provider"),
+            InstallationRow.enterprise_id.is_not_distinct_from(bindparam("p_enterprise")),
+            InstallationRow.team_id.is_not_distinct_from(bindparam("p_team")),
+            InstallationRow.user_id.is_(None),
+        )
+        .order_by(InstallationRow.installed_at.desc(), InstallationRow.id.desc())
+        .limit(1)
     )
 
 
