@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, make_url, text
+from sqlalchemy import event, insert, make_url, text
+from sqlalchemy.sql.expression import Executable
 
 from dialogs.ports import StorageError
 from storage.db import Database
@@ -35,7 +36,12 @@ def _on_the_hot_path(database: Database) -> Awaitable[object]:
     return SqlaConversationStore(database).load(1, "alice")
 
 
-USES = pytest.mark.parametrize("use", [_through_sqlalchemy, _on_the_hot_path])
+def _read_with_others(database: Database) -> Awaitable[object]:
+    """An organisation's read: on a SQLite file it is read with any asked for meanwhile."""
+    return SqlaOrganisationDirectory(database).get(1)
+
+
+USES = pytest.mark.parametrize("use", [_through_sqlalchemy, _on_the_hot_path, _read_with_others])
 
 
 async def _failure(url: str, use: Use) -> StorageError:
@@ -185,3 +191,40 @@ async def test_a_transaction_opened_inside_another_by_the_same_task_does_not_wai
 ) -> None:
     async with asyncio.timeout(5), sqlite_database.session(), sqlite_database.session() as inner:
         assert await inner.scalar(text("SELECT 1")) == 1
+
+
+def _missing_table(_: Database) -> Executable:
+    return text("SELECT * FROM no_such_table")
+
+
+async def test_reads_asked_at_once_each_get_their_own_rows_and_one_failing_fails_alone(
+    database: Database,
+) -> None:
+    directory = SqlaOrganisationDirectory(database)
+    made = [await directory.ensure(f"console:org{n}", f"Org {n}") for n in range(30)]
+    hand_offs = _HandOffs(database)
+
+    read = await asyncio.gather(
+        *(directory.get(org.id) for org in made),
+        database.rows(_missing_table, {}),
+        return_exceptions=True,
+    )
+
+    assert read[:-1] == made
+    assert isinstance(read[-1], StorageError)
+    assert "no_such_table" in str(read[-1])
+    if database.backend == "sqlite":
+        assert hand_offs.count < len(made) / 2, "read one hand-off each"
+
+
+class _HandOffs:
+    """How many times the reader thread of a SQLite file took a connection: once a hand-off."""
+
+    def __init__(self, database: Database) -> None:
+        self.count = 0
+        reader = database._reader  # what the test counts: its hand-offs
+        if reader is not None:
+            event.listen(reader._engine, "engine_connect", self._one)
+
+    def _one(self, *_: object) -> None:
+        self.count += 1
