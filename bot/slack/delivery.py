@@ -123,12 +123,20 @@ class SlackDelivery:
             posted = await self._limits.call(
                 nudge.org_id,
                 POST_METHOD,
-                lambda: client.chat_postMessage(
-                    channel=channel,
-                    metadata={"event_type": EVENT_TYPE, "event_payload": {"nudge": nudge.id}},
-                    # The nudge is written in its recipient's language; all a delivery knows of
-                    # it is the organisation's, the default for everyone who did not choose.
-                    **to_message(reply, language=org.settings.language),
+                # chat_postMessage itself only gathers these into the call's JSON, after looking
+                # through them for SDK block objects (ours are dicts): a nudge's whole payload.
+                lambda: client.api_call(
+                    POST_METHOD,
+                    json={
+                        "channel": channel,
+                        "metadata": {
+                            "event_type": EVENT_TYPE,
+                            "event_payload": {"nudge": nudge.id},
+                        },
+                        # The nudge is written in its recipient's language; all a delivery knows
+                        # of it is the organisation's, the default for everyone who did not choose.
+                        **to_message(reply, language=org.settings.language),
+                    },
                 ),
                 channel=channel,
             )
@@ -179,7 +187,8 @@ class SlackDelivery:
             kept = (loop.time(), asyncio.ensure_future(self._client_for(nudge.org_id)))
             self._clients[nudge.org_id] = kept
         try:
-            return await asyncio.shield(kept[1])
+            # Shielded: one nudge given up on must not cancel the lookup the others wait for.
+            return kept[1].result() if kept[1].done() else await asyncio.shield(kept[1])
         except LookupError as missing:
             raise DeliveryFailed(Undeliverable.APP_REMOVED) from missing
 
