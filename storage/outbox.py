@@ -89,6 +89,10 @@ class SqlaOutbox:
             NudgeRow.claimed_at >= now - lease,
             NudgeRow.claimed_by != worker,
         )
+        claimable = or_(
+            NudgeRow.status == PENDING,
+            (NudgeRow.status == SENDING) & (NudgeRow.claimed_at < now - lease),
+        )
         # The first few due of each organisation, so one claim spreads over many workspaces.
         ranked = (
             select(
@@ -97,13 +101,7 @@ class SqlaOutbox:
                 .over(partition_by=NudgeRow.org_id, order_by=(NudgeRow.deliver_at, NudgeRow.id))
                 .label("place"),
             )
-            .where(
-                NudgeRow.deliver_at <= now,
-                or_(
-                    NudgeRow.status == PENDING,
-                    (NudgeRow.status == SENDING) & (NudgeRow.claimed_at < now - lease),
-                ),
-            )
+            .where(NudgeRow.deliver_at <= now, claimable)
             .where(NudgeRow.recipient.startswith(f"{channel}:") if channel else true())
             .where(NudgeRow.org_id.not_in(sent_elsewhere))
             .subquery()
@@ -128,9 +126,12 @@ class SqlaOutbox:
             ids = list(connection.scalars(due))
             if not ids:
                 return []
+            # Claimable again: on PostgreSQL a row another worker claimed after this
+            # statement's snapshot is not locked any more once they committed, so the ranking
+            # (read from the snapshot) still offers it; the UPDATE reads the row as it is now.
             taken = (
                 update(NudgeRow)
-                .where(NudgeRow.id.in_(ids))
+                .where(NudgeRow.id.in_(ids), claimable)
                 .values(
                     status=SENDING,
                     claimed_by=worker,

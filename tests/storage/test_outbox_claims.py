@@ -4,6 +4,7 @@ only its own sends."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import timedelta
 
@@ -79,3 +80,32 @@ async def test_a_nudge_put_back_untried_is_claimed_again_as_the_same_attempt(
 
     attempts = {nudge.id: nudge.attempts for nudge in again}
     assert attempts == {released.id: 1, postponed.id: 2}, "a postponed one was tried"
+
+
+@pytest.mark.postgres
+async def test_two_workers_claiming_at_the_same_moment_never_both_take_a_nudge(
+    postgres_database: Database, postgres_url: str
+) -> None:
+    # A worker's ranking reads the rows as they were when its statement began; a row another
+    # worker claimed and committed meanwhile is no longer locked, so only the UPDATE's own
+    # look at the row as it is now keeps the two apart.
+    outbox_a, _ = await _organisations(postgres_database, 150, due=PER_ORGANISATION * 3)
+    other = Database(postgres_url)  # a process of its own: its own connections
+    outbox_b = SqlaOutbox(other)
+    taken: dict[str, list[int]] = {"a": [], "b": []}
+    try:
+        for _ in range(6):
+            claimed = await asyncio.gather(
+                *(
+                    outbox.claim(now=NOW, worker=worker, limit=200, lease=LEASE)
+                    for outbox, worker in ((outbox_a, "a"), (outbox_b, "b")) * 4
+                )
+            )
+            for worker, nudges in zip(("a", "b") * 4, claimed, strict=True):
+                taken[worker] += [nudge.id for nudge in nudges]
+    finally:
+        await other.dispose()
+
+    assert not set(taken["a"]) & set(taken["b"])
+    assert len(set(taken["a"])) == len(taken["a"])
+    assert len(set(taken["b"])) == len(taken["b"])
