@@ -268,17 +268,7 @@ class SqlaOutbox:
         return moved
 
     async def sent_since(self, org_id: int, recipient: str, since: datetime) -> int:
-        async with self._db.reading() as connection:
-            found = await connection.scalar(
-                select(func.count()).where(
-                    NudgeRow.org_id == org_id,
-                    NudgeRow.recipient == recipient,
-                    NudgeRow.status == SENT,
-                    NudgeRow.kind.in_(_CAPPED),
-                    NudgeRow.finished_at >= since,
-                )
-            )
-            return int(found or 0)
+        return (await self.sent_counts(org_id, [recipient], since)).get(recipient, 0)
 
     async def sent_counts(
         self, org_id: int, recipients: Sequence[str], since: datetime
