@@ -8,10 +8,13 @@ import asyncio
 from pathlib import Path
 
 import aiohttp
+from aiohttp import web
 
 from bot.app import build_app
+from bot.metrics import Metrics
 from bot.serve import serve
 from bot.settings import load_settings
+from bot.slack.app import WebApiSession
 from tests.fakes.slack_api import TEAM_ID, FakeSlackWebApi
 from tests.slack.conftest import eventually
 from tests.slack.slack_side import SlackSide
@@ -25,6 +28,9 @@ from tests.slack.test_serve import (
 )
 
 MESSAGES = 6
+IN_FLIGHT = 300
+"""Calls to Slack at once: two hundred workspaces at ten messages a second, each answered in
+150 ms (Slack answers in 100 to 300), keep about three hundred on their way."""
 
 
 async def test_the_web_api_calls_of_many_replies_share_one_connection(
@@ -89,3 +95,44 @@ async def _answers(slack: SlackSide) -> bool:
 
 async def _none_open(api: FakeSlackWebApi) -> bool:
     return api.open_connections() == 0
+
+
+async def test_hundreds_of_calls_to_slack_are_on_their_way_at_once(unused_tcp_port: int) -> None:
+    """Slack answers each call only once all of them arrived: calls held back for a free
+    connection (there were fifty to a host) never arrive, and none is answered in time."""
+    arrived, in_flight = asyncio.Event(), 0
+
+    async def post(_: web.Request) -> web.Response:
+        nonlocal in_flight
+        in_flight += 1
+        if in_flight == IN_FLIGHT:
+            arrived.set()
+        async with asyncio.timeout(5):
+            await arrived.wait()
+        return web.json_response({"ok": True, "channel": "D1", "ts": "1.1"})
+
+    slack = web.Application()
+    slack.router.add_post("/api/chat.postMessage", post)
+    runner = web.AppRunner(slack)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", unused_tcp_port).start()
+    settings = load_settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=f"http://127.0.0.1:{unused_tcp_port}/api/",
+    )
+    session = WebApiSession(settings, Metrics())
+    session.open()
+    try:
+        client = session.client(BOT_TOKEN, rate_limits=False)
+        answers = await asyncio.gather(
+            *(
+                client.api_call("chat.postMessage", json={"channel": f"U{n}", "text": "hi"})
+                for n in range(IN_FLIGHT)
+            )
+        )
+    finally:
+        await session.close()
+        await runner.cleanup()
+
+    assert all(answer["ok"] for answer in answers)
