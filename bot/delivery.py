@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Mapping, Sequence
 
 from bot.console.render import render
 from dialogs.messages import Reply
@@ -18,6 +19,18 @@ class ChannelRouter:
     def __init__(self, channels: Mapping[str, Delivery]) -> None:
         self._channels = dict(channels)
 
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        per_channel: dict[str, list[Nudge]] = {}
+        for nudge in nudges:
+            per_channel.setdefault(_channel_of(nudge), []).append(nudge)
+        await asyncio.gather(
+            *(
+                self._channels[channel].prepare(theirs)
+                for channel, theirs in per_channel.items()
+                if channel in self._channels  # the others are refused as they are delivered
+            )
+        )
+
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         await self._channel(nudge).deliver(nudge, reply)
 
@@ -25,7 +38,7 @@ class ChannelRouter:
         return await self._channel(nudge).delivered(nudge)
 
     def _channel(self, nudge: Nudge) -> Delivery:
-        channel = nudge.recipient.split(":", 1)[0]
+        channel = _channel_of(nudge)
         if channel not in self._channels:
             # Not a permanent refusal: a process that serves this channel will send it.
             raise LookupError(f"this process does not deliver to {channel!r}")
@@ -43,6 +56,9 @@ class InboxDelivery:
         self._clock = clock
         self._organisations = organisations
 
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        """Nothing to get ready: the inbox is a table."""
+
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         org = await self._organisations.get(nudge.org_id)
         language = org.settings.language if org is not None else Language.EN
@@ -53,3 +69,7 @@ class InboxDelivery:
 
     async def delivered(self, nudge: Nudge) -> bool:
         return False
+
+
+def _channel_of(nudge: Nudge) -> str:
+    return nudge.recipient.split(":", 1)[0]

@@ -124,6 +124,12 @@ class DeliveryFailed(Exception):
 class Delivery(Protocol):
     """A channel that can bring a nudge to its recipient (Slack, the terminal inbox, Teams)."""
 
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        """Get ready to deliver these (one organisation's), such as looking up the workspace's
+        client. The dispatcher awaits it beside the reads the nudges need, before the first is
+        delivered. Never raises: what fails here fails again as a nudge is delivered."""
+        ...
+
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         """Send it. Raises DeliveryFailed when it cannot (transient or not, as its failure says);
         anything else raised is taken as passing."""
@@ -548,9 +554,11 @@ class Dispatcher:
         """One organisation's nudges: its recipients side by side, each recipient's one after
         the other (their weekly cap holds), everything they need read once for the group."""
         group = group or _Group({nudge.recipient for nudge in nudges}, len(nudges))
+        preparing = asyncio.ensure_future(self._delivery.prepare(nudges))
         try:
             org = await self._organisations.get(org_id)
             loaded = await self._load(org, nudges)
+            await preparing
             per_recipient: dict[str, list[Nudge]] = {}
             for nudge in nudges:
                 per_recipient.setdefault(nudge.recipient, []).append(nudge)
@@ -568,6 +576,7 @@ class Dispatcher:
             )
             _raise_first(settled)
         finally:
+            preparing.cancel()  # when the reads failed
             group.nearly_done.set()
             for nudge in nudges:
                 self._in_hand.held.discard(nudge.id)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NoReturn
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -116,6 +116,15 @@ class SlackDelivery:
         self._clients: dict[int, tuple[float, asyncio.Future[Workspace]]] = {}
         """Per organisation: when its lookup began, and the lookup."""
 
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        """Look up the workspace's client while the dispatcher reads what the nudges need: at
+        the start of a dispatch hundreds of workspaces' lookups queue behind those reads, and
+        the first nudge of each waited for both in turn. A failed lookup is tried again by the
+        first nudge delivered."""
+        lookups = [self._lookup(org_id) for org_id in {nudge.org_id for nudge in nudges}]
+        if lookups:
+            await asyncio.wait(lookups)
+
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         org, client = await self._client(nudge)
         channel = place_of(nudge.recipient) or _user(nudge)
@@ -180,17 +189,23 @@ class SlackDelivery:
         return any(_carries(message, nudge.id) for message in history["messages"])
 
     async def _client(self, nudge: Nudge) -> Workspace:
-        loop = asyncio.get_running_loop()
-        kept = self._clients.get(nudge.org_id)
-        if kept is None or loop.time() - kept[0] > CLIENT_SECONDS or _failed(kept[1]):
-            # One lookup for all the workspace's nudges that ask at once.
-            kept = (loop.time(), asyncio.ensure_future(self._client_for(nudge.org_id)))
-            self._clients[nudge.org_id] = kept
+        lookup = self._lookup(nudge.org_id)
         try:
             # Shielded: one nudge given up on must not cancel the lookup the others wait for.
-            return kept[1].result() if kept[1].done() else await asyncio.shield(kept[1])
+            return lookup.result() if lookup.done() else await asyncio.shield(lookup)
         except LookupError as missing:
             raise DeliveryFailed(Undeliverable.APP_REMOVED) from missing
+
+    def _lookup(self, org_id: int) -> asyncio.Future[Workspace]:
+        """The organisation's client lookup: one for all the workspace's nudges that ask within
+        CLIENT_SECONDS, begun again once it failed."""
+        loop = asyncio.get_running_loop()
+        kept = self._clients.get(org_id)
+        if kept is None or loop.time() - kept[0] > CLIENT_SECONDS or _failed(kept[1]):
+            lookup = asyncio.ensure_future(self._client_for(org_id))
+            lookup.add_done_callback(_seen)  # a failure no nudge asked for again is no error
+            kept = self._clients[org_id] = (loop.time(), lookup)
+        return kept[1]
 
     @staticmethod
     def _raise(error: Exception, nudge: Nudge) -> NoReturn:
@@ -199,6 +214,12 @@ class SlackDelivery:
         if failure is Undeliverable.OTHER:
             raise error  # no telling whether it passes: the dispatcher tries again later
         raise DeliveryFailed(failure, detail=code(error)) from error
+
+
+def _seen(lookup: asyncio.Future[Any]) -> None:
+    """Mark the lookup's failure as retrieved: each nudge that awaits it sees it anyway."""
+    if not lookup.cancelled():
+        lookup.exception()
 
 
 def _failed(lookup: asyncio.Future[Any]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -58,6 +58,9 @@ class TeamsDelivery:
         self._conversations = conversations
         self._clock = clock
         self._organisations = organisations
+
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        """Nothing to get ready: each nudge reads its own conversation's reference."""
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         reference = await self._conversations.reference(nudge.org_id, nudge.recipient)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +32,9 @@ class RecordingDelivery:
     refuse: dict[str, Undeliverable] = field(default_factory=dict)
     """Recipients the channel refuses for good, and why."""
     asked_after_crash: int = 0
+
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        pass
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         if nudge.recipient in self.refuse:

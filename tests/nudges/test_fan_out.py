@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -30,6 +31,9 @@ class OneWorkspaceWaits:
         self.waiting_org = waiting_org
         self.others_sent = asyncio.Event()
         self.order: list[int] = []
+
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        pass
 
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         if nudge.org_id == self.waiting_org:
@@ -86,6 +90,9 @@ class PacedChat:
         self._unsent = 0
         self._workspaces: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        pass
+
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         self.unsent_when_handed.append(self._unsent)
         self._unsent += 1
@@ -103,21 +110,7 @@ class PacedChat:
 async def test_organisations_asking_for_more_at_about_the_same_time_share_one_claim(
     activation: Activation,
 ) -> None:
-    await activation.settings(manager=None)  # the people's nudges only, no digest
-    organisations = [activation.org]
-    for number in range(1, WORKSPACES):
-        org = await activation.organisations.ensure(f"console:org{number}", f"Org {number}")
-        organisations.append(
-            await activation.organisations.update_settings(
-                org.id, replace(org.settings, time_zone=AMSTERDAM, respect=Respect())
-            )
-        )
-    for org in organisations:
-        await activation.tasks.adopt(
-            org.id, _one_off_posts(PEOPLE_EACH), by=OTHER, now=activation.clock.now()
-        )
-    activation.clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))  # 10:30 in Amsterdam
-    await activation.planner().plan_all()
+    await _due_in_workspaces(activation, WORKSPACES, PEOPLE_EACH)
     claims: list[str] = []
 
     def counted(_connection: object, _cursor: object, statement: str, *_: object) -> None:
@@ -160,6 +153,61 @@ async def test_an_organisations_next_group_waits_at_its_chat_before_the_last_one
     # Handed over only once the first group was sent, the second would find nothing unsent:
     # the chat would stand idle while its reads were made.
     assert 0 not in chat.unsent_when_handed[1:]
+
+
+class PreparedChat:
+    """`Delivery` that notes, in order, the nudges it was asked to prepare for (taking a moment
+    for it, as a workspace's lookup does) and each it delivered."""
+
+    def __init__(self) -> None:
+        self.happened: list[tuple[str, frozenset[int]]] = []
+
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        await asyncio.sleep(0.05)
+        self.happened.append(("prepared", frozenset(nudge.id for nudge in nudges)))
+
+    async def deliver(self, nudge: Nudge, reply: Reply) -> None:
+        self.happened.append(("delivered", frozenset({nudge.id})))
+
+    async def delivered(self, nudge: Nudge) -> bool:
+        return False
+
+
+async def test_each_group_is_prepared_for_before_its_first_nudge_is_delivered(
+    activation: Activation,
+) -> None:
+    await _due_in_workspaces(activation, 3, 4)
+    chat = PreparedChat()
+
+    sent = await activation.dispatcher(delivery=chat).dispatch()
+
+    prepared: set[int] = set()
+    for what, nudges in chat.happened:
+        if what == "prepared":
+            prepared |= nudges
+        else:
+            assert nudges <= prepared, "delivered before its group was prepared for"
+    assert sent.sent == 3 * 4 == len(prepared)
+
+
+async def _due_in_workspaces(activation: Activation, workspaces: int, people: int) -> None:
+    """`workspaces` organisations (the activation's the first), each with a one-off post due
+    for each of `people` people, planned and due now."""
+    await activation.settings(manager=None)  # the people's nudges only, no digest
+    organisations = [activation.org]
+    for number in range(1, workspaces):
+        org = await activation.organisations.ensure(f"console:org{number}", f"Org {number}")
+        organisations.append(
+            await activation.organisations.update_settings(
+                org.id, replace(org.settings, time_zone=AMSTERDAM, respect=Respect())
+            )
+        )
+    for org in organisations:
+        await activation.tasks.adopt(
+            org.id, _one_off_posts(people), by=OTHER, now=activation.clock.now()
+        )
+    activation.clock.set(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))  # 10:30 in Amsterdam
+    await activation.planner().plan_all()
 
 
 def _one_off_posts(people: int) -> list[NewTask]:

@@ -129,3 +129,39 @@ async def test_a_channel_that_will_not_take_the_report_is_no_access_not_a_person
         )
 
     assert refused.value.failure is Undeliverable.NO_ACCESS
+
+
+async def test_prepared_the_workspace_is_looked_up_once_for_all_its_nudges(
+    fake_slack_web_api: FakeSlackWebApi,
+) -> None:
+    org = Organisation(1, "slack:T0FAKE", "Fake", OrgSettings())
+    looked_up = 0
+
+    async def client_for(_: int) -> tuple[Organisation, AsyncWebClient]:
+        nonlocal looked_up
+        looked_up += 1
+        return org, AsyncWebClient(token="xoxb-test", base_url=fake_slack_web_api.api_url)
+
+    delivery = SlackDelivery(client_for)
+    nudges = [_nudge(n, NudgeKind.TASK_DUE, f"slack:U{n}") for n in range(1, 4)]
+
+    await delivery.prepare(nudges)
+    assert looked_up == 1, "looked up while the dispatcher reads, before the first nudge"
+    for nudge in nudges:
+        await delivery.deliver(nudge, (Paragraph("Hi"),))
+
+    assert looked_up == 1
+    assert len(fake_slack_web_api.called("chat.postMessage")) == 3
+
+
+async def test_a_workspace_that_cannot_be_looked_up_fails_its_nudges_not_the_preparing() -> None:
+    async def client_for(org_id: int) -> tuple[Organisation, AsyncWebClient]:
+        raise LookupError(f"organisation {org_id} has no Slack installation")
+
+    delivery = SlackDelivery(client_for)
+
+    await delivery.prepare([_nudge(1)])  # raises nothing
+
+    with pytest.raises(DeliveryFailed) as refused:
+        await delivery.deliver(_nudge(1), (Paragraph("Hi"),))
+    assert refused.value.failure is Undeliverable.APP_REMOVED
