@@ -80,9 +80,11 @@ LEASE = timedelta(minutes=5)
 """A claim older than this belonged to a worker that died; the nudge is claimed again."""
 BATCH = 50
 """Nudges one `Dispatcher.run` claims."""
-CLAIM = 1_000
+CLAIM = 10_000
 """Nudges one claim of `Dispatcher.dispatch` takes at most (the outbox takes a few of each
-organisation's at a time)."""
+organisation's at a time): enough for two hundred workspaces to start from the first claim. Claims
+of a thousand, made one after the other while the first workspaces were already sending, started
+the last ones a second late."""
 CLAIM_GAP = timedelta(seconds=0.25)
 """The least time between two claims that are not full: the organisations that ask for more
 within it share one claim. A claim ranks every due nudge, so one for each organisation's group
@@ -91,6 +93,9 @@ seconds to send, so the wait costs it nothing."""
 AHEAD = 10
 """An organisation's next group starts once those being sent have this many nudges left: a
 second of a Slack workspace's pace, time enough for the group's reads."""
+SETTLING = AHEAD
+"""Nudges of a group settled at once, a second of a workspace's pace: settling them all at once
+composed every workspace's whole group before most workspaces' first nudge went out."""
 LOOK_AGAIN = timedelta(seconds=5)
 """While nudges are being sent, how often the outbox is asked for newly due ones besides when
 an organisation asks for more: each look takes a few more of every organisation's."""
@@ -563,10 +568,13 @@ class Dispatcher:
             for nudge in nudges:
                 per_recipient.setdefault(nudge.recipient, []).append(nudge)
 
+            turns = asyncio.Semaphore(SETTLING)
+
             async def settle_in_order(theirs: list[Nudge]) -> None:
                 for nudge in theirs:
                     if nudge.id not in self._in_hand.lost:  # else another worker has it now
-                        tally[await self._settle(nudge, org, loaded)] += 1
+                        async with turns:
+                            tally[await self._settle(nudge, org, loaded)] += 1
                         self._in_hand.held.discard(nudge.id)
                     group.settled_one()
 

@@ -29,9 +29,12 @@ PLAN_BATCH = 1_000
 """Nudge ids per statement that lists them: far below PostgreSQL's (asyncpg's) 32,767 and
 SQLite's 32,766 parameters a statement, however many are in hand. (Planning's INSERTs are
 bounded by SQLAlchemy's insertmanyvalues, which keeps below those limits itself.)"""
-PER_ORGANISATION = 20
-"""Nudges of one organisation a claim takes at most: two seconds of Slack's workspace-wide pace,
-so a claim spreads over the workspaces, and a worker that dies leaves few to look up again."""
+PER_ORGANISATION = 50
+"""Nudges of one organisation a claim takes at most: five seconds of Slack's workspace-wide pace,
+so a claim spreads over the workspaces, and a worker that dies leaves few to look up again (at
+most this many a workspace: a minute of Slack's pace for the lookup). Each claimed group costs
+its reads, and groups of two seconds read each workspace's people and tasks every two seconds,
+while the sending went on."""
 _CAPPED = [kind.value for kind in NudgeKind if kind.capped]
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import event
 
 from dialogs.messages import Reply
-from dialogs.nudging import CLAIM_GAP
+from dialogs.nudging import CLAIM_GAP, SETTLING
 from dialogs.records import NewTask, Nudge
 from engine.respect import Respect
 from engine.text import text
@@ -20,7 +20,7 @@ from storage.outbox import PER_ORGANISATION
 from tests.nudges.conftest import AMSTERDAM, ANN, Activation, wall
 
 OTHER = "console:otto"
-WORKSPACES, PEOPLE_EACH = 6, 45
+WORKSPACES, PEOPLE_EACH = 6, 2 * PER_ORGANISATION - 5  # two claims, so two groups each
 
 
 class OneWorkspaceWaits:
@@ -81,13 +81,16 @@ async def test_a_workspace_that_makes_the_sender_wait_holds_up_only_its_own_nudg
 class PacedChat:
     """`Delivery` that takes `pace` seconds for each message in an organisation, one after the
     other, as Slack's pace per workspace does; counts what it was given, and notes, as each
-    nudge is handed to it, how many handed over before are still unsent."""
+    nudge is handed to it, how many handed over before are still unsent (in all, and the most
+    of one organisation's at any moment)."""
 
     def __init__(self, pace: float = 0.005) -> None:
         self.pace = pace
         self.sent = Counter[int]()
         self.unsent_when_handed: list[int] = []
+        self.most_unsent = Counter[int]()
         self._unsent = 0
+        self._unsent_of = Counter[int]()
         self._workspaces: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def prepare(self, nudges: Sequence[Nudge]) -> None:
@@ -96,11 +99,16 @@ class PacedChat:
     async def deliver(self, nudge: Nudge, reply: Reply) -> None:
         self.unsent_when_handed.append(self._unsent)
         self._unsent += 1
+        self._unsent_of[nudge.org_id] += 1
+        self.most_unsent[nudge.org_id] = max(
+            self.most_unsent[nudge.org_id], self._unsent_of[nudge.org_id]
+        )
         try:
             async with self._workspaces[nudge.org_id]:
                 await asyncio.sleep(self.pace)
         finally:
             self._unsent -= 1
+            self._unsent_of[nudge.org_id] -= 1
         self.sent[nudge.id] += 1
 
     async def delivered(self, nudge: Nudge) -> bool:
@@ -133,6 +141,20 @@ async def test_organisations_asking_for_more_at_about_the_same_time_share_one_cl
     groups = WORKSPACES * -(-PEOPLE_EACH // PER_ORGANISATION)
     # Each group taken in hand asks for more: one claim a group without the gap between them.
     assert len(claims) <= 2 + took / CLAIM_GAP.total_seconds() < groups
+
+
+async def test_a_workspace_is_handed_a_second_of_its_nudges_at_a_time(
+    activation: Activation,
+) -> None:
+    """Handed all at once, every workspace's whole group was composed before most workspaces'
+    first nudge went out."""
+    await _due_in_workspaces(activation, 3, 3 * SETTLING)
+    chat = PacedChat(pace=0.01)
+
+    sent = await activation.dispatcher(delivery=chat).dispatch()
+
+    assert sent.sent == 3 * 3 * SETTLING == len(chat.sent)
+    assert set(chat.most_unsent.values()) == {SETTLING}
 
 
 async def test_an_organisations_next_group_waits_at_its_chat_before_the_last_one_is_sent(
