@@ -277,15 +277,13 @@ def _active_tasks(_: Database) -> Executable:
     )
 
 
-def _marks(_: Database) -> Executable:
+def _marks(db: Database) -> Executable:
     return select(TaskMarkRow).where(
-        TaskMarkRow.org_id == bindparam("p_org"),
-        TaskMarkRow.task_id.in_(bindparam("p_tasks", expanding=True)),
+        TaskMarkRow.org_id == bindparam("p_org"), db.one_of(TaskMarkRow.task_id, "p_tasks")
     )
 
 
-def _people(_: Database) -> Executable:
+def _people(db: Database) -> Executable:
     return select(PersonRow).where(
-        PersonRow.org_id == bindparam("p_org"),
-        PersonRow.respondent.in_(bindparam("p_people", expanding=True)),
+        PersonRow.org_id == bindparam("p_org"), db.one_of(PersonRow.respondent, "p_people")
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections import namedtuple
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Connection, DateTime, Dialect, create_engine, event
+from sqlalchemy import Connection, DateTime, Dialect, Select, any_, bindparam, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -23,8 +24,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ClauseElement, Executable
+from sqlalchemy.sql.expression import ClauseElement, ColumnElement, Executable
 from sqlalchemy.types import TypeDecorator
 
 from dialogs.ports import StorageError
@@ -176,12 +178,20 @@ class Database:
     async def rows(
         self, build: Callable[[Database], Executable], values: Mapping[str, Any]
     ) -> Sequence[Any]:
-        """Every row of the statement `build` makes (once, as `prepared` does), run on its own
+        """Every row of the SELECT `build` makes (once, as `prepared` does), run on its own
         without a transaction, as `reading` runs a statement: for the reads a hot path makes
-        many of (a nudge's group reads five). On a SQLite file it runs in the reader thread,
-        one hand-off; elsewhere on a reading connection."""
+        many of (a nudge's group reads five, hundreds of groups at once).
+
+        On PostgreSQL it runs on asyncpg itself, as `row` does, and the rows are converted by
+        their columns' types and read by name as SQLAlchemy's are; a list is bound whole
+        (`one_of`). SQLAlchemy's connection, pool, greenlet and result around each read made
+        hundreds of workspaces' reads take seconds of the event loop. On a SQLite file it runs
+        in the reader thread, one hand-off; elsewhere on a reading connection.
+        """
         statement = self.prepared(build)
         with self.errors():
+            if self._hot is not None:
+                return await self._hot.rows(build, statement, values)
             if self._reader is not None:
                 return await self._read_together(statement, values)
             async with self.reading() as connection:
@@ -252,6 +262,16 @@ class Database:
         except KeyError:
             made = self._prepared[build] = build(self)
             return made
+
+    def one_of(
+        self, column: ColumnElement[Any] | InstrumentedAttribute[Any], name: str
+    ) -> ColumnElement[bool]:
+        """`column` is one of the list bound as `name`, for a statement `rows` runs: expanded
+        into a parameter each on SQLite, one array on PostgreSQL (``= ANY``), so the statement
+        is the same for any length and compiled once."""
+        if self.backend == "postgresql":
+            return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+        return column.in_(bindparam(name, expanding=True))
 
     def insert(self, table: Any) -> sqlite.Insert | postgresql.Insert:
         """An INSERT for this dialect, with ``on_conflict_do_update``/``_do_nothing``."""
@@ -341,8 +361,8 @@ def _each(
 
 
 class _Hot:
-    """PostgreSQL through asyncpg directly, for `Database.row`: a pool of its own, connected as
-    SQLAlchemy connects, each statement compiled by SQLAlchemy once."""
+    """PostgreSQL through asyncpg directly, for `Database.row` and `rows`: a pool of its own,
+    connected as SQLAlchemy connects, each statement compiled by SQLAlchemy once."""
 
     def __init__(self, dialect: Dialect, url: URL) -> None:
         self._dialect = dialect
@@ -351,16 +371,31 @@ class _Hot:
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
         self._compiled: dict[Callable[[Database], Any], _Compiled] = {}
+        self._shapes: dict[Callable[[Database], Any], _Shape] = {}
 
     async def row(
         self, build: Callable[[Database], Any], statement: Executable, values: Mapping[str, Any]
     ) -> Sequence[Any] | None:
-        compiled = self._compiled.get(build)
-        if compiled is None:
-            compiled = self._compiled[build] = _Compiled.of(statement, self._dialect)
+        compiled = self._compiled_for(build, statement)
         pool = self._pool or await self._open()
         row: Sequence[Any] | None = await pool.fetchrow(compiled.sql, *compiled.arguments(values))
         return row
+
+    async def rows(
+        self, build: Callable[[Database], Any], statement: Executable, values: Mapping[str, Any]
+    ) -> list[Any]:
+        compiled = self._compiled_for(build, statement)
+        shape = self._shapes.get(build)
+        if shape is None:
+            shape = self._shapes[build] = _Shape.of(statement, self._dialect)
+        pool = self._pool or await self._open()
+        return shape.rows(await pool.fetch(compiled.sql, *compiled.arguments(values)))
+
+    def _compiled_for(self, build: Callable[[Database], Any], statement: Executable) -> _Compiled:
+        compiled = self._compiled.get(build)
+        if compiled is None:
+            compiled = self._compiled[build] = _Compiled.of(statement, self._dialect)
+        return compiled
 
     async def _open(self) -> asyncpg.Pool:
         import asyncpg
@@ -369,7 +404,7 @@ class _Hot:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
                     **self._options,
-                    min_size=1,
+                    min_size=_HOT_CONNECTIONS,
                     max_size=_HOT_CONNECTIONS,
                     init=_json_as_sqlalchemy_reads_it,
                     reset=_nothing_to_reset,
@@ -396,6 +431,8 @@ class _Compiled:
         compiled = cast("SQLCompiler", cast("ClauseElement", statement).compile(dialect=dialect))
         names = tuple(compiled.positiontup or ())
         binds = [compiled.binds[name] for name in names]
+        if any(bind.expanding for bind in binds):
+            raise TypeError("a list of values takes Database.one_of here, not IN")
         given = compiled.params  # the values bound in the statement itself (literals)
         return cls(
             compiled.string,
@@ -414,6 +451,49 @@ class _Compiled:
             value if convert is None else convert(value)
             for value, convert in zip(given, self.converters, strict=True)
         ]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How SQLAlchemy hands back a SELECT's rows: each column converted by its type (a UTC
+    datetime given its zone), the row read by position or by name (``row.task_id``). A
+    textual statement's columns are known only from its rows, and are left as they come."""
+
+    row: Callable[[Iterable[Any]], Any] | None
+    converters: tuple[Callable[[Any], Any] | None, ...] = ()
+
+    @classmethod
+    def of(cls, statement: Executable, dialect: Dialect) -> _Shape:
+        if not isinstance(statement, Select):
+            return cls(None)
+        columns = list(statement.selected_columns)
+        return cls(
+            _row_of([column.key or "" for column in columns]),
+            tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in columns
+            ),
+        )
+
+    def rows(self, records: Sequence[asyncpg.Record]) -> list[Any]:
+        if self.row is None:
+            row = _row_of(list(records[0].keys())) if records else tuple
+            return [row(record) for record in records]
+        if not any(self.converters):
+            return [self.row(record) for record in records]
+        return [
+            self.row(
+                value if convert is None else convert(value)
+                for value, convert in zip(record, self.converters, strict=True)
+            )
+            for record in records
+        ]
+
+
+def _row_of(names: list[str]) -> Callable[[Iterable[Any]], Any]:
+    """A row type read by position or by these names (any that are not identifiers renamed)."""
+    made: Any = cast("Any", namedtuple)("Row", names, rename=True)  # the names are data
+    return cast("Callable[[Iterable[Any]], Any]", made._make)
 
 
 _SQLALCHEMY_OPTIONS = frozenset(

@@ -357,15 +357,15 @@ def _finish_nudge(_: Database) -> Executable:
     )
 
 
-def _sent_counts(_: Database) -> Executable:
+def _sent_counts(db: Database) -> Executable:
     """How many capped nudges each of `p_recipients` was sent since `p_since`."""
     return (
         select(NudgeRow.recipient, func.count())
         .where(
             NudgeRow.org_id == bindparam("p_org"),
-            NudgeRow.recipient.in_(bindparam("p_recipients", expanding=True)),
+            db.one_of(NudgeRow.recipient, "p_recipients"),
             NudgeRow.status == SENT,
-            NudgeRow.kind.in_(_CAPPED),
+            or_(*(NudgeRow.kind == kind for kind in _CAPPED)),
             NudgeRow.finished_at >= bindparam("p_since"),
         )
         .group_by(NudgeRow.recipient)

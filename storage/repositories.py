@@ -421,10 +421,9 @@ def _load_conversation(_: Database) -> Select[Mapping[str, Any], int]:
     )
 
 
-def _load_conversations(_: Database) -> Executable:
+def _load_conversations(db: Database) -> Executable:
     return select(ConversationRow.key, ConversationRow.state, ConversationRow.version).where(
-        ConversationRow.org_id == bindparam("p_org"),
-        ConversationRow.key.in_(bindparam("p_keys", expanding=True)),
+        ConversationRow.org_id == bindparam("p_org"), db.one_of(ConversationRow.key, "p_keys")
     )
 
 
