@@ -59,9 +59,13 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     Raises:
         ConfigError: the address cannot be listened on, Teams would be exposed, or Slack
             refused the app token or could not be reached (Socket Mode).
+        StorageError: the database does not answer.
     """
     settings = app.settings
     configure(settings.log_format)
+    # Connected before anything is served: the first requests and the first dispatch would
+    # otherwise wait for the hot path's connections (on PostgreSQL), all at once.
+    await app.database.open()
     # Listen for the signals first: a stop while Socket Mode is still connecting is a clean one.
     stop = stop or _on_signal()
     slack = _slack(settings, app)

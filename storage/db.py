@@ -14,7 +14,18 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Connection, DateTime, Dialect, Select, any_, bindparam, create_engine, event
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Dialect,
+    Select,
+    String,
+    Text,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -50,6 +61,19 @@ SQLAlchemy's 15 that is 45 a process at most: two stay within PostgreSQL's defau
 S = TypeVar("S")
 T = TypeVar("T")
 _inside: ContextVar[bool] = ContextVar("inside_a_transaction", default=False)
+
+
+class _TextArray(TypeDecorator[list[Any]]):
+    """A list bound as text[] (each item as text), cast on the server where the column is not
+    text. asyncpg knows text[] itself; any other array type, varchar[] and integer[] included,
+    made each connection look it up in pg_type (a query of 30-40 ms on the server) the first
+    time it met it: sixty lookups at the start of a dispatch on two processes."""
+
+    impl = postgresql.ARRAY(Text)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> list[str] | None:
+        return None if value is None else [str(item) for item in value]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -272,7 +296,10 @@ class Database:
         into a parameter each on SQLite, one array on PostgreSQL (``= ANY``), so the statement
         is the same for any length and compiled once."""
         if self.backend == "postgresql":
-            return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+            listed = bindparam(name, type_=_TextArray())
+            if isinstance(column.type, String):
+                return column == any_(listed)
+            return column == any_(listed.cast(postgresql.ARRAY(column.type)))
         return column.in_(bindparam(name, expanding=True))
 
     def insert(self, table: Any) -> sqlite.Insert | postgresql.Insert:
@@ -288,6 +315,14 @@ class Database:
             yield
         except self._driver_errors as error:
             raise StorageError(self._describe(error)) from error
+
+    async def open(self) -> None:
+        """Connect now what is otherwise connected on first use (the hot path's pool on
+        PostgreSQL), so the first clicks and the first dispatch after a start do not wait for
+        thirty connections; `StorageError` unless the database answers."""
+        if self._hot is not None:
+            with self.errors():
+                await self._hot.open()
 
     async def ping(self) -> None:
         """Raise `StorageError` unless the database answers."""
@@ -379,7 +414,7 @@ class _Hot:
         self, build: Callable[[Database], Any], statement: Executable, values: Mapping[str, Any]
     ) -> Sequence[Any] | None:
         compiled = self._compiled_for(build, statement)
-        pool = self._pool or await self._open()
+        pool = self._pool or await self.open()
         row: Sequence[Any] | None = await pool.fetchrow(compiled.sql, *compiled.arguments(values))
         return row
 
@@ -390,7 +425,7 @@ class _Hot:
         shape = self._shapes.get(build)
         if shape is None:
             shape = self._shapes[build] = _Shape.of(statement, self._dialect)
-        pool = self._pool or await self._open()
+        pool = self._pool or await self.open()
         return shape.rows(await pool.fetch(compiled.sql, *compiled.arguments(values)))
 
     def _compiled_for(self, build: Callable[[Database], Any], statement: Executable) -> _Compiled:
@@ -399,7 +434,7 @@ class _Hot:
             compiled = self._compiled[build] = _Compiled.of(statement, self._dialect)
         return compiled
 
-    async def _open(self) -> asyncpg.Pool:
+    async def open(self) -> asyncpg.Pool:
         import asyncpg
 
         async with self._opening:

@@ -8,17 +8,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, insert, make_url, text
+from sqlalchemy import event, insert, make_url, select, text
 from sqlalchemy.sql.expression import Executable
 
 from dialogs.ports import StorageError
 from storage.db import Database
-from storage.models import ResponseRow, ScanRow
+from storage.models import OrganisationRow, ResponseRow, ScanRow
 from storage.repositories import (
     SqlaConversationStore,
     SqlaOrganisationDirectory,
     SqlaScanRepository,
 )
+from tests.fakes.pg_wire import counting_proxy
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 PASSWORD = "s3cret-pass"
@@ -228,3 +229,39 @@ class _HandOffs:
 
     def _one(self, *_: object) -> None:
         self.count += 1
+
+
+def _keys_of(database: Database) -> Executable:
+    return select(OrganisationRow.key).where(database.one_of(OrganisationRow.id, "p_ids"))
+
+
+def _ids_of(database: Database) -> Executable:
+    return select(OrganisationRow.id).where(database.one_of(OrganisationRow.key, "p_keys"))
+
+
+@pytest.mark.postgres
+async def test_lists_bound_on_the_hot_path_cost_no_type_lookup_on_a_new_connection(
+    postgres_database: Database,
+) -> None:
+    directory = SqlaOrganisationDirectory(postgres_database)
+    made = [await directory.ensure(f"console:org{n}", f"Org {n}") for n in range(3)]
+    url = postgres_database.url.render_as_string(hide_password=False)
+    async with counting_proxy(f"{url}?ssl=disable") as (proxied, trips):
+        database = Database(proxied)
+        try:
+            await database.open()
+            trips_per_read = []
+            for build, values in (
+                (_keys_of, {"p_ids": [org.id for org in made[:2]]}),
+                (_ids_of, {"p_keys": [org.key for org in made[1:]]}),
+            ):
+                before = trips.count
+                rows = await database.rows(build, values)
+                trips_per_read.append(trips.count - before)
+                assert len(rows) == 2
+        finally:
+            await database.dispose()
+
+    # One each: the statement prepared and run together. An array type asyncpg does not know
+    # itself (varchar[], integer[]) made a new connection look it up first: three trips more.
+    assert trips_per_read == [1, 1]
