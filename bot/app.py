@@ -107,8 +107,11 @@ class App:
         )
         return CampaignRunner(campaigns=rules, advisor=self.advisor, launches=launches)
 
-    def dispatcher(self, delivery: Delivery, *, worker: str) -> Dispatcher:
-        """Sends due nudges through `delivery`; one per process, named `worker` in claims."""
+    def dispatcher(
+        self, delivery: Delivery, *, worker: str, alive: timedelta | None = None
+    ) -> Dispatcher:
+        """Sends due nudges through `delivery`; one per process, named `worker` in claims,
+        sharing the due organisations with the workers that claimed within `alive`."""
         return Dispatcher(
             organisations=self.organisations,
             tasks=self.activation.tasks,
@@ -123,6 +126,7 @@ class App:
             reporter=self._report_png,
             launches=self.activation.launches,
             claims=self.activation.outbox,
+            alive=alive,
         )
 
     async def report_data(self, org: Organisation, language: Language | None) -> ReportData:

@@ -194,12 +194,16 @@ class MeasuredOutbox:
         limit: int,
         lease: timedelta,
         channel: str | None = None,
+        alive: timedelta | None = None,
     ) -> list[Nudge]:
         claimed = await self._outbox.claim(
-            now=now, worker=worker, limit=limit, lease=lease, channel=channel
+            now=now, worker=worker, limit=limit, lease=lease, channel=channel, alive=alive
         )
         self._kinds.update((nudge.id, nudge.kind.value) for nudge in claimed)
         return claimed
+
+    async def attend(self, worker: str, *, now: datetime) -> None:
+        await self._outbox.attend(worker, now=now)
 
     async def finish(
         self, nudge_id: int, *, status: str, outcome: str | None, now: datetime

@@ -30,7 +30,7 @@ from bot.logs import configure
 from bot.server import build_web_app
 from bot.settings import ConfigError, Settings
 from dialogs.audit import Purged
-from dialogs.nudging import Delivery
+from dialogs.nudging import LOOK_AGAIN, Delivery
 
 if TYPE_CHECKING:
     from prometheus_client import Histogram
@@ -199,11 +199,19 @@ def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], 
     """Plan nudges (at most every PLAN_SECONDS) and send every due one: the dispatcher keeps
     claiming while it sends, until nothing is due and nothing is in flight. A dispatch still
     busy after PLAN_SECONDS stops claiming, lets planning run, and goes on at once."""
-    dispatcher = app.dispatcher(delivery, worker=f"{socket.gethostname()}:{os.getpid()}")
+    # A worker claims at least once a tick, and every few seconds while it sends: one not seen
+    # for two ticks has stopped, and its share is left to the others.
+    dispatcher = app.dispatcher(
+        delivery,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        alive=timedelta(seconds=2 * app.settings.tick_seconds) + LOOK_AGAIN,
+    )
     planned_at: float | None = None
 
     async def tick() -> None:
         nonlocal planned_at
+        if planned_at is None:  # before planning: the others' first claims leave it a share
+            await dispatcher.attend()
         while not stop.is_set():
             if planned_at is None or time.monotonic() - planned_at >= PLAN_SECONDS:
                 await app.activation.planner.plan_all()

@@ -372,7 +372,11 @@ class Dispatcher:
         reporter: Reporter | None = None,
         launches: LaunchRepository | None = None,
         claims: Claims | None = None,
+        alive: timedelta | None = None,
     ) -> None:
+        """`alive`: other workers that claimed within it share the due organisations with
+        this one (`Outbox.claim`); None claims all it can."""
+        self._alive = alive
         self._launches = launches
         self._reporter = reporter
         self._perceived = perceived
@@ -387,6 +391,12 @@ class Dispatcher:
         self._clock = clock
         self._worker = worker
         self._in_hand = _InHand()
+
+    async def attend(self) -> None:
+        """Tell the other workers this one dispatches too, before its first claim (with
+        `alive`: they leave it its share of the organisations from their next claim on)."""
+        if self._alive is not None:
+            await self._outbox.attend(self._worker, now=self._clock.now())
 
     async def run(self, *, limit: int = BATCH, channel: str | None = None) -> Sent:
         """Claim the due nudges once (only `channel`'s when given) and settle them; the tally.
@@ -466,6 +476,7 @@ class Dispatcher:
             limit=limit,
             lease=self._lease,
             channel=channel,
+            alive=self._alive,
         )
         # A claim of ours whose lease ran out (a renewal came late) is claimed again by us:
         # it is still being settled, and must not be settled twice.

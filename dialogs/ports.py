@@ -345,12 +345,21 @@ class Outbox(Protocol):
         limit: int,
         lease: timedelta,
         channel: str | None = None,
+        alive: timedelta | None = None,
     ) -> list[Nudge]:
         """Claim due nudges: pending ones, and ones a crashed worker claimed over `lease` ago;
         only those for `channel`'s recipients when given.
 
-        Two workers never claim the same nudge at once.
+        Two workers never claim the same nudge at once, nor start on the same organisation.
+        With `alive`, the workers that claimed within it share the organisations with due
+        nudges: each claim takes the worker's fair share of them (and at least its part of
+        those nobody took), not all it can.
         """
+        ...
+
+    async def attend(self, worker: str, *, now: datetime) -> None:
+        """Record that `worker` dispatches from `now` on, as a claim with `alive` does: the
+        others' claims leave it its share before it first claims."""
         ...
 
     async def finish(

@@ -385,3 +385,13 @@ class AuditRow(Base):
     actor: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class WorkerRow(Base):
+    """A process that dispatches nudges, and when it last claimed (`SqlaOutbox.claim`): those
+    seen lately share the due organisations between them."""
+
+    __tablename__ = "workers"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

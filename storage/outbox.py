@@ -4,7 +4,8 @@ A claim is a status change (pending -> sending) on rows picked with ``FOR UPDATE
 on PostgreSQL, so two workers never take the same row; SQLite serialises writers itself. A row
 left in `sending` by a crashed worker is claimed again once its lease has run out; a worker
 still sending renews its claims (`renew`). A claim takes at most PER_ORGANISATION of one
-organisation's nudges, so it spreads over the workspaces.
+organisation's nudges, so it spreads over the workspaces. Workers that claimed lately (the
+`workers` table) share the organisations: each claim takes its worker's fair share.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, true, update
+from sqlalchemy import Select, bindparam, delete, distinct, func, or_, select, true, update
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.expression import Executable, Subquery
 
 from dialogs.records import Nudge
 from engine.nudges import NudgeKind, PlannedNudge
 from engine.recurrence import LocalTime
 from storage.db import Database
-from storage.models import NudgeRow
+from storage.models import NudgeRow, WorkerRow
 
 PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
 PLAN_BATCH = 1_000
@@ -35,6 +36,9 @@ so a claim spreads over the workspaces, and a worker that dies leaves few to loo
 most this many a workspace: a minute of Slack's pace for the lookup). Each claimed group costs
 its reads, and groups of two seconds read each workspace's people and tasks every two seconds,
 while the sending went on."""
+WORKERS_KEPT = timedelta(days=1)
+"""A worker not seen claiming for this long is forgotten (a process that ended)."""
+_CLAIMING = 0x6E75646765  # "nudge": the advisory lock claims take one after the other
 _CAPPED = [kind.value for kind in NudgeKind if kind.capped]
 
 
@@ -83,6 +87,7 @@ class SqlaOutbox:
         limit: int,
         lease: timedelta,
         channel: str | None = None,
+        alive: timedelta | None = None,
     ) -> list[Nudge]:
         # Organisations another worker is sending now are left to it: Slack's limits are per
         # workspace, and each worker paces only its own sends, so two sending to one workspace
@@ -92,30 +97,32 @@ class SqlaOutbox:
             NudgeRow.claimed_at >= now - lease,
             NudgeRow.claimed_by != worker,
         )
-        claimable = or_(
-            NudgeRow.status == PENDING,
-            (NudgeRow.status == SENDING) & (NudgeRow.claimed_at < now - lease),
-        )
-        # The first few due of each organisation, so one claim spreads over many workspaces.
-        ranked = (
-            select(
-                NudgeRow.id,
-                func.row_number()
-                .over(partition_by=NudgeRow.org_id, order_by=(NudgeRow.deliver_at, NudgeRow.id))
-                .label("place"),
-            )
-            .where(NudgeRow.deliver_at <= now, claimable)
-            .where(NudgeRow.recipient.startswith(f"{channel}:") if channel else true())
-            .where(NudgeRow.org_id.not_in(sent_elsewhere))
-            .subquery()
-        )
-        # Organisations this worker is not sending yet come first: a claim that cannot take
-        # every organisation starts more workspaces, instead of refilling those under way.
         sending_here = select(NudgeRow.org_id).where(
             NudgeRow.status == SENDING,
             NudgeRow.claimed_at >= now - lease,
             NudgeRow.claimed_by == worker,
         )
+        claimable = or_(
+            NudgeRow.status == PENDING,
+            (NudgeRow.status == SENDING) & (NudgeRow.claimed_at < now - lease),
+        )
+        due_here = (
+            select(NudgeRow.id, NudgeRow.org_id, NudgeRow.deliver_at)
+            .where(NudgeRow.deliver_at <= now, claimable)
+            .where(NudgeRow.recipient.startswith(f"{channel}:") if channel else true())
+            .where(NudgeRow.org_id.not_in(sent_elsewhere))
+            .subquery()
+        )
+        # The first few due of each organisation, so one claim spreads over many workspaces.
+        ranked = select(
+            due_here.c.id,
+            due_here.c.org_id,
+            func.row_number()
+            .over(partition_by=due_here.c.org_id, order_by=(due_here.c.deliver_at, due_here.c.id))
+            .label("place"),
+        ).subquery()
+        # Organisations this worker is not sending yet come first: a claim that cannot take
+        # every organisation starts more workspaces, instead of refilling those under way.
         due = (
             select(NudgeRow.id)
             .join(ranked, ranked.c.id == NudgeRow.id)
@@ -126,7 +133,18 @@ class SqlaOutbox:
         )
 
         def claim(connection: Connection) -> list[Row[Any]]:
-            ids = list(connection.scalars(due))
+            # One claim after the other on PostgreSQL (a lock for the transaction): two at once
+            # each saw the other's organisations as free, and both started on some of them.
+            if self._db.backend == "postgresql":
+                connection.execute(select(func.pg_advisory_xact_lock(_CLAIMING)))
+            picking = due
+            if alive is not None:
+                starting = self._share(connection, due_here, worker, now, lease, alive)
+                if starting is not None:
+                    picking = due.where(
+                        or_(ranked.c.org_id.in_(starting), ranked.c.org_id.in_(sending_here))
+                    )
+            ids = list(connection.scalars(picking))
             if not ids:
                 return []
             # Claimable again: on PostgreSQL a row another worker claimed after this
@@ -148,9 +166,73 @@ class SqlaOutbox:
         # One transaction, one hand-off on a SQLite file (the writer thread): a dispatch that
         # starts claims several times in a row while the first claims' nudges are being sent,
         # and each statement through aiosqlite waited for the busy event loop three times.
-        # Rows, not ORM objects: a claim takes up to a thousand at once.
+        # Rows, not ORM objects: a claim takes up to ten thousand at once.
         rows = await self._db.write(claim)
         return sorted((_nudge(row) for row in rows), key=lambda n: (n.deliver_at.instant(), n.id))
+
+    async def attend(self, worker: str, *, now: datetime) -> None:
+        """Record that `worker` dispatches from `now` on: the others' claims leave it its share
+        before its own first claim."""
+        await self._db.write(lambda connection: self._seen(connection, worker, now))
+
+    def _seen(self, connection: Connection, worker: str, now: datetime) -> None:
+        seen = self._db.insert(WorkerRow).values(name=worker, seen_at=now)
+        connection.execute(
+            seen.on_conflict_do_update(index_elements=[WorkerRow.name], set_={"seen_at": now})
+        )
+        connection.execute(delete(WorkerRow).where(WorkerRow.seen_at < now - WORKERS_KEPT))
+
+    def _share(
+        self,
+        connection: Connection,
+        due_here: Subquery,
+        worker: str,
+        now: datetime,
+        lease: timedelta,
+        alive: timedelta,
+    ) -> Select[Any] | None:
+        """Record that `worker` claims now; with other workers seen within `alive`, the
+        organisations it may start sending (a query), else None (any).
+
+        Each worker takes its fair share of the organisations with work (those due and those
+        being sent, split evenly between the workers seen), less those it is sending already,
+        and at least its part of what nobody has taken: a worker seen lately that does not come
+        back for its share (it stopped) leaves it to the others, half of what is left each
+        claim with two."""
+        self._seen(connection, worker, now)
+        workers: int = (
+            connection.scalar(
+                select(func.count()).select_from(WorkerRow).where(WorkerRow.seen_at >= now - alive)
+            )
+            or 1
+        )
+        if workers < 2:
+            return None
+        sending = (NudgeRow.status == SENDING) & (NudgeRow.claimed_at >= now - lease)
+        mine = select(NudgeRow.org_id).where(sending, NudgeRow.claimed_by == worker)
+        free = (
+            select(
+                due_here.c.org_id,
+                func.row_number()
+                .over(order_by=(func.min(due_here.c.deliver_at), due_here.c.org_id))
+                .label("turn"),
+            )
+            .where(due_here.c.org_id.not_in(mine))
+            .group_by(due_here.c.org_id)
+            .subquery()
+        )
+        counted = connection.execute(
+            select(
+                select(func.count()).select_from(free).scalar_subquery(),
+                select(func.count(distinct(NudgeRow.org_id))).where(sending).scalar_subquery(),
+                select(func.count(distinct(NudgeRow.org_id)))
+                .where(sending, NudgeRow.claimed_by == worker)
+                .scalar_subquery(),
+            )
+        ).one()
+        unclaimed, busy, held = (int(count or 0) for count in counted)
+        share = max(-(-(unclaimed + busy) // workers) - held, -(-unclaimed // workers))
+        return select(free.c.org_id).where(free.c.turn <= share)
 
     async def renew(self, nudge_ids: Sequence[int], *, worker: str, now: datetime) -> set[int]:
         """Renew `worker`'s claims on these nudges as of `now`; the ids it still holds (a nudge

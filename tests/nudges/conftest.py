@@ -57,9 +57,14 @@ class Activation:
         )
 
     def dispatcher(
-        self, worker: str = "worker-1", *, delivery: Delivery | None = None
+        self,
+        worker: str = "worker-1",
+        *,
+        delivery: Delivery | None = None,
+        alive: timedelta | None = None,
     ) -> Dispatcher:
-        """The dispatcher, sending through `delivery` (by default the recording channel)."""
+        """The dispatcher, sending through `delivery` (by default the recording channel),
+        sharing the work with the workers seen within `alive`."""
         return Dispatcher(
             perceived=self.perceived,
             reporter=self.reporter,
@@ -70,6 +75,7 @@ class Activation:
             delivery=delivery or self.delivery,
             clock=self.clock,
             worker=worker,
+            alive=alive,
         )
 
     def desk(self) -> Desk:

@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 
@@ -210,6 +210,49 @@ async def test_each_group_is_prepared_for_before_its_first_nudge_is_delivered(
         else:
             assert nudges <= prepared, "delivered before its group was prepared for"
     assert sent.sent == 3 * 4 == len(prepared)
+
+
+class WorkspacesSent:
+    """`Delivery` that records which organisations it sent to, a little slowly."""
+
+    def __init__(self) -> None:
+        self.sent = Counter[int]()
+        self.organisations: set[int] = set()
+
+    async def prepare(self, nudges: Sequence[Nudge]) -> None:
+        pass
+
+    async def deliver(self, nudge: Nudge, reply: Reply) -> None:
+        await asyncio.sleep(0.001)
+        self.sent[nudge.id] += 1
+        self.organisations.add(nudge.org_id)
+
+    async def delivered(self, nudge: Nudge) -> bool:
+        return False
+
+
+async def test_two_workers_dispatching_at_once_each_send_half_of_the_workspaces(
+    activation: Activation,
+) -> None:
+    people = PER_ORGANISATION - 5  # one group each: every workspace is claimed once
+    await _due_in_workspaces(activation, WORKSPACES, people)
+    chats = {worker: WorkspacesSent() for worker in ("worker-1", "worker-2")}
+    dispatchers = [
+        activation.dispatcher(worker, delivery=chat, alive=timedelta(minutes=1))
+        for worker, chat in chats.items()
+    ]
+    for dispatcher in dispatchers:
+        await dispatcher.attend()
+
+    sent = await asyncio.gather(*(dispatcher.dispatch() for dispatcher in dispatchers))
+
+    first, second = (chat.organisations for chat in chats.values())
+    assert len(first) == len(second) == WORKSPACES // 2
+    assert not first & second
+    assert sum(tally.sent for tally in sent) == WORKSPACES * people
+    delivered = sum((chat.sent for chat in chats.values()), Counter[int]())
+    assert len(delivered) == WORKSPACES * people
+    assert set(delivered.values()) == {1}, "no nudge sent twice"
 
 
 async def _due_in_workspaces(activation: Activation, workspaces: int, people: int) -> None:

@@ -35,8 +35,13 @@ REQUEST_SECONDS = 30
 Rows = dict[str, list[tuple[Any, ...]]]
 
 
+TICKING = {"workers"}
+"""Written by the server's own ticks whatever comes in: when it last claimed nudges."""
+
+
 class Tables:
-    """Every table of the server's database, read whole: what a refusal must leave as it was."""
+    """Every table of the server's database, read whole: what a refusal must leave as it was
+    (all but TICKING)."""
 
     def __init__(self, database: Database, tables: Sequence[Table]) -> None:
         self._database = database
@@ -47,7 +52,7 @@ class Tables:
         metadata = MetaData()
         async with database.connection() as connection:
             await connection.run_sync(metadata.reflect)
-        return cls(database, metadata.sorted_tables)
+        return cls(database, [t for t in metadata.sorted_tables if t.name not in TICKING])
 
     async def read(self) -> Rows:
         rows: Rows = {}

@@ -17,7 +17,7 @@ from storage.migrate import SchemaAhead, SchemaBehind, prepare, schema_status, u
 from storage.models import Base
 from storage.repositories import SqlaOrganisationDirectory
 
-HEAD = "0008"
+HEAD = "0009"
 
 
 def _differences(connection: Connection) -> list[object]:

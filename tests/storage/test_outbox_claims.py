@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from dialogs.records import Nudge
 from engine.recurrence import LocalTime
 from storage.db import Database
 from storage.outbox import PER_ORGANISATION, SqlaOutbox
@@ -18,6 +19,7 @@ from tests.storage.conftest import SQL_BACKENDS
 from tests.storage.test_outbox_planning import NOW, ZONE, _due
 
 LEASE = timedelta(minutes=2)
+ALIVE = timedelta(minutes=1)
 
 
 @pytest.fixture(params=SQL_BACKENDS)
@@ -80,6 +82,78 @@ async def test_a_nudge_put_back_untried_is_claimed_again_as_the_same_attempt(
 
     attempts = {nudge.id: nudge.attempts for nudge in again}
     assert attempts == {released.id: 1, postponed.id: 2}, "a postponed one was tried"
+
+
+def _organisations_of(nudges: list[Nudge]) -> set[int]:
+    return {nudge.org_id for nudge in nudges}
+
+
+async def test_workers_seen_lately_share_the_organisations_due(database: Database) -> None:
+    outbox, orgs = await _organisations(database, 6, due=3)
+    await outbox.attend("b", now=NOW)
+
+    by_a = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+    by_b = await outbox.claim(now=NOW, worker="b", limit=1_000, lease=LEASE, alive=ALIVE)
+    again = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+
+    assert len(_organisations_of(by_a)) == 3
+    assert _organisations_of(by_b) == set(orgs) - _organisations_of(by_a)
+    assert len(by_a) + len(by_b) == 6 * 3
+    assert again == []
+
+
+async def test_a_share_its_worker_does_not_come_for_is_taken_by_the_others_half_at_a_time(
+    database: Database,
+) -> None:
+    outbox, orgs = await _organisations(database, 8, due=1)
+    await outbox.attend("b", now=NOW)  # and then stops, before it claims anything
+
+    started = [
+        _organisations_of(
+            await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+        )
+        for _ in range(4)
+    ]
+
+    assert [len(theirs) for theirs in started] == [4, 2, 1, 1]
+    assert set().union(*started) == set(orgs)
+
+
+async def test_a_worker_not_seen_within_alive_leaves_no_share(database: Database) -> None:
+    outbox, orgs = await _organisations(database, 4, due=1)
+    await outbox.attend("b", now=NOW - ALIVE - timedelta(seconds=1))
+
+    claimed = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+
+    assert _organisations_of(claimed) == set(orgs)
+
+
+@pytest.mark.postgres
+async def test_two_workers_claiming_at_the_same_moment_never_start_on_one_organisation(
+    postgres_database: Database, postgres_url: str
+) -> None:
+    # Each claim reads which organisations the others are sending: two at once each saw the
+    # other's as free, and both started on some of them.
+    outbox_a, _ = await _organisations(postgres_database, 100, due=3)
+    other = Database(postgres_url)  # a process of its own: its own connections
+    outbox_b = SqlaOutbox(other)
+    started: dict[str, set[int]] = {"a": set(), "b": set()}
+    try:
+        for _ in range(12):
+            claimed = await asyncio.gather(
+                *(
+                    outbox.claim(now=NOW, worker=worker, limit=3, lease=LEASE)
+                    for outbox, worker in ((outbox_a, "a"), (outbox_b, "b")) * 4
+                )
+            )
+            for worker, nudges in zip(("a", "b") * 4, claimed, strict=True):
+                started[worker] |= _organisations_of(nudges)
+    finally:
+        await other.dispose()
+
+    assert started["a"]
+    assert started["b"]
+    assert not started["a"] & started["b"]
 
 
 @pytest.mark.postgres
