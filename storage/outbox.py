@@ -11,6 +11,7 @@ organisation's nudges, so it spreads over the workspaces. Workers that claimed l
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -231,7 +232,7 @@ class SqlaOutbox:
             )
         ).one()
         unclaimed, busy, held = (int(count or 0) for count in counted)
-        share = max(-(-(unclaimed + busy) // workers) - held, -(-unclaimed // workers))
+        share = max(math.ceil((unclaimed + busy) / workers) - held, math.ceil(unclaimed / workers))
         return select(free.c.org_id).where(free.c.turn <= share)
 
     async def renew(self, nudge_ids: Sequence[int], *, worker: str, now: datetime) -> set[int]:
