@@ -140,7 +140,9 @@ class SqlaOutbox:
                 connection.execute(select(func.pg_advisory_xact_lock(_CLAIMING)))
             picking = due
             if alive is not None:
-                starting = self._share(connection, due_here, worker, now, lease, alive)
+                starting = self._share(
+                    connection, due_here, sending_here, worker, now, lease, alive
+                )
                 if starting is not None:
                     picking = due.where(
                         or_(ranked.c.org_id.in_(starting), ranked.c.org_id.in_(sending_here))
@@ -187,6 +189,7 @@ class SqlaOutbox:
         self,
         connection: Connection,
         due_here: Subquery,
+        sending_here: Select[Any],
         worker: str,
         now: datetime,
         lease: timedelta,
@@ -210,7 +213,6 @@ class SqlaOutbox:
         if workers < 2:
             return None
         sending = (NudgeRow.status == SENDING) & (NudgeRow.claimed_at >= now - lease)
-        mine = select(NudgeRow.org_id).where(sending, NudgeRow.claimed_by == worker)
         free = (
             select(
                 due_here.c.org_id,
@@ -218,7 +220,7 @@ class SqlaOutbox:
                 .over(order_by=(func.min(due_here.c.deliver_at), due_here.c.org_id))
                 .label("turn"),
             )
-            .where(due_here.c.org_id.not_in(mine))
+            .where(due_here.c.org_id.not_in(sending_here))
             .group_by(due_here.c.org_id)
             .subquery()
         )

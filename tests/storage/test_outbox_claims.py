@@ -128,29 +128,40 @@ async def test_a_worker_not_seen_within_alive_leaves_no_share(database: Database
     assert _organisations_of(claimed) == set(orgs)
 
 
+async def _claimed_at_once(
+    database: Database, url: str, *, rounds: int, limit: int
+) -> dict[str, list[Nudge]]:
+    """What workers a (on `database`) and b (a process of its own, on its own connections to
+    `url`) claimed in `rounds` rounds of eight claims at once, four each."""
+    other = Database(url)
+    outboxes = ((SqlaOutbox(database), "a"), (SqlaOutbox(other), "b")) * 4
+    taken: dict[str, list[Nudge]] = {"a": [], "b": []}
+    try:
+        for _ in range(rounds):
+            claimed = await asyncio.gather(
+                *(
+                    outbox.claim(now=NOW, worker=worker, limit=limit, lease=LEASE)
+                    for outbox, worker in outboxes
+                )
+            )
+            for (_, worker), nudges in zip(outboxes, claimed, strict=True):
+                taken[worker] += nudges
+    finally:
+        await other.dispose()
+    return taken
+
+
 @pytest.mark.postgres
 async def test_two_workers_claiming_at_the_same_moment_never_start_on_one_organisation(
     postgres_database: Database, postgres_url: str
 ) -> None:
     # Each claim reads which organisations the others are sending: two at once each saw the
     # other's as free, and both started on some of them.
-    outbox_a, _ = await _organisations(postgres_database, 100, due=3)
-    other = Database(postgres_url)  # a process of its own: its own connections
-    outbox_b = SqlaOutbox(other)
-    started: dict[str, set[int]] = {"a": set(), "b": set()}
-    try:
-        for _ in range(12):
-            claimed = await asyncio.gather(
-                *(
-                    outbox.claim(now=NOW, worker=worker, limit=3, lease=LEASE)
-                    for outbox, worker in ((outbox_a, "a"), (outbox_b, "b")) * 4
-                )
-            )
-            for worker, nudges in zip(("a", "b") * 4, claimed, strict=True):
-                started[worker] |= _organisations_of(nudges)
-    finally:
-        await other.dispose()
+    await _organisations(postgres_database, 100, due=3)
 
+    taken = await _claimed_at_once(postgres_database, postgres_url, rounds=12, limit=3)
+
+    started = {worker: _organisations_of(nudges) for worker, nudges in taken.items()}
     assert started["a"]
     assert started["b"]
     assert not started["a"] & started["b"]
@@ -163,23 +174,11 @@ async def test_two_workers_claiming_at_the_same_moment_never_both_take_a_nudge(
     # A worker's ranking reads the rows as they were when its statement began; a row another
     # worker claimed and committed meanwhile is no longer locked, so only the UPDATE's own
     # look at the row as it is now keeps the two apart.
-    outbox_a, _ = await _organisations(postgres_database, 150, due=PER_ORGANISATION * 3)
-    other = Database(postgres_url)  # a process of its own: its own connections
-    outbox_b = SqlaOutbox(other)
-    taken: dict[str, list[int]] = {"a": [], "b": []}
-    try:
-        for _ in range(6):
-            claimed = await asyncio.gather(
-                *(
-                    outbox.claim(now=NOW, worker=worker, limit=200, lease=LEASE)
-                    for outbox, worker in ((outbox_a, "a"), (outbox_b, "b")) * 4
-                )
-            )
-            for worker, nudges in zip(("a", "b") * 4, claimed, strict=True):
-                taken[worker] += [nudge.id for nudge in nudges]
-    finally:
-        await other.dispose()
+    await _organisations(postgres_database, 150, due=PER_ORGANISATION * 3)
 
+    claimed = await _claimed_at_once(postgres_database, postgres_url, rounds=6, limit=200)
+
+    taken = {worker: [nudge.id for nudge in nudges] for worker, nudges in claimed.items()}
     assert not set(taken["a"]) & set(taken["b"])
     assert len(set(taken["a"])) == len(taken["a"])
     assert len(set(taken["b"])) == len(taken["b"])
