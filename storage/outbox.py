@@ -199,10 +199,12 @@ class SqlaOutbox:
         organisations it may start sending (a query), else None (any).
 
         Each worker takes its fair share of the organisations with work (those due and those
-        being sent, split evenly between the workers seen), less those it is sending already,
-        and at least its part of what nobody has taken: a worker seen lately that does not come
-        back for its share (it stopped) leaves it to the others, half of what is left each
-        claim with two."""
+        being sent, split evenly between the workers seen), less those it is sending already.
+        A worker seen lately that has not claimed yet (still planning, or stopped) keeps its
+        share: the others take of it only as they finish their own organisations (their share
+        grows as they hold fewer), and all of it once it is no longer seen. Taking at least half
+        of what was left at every claim, the first worker took three quarters of 200 workspaces
+        while the other was still planning, and read for them two seconds longer."""
         self._seen(connection, worker, now)
         workers: int = (
             connection.scalar(
@@ -234,7 +236,7 @@ class SqlaOutbox:
             )
         ).one()
         unclaimed, busy, held = (int(count or 0) for count in counted)
-        share = max(math.ceil((unclaimed + busy) / workers) - held, math.ceil(unclaimed / workers))
+        share = math.ceil((unclaimed + busy) / workers) - held
         return select(free.c.org_id).where(free.c.turn <= share)
 
     async def renew(self, nudge_ids: Sequence[int], *, worker: str, now: datetime) -> set[int]:

@@ -13,7 +13,7 @@ import pytest
 from dialogs.records import Nudge
 from engine.recurrence import LocalTime
 from storage.db import Database
-from storage.outbox import PER_ORGANISATION, SqlaOutbox
+from storage.outbox import PER_ORGANISATION, SENT, SqlaOutbox
 from storage.repositories import SqlaOrganisationDirectory
 from tests.storage.conftest import SQL_BACKENDS
 from tests.storage.test_outbox_planning import NOW, ZONE, _due
@@ -102,21 +102,50 @@ async def test_workers_seen_lately_share_the_organisations_due(database: Databas
     assert again == []
 
 
-async def test_a_share_its_worker_does_not_come_for_is_taken_by_the_others_half_at_a_time(
+async def test_a_share_its_worker_has_not_come_for_waits_while_the_others_are_busy(
+    database: Database,
+) -> None:
+    outbox, orgs = await _organisations(database, 8, due=1)
+    await outbox.attend("b", now=NOW)  # seen, and then planning (or stopped): no claim yet
+
+    by_a = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+    again = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+    by_b = await outbox.claim(now=NOW, worker="b", limit=1_000, lease=LEASE, alive=ALIVE)
+
+    assert len(_organisations_of(by_a)) == 4
+    assert again == []
+    assert _organisations_of(by_b) == set(orgs) - _organisations_of(by_a)
+
+
+async def test_a_share_its_worker_does_not_come_for_is_taken_as_the_others_finish_their_own(
     database: Database,
 ) -> None:
     outbox, orgs = await _organisations(database, 8, due=1)
     await outbox.attend("b", now=NOW)  # and then stops, before it claims anything
 
-    started = [
-        _organisations_of(
-            await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
-        )
-        for _ in range(4)
-    ]
+    started = []
+    for _ in range(4):
+        claimed = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+        started.append(_organisations_of(claimed))
+        for nudge in claimed:
+            await outbox.finish(nudge.id, status=SENT, outcome=None, now=NOW)
 
     assert [len(theirs) for theirs in started] == [4, 2, 1, 1]
     assert set().union(*started) == set(orgs)
+
+
+async def test_a_share_is_taken_at_once_when_its_worker_is_no_longer_seen(
+    database: Database,
+) -> None:
+    outbox, orgs = await _organisations(database, 8, due=1)
+    await outbox.attend("b", now=NOW)
+    by_a = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+
+    later = NOW + ALIVE + timedelta(seconds=1)  # b not seen since; a's claims still held
+    rest = await outbox.claim(now=later, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+
+    assert len(_organisations_of(by_a)) == 4
+    assert _organisations_of(rest) == set(orgs) - _organisations_of(by_a)
 
 
 async def test_a_worker_not_seen_within_alive_leaves_no_share(database: Database) -> None:
