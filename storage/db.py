@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections import namedtuple
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,8 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    func,
+    select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
@@ -74,6 +77,17 @@ class _TextArray(TypeDecorator[list[Any]]):
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> list[str] | None:
         return None if value is None else [str(item) for item in value]
+
+
+class _JsonList(TypeDecorator[list[Any]]):
+    """A list bound as one JSON text, read back as rows by SQLite's json_each: the statement
+    is the same for any length, where an expanding IN is compiled anew for each."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(list(value))
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -138,7 +152,8 @@ class Database:
         file = self.backend == "sqlite" and self.url.database not in (None, "", ":memory:")
         self._writer = _SqliteThread(self.url, "sqlite-writer") if file else None
         self._reader = _SqliteThread(self.url, "sqlite-reader") if file else None
-        self._reads_asked: list[tuple[Executable, Mapping[str, Any], asyncio.Future[Any]]] = []
+        self._reads_asked: list[tuple[_Raw, Mapping[str, Any], asyncio.Future[Any]]] = []
+        self._raws: dict[Callable[[Database], Any], _Raw] = {}
         self._reading: asyncio.Future[None] | None = None
 
     @asynccontextmanager
@@ -188,16 +203,15 @@ class Database:
         connection: SQLAlchemy's connection, execution context and result around a statement
         cost a click more than the statement. Values are converted by their bound types as
         SQLAlchemy converts them, and JSON comes back as it would. On a SQLite file it runs in
-        a reader thread of its own, one hand-off.
+        a reader thread of its own with the reads asked for meanwhile, on sqlite3 itself.
         """
         statement = self.prepared(build)
         with self.errors():
             if self._hot is not None:
                 return await self._hot.row(build, statement, values)
             if self._reader is not None:
-                work = partial(_first, statement, values)
-                loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(self._reader.thread, self._reader.read, work)
+                rows = await self._read_together(build, statement, values)
+                return rows[0] if rows else None
             async with self.reading() as connection:
                 return (await connection.execute(statement, values)).first()
 
@@ -212,19 +226,20 @@ class Database:
         their columns' types and read by name as SQLAlchemy's are; a list is bound whole
         (`one_of`). SQLAlchemy's connection, pool, greenlet and result around each read made
         hundreds of workspaces' reads take seconds of the event loop. On a SQLite file it runs
-        in the reader thread, one hand-off; elsewhere on a reading connection.
+        in the reader thread with the reads asked for meanwhile, on sqlite3 itself (compiled
+        once, converted the same way); elsewhere on a reading connection.
         """
         statement = self.prepared(build)
         with self.errors():
             if self._hot is not None:
                 return await self._hot.rows(build, statement, values)
             if self._reader is not None:
-                return await self._read_together(statement, values)
+                return await self._read_together(build, statement, values)
             async with self.reading() as connection:
                 return (await connection.execute(statement, values)).all()
 
     async def _read_together(
-        self, statement: Executable, values: Mapping[str, Any]
+        self, build: Callable[[Database], Any], statement: Executable, values: Mapping[str, Any]
     ) -> Sequence[Any]:
         """`statement`'s rows, read in the reader thread with every other read asked for while
         one is under way: a dispatch starting asks for a thousand reads at once (hundreds of
@@ -232,7 +247,7 @@ class Database:
         each waiting for the thread and then for the event loop, so the last workspace began
         sending most of a second after the first."""
         asked: asyncio.Future[Sequence[Any]] = asyncio.get_running_loop().create_future()
-        self._reads_asked.append((statement, values, asked))
+        self._reads_asked.append((self._raw_for(build, statement), values, asked))
         if self._reading is None or self._reading.done():
             self._reading = asyncio.ensure_future(self._read_asked())
         return await asked
@@ -242,7 +257,7 @@ class Database:
         loop = asyncio.get_running_loop()
         while self._reads_asked:
             batch, self._reads_asked = self._reads_asked, []
-            work = partial(_each, [(statement, values) for statement, values, _ in batch])
+            work = partial(_each, [(raw, values) for raw, values, _ in batch])
             try:
                 outcomes = await loop.run_in_executor(self._reader.thread, self._reader.read, work)
             except Exception as error:  # the connection itself failed: every read with it
@@ -254,6 +269,15 @@ class Database:
                     asked.set_exception(outcome)
                 else:
                     asked.set_result(outcome)
+
+    def _raw_for(self, build: Callable[[Database], Any], statement: Executable) -> _Raw:
+        raw = self._raws.get(build)
+        if raw is None:
+            dialect = self.engine.dialect
+            raw = self._raws[build] = _Raw(
+                _Compiled.of(statement, dialect), _Shape.of(statement, dialect)
+            )
+        return raw
 
     @asynccontextmanager
     async def _turn(self) -> AsyncIterator[None]:
@@ -292,15 +316,16 @@ class Database:
     def one_of(
         self, column: ColumnElement[Any] | InstrumentedAttribute[Any], name: str
     ) -> ColumnElement[bool]:
-        """`column` is one of the list bound as `name`, for a statement `rows` runs: expanded
-        into a parameter each on SQLite, one array on PostgreSQL (``= ANY``), so the statement
+        """`column` is one of the list bound as `name`, for a statement `rows` runs: one array
+        on PostgreSQL (``= ANY``), one JSON text on SQLite (``IN json_each``), so the statement
         is the same for any length and compiled once."""
         if self.backend == "postgresql":
             listed = bindparam(name, type_=_TextArray())
             if isinstance(column.type, String):
                 return column == any_(listed)
             return column == any_(listed.cast(postgresql.ARRAY(column.type)))
-        return column.in_(bindparam(name, expanding=True))
+        items = func.json_each(bindparam(name, type_=_JsonList())).table_valued("value")
+        return column.in_(select(items.c.value).scalar_subquery())
 
     def insert(self, table: Any) -> sqlite.Insert | postgresql.Insert:
         """An INSERT for this dialect, with ``on_conflict_do_update``/``_do_nothing``."""
@@ -380,18 +405,39 @@ class _SqliteThread:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._name)
 
 
-def _first(statement: Executable, values: Mapping[str, Any], connection: Connection) -> Any:
-    return connection.execute(statement, values).first()
+@dataclass(frozen=True)
+class _Raw:
+    """A prepared statement as the reader thread runs it on sqlite3 itself: SQLAlchemy's
+    execution context and result around each of a dispatch's thousand reads cost more than
+    the read."""
+
+    compiled: _Compiled
+    shape: _Shape
+
+    def rows(self, driver: sqlite3.Connection, values: Mapping[str, Any]) -> list[Any]:
+        cursor = driver.execute(self.compiled.sql, self.compiled.arguments(values))
+        try:
+            found = cursor.fetchall()
+            if self.shape.row is None:  # a textual statement: its columns come with its rows
+                names = [column[0] for column in cursor.description or ()]
+                return [_row_of(names)(row) for row in found]
+            return self.shape.rows(found)
+        finally:
+            cursor.close()
 
 
 def _each(
-    reads: Sequence[tuple[Executable, Mapping[str, Any]]], connection: Connection
+    reads: Sequence[tuple[_Raw, Mapping[str, Any]]], connection: Connection
 ) -> list[Sequence[Any] | Exception]:
-    """Each read's rows, or the error it met (which fails that read only)."""
+    """Each read's rows, or the error it met (which fails that read only), as SQLAlchemy
+    would raise it."""
+    driver = cast("sqlite3.Connection", connection.connection.driver_connection)
     outcomes: list[Sequence[Any] | Exception] = []
-    for statement, values in reads:
+    for raw, values in reads:
         try:
-            outcomes.append(connection.execute(statement, values).all())
+            outcomes.append(raw.rows(driver, values))
+        except sqlite3.Error as error:
+            outcomes.append(DBAPIError.instance(raw.compiled.sql, None, error, sqlite3.Error))
         except Exception as error:
             outcomes.append(error)
     return outcomes
@@ -456,7 +502,8 @@ class _Hot:
 
 @dataclass(frozen=True)
 class _Compiled:
-    """A statement as asyncpg runs it: its SQL, and how to make its arguments from values."""
+    """A statement as the driver runs it (asyncpg, or sqlite3 in the reader thread): its SQL,
+    and how to make its positional arguments from values."""
 
     sql: str
     names: tuple[str, ...]
@@ -512,7 +559,8 @@ class _Shape:
             ),
         )
 
-    def rows(self, records: Sequence[asyncpg.Record]) -> list[Any]:
+    def rows(self, records: Sequence[Any]) -> list[Any]:
+        """The driver's rows (asyncpg's records, sqlite3's tuples) as SQLAlchemy's."""
         if self.row is None:
             row = _row_of(list(records[0].keys())) if records else tuple
             return [row(record) for record in records]

@@ -1,14 +1,15 @@
 """A scan click is the hot path: what it sends to the database is counted, so a needless
 statement or round trip is noticed. On PostgreSQL every statement is a round trip, and a
 transaction around several takes two more (BEGIN and COMMIT): there a click is one read and one
-write, counted on the wire. On SQLite the statements SQLAlchemy runs are counted."""
+write, counted on the wire. On SQLite the statements SQLite runs are counted."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Pool, event
 
 from bot.app import App, build_app
 from bot.settings import load_settings
@@ -17,6 +18,7 @@ from dialogs.messages import ChoicePrompt, Reply
 from tests.fakes.pg_wire import counting_proxy
 
 CLICKS = 5
+STATEMENTS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"})
 
 
 @pytest.fixture
@@ -57,17 +59,31 @@ async def _per_click(
 
 
 async def _statements_per_click(app: App) -> list[int]:
+    """The statements SQLite ran during each click: those of its sqlite3 connections (the
+    reader and writer threads'; the reader runs its statements on sqlite3 itself, beneath
+    SQLAlchemy's events) as SQLite traces them, and those SQLAlchemy sends through aiosqlite."""
     statements: list[str] = []
+
+    def traced(connection: object, _record: object) -> None:
+        if isinstance(connection, sqlite3.Connection):
+            connection.set_trace_callback(statements.append)
 
     def sent(_connection: object, _cursor: object, statement: str, *_: object) -> None:
         statements.append(statement)
 
-    # Every engine's: on a SQLite file the writes go through a writer thread's own.
-    event.listen(Engine, "before_cursor_execute", sent)
+    event.listen(Pool, "connect", traced)
+    event.listen(app.database.engine.sync_engine, "before_cursor_execute", sent)
+    await app.database.dispose()  # every connection from here on is traced
     try:
-        return await _per_click(app, lambda: len(statements))
+        return await _per_click(app, lambda: sum(map(_is_statement, statements)))
     finally:
-        event.remove(Engine, "before_cursor_execute", sent)
+        event.remove(Pool, "connect", traced)
+        event.remove(app.database.engine.sync_engine, "before_cursor_execute", sent)
+
+
+def _is_statement(traced: str) -> bool:
+    """A statement of the click's own, not the driver's BEGIN, COMMIT or PRAGMA."""
+    return traced.lstrip().split(" ", 1)[0].upper() in STATEMENTS
 
 
 @pytest.mark.postgres

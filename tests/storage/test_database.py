@@ -239,6 +239,41 @@ def _ids_of(database: Database) -> Executable:
     return select(OrganisationRow.id).where(database.one_of(OrganisationRow.key, "p_keys"))
 
 
+def _listed(database: Database) -> Executable:
+    return (
+        select(*OrganisationRow.__table__.columns)
+        .where(
+            database.one_of(OrganisationRow.id, "p_ids"),
+            database.one_of(OrganisationRow.key, "p_keys"),
+        )
+        .order_by(OrganisationRow.id)
+    )
+
+
+async def test_the_hot_paths_rows_are_those_sqlalchemy_reads(database: Database) -> None:
+    directory = SqlaOrganisationDirectory(database)
+    made = [await directory.ensure(f"console:org{n}", f"Org {n}") for n in range(4)]
+    async with database.session() as session:
+        await session.execute(
+            OrganisationRow.__table__.update()
+            .where(OrganisationRow.id == made[1].id)
+            .values(respect={"weekly_cap": 3}, leaving_since=NOW)
+        )
+    ids, keys = [org.id for org in made[:3]], [org.key for org in made[1:]]
+
+    rows = await database.rows(_listed, {"p_ids": ids, "p_keys": keys})
+    nothing = await database.rows(_listed, {"p_ids": [], "p_keys": keys})
+    async with database.session() as session:  # SQLAlchemy's own execution and result
+        expected = (await session.execute(_listed(database), {"p_ids": ids, "p_keys": keys})).all()
+
+    assert [tuple(row) for row in rows] == [tuple(row) for row in expected]
+    assert [row.key for row in rows] == keys[:2]
+    assert rows[0].respect == {"weekly_cap": 3}
+    assert rows[0].leaving_since == NOW
+    assert rows[0].created_at.tzinfo is not None
+    assert nothing == []
+
+
 @pytest.mark.postgres
 async def test_lists_bound_on_the_hot_path_cost_no_type_lookup_on_a_new_connection(
     postgres_database: Database,
