@@ -205,6 +205,9 @@ class MeasuredOutbox:
     async def attend(self, worker: str, *, now: datetime) -> None:
         await self._outbox.attend(worker, now=now)
 
+    async def leave(self, worker: str) -> None:
+        await self._outbox.leave(worker)
+
     async def finish(
         self, nudge_id: int, *, status: str, outcome: str | None, now: datetime
     ) -> None:

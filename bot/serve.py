@@ -30,7 +30,8 @@ from bot.logs import configure
 from bot.server import build_web_app
 from bot.settings import ConfigError, Settings
 from dialogs.audit import Purged
-from dialogs.nudging import LOOK_AGAIN, Delivery
+from dialogs.nudging import LOOK_AGAIN, Delivery, Dispatcher
+from dialogs.ports import StorageError
 
 if TYPE_CHECKING:
     from prometheus_client import Histogram
@@ -100,7 +101,8 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
     if teams is not None:
         channels["teams"] = teams.delivery
         closing.append(teams.campaigns.tick)
-    work = [*closing, _nudging(app, ChannelRouter(channels), stop), _keeping(app)]
+    nudging, dispatcher = _nudging(app, ChannelRouter(channels), stop)
+    work = [*closing, nudging, _keeping(app)]
     seconds = settings.tick_seconds
     timed = app.metrics.tick_duration
     ticking = asyncio.gather(*(_tick_until(tick, stop, seconds, timed) for tick in work))
@@ -132,6 +134,7 @@ async def serve(app: App, *, socket_mode: bool, stop: asyncio.Event | None = Non
         await runner.cleanup()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(ticking, _left(deadline))
+        await _leave(dispatcher)  # once it claims no more
         for surface in (slack.surface if slack else None, teams.surface if teams else None):
             if surface is not None:
                 with contextlib.suppress(TimeoutError):
@@ -195,10 +198,13 @@ def _jobs(runner: JobRunner) -> Callable[[], Awaitable[None]]:
     return tick
 
 
-def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], Awaitable[None]]:
+def _nudging(
+    app: App, delivery: Delivery, stop: asyncio.Event
+) -> tuple[Callable[[], Awaitable[None]], Dispatcher]:
     """Plan nudges (at most every PLAN_SECONDS) and send every due one: the dispatcher keeps
     claiming while it sends, until nothing is due and nothing is in flight. A dispatch still
-    busy after PLAN_SECONDS stops claiming, lets planning run, and goes on at once."""
+    busy after PLAN_SECONDS stops claiming, lets planning run, and goes on at once. The tick,
+    and its dispatcher."""
     # A worker claims at least once a tick, and every few seconds while it sends: one not seen
     # for two ticks has stopped, and its share is left to the others.
     dispatcher = app.dispatcher(
@@ -225,7 +231,16 @@ def _nudging(app: App, delivery: Delivery, stop: asyncio.Event) -> Callable[[], 
             if time.monotonic() - started < PLAN_SECONDS:
                 break  # it ran out of nudges, not of time
 
-    return tick
+    return tick, dispatcher
+
+
+async def _leave(dispatcher: Dispatcher) -> None:
+    """Leave this worker's share of the due organisations to the others at once; if the
+    database does not answer now, they take it once this worker is no longer seen."""
+    try:
+        await dispatcher.leave()
+    except StorageError as error:
+        log.warning("the other workers were not told this one stops: %s", error)
 
 
 def _keeping(app: App) -> Callable[[], Awaitable[None]]:

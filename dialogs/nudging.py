@@ -399,6 +399,11 @@ class Dispatcher:
         if self._alive is not None:
             await self._outbox.attend(self._worker, now=self._clock.now())
 
+    async def leave(self) -> None:
+        """Tell the other workers this one stops (with `alive`): they take its share at once."""
+        if self._alive is not None:
+            await self._outbox.leave(self._worker)
+
     async def run(self, *, limit: int = BATCH, channel: str | None = None) -> Sent:
         """Claim the due nudges once (only `channel`'s when given) and settle them; the tally.
 

@@ -352,14 +352,18 @@ class Outbox(Protocol):
 
         Two workers never claim the same nudge at once, nor start on the same organisation.
         With `alive`, the workers that claimed within it share the organisations with due
-        nudges: each claim takes the worker's fair share of them (and at least its part of
-        those nobody took), not all it can.
+        nudges: each claim takes the worker's fair share of them, not all it can.
         """
         ...
 
     async def attend(self, worker: str, *, now: datetime) -> None:
         """Record that `worker` dispatches from `now` on, as a claim with `alive` does: the
         others' claims leave it its share before it first claims."""
+        ...
+
+    async def leave(self, worker: str) -> None:
+        """Forget `worker` (it stops): the others' claims take its share from now on, where a
+        worker still seen keeps it until it is seen no more."""
         ...
 
     async def finish(

@@ -178,6 +178,11 @@ class SqlaOutbox:
         before its own first claim."""
         await self._db.write(lambda connection: self._seen(connection, worker, now))
 
+    async def leave(self, worker: str) -> None:
+        await self._db.write(
+            lambda connection: connection.execute(delete(WorkerRow).where(WorkerRow.name == worker))
+        )
+
     def _seen(self, connection: Connection, worker: str, now: datetime) -> None:
         seen = self._db.insert(WorkerRow).values(name=worker, seen_at=now)
         connection.execute(

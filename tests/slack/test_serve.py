@@ -6,10 +6,11 @@ import asyncio
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,29 @@ async def test_one_workspace_serves_health_readiness_and_a_direct_message_and_st
     assert token == BOT_TOKEN
     assert params["channel"] == "DU1"
     assert params["text"]
+
+
+def _workers(tmp_path: Path) -> list[str]:
+    """The dispatching workers the served database records (`storage.models.WorkerRow`)."""
+    with closing(sqlite3.connect(tmp_path / "advisor.db")) as database:
+        return [name for (name,) in database.execute("SELECT name FROM workers")]
+
+
+async def test_a_server_stopped_on_sigterm_leaves_its_share_of_the_nudges_to_the_others(
+    tmp_path: Path, fake_slack_web_api: FakeSlackWebApi
+) -> None:
+    async with advisor_serve(
+        tmp_path, fake_slack_web_api, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET
+    ) as advisor:
+        async with asyncio.timeout(SETTLE_SECONDS):
+            while not _workers(tmp_path):  # noqa: ASYNC110 (another process writes it: its first tick)
+                await asyncio.sleep(START_POLL_SECONDS)
+        seen = _workers(tmp_path)
+
+        assert await advisor.stop() == 0
+
+    assert len(seen) == 1
+    assert _workers(tmp_path) == [], "the others would leave it its share until it is not seen"
 
 
 async def test_many_workspaces_serve_the_install_page_with_slacks_authorize_link(

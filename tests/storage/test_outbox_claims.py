@@ -148,6 +148,16 @@ async def test_a_share_is_taken_at_once_when_its_worker_is_no_longer_seen(
     assert _organisations_of(rest) == set(orgs) - _organisations_of(by_a)
 
 
+async def test_a_worker_that_left_leaves_no_share(database: Database) -> None:
+    outbox, orgs = await _organisations(database, 4, due=1)
+    await outbox.attend("b", now=NOW)
+    await outbox.leave("b")
+
+    claimed = await outbox.claim(now=NOW, worker="a", limit=1_000, lease=LEASE, alive=ALIVE)
+
+    assert _organisations_of(claimed) == set(orgs)
+
+
 async def test_a_worker_not_seen_within_alive_leaves_no_share(database: Database) -> None:
     outbox, orgs = await _organisations(database, 4, due=1)
     await outbox.attend("b", now=NOW - ALIVE - timedelta(seconds=1))
