@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, distinct, func, or_, select, true, update
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.sql.expression import Executable, Subquery
+from sqlalchemy.sql.expression import ColumnElement, Executable, Subquery
 
 from dialogs.records import Nudge
 from engine.nudges import NudgeKind, PlannedNudge
@@ -93,16 +93,9 @@ class SqlaOutbox:
         # Organisations another worker is sending now are left to it: Slack's limits are per
         # workspace, and each worker paces only its own sends, so two sending to one workspace
         # would go over them together. A worker that dies is followed once its lease runs out.
-        sent_elsewhere = select(NudgeRow.org_id).where(
-            NudgeRow.status == SENDING,
-            NudgeRow.claimed_at >= now - lease,
-            NudgeRow.claimed_by != worker,
-        )
-        sending_here = select(NudgeRow.org_id).where(
-            NudgeRow.status == SENDING,
-            NudgeRow.claimed_at >= now - lease,
-            NudgeRow.claimed_by == worker,
-        )
+        sending = (NudgeRow.status == SENDING) & (NudgeRow.claimed_at >= now - lease)
+        sent_elsewhere = select(NudgeRow.org_id).where(sending, NudgeRow.claimed_by != worker)
+        sending_here = select(NudgeRow.org_id).where(sending, NudgeRow.claimed_by == worker)
         claimable = or_(
             NudgeRow.status == PENDING,
             (NudgeRow.status == SENDING) & (NudgeRow.claimed_at < now - lease),
@@ -141,7 +134,7 @@ class SqlaOutbox:
             picking = due
             if alive is not None:
                 starting = self._share(
-                    connection, due_here, sending_here, worker, now, lease, alive
+                    connection, due_here, sending, sending_here, worker, now, alive
                 )
                 if starting is not None:
                     picking = due.where(
@@ -194,10 +187,10 @@ class SqlaOutbox:
         self,
         connection: Connection,
         due_here: Subquery,
+        sending: ColumnElement[bool],
         sending_here: Select[Any],
         worker: str,
         now: datetime,
-        lease: timedelta,
         alive: timedelta,
     ) -> Select[Any] | None:
         """Record that `worker` claims now; with other workers seen within `alive`, the
@@ -219,7 +212,6 @@ class SqlaOutbox:
         )
         if workers < 2:
             return None
-        sending = (NudgeRow.status == SENDING) & (NudgeRow.claimed_at >= now - lease)
         free = (
             select(
                 due_here.c.org_id,
