@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select, update
+from sqlalchemy import literal, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.sql.expression import Executable
 
@@ -19,13 +19,21 @@ from engine.text import Text
 from engine.vocabulary import TaskKind
 from storage.db import Database
 from storage.models import InboxRow, KpiEntryRow, PersonRow, TaskMarkRow, TaskRow
+from storage.together import Together
+
+MarksOf = dict[int, dict[datetime, Mark]]
 
 
 class SqlaTaskRepository:
-    """Tasks and marks, every statement scoped by organisation (`TaskRepository`)."""
+    """Tasks and marks, every statement scoped by organisation (`TaskRepository`).
+
+    The active tasks and the marks that many organisations ask for at once (a dispatch's
+    groups) are read together (`Together`)."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._active = Together(self._active_of)
+        self._marks = Together(self._marks_of)
 
     async def adopt(
         self, org_id: int, tasks: Sequence[NewTask], *, by: str, now: datetime
@@ -52,8 +60,7 @@ class SqlaTaskRepository:
 
     async def active(self, org_id: int, *, owner: str | None = None) -> list[Task]:
         if owner is None:  # read for every group of nudges sent
-            rows = await self._db.rows(_active_tasks, {"p_org": org_id})
-            return [_task(row) for row in rows]
+            return await self._active(org_id)
         query = select(TaskRow).where(
             TaskRow.org_id == org_id, TaskRow.retired_at.is_(None), TaskRow.owner == owner
         )
@@ -68,15 +75,36 @@ class SqlaTaskRepository:
             row = found.first()
             return None if row is None else _task(row)
 
-    async def marks(self, org_id: int, task_ids: Sequence[int]) -> dict[int, dict[datetime, Mark]]:
-        found: dict[int, dict[datetime, Mark]] = defaultdict(dict)
+    async def marks(self, org_id: int, task_ids: Sequence[int]) -> MarksOf:
         if not task_ids:
-            return found
-        for row in await self._db.rows(_marks, {"p_org": org_id, "p_tasks": list(task_ids)}):
-            found[row.task_id][row.occurrence] = Mark(
-                row.occurrence, Outcome(row.outcome), row.marked_at, row.note
-            )
-        return found
+            return defaultdict(dict)
+        return await self._marks((org_id, tuple(task_ids)))
+
+    async def _active_of(self, org_ids: list[int]) -> list[list[Task]]:
+        """`active` for each of `org_ids`, in one statement."""
+        found: dict[int, list[Task]] = defaultdict(list)
+        for row in await self._db.rows(_active_tasks, {"p_orgs": sorted(set(org_ids))}):
+            found[row.org_id].append(_task(row))
+        return [found.get(org_id, []) for org_id in org_ids]
+
+    async def _marks_of(self, wanted: list[tuple[int, tuple[int, ...]]]) -> list[MarksOf]:
+        """`marks` for each (organisation, its tasks) in `wanted`, in one statement."""
+        values = {
+            "p_orgs": sorted({org_id for org_id, _ in wanted}),
+            "p_tasks": sorted({task_id for _, task_ids in wanted for task_id in task_ids}),
+        }
+        stored: dict[tuple[int, int], list[Mark]] = defaultdict(list)
+        for row in await self._db.rows(_marks, values):
+            mark = Mark(row.occurrence, Outcome(row.outcome), row.marked_at, row.note)
+            stored[row.org_id, row.task_id].append(mark)
+        answers = []
+        for org_id, task_ids in wanted:
+            found: MarksOf = defaultdict(dict)
+            for task_id in task_ids:
+                for mark in stored.get((org_id, task_id), ()):
+                    found[task_id][mark.occurrence] = mark
+            answers.append(found)
+        return answers
 
     async def mark(self, org_id: int, task_id: int, mark: Mark, *, by: str) -> bool:
         statement = (
@@ -165,6 +193,7 @@ class SqlaKpiRepository:
 class SqlaPeopleDirectory:
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._many = Together(self._many_of)
 
     async def get(self, org_id: int, respondent: str) -> Person:
         async with self._db.session() as session:
@@ -173,9 +202,22 @@ class SqlaPeopleDirectory:
 
     async def many(self, org_id: int, respondents: Sequence[str]) -> dict[str, Person]:
         found = {respondent: Person(respondent) for respondent in respondents}
-        rows = await self._db.rows(_people, {"p_org": org_id, "p_people": list(found)})
-        found.update({row.respondent: _person(row) for row in rows})
+        if found:  # many organisations' asked at once are read together
+            found.update(await self._many((org_id, tuple(found))))
         return found
+
+    async def _many_of(self, wanted: list[tuple[int, tuple[str, ...]]]) -> list[dict[str, Person]]:
+        """The people stored of each (organisation, respondents) in `wanted`, in one statement."""
+        values = {
+            "p_orgs": sorted({org_id for org_id, _ in wanted}),
+            "p_people": sorted({person for _, people in wanted for person in people}),
+        }
+        rows = await self._db.rows(_people, values)
+        stored = {(row.org_id, row.respondent): row for row in rows}
+        return [
+            {person: _person(row) for person in people if (row := stored.get((org_id, person)))}
+            for org_id, people in wanted
+        ]
 
     async def unreachable(self, org_id: int) -> list[Person]:
         async with self._db.session() as session:
@@ -269,21 +311,25 @@ def _task(row: TaskRow | Row[Any]) -> Task:
     )
 
 
-def _active_tasks(_: Database) -> Executable:
+def _active_tasks(db: Database) -> Executable:
+    """The active tasks of the organisations `p_orgs`."""
     return (
         select(TaskRow)
-        .where(TaskRow.org_id == bindparam("p_org"), TaskRow.retired_at.is_(None))
+        .where(db.one_of(TaskRow.org_id, "p_orgs"), TaskRow.retired_at.is_(None))
         .order_by(TaskRow.id)
     )
 
 
 def _marks(db: Database) -> Executable:
+    """The marks of the tasks `p_tasks` in the organisations `p_orgs` (a task belongs to one)."""
     return select(TaskMarkRow).where(
-        TaskMarkRow.org_id == bindparam("p_org"), db.one_of(TaskMarkRow.task_id, "p_tasks")
+        db.one_of(TaskMarkRow.org_id, "p_orgs"), db.one_of(TaskMarkRow.task_id, "p_tasks")
     )
 
 
 def _people(db: Database) -> Executable:
+    """The people of the organisations `p_orgs` among the respondents `p_people`: a superset
+    of the pairs asked for when a respondent is asked for in one of them only, left out after."""
     return select(PersonRow).where(
-        PersonRow.org_id == bindparam("p_org"), db.one_of(PersonRow.respondent, "p_people")
+        db.one_of(PersonRow.org_id, "p_orgs"), db.one_of(PersonRow.respondent, "p_people")
     )

@@ -12,6 +12,7 @@ from sqlalchemy.sql.expression import Executable
 
 from storage.db import Database
 from storage.models import InstallationRow, OAuthStateRow
+from storage.together import Together
 
 if TYPE_CHECKING:  # cryptography loads only where a box is made: with an encryption key
     from storage.secrets import SecretBox
@@ -34,6 +35,7 @@ class SqlaInstallationRepository:
     def __init__(self, database: Database, box: SecretBox) -> None:
         self._db = database
         self._box = box
+        self._bots = Together(self._bots_of)
 
     async def save(
         self,
@@ -84,15 +86,25 @@ class SqlaInstallationRepository:
     ) -> dict[str, Any] | None:
         """The latest bot-level document of the workspace, or None.
 
-        Read by a prepared statement in the reader thread (`Database.rows`): every workspace
-        that is sent nudges looks its bot up, hundreds at once when a dispatch starts."""
-        values = {
-            "p_provider": provider,
-            "p_enterprise": enterprise_id,
-            "p_team": _team(team_id, is_enterprise_install),
-        }
+        Read by a prepared statement (`Database.rows`): every workspace that is sent nudges
+        looks its bot up, hundreds at once when a dispatch starts, and a team's asked for at
+        once are read together."""
+        team = _team(team_id, is_enterprise_install)
+        if team is not None:
+            sealed = await self._bots((provider, enterprise_id, team))
+            return None if sealed is None else self._open(sealed)
+        values = {"p_provider": provider, "p_enterprise": enterprise_id, "p_team": team}
         found = await self._db.rows(_latest_bot, values)
         return self._open(found[0][0]) if found else None
+
+    async def _bots_of(self, wanted: list[tuple[str, str | None, str]]) -> list[str | None]:
+        """The latest sealed bot-level document of each (provider, enterprise, team) in
+        `wanted`, in one statement; None where there is none."""
+        values = {"p_teams": sorted({team for _, _, team in wanted})}
+        latest: dict[tuple[str, str | None, str], str] = {}
+        for provider, enterprise, team, document in await self._db.rows(_bots_of_teams, values):
+            latest.setdefault((provider, enterprise, team), document)  # the rows come latest first
+        return [latest.get(key) for key in wanted]
 
     async def find_user(
         self,
@@ -234,6 +246,16 @@ def _latest_bot(_: Database) -> Executable:
         )
         .order_by(InstallationRow.installed_at.desc(), InstallationRow.id.desc())
         .limit(1)
+    )
+
+
+def _bots_of_teams(db: Database) -> Executable:
+    """The bot-level documents of the teams `p_teams` (any provider or enterprise), latest first."""
+    row = InstallationRow
+    return (
+        select(row.provider, row.enterprise_id, row.team_id, row.document)
+        .where(db.one_of(row.team_id, "p_teams"), row.user_id.is_(None))
+        .order_by(row.installed_at.desc(), row.id.desc())
     )
 
 

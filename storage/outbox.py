@@ -25,6 +25,7 @@ from engine.nudges import NudgeKind, PlannedNudge
 from engine.recurrence import LocalTime
 from storage.db import Database
 from storage.models import NudgeRow, WorkerRow
+from storage.together import Together
 
 PENDING, SENDING, SENT, DROPPED, FAILED = "pending", "sending", "sent", "dropped", "failed"
 PLAN_BATCH = 1_000
@@ -48,6 +49,7 @@ class SqlaOutbox:
         self._db = database
         self._finishing: list[tuple[dict[str, object], asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._sent_counts = Together(self._sent_counts_of)
 
     async def plan(self, org_id: int, nudges: Sequence[PlannedNudge], *, now: datetime) -> int:
         if not nudges:
@@ -360,10 +362,30 @@ class SqlaOutbox:
     async def sent_counts(
         self, org_id: int, recipients: Sequence[str], since: datetime
     ) -> dict[str, int]:
-        """`sent_since` for each of `recipients` at once (those sent none are left out)."""
-        values = {"p_org": org_id, "p_recipients": list(recipients), "p_since": since}
-        rows = await self._db.rows(_sent_counts, values)
-        return {recipient: int(count) for recipient, count in rows}
+        """`sent_since` for each of `recipients` at once (those sent none are left out); many
+        organisations' asked at once are read together."""
+        return await self._sent_counts((org_id, tuple(recipients), since))
+
+    async def _sent_counts_of(
+        self, wanted: list[tuple[int, tuple[str, ...], datetime]]
+    ) -> list[dict[str, int]]:
+        """`sent_counts` for each (organisation, recipients, since) in `wanted`: one statement
+        for each moment since (a week's start in a zone; a dispatch's groups share a few)."""
+        counted: dict[tuple[datetime, int, str], int] = {}
+        for since in sorted({since for _, _, since in wanted}):
+            asked = [(org_id, people) for org_id, people, moment in wanted if moment == since]
+            values = {
+                "p_orgs": sorted({org_id for org_id, _ in asked}),
+                "p_recipients": sorted({person for _, people in asked for person in people}),
+                "p_since": since,
+            }
+            for org_id, recipient, count in await self._db.rows(_sent_counts, values):
+                counted[since, org_id, recipient] = int(count)
+        answers = []
+        for org_id, people, since in wanted:
+            theirs = ((person, counted.get((since, org_id, person))) for person in people)
+            answers.append({person: count for person, count in theirs if count})
+        return answers
 
     async def pending(self, org_id: int) -> list[Nudge]:
         async with self._db.session() as session:
@@ -461,15 +483,16 @@ def _finish_nudge(_: Database) -> Executable:
 
 
 def _sent_counts(db: Database) -> Executable:
-    """How many capped nudges each of `p_recipients` was sent since `p_since`."""
+    """How many capped nudges each of `p_recipients` was sent since `p_since` in each of the
+    organisations `p_orgs`."""
     return (
-        select(NudgeRow.recipient, func.count())
+        select(NudgeRow.org_id, NudgeRow.recipient, func.count())
         .where(
-            NudgeRow.org_id == bindparam("p_org"),
+            db.one_of(NudgeRow.org_id, "p_orgs"),
             db.one_of(NudgeRow.recipient, "p_recipients"),
             NudgeRow.status == SENT,
             or_(*(NudgeRow.kind == kind for kind in _CAPPED)),
             NudgeRow.finished_at >= bindparam("p_since"),
         )
-        .group_by(NudgeRow.recipient)
+        .group_by(NudgeRow.org_id, NudgeRow.recipient)
     )

@@ -56,17 +56,21 @@ from storage.models import (
     ScanRow,
     SeenEventRow,
 )
+from storage.together import Together
 
 TURN_SOURCE = "turn"
 """The `seen_events` source of the delivery keys that turns are saved with."""
 LOAD_BATCH = 500
-"""Conversations `load_many` asks for in one statement (each key is a bound parameter)."""
+"""Conversations of one organisation `load_many` asks for in one call of its statement."""
+Saved = dict[str, tuple[Mapping[str, Any], int]]
+"""Conversations by key: each one's state and version."""
 MAX_DELIVERY_ID = 200
 """The length of `seen_events.event_id`; a longer key is stored as its hash."""
 
 
 class SqlaOrganisationDirectory:
-    """Organisations by id or external key (`OrganisationDirectory`).
+    """Organisations by id or external key (`OrganisationDirectory`). Those asked for by id at
+    once (a dispatch's groups, planning) are read together.
 
     Args:
         database: the database to use.
@@ -74,6 +78,7 @@ class SqlaOrganisationDirectory:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        self._by_id = Together(self._of)
 
     async def ensure(self, key: str, name: str) -> Organisation:
         async with self._db.session() as session:
@@ -88,8 +93,12 @@ class SqlaOrganisationDirectory:
             return _organisation_from_row(row)
 
     async def get(self, org_id: int) -> Organisation | None:
-        rows = await self._db.rows(_organisation_by_id, {"p_org": org_id})
-        return _organisation_from_row(rows[0]) if rows else None
+        return await self._by_id(org_id)
+
+    async def _of(self, org_ids: list[int]) -> list[Organisation | None]:
+        rows = await self._db.rows(_organisations_by_id, {"p_orgs": sorted(set(org_ids))})
+        found = {row.id: _organisation_from_row(row) for row in rows}
+        return [found.get(org_id) for org_id in org_ids]
 
     async def find(self, key: str) -> Organisation | None:
         async with self._db.session() as session:
@@ -236,6 +245,7 @@ class SqlaConversationStore:
     def __init__(self, database: Database) -> None:
         self._db = database
         self._scans = SqlaScanRepository(database)
+        self._many = Together(self._many_of)
 
     async def load(self, org_id: int, key: str) -> tuple[Mapping[str, Any], int] | None:
         row = await self._db.row(_load_conversation, {"p_org": org_id, "p_key": key})
@@ -244,13 +254,27 @@ class SqlaConversationStore:
     async def load_many(
         self, org_id: int, keys: Collection[str]
     ) -> Mapping[str, tuple[Mapping[str, Any], int]]:
+        """Many organisations' asked at once are read together."""
         found: dict[str, tuple[Mapping[str, Any], int]] = {}
         wanted = sorted(set(keys))
         for start in range(0, len(wanted), LOAD_BATCH):
-            values = {"p_org": org_id, "p_keys": wanted[start : start + LOAD_BATCH]}
-            rows = await self._db.rows(_load_conversations, values)
-            found.update((key, (state, version)) for key, state, version in rows)
+            found.update(await self._many((org_id, tuple(wanted[start : start + LOAD_BATCH]))))
         return found
+
+    async def _many_of(self, wanted: list[tuple[int, tuple[str, ...]]]) -> list[Saved]:
+        """The saved conversations of each (organisation, keys) in `wanted`, in one statement."""
+        values = {
+            "p_orgs": sorted({org_id for org_id, _ in wanted}),
+            "p_keys": sorted({key for _, keys in wanted for key in keys}),
+        }
+        stored = {
+            (org_id, key): (state, version)
+            for org_id, key, state, version in await self._db.rows(_load_conversations, values)
+        }
+        return [
+            {key: stored[org_id, key] for key in keys if (org_id, key) in stored}
+            for org_id, keys in wanted
+        ]
 
     async def handled(self, org_id: int, once: str) -> bool:
         async with self._db.reading() as connection:
@@ -411,8 +435,8 @@ def _refusal(connection: Connection, org_id: int, scan_id: int) -> StorageError:
 # -- a turn's statements, made once per database (`Database.prepared`) -------------------------
 
 
-def _organisation_by_id(_: Database) -> Executable:
-    return select(OrganisationRow).where(OrganisationRow.id == bindparam("p_org"))
+def _organisations_by_id(db: Database) -> Executable:
+    return select(OrganisationRow).where(db.one_of(OrganisationRow.id, "p_orgs"))
 
 
 def _load_conversation(_: Database) -> Select[Mapping[str, Any], int]:
@@ -422,8 +446,10 @@ def _load_conversation(_: Database) -> Select[Mapping[str, Any], int]:
 
 
 def _load_conversations(db: Database) -> Executable:
-    return select(ConversationRow.key, ConversationRow.state, ConversationRow.version).where(
-        ConversationRow.org_id == bindparam("p_org"), db.one_of(ConversationRow.key, "p_keys")
+    """The conversations of the organisations `p_orgs` among the keys `p_keys`."""
+    columns = (ConversationRow.org_id, ConversationRow.key, ConversationRow.state)
+    return select(*columns, ConversationRow.version).where(
+        db.one_of(ConversationRow.org_id, "p_orgs"), db.one_of(ConversationRow.key, "p_keys")
     )
 
 

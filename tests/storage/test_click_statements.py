@@ -5,17 +5,16 @@ write, counted on the wire. On SQLite the statements SQLite runs are counted."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from sqlalchemy import Pool, event
 
 from bot.app import App, build_app
 from bot.settings import load_settings
 from dialogs.events import ChoiceSelected, ConversationKey, ConversationStarted
 from dialogs.messages import ChoicePrompt, Reply
 from tests.fakes.pg_wire import counting_proxy
+from tests.storage.statements import is_statement, sqlite_statements
 
 CLICKS = 5
 STATEMENTS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"})
@@ -59,31 +58,14 @@ async def _per_click(
 
 
 async def _statements_per_click(app: App) -> list[int]:
-    """The statements SQLite ran during each click: those of its sqlite3 connections (the
-    reader and writer threads'; the reader runs its statements on sqlite3 itself, beneath
-    SQLAlchemy's events) as SQLite traces them, and those SQLAlchemy sends through aiosqlite."""
-    statements: list[str] = []
-
-    def traced(connection: object, _record: object) -> None:
-        if isinstance(connection, sqlite3.Connection):
-            connection.set_trace_callback(statements.append)
-
-    def sent(_connection: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(Pool, "connect", traced)
-    event.listen(app.database.engine.sync_engine, "before_cursor_execute", sent)
-    await app.database.dispose()  # every connection from here on is traced
-    try:
+    """The statements SQLite ran during each click (`sqlite_statements`)."""
+    async with sqlite_statements(app.database) as statements:
         return await _per_click(app, lambda: sum(map(_is_statement, statements)))
-    finally:
-        event.remove(Pool, "connect", traced)
-        event.remove(app.database.engine.sync_engine, "before_cursor_execute", sent)
 
 
 def _is_statement(traced: str) -> bool:
     """A statement of the click's own, not the driver's BEGIN, COMMIT or PRAGMA."""
-    return traced.lstrip().split(" ", 1)[0].upper() in STATEMENTS
+    return is_statement(traced, STATEMENTS)
 
 
 @pytest.mark.postgres
