@@ -104,6 +104,9 @@ RETRY_AFTER = timedelta(minutes=5)
 UNAVAILABLE_ATTEMPTS = 8
 """Attempts at a nudge its channel was unavailable for, 5, 10, ... 35 minutes apart (about two
 hours and twenty minutes in all), before it fails."""
+PLANNING = 100
+"""Organisations planned side by side: what they read is read together (`storage.together`),
+where one after the other two hundred workspaces took two seconds to plan."""
 REMINDERS_AHEAD = timedelta(hours=1)
 """Scan reminders are planned this long before they are due (not all at launch)."""
 REMINDER_STALE = timedelta(days=7)
@@ -175,9 +178,15 @@ class Planner:
         self._launches = launches
 
     async def plan_all(self) -> int:
+        """Plan every organisation's nudges, PLANNING of them side by side; returns how many new.
+        An error in one organisation is raised once the others of its turn are planned."""
+        org_ids = list(await self._tasks.organisations_with_tasks())
         planned = 0
-        for org_id in await self._tasks.organisations_with_tasks():
-            planned += await self.plan(org_id)
+        for start in range(0, len(org_ids), PLANNING):
+            turn = org_ids[start : start + PLANNING]
+            counts = await asyncio.gather(*map(self.plan, turn), return_exceptions=True)
+            _raise_first(counts)
+            planned += sum(count for count in counts if isinstance(count, int))
         return planned + await self.plan_reminders()
 
     async def plan_reminders(self) -> int:
