@@ -107,6 +107,8 @@ hours and twenty minutes in all), before it fails."""
 PLANNING = 100
 """Organisations planned side by side: what they read is read together (`storage.together`),
 where one after the other two hundred workspaces took two seconds to plan."""
+SHOWN = 10
+"""Organisations named at most in the log line of those a tick could not plan."""
 REMINDERS_AHEAD = timedelta(hours=1)
 """Scan reminders are planned this long before they are due (not all at launch)."""
 REMINDER_STALE = timedelta(days=7)
@@ -179,14 +181,32 @@ class Planner:
 
     async def plan_all(self) -> int:
         """Plan every organisation's nudges, PLANNING of them side by side; returns how many new.
-        An error in one organisation is raised once the others of its turn are planned."""
+
+        An organisation that cannot be planned now does not hold up the others, nor the dispatch
+        of what is planned already: it is tried again next tick, and this tick's failures are
+        one log line (their organisations and kinds of error, nothing they hold).
+        """
         org_ids = list(await self._tasks.organisations_with_tasks())
-        planned = 0
+        planned, failed = 0, dict[int, str]()
         for start in range(0, len(org_ids), PLANNING):
             turn = org_ids[start : start + PLANNING]
-            counts = await asyncio.gather(*map(self.plan, turn), return_exceptions=True)
-            _raise_first(counts)
-            planned += sum(count for count in counts if isinstance(count, int))
+            outcomes = await asyncio.gather(*map(self.plan, turn), return_exceptions=True)
+            for org_id, outcome in zip(turn, outcomes, strict=True):
+                if isinstance(outcome, int):
+                    planned += outcome
+                elif isinstance(outcome, Exception):
+                    failed[org_id] = type(outcome).__name__
+                else:
+                    raise outcome  # cancelled: the tick stops
+        if failed:
+            shown = [f"{org_id} ({error})" for org_id, error in list(failed.items())[:SHOWN]]
+            log.warning(
+                "%d of %d organisations could not be planned, trying again next tick: %s%s",
+                len(failed),
+                len(org_ids),
+                ", ".join(shown),
+                ", ..." if len(failed) > SHOWN else "",
+            )
         return planned + await self.plan_reminders()
 
     async def plan_reminders(self) -> int:
