@@ -187,7 +187,8 @@ class Planner:
         one log line (their organisations and kinds of error, nothing they hold).
         """
         org_ids = list(await self._tasks.organisations_with_tasks())
-        planned, failed = 0, dict[int, str]()
+        planned = 0
+        failed: dict[int, str] = {}  # organisation: the kind of error
         for start in range(0, len(org_ids), PLANNING):
             turn = org_ids[start : start + PLANNING]
             outcomes = await asyncio.gather(*map(self.plan, turn), return_exceptions=True)

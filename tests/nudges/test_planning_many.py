@@ -93,7 +93,7 @@ async def test_the_organisations_of_a_turn_are_read_together(database: Database)
 
     reads = sum(is_statement(sql, {"SELECT"}) for sql in traced)
     # Each turn reads the organisations, their tasks, marks and people: four statements; the
-    # organisations with tasks and the reminders to plan are read once.
+    # organisations with tasks are read once, and a planner with launches reads its reminders.
     assert reads <= 4 * TURNS + 2, f"{reads} reads for {ORGANISATIONS} organisations"
 
 
